@@ -1,0 +1,69 @@
+// switchboard: the embedded store (SQLite).
+//
+// Threading model
+// ---------------
+// A Database may be shared by any number of threads. Internally it keeps one
+// writer connection, guarded by a mutex so that writes are serialised, and a
+// small pool of reader connections that run in parallel with each other and
+// with the writer (SQLite's WAL mode). Every public operation of the library
+// takes what it needs from the pool for the duration of the call, so callers
+// never lock anything themselves. A busy timeout covers the rare case where a
+// second process (a command-line tool on the same data directory) holds the
+// write lock.
+//
+// Durability
+// ----------
+// The database runs in WAL mode with `synchronous=NORMAL`: a transaction that
+// has committed is in the WAL file before the call returns, so it survives a
+// crash of the process. (A power loss may roll back the last transactions;
+// set DatabaseOptions::synchronous_full for that guarantee at the cost of an
+// fsync per commit.)
+//
+// Schema
+// ------
+// Numbered migrations are applied in one transaction when the database is
+// opened; the version is kept in `PRAGMA user_version` and each step in the
+// `schema_migrations` table. Opening a database written by a newer schema
+// throws Error(ErrorCode::schema) and changes nothing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace switchboard {
+
+struct DatabaseOptions {
+    int busy_timeout_ms = 5000;
+    int reader_connections = 4;   // pool size; readers beyond it wait
+    bool synchronous_full = false;
+    bool create = true;           // create the file if it does not exist
+};
+
+namespace store { class AccountsStore; }
+
+class Database {
+public:
+    // Opens (and creates, migrates) the database at `path`. ":memory:" gives a
+    // private in-memory database (then all access is serialised).
+    static Database open(const std::string& path, const DatabaseOptions& options = {});
+
+    Database(Database&&) noexcept;
+    Database& operator=(Database&&) noexcept;
+    ~Database();
+
+    const std::string& path() const noexcept;
+    int schema_version() const;
+    static int latest_schema_version() noexcept;
+
+    // Internal: the typed storage used by the library's modules.
+    store::AccountsStore& accounts_store() const;
+
+    struct Impl;
+
+private:
+    explicit Database(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace switchboard

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian package switchboard needs to build, test and run.
+# Safe to run more than once; needs root (or sudo) on Debian 12.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config git
+  libsqlite3-dev libsqlitecpp-dev
+  libboost-json1.81-dev
+  libsodium-dev
+  libhyperscan-dev libsamplerate0-dev libsndfile1-dev
+  libcpp-httplib-dev
+  catch2 libbenchmark-dev
+  pybind11-dev python3-dev python3-numpy python3-pytest python3-requests
+  binutils
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "switchboard: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "switchboard: all build packages present"
+fi

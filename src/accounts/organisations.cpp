@@ -1,0 +1,195 @@
+// Organisation profile and settings, the platform operator's view, and
+// developer keys.
+#include "accounts/crypto.hpp"
+#include "accounts/internal.hpp"
+#include "core/time.hpp"
+#include "switchboard/store.hpp"
+
+namespace switchboard {
+
+namespace {
+
+void check_range(const std::optional<int>& v, const char* field, int lo, int hi) {
+    if (v && (*v < lo || *v > hi))
+        throw Error(ErrorCode::invalid_argument,
+                    std::string(field) + " must be between " + std::to_string(lo) + " and " + std::to_string(hi),
+                    field);
+}
+
+// Checks every value of the patch (not the password) and turns it into the
+// columns to write.
+store::OrgUpdate org_update(const SettingsPatch& p, const Organisation& current) {
+    store::OrgUpdate u;
+    if (p.company_name) {
+        u.company_name = detail::trimmed(*p.company_name);
+        if (u.company_name->empty() || u.company_name->size() > 200)
+            throw Error(ErrorCode::invalid_argument, "companyName isn't valid", "companyName");
+    }
+    if (p.email) {
+        u.email = detail::trimmed(*p.email);
+        Accounts::check_email(*u.email);
+    }
+    if (p.contact_number) {
+        u.contact_number = detail::trimmed(*p.contact_number);
+        Accounts::check_phone(*u.contact_number);
+    }
+    check_range(p.silence_len_ms, "silenceLen", 100, 60000);
+    check_range(p.interruption_len_ms, "interruptionLen", 100, 60000);
+    check_range(p.expected_tickets_daily, "expTicketNo/daily", 0, 10'000'000);
+    check_range(p.expected_tickets_weekly, "expTicketNo/weekly", 0, 10'000'000);
+    check_range(p.expected_tickets_monthly, "expTicketNo/monthly", 0, 10'000'000);
+    check_range(p.min_call_len_s, "minCAllLen", 0, 86400);
+    check_range(p.max_call_len_s, "maxCAllLen", 1, 86400);
+    u.silence_len_ms = p.silence_len_ms;
+    u.interruption_len_ms = p.interruption_len_ms;
+    if (p.list_by) u.list_by = std::string(to_string(list_by_from_string(*p.list_by)));
+    u.exp_daily = p.expected_tickets_daily;
+    u.exp_weekly = p.expected_tickets_weekly;
+    u.exp_monthly = p.expected_tickets_monthly;
+    u.min_call_len_s = p.min_call_len_s;
+    u.max_call_len_s = p.max_call_len_s;
+    const int min_len = p.min_call_len_s.value_or(current.constraints.min_call_len_s);
+    const int max_len = p.max_call_len_s.value_or(current.constraints.max_call_len_s);
+    if (min_len > max_len)
+        throw Error(ErrorCode::invalid_argument, "minCAllLen must not be above maxCAllLen", "minCAllLen");
+    return u;
+}
+
+std::string patch_summary(const SettingsPatch& p) {
+    std::string s;
+    auto add = [&](bool set, const char* name) {
+        if (set) s += (s.empty() ? "" : ", ") + std::string(name);
+    };
+    add(p.company_name.has_value(), "companyName");
+    add(p.email.has_value(), "email");
+    add(p.contact_number.has_value(), "contactNo");
+    add(p.password.has_value(), "password");
+    add(p.silence_len_ms.has_value(), "silenceLen");
+    add(p.interruption_len_ms.has_value(), "interruptionLen");
+    add(p.list_by.has_value(), "listBy");
+    add(p.expected_tickets_daily.has_value() || p.expected_tickets_weekly.has_value() ||
+            p.expected_tickets_monthly.has_value(),
+        "expTicketNo");
+    add(p.min_call_len_s.has_value() || p.max_call_len_s.has_value(), "thresholds");
+    return "settings: " + (s.empty() ? std::string("nothing") : s);
+}
+
+}  // namespace
+
+Organisation Accounts::get_organisation(const Principal& who) {
+    auto& store = db_.accounts_store();
+    return detail::audited(store, who, "get_organisation", "", [&] {
+        detail::require_role(who, {Role::admin, Role::supervisor});
+        auto org = store.organisation(who.org_id);
+        if (!org) throw Error(ErrorCode::not_found, "the organisation no longer exists");
+        return *org;
+    });
+}
+
+Organisation Accounts::modify_settings(const Principal& who, const SettingsPatch& patch) {
+    auto& store = db_.accounts_store();
+    return detail::audited(store, who, "modify_settings", patch_summary(patch), [&] {
+        detail::require_role(who, {Role::admin});
+        auto org = store.organisation(who.org_id);
+        if (!org) throw Error(ErrorCode::not_found, "the organisation no longer exists");
+        store::OrgUpdate update = org_update(patch, *org);
+        std::optional<std::string> hash;
+        if (patch.password) {
+            if (!patch.current_password)
+                throw Error(ErrorCode::credentials, "password didn't match, please try again", "currentPwd");
+            auto self = store.user_by_id(who.user_id);
+            if (!self || !detail::verify_password(self->password_hash, *patch.current_password))
+                throw Error(ErrorCode::credentials, "password didn't match, please try again", "currentPwd");
+            check_password_policy(*patch.password);
+            hash = detail::hash_password(*patch.password, options_.pwhash_opslimit, options_.pwhash_memlimit);
+        }
+        return store.update_organisation(who.org_id, update, who.user_id, hash);
+    });
+}
+
+Page<Organisation> Accounts::list_organisations(const Principal& who, const ListQuery& query) {
+    auto& store = db_.accounts_store();
+    return detail::audited(store, who, "list_organisations", query.search.empty() ? "" : "search", [&] {
+        detail::require_role(who, {Role::platform_operator});
+        return store.list_organisations(query, options_.list_limits);
+    });
+}
+
+Organisation Accounts::get_organisation(const Principal& who, std::int64_t org_id) {
+    auto& store = db_.accounts_store();
+    return detail::audited(store, who, "get_organisation", "organisation " + std::to_string(org_id), [&] {
+        detail::require_role(who, {Role::platform_operator});
+        auto org = store.organisation(org_id);
+        if (!org) throw Error(ErrorCode::not_found, "no organisation " + std::to_string(org_id), "userId");
+        return *org;
+    });
+}
+
+Organisation Accounts::modify_organisation(const Principal& who, std::int64_t org_id, const SettingsPatch& patch) {
+    auto& store = db_.accounts_store();
+    return detail::audited(store, who, "modify_organisation",
+                           "organisation " + std::to_string(org_id) + " " + patch_summary(patch), [&] {
+        detail::require_role(who, {Role::platform_operator});
+        auto org = store.organisation(org_id);
+        if (!org) throw Error(ErrorCode::not_found, "no organisation " + std::to_string(org_id), "userId");
+        store::OrgUpdate update = org_update(patch, *org);
+        std::optional<std::string> hash;
+        if (patch.password) {
+            // The operator sets the password of the organisation's owner.
+            check_password_policy(*patch.password);
+            hash = detail::hash_password(*patch.password, options_.pwhash_opslimit, options_.pwhash_memlimit);
+        }
+        return store.update_organisation(org_id, update, 0, hash);
+    });
+}
+
+// ------------------------------------------------------------ developer keys
+
+CreatedDevKey Accounts::add_dev_key(const Principal& who, std::string_view username_in) {
+    auto& store = db_.accounts_store();
+    const std::string username = detail::trimmed(username_in);
+    return detail::audited(store, who, "add_dev_key", "developer " + username.substr(0, 64), [&] {
+        detail::require_role(who, {Role::admin});
+        detail::check_username(username);
+        if (store.dev_key(who.org_id, username))
+            throw Error(ErrorCode::already_exists, "username already has a developer key", "username");
+        CreatedDevKey out;
+        out.pass_key = detail::random_token();
+        out.key = store.insert_dev_key(who.org_id, username, detail::token_digest(out.pass_key),
+                                       "..." + out.pass_key.substr(out.pass_key.size() - 4), who.user_id);
+        return out;
+    });
+}
+
+std::vector<DevKey> Accounts::list_dev_keys(const Principal& who) {
+    auto& store = db_.accounts_store();
+    return detail::audited(store, who, "list_dev_keys", "", [&] {
+        detail::require_role(who, {Role::admin});
+        return store.list_dev_keys(who.org_id);
+    });
+}
+
+DevKey Accounts::set_dev_key_active(const Principal& who, std::string_view username_in, bool active) {
+    auto& store = db_.accounts_store();
+    const std::string username = detail::trimmed(username_in);
+    return detail::audited(store, who, "set_dev_key_active",
+                           "developer " + username.substr(0, 64) + (active ? " activated" : " deactivated"), [&] {
+        detail::require_role(who, {Role::admin});
+        detail::check_username(username);
+        auto key = store.set_dev_key_active(who.org_id, username, active);
+        if (!key) throw Error(ErrorCode::not_found, "username isn't found", "username");
+        return *key;
+    });
+}
+
+void Accounts::delete_dev_key(const Principal& who, std::string_view username_in) {
+    auto& store = db_.accounts_store();
+    const std::string username = detail::trimmed(username_in);
+    detail::audited(store, who, "delete_dev_key", "developer " + username.substr(0, 64), [&] {
+        detail::require_role(who, {Role::admin});
+        if (!store.delete_dev_key(who.org_id, username))
+            throw Error(ErrorCode::not_found, "username isn't found", "username");
+    });
+}
+
+}  // namespace switchboard

@@ -1,0 +1,285 @@
+#include "switchboard/json.hpp"
+
+#include <boost/json.hpp>
+
+#include <initializer_list>
+#include <limits>
+
+#include "switchboard/error.hpp"
+
+namespace switchboard::json {
+
+namespace bj = boost::json;
+
+namespace {
+
+std::string dump(const bj::value& v) { return bj::serialize(v); }
+
+bj::object user_obj(const User& u) {
+    return {{"id", u.id},
+            {"org_id", u.org_id},
+            {"username", u.username},
+            {"email", u.email},
+            {"phone", u.phone},
+            {"first_name", u.first_name},
+            {"last_name", u.last_name},
+            {"extension", u.extension},
+            {"photo", u.photo},
+            {"role", std::string(to_string(u.role))},
+            {"active", u.active},
+            {"email_verified", u.email_verified},
+            {"must_change_password", u.must_change_password},
+            {"created_ms", u.created_ms},
+            {"updated_ms", u.updated_ms}};
+}
+
+bj::object org_obj(const Organisation& o) {
+    return {{"id", o.id},
+            {"company_name", o.company_name},
+            {"email", o.email},
+            {"contact_number", o.contact_number},
+            {"owner_user_id", o.owner_user_id},
+            {"verified", o.verified},
+            {"user_count", o.user_count},
+            {"standards",
+             {{"silence_len_ms", o.standards.silence_len_ms},
+              {"interruption_len_ms", o.standards.interruption_len_ms},
+              {"list_by", std::string(to_string(o.standards.list_by))}}},
+            {"constraints",
+             {{"expected_tickets_daily", o.constraints.expected_tickets_daily},
+              {"expected_tickets_weekly", o.constraints.expected_tickets_weekly},
+              {"expected_tickets_monthly", o.constraints.expected_tickets_monthly},
+              {"min_call_len_s", o.constraints.min_call_len_s},
+              {"max_call_len_s", o.constraints.max_call_len_s}}},
+            {"created_ms", o.created_ms},
+            {"updated_ms", o.updated_ms}};
+}
+
+bj::object key_obj(const DevKey& k) {
+    return {{"id", k.id},
+            {"username", k.username},
+            {"pass_key_hint", k.pass_key_hint},
+            {"active", k.active},
+            {"created_ms", k.created_ms},
+            {"updated_ms", k.updated_ms}};
+}
+
+bj::object principal_obj(const Principal& p) {
+    return {{"user_id", p.user_id},
+            {"org_id", p.org_id},
+            {"role", std::string(to_string(p.role))},
+            {"username", p.username},
+            {"kind", p.kind == TokenKind::dev ? "dev" : "access"},
+            {"must_change_password", p.must_change_password}};
+}
+
+bj::object activity_obj(const ActivityEntry& e) {
+    return {{"id", e.id},         {"org_id", e.org_id}, {"user_id", e.user_id},
+            {"actor", e.actor},   {"endpoint", e.endpoint}, {"time_ms", e.time_ms},
+            {"ok", e.ok},         {"summary", e.summary}};
+}
+
+bj::object email_obj(const OutboxEmail& e) {
+    return {{"id", e.id},       {"org_id", e.org_id}, {"to", e.to},
+            {"subject", e.subject}, {"body", e.body}, {"kind", e.kind},
+            {"created_ms", e.created_ms}};
+}
+
+template <class T, class F>
+std::string page_json(const Page<T>& p, F obj) {
+    bj::array items;
+    for (const auto& i : p.items) items.push_back(obj(i));
+    return dump(bj::object{{"total", p.total}, {"items", std::move(items)}});
+}
+
+// ----------------------------------------------------------------- parsing
+
+bj::object parse_object(std::string_view text) {
+    boost::system::error_code ec;
+    bj::value v = bj::parse(text, ec);
+    if (ec) throw Error(ErrorCode::invalid_argument, "malformed JSON: " + ec.message());
+    if (!v.is_object()) throw Error(ErrorCode::invalid_argument, "expected a JSON object");
+    return std::move(v.as_object());
+}
+
+void only_keys(const bj::object& o, std::initializer_list<std::string_view> keys) {
+    for (const auto& kv : o) {
+        bool known = false;
+        for (auto k : keys) known = known || kv.key() == k;
+        if (!known)
+            throw Error(ErrorCode::invalid_argument, "unknown field \"" + std::string(kv.key()) + "\"",
+                        std::string(kv.key()));
+    }
+}
+
+[[noreturn]] void wrong_type(std::string_view key, const char* expected) {
+    throw Error(ErrorCode::invalid_argument, "unexpected datatype: " + std::string(key) + " must be " + expected,
+                std::string(key));
+}
+
+std::optional<std::string> opt_string(const bj::object& o, std::string_view key) {
+    auto it = o.find(key);
+    if (it == o.end() || it->value().is_null()) return std::nullopt;
+    if (!it->value().is_string()) wrong_type(key, "a string");
+    return std::string(it->value().as_string());
+}
+
+std::string req_string(const bj::object& o, std::string_view key) {
+    auto v = opt_string(o, key);
+    return v.value_or("");
+}
+
+std::optional<std::int64_t> opt_int64(const bj::object& o, std::string_view key) {
+    auto it = o.find(key);
+    if (it == o.end() || it->value().is_null()) return std::nullopt;
+    const bj::value& v = it->value();
+    if (v.is_int64()) return v.as_int64();
+    if (v.is_uint64() && v.as_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        return static_cast<std::int64_t>(v.as_uint64());
+    wrong_type(key, "a whole number");
+}
+
+std::optional<int> opt_int(const bj::object& o, std::string_view key) {
+    auto v = opt_int64(o, key);
+    if (!v) return std::nullopt;
+    if (*v < std::numeric_limits<int>::min() || *v > std::numeric_limits<int>::max())
+        wrong_type(key, "a whole number of 32 bits");
+    return static_cast<int>(*v);
+}
+
+std::optional<bool> opt_bool(const bj::object& o, std::string_view key) {
+    auto it = o.find(key);
+    if (it == o.end() || it->value().is_null()) return std::nullopt;
+    if (!it->value().is_bool()) wrong_type(key, "true or false");
+    return it->value().as_bool();
+}
+
+}  // namespace
+
+std::string to_json(const User& u) { return dump(user_obj(u)); }
+std::string to_json(const Organisation& o) { return dump(org_obj(o)); }
+std::string to_json(const DevKey& k) { return dump(key_obj(k)); }
+std::string to_json(const CreatedDevKey& k) {
+    return dump(bj::object{{"key", key_obj(k.key)}, {"pass_key", k.pass_key}});
+}
+std::string to_json(const CreatedUser& u) {
+    bj::object o{{"user", user_obj(u.user)}};
+    o["temporary_password"] = u.temporary_password ? bj::value(*u.temporary_password) : bj::value(nullptr);
+    return dump(o);
+}
+std::string to_json(const SignUpResult& r) {
+    return dump(bj::object{{"organisation", org_obj(r.organisation)}, {"admin", user_obj(r.admin)}});
+}
+std::string to_json(const Session& s) {
+    return dump(bj::object{{"token", s.token}, {"expires_ms", s.expires_ms}, {"principal", principal_obj(s.principal)}});
+}
+std::string to_json(const Principal& p) { return dump(principal_obj(p)); }
+std::string to_json(const ActivityEntry& e) { return dump(activity_obj(e)); }
+std::string to_json(const OutboxEmail& e) { return dump(email_obj(e)); }
+std::string to_json(const Page<User>& p) { return page_json(p, user_obj); }
+std::string to_json(const Page<Organisation>& p) { return page_json(p, org_obj); }
+std::string to_json(const Page<ActivityEntry>& p) { return page_json(p, activity_obj); }
+std::string to_json(const std::vector<DevKey>& keys) {
+    bj::array a;
+    for (const auto& k : keys) a.push_back(key_obj(k));
+    return dump(a);
+}
+std::string to_json(const std::vector<OutboxEmail>& emails) {
+    bj::array a;
+    for (const auto& e : emails) a.push_back(email_obj(e));
+    return dump(a);
+}
+
+SignUp sign_up_from_json(std::string_view text) {
+    auto o = parse_object(text);
+    only_keys(o, {"company_name", "email", "phone", "password"});
+    SignUp s;
+    s.company_name = req_string(o, "company_name");
+    s.email = req_string(o, "email");
+    s.phone = req_string(o, "phone");
+    s.password = req_string(o, "password");
+    return s;
+}
+
+Registration registration_from_json(std::string_view text) {
+    auto o = parse_object(text);
+    only_keys(o, {"org_id", "email", "password", "password_confirm", "first_name", "last_name", "username", "phone"});
+    Registration r;
+    r.org_id = opt_int64(o, "org_id").value_or(0);
+    r.email = req_string(o, "email");
+    r.password = req_string(o, "password");
+    r.password_confirm = req_string(o, "password_confirm");
+    r.first_name = req_string(o, "first_name");
+    r.last_name = req_string(o, "last_name");
+    r.username = req_string(o, "username");
+    r.phone = req_string(o, "phone");
+    return r;
+}
+
+UserFields user_fields_from_json(std::string_view text) {
+    auto o = parse_object(text);
+    only_keys(o, {"username", "email", "phone", "first_name", "last_name", "extension", "photo", "password", "role",
+                  "active"});
+    UserFields f;
+    f.username = opt_string(o, "username");
+    f.email = opt_string(o, "email");
+    f.phone = opt_string(o, "phone");
+    f.first_name = opt_string(o, "first_name");
+    f.last_name = opt_string(o, "last_name");
+    f.extension = opt_string(o, "extension");
+    f.photo = opt_string(o, "photo");
+    f.password = opt_string(o, "password");
+    if (auto r = opt_string(o, "role")) f.role = role_from_string(*r);
+    f.active = opt_bool(o, "active");
+    return f;
+}
+
+SettingsPatch settings_patch_from_json(std::string_view text) {
+    auto o = parse_object(text);
+    only_keys(o, {"company_name", "email", "contact_number", "password", "current_password", "silence_len_ms",
+                  "interruption_len_ms", "list_by", "expected_tickets_daily", "expected_tickets_weekly",
+                  "expected_tickets_monthly", "min_call_len_s", "max_call_len_s"});
+    SettingsPatch p;
+    p.company_name = opt_string(o, "company_name");
+    p.email = opt_string(o, "email");
+    p.contact_number = opt_string(o, "contact_number");
+    p.password = opt_string(o, "password");
+    p.current_password = opt_string(o, "current_password");
+    p.silence_len_ms = opt_int(o, "silence_len_ms");
+    p.interruption_len_ms = opt_int(o, "interruption_len_ms");
+    p.list_by = opt_string(o, "list_by");
+    p.expected_tickets_daily = opt_int(o, "expected_tickets_daily");
+    p.expected_tickets_weekly = opt_int(o, "expected_tickets_weekly");
+    p.expected_tickets_monthly = opt_int(o, "expected_tickets_monthly");
+    p.min_call_len_s = opt_int(o, "min_call_len_s");
+    p.max_call_len_s = opt_int(o, "max_call_len_s");
+    return p;
+}
+
+ListQuery list_query_from_json(std::string_view text) {
+    ListQuery q;
+    bool blank = true;
+    for (char c : text) blank = blank && (c == ' ' || c == '\n' || c == '\t' || c == '\r');
+    if (blank) return q;
+    auto o = parse_object(text);
+    only_keys(o, {"filters", "count", "offset", "search"});
+    if (auto it = o.find("filters"); it != o.end() && !it->value().is_null()) {
+        if (!it->value().is_object()) wrong_type("filters", "an object of field: value");
+        for (const auto& kv : it->value().as_object()) {
+            const bj::value& v = kv.value();
+            std::string value;
+            if (v.is_string()) value = std::string(v.as_string());
+            else if (v.is_int64()) value = std::to_string(v.as_int64());
+            else if (v.is_uint64()) value = std::to_string(v.as_uint64());
+            else if (v.is_bool()) value = v.as_bool() ? "1" : "0";
+            else wrong_type(kv.key(), "a string, a number or a boolean");
+            q.filters.emplace_back(std::string(kv.key()), value);
+        }
+    }
+    q.count = opt_int(o, "count");
+    q.offset = opt_int64(o, "offset").value_or(0);
+    q.search = opt_string(o, "search").value_or("");
+    return q;
+}
+
+}  // namespace switchboard::json

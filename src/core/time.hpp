@@ -1,0 +1,22 @@
+// Internal: the library's clock and time text. Time is Unix milliseconds (UTC)
+// everywhere in the library and the store; text is ISO-8601 UTC.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace switchboard::detail {
+
+std::int64_t now_ms();
+// "2020-12-01T10:11:12.345Z"
+std::string format_iso(std::int64_t ms);
+// "DD/MM/YYYY, HH:mm:ss.MS" (OctaPy's activity format)
+std::string format_octapy(std::int64_t ms);
+// Parses "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS[.mmm]]", the same with 'T' and
+// an optional 'Z', or a plain integer of milliseconds. `end_of_day` makes a
+// date-only value mean its last millisecond. nullopt when it is none of these.
+std::optional<std::int64_t> parse_time(std::string_view text, bool end_of_day = false);
+
+}  // namespace switchboard::detail

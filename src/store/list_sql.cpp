@@ -1,0 +1,133 @@
+#include "store/list_sql.hpp"
+
+#include "core/time.hpp"
+#include "switchboard/error.hpp"
+
+namespace switchboard::store {
+
+namespace {
+
+const FieldSpec* find_field(const ListSpec& spec, std::string_view name) {
+    for (const auto& f : spec.fields)
+        if (f.name == name) return &f;
+    return nullptr;
+}
+
+std::int64_t parse_int(std::string_view value, std::string_view field) {
+    try {
+        std::size_t used = 0;
+        std::string v(value);
+        long long n = std::stoll(v, &used);
+        if (used == v.size()) return n;
+    } catch (...) {
+    }
+    throw Error(ErrorCode::invalid_argument,
+                "filter " + std::string(field) + " expects a whole number, got \"" + std::string(value) + "\"",
+                std::string(field));
+}
+
+}  // namespace
+
+Where build_where(const ListSpec& spec, const ListQuery& query) {
+    Where w;
+    for (const auto& [name, value] : query.filters) {
+        const FieldSpec* f = find_field(spec, name);
+        if (!f)
+            throw Error(ErrorCode::invalid_argument,
+                        "unknown filter field \"" + name + "\" for " + std::string(spec.record), name);
+        const std::string col(f->column);
+        switch (f->kind) {
+            case FieldKind::text:
+                w.sql += " AND " + col + " = ?";
+                w.bindings.emplace_back(value);
+                break;
+            case FieldKind::prefix_text:
+                if (!value.empty() && value.back() == '*') {
+                    w.sql += " AND substr(" + col + ", 1, ?) = ?";
+                    w.bindings.emplace_back(static_cast<std::int64_t>(value.size() - 1));
+                    w.bindings.emplace_back(value.substr(0, value.size() - 1));
+                } else {
+                    w.sql += " AND " + col + " = ?";
+                    w.bindings.emplace_back(value);
+                }
+                break;
+            case FieldKind::integer:
+                w.sql += " AND " + col + " = ?";
+                w.bindings.emplace_back(parse_int(value, name));
+                break;
+            case FieldKind::boolean: {
+                std::int64_t b;
+                if (value == "1" || value == "true" || value == "yes") b = 1;
+                else if (value == "0" || value == "false" || value == "no") b = 0;
+                else
+                    throw Error(ErrorCode::invalid_argument,
+                                "filter " + name + " expects 1 or 0, got \"" + value + "\"", name);
+                w.sql += " AND " + col + " = ?";
+                w.bindings.emplace_back(b);
+                break;
+            }
+            case FieldKind::time: {
+                auto sep = value.find(" to ");
+                std::optional<std::int64_t> from, to;
+                if (sep == std::string::npos) {
+                    from = detail::parse_time(value, false);
+                    to = detail::parse_time(value, true);
+                    // An exact instant (not a date) matches that millisecond only.
+                } else {
+                    from = detail::parse_time(std::string_view(value).substr(0, sep), false);
+                    to = detail::parse_time(std::string_view(value).substr(sep + 4), true);
+                }
+                if (!from || !to)
+                    throw Error(ErrorCode::invalid_argument,
+                                "filter " + name + " expects a date, a time or \"FROM to TO\", got \"" + value +
+                                    "\"",
+                                name);
+                w.sql += " AND " + col + " BETWEEN ? AND ?";
+                w.bindings.emplace_back(*from);
+                w.bindings.emplace_back(*to);
+                break;
+            }
+        }
+    }
+    if (!query.search.empty()) {
+        if (spec.search_columns.empty())
+            throw Error(ErrorCode::invalid_argument, std::string(spec.record) + " cannot be searched", "search");
+        std::string pattern = "%";
+        for (char c : query.search) {
+            if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+            pattern += c;
+        }
+        pattern += '%';
+        w.sql += " AND (";
+        for (std::size_t i = 0; i < spec.search_columns.size(); ++i) {
+            if (i) w.sql += " OR ";
+            w.sql += std::string(spec.search_columns[i]) + " LIKE ? ESCAPE '\\'";
+            w.bindings.emplace_back(pattern);
+        }
+        w.sql += ")";
+    }
+    return w;
+}
+
+std::pair<int, std::int64_t> page_bounds(const ListQuery& query, const ListLimits& limits) {
+    int count = query.count.value_or(limits.default_count);
+    if (count < 0)
+        throw Error(ErrorCode::invalid_argument, "_c must be 0 or more", "_c");
+    if (count > limits.max_count)
+        throw Error(ErrorCode::invalid_argument,
+                    "_c is over the maximum page size of " + std::to_string(limits.max_count), "_c");
+    if (query.offset < 0) throw Error(ErrorCode::invalid_argument, "_a must be 0 or more", "_a");
+    return {count, query.offset};
+}
+
+void bind_all(SQLite::Statement& st, const std::vector<Binding>& b, int first_index) {
+    int i = first_index;
+    for (const auto& v : b) {
+        if (std::holds_alternative<std::int64_t>(v))
+            st.bind(i++, static_cast<int64_t>(std::get<std::int64_t>(v)));
+        else
+            st.bind(i++, std::get<std::string>(v));
+    }
+}
+
+}  // namespace switchboard::store

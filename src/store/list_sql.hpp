@@ -1,0 +1,45 @@
+// Internal: turns a ListQuery into a WHERE clause over a whitelist of fields.
+// Field names never reach SQL text; only the whitelisted column expressions do.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "switchboard/list.hpp"
+
+namespace switchboard::store {
+
+enum class FieldKind { text, integer, boolean, time, prefix_text };
+
+struct FieldSpec {
+    std::string_view name;     // the name callers filter by
+    std::string_view column;   // the SQL expression it maps to
+    FieldKind kind = FieldKind::text;
+};
+
+struct ListSpec {
+    std::string_view record;   // "users", used in error messages
+    std::vector<FieldSpec> fields;
+    std::vector<std::string_view> search_columns;  // LIKE search over these
+};
+
+using Binding = std::variant<std::int64_t, std::string>;
+
+struct Where {
+    std::string sql;                 // " AND ..." clauses (may be empty)
+    std::vector<Binding> bindings;
+};
+
+// Throws Error(invalid_argument, field) for an unknown field or a bad value.
+Where build_where(const ListSpec& spec, const ListQuery& query);
+// The page size and offset after applying the limits (throws on bad values).
+std::pair<int, std::int64_t> page_bounds(const ListQuery& query, const ListLimits& limits);
+
+void bind_all(SQLite::Statement& st, const std::vector<Binding>& b, int first_index = 1);
+
+}  // namespace switchboard::store

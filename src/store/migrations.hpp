@@ -1,0 +1,16 @@
+// Internal: the numbered schema migrations.
+#pragma once
+
+#include <vector>
+
+namespace switchboard::store {
+
+struct Migration {
+    int version;
+    const char* name;
+    const char* sql;
+};
+
+const std::vector<Migration>& migrations();
+
+}  // namespace switchboard::store
