@@ -1,0 +1,10 @@
+// switchboard: the whole C++ API.
+#pragma once
+
+#include "switchboard/accounts.hpp"
+#include "switchboard/activity.hpp"
+#include "switchboard/error.hpp"
+#include "switchboard/json.hpp"
+#include "switchboard/list.hpp"
+#include "switchboard/store.hpp"
+#include "switchboard/version.hpp"

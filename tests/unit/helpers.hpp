@@ -1,0 +1,55 @@
+// Shared fixtures of the unit tests: temporary databases and fast Argon2.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "switchboard/switchboard.hpp"
+
+namespace sbtest {
+
+inline std::filesystem::path temp_dir() {
+    static std::mt19937_64 rng{std::random_device{}()};
+    auto dir = std::filesystem::temp_directory_path() / ("sb-unit-" + std::to_string(rng()));
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+inline switchboard::AccountsOptions fast_options() {
+    switchboard::AccountsOptions o;
+    o.pwhash_opslimit = 1;
+    o.pwhash_memlimit = 8192;
+    return o;
+}
+
+constexpr const char* kPassword = "Correct-Horse-9-Battery";
+
+// An organisation whose admin is verified and signed in.
+struct Org {
+    switchboard::SignUpResult created;
+    switchboard::Session admin;
+};
+
+inline Org make_org(switchboard::Accounts& acc, const std::string& email, const std::string& company = "Acme Help") {
+    switchboard::SignUp s{company, email, "+254 700 000001", kPassword, true};
+    Org org{acc.sign_up(s), {}};
+    org.admin = acc.sign_in(email, kPassword);
+    return org;
+}
+
+// Pulls the verification key or reset code out of the latest email to `to`.
+inline std::string secret_from_outbox(switchboard::Accounts& acc, const std::string& to, const std::string& marker) {
+    auto mails = acc.outbox(to);
+    REQUIRE_FALSE(mails.empty());
+    const auto& body = mails.back().body;
+    auto pos = body.find(marker);
+    REQUIRE(pos != std::string::npos);
+    pos += marker.size();
+    auto end = body.find('\n', pos);
+    return body.substr(pos, end - pos);
+}
+
+}  // namespace sbtest

@@ -1,0 +1,134 @@
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+#include "helpers.hpp"
+
+using namespace switchboard;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string file_bytes(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+std::string pragma_text(const fs::path& db, const char* sql) {
+    sqlite3* h = nullptr;
+    REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(h, sql, -1, &st, nullptr) == SQLITE_OK);
+    std::string out;
+    if (sqlite3_step(st) == SQLITE_ROW) out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a new database is migrated to the latest schema in WAL mode", "[store]") {
+    const auto path = sbtest::temp_dir() / "sb.db";
+    {
+        auto db = Database::open(path.string());
+        CHECK(db.schema_version() == Database::latest_schema_version());
+    }
+    CHECK(pragma_text(path, "PRAGMA journal_mode") == "wal");
+    CHECK(pragma_text(path, "PRAGMA user_version") == std::to_string(Database::latest_schema_version()));
+    CHECK(pragma_text(path, "SELECT count(*) FROM schema_migrations") ==
+          std::to_string(Database::latest_schema_version()));
+    // Opening again applies nothing twice.
+    auto again = Database::open(path.string());
+    CHECK(again.schema_version() == Database::latest_schema_version());
+}
+
+TEST_CASE("a database from a newer schema is refused and left unchanged", "[store]") {
+    const auto path = sbtest::temp_dir() / "sb.db";
+    { auto db = Database::open(path.string()); }
+    pragma_text(path, "PRAGMA user_version = 999");
+    const std::string before = file_bytes(path);
+    try {
+        Database::open(path.string());
+        FAIL("opened a database of a newer schema");
+    } catch (const Error& e) {
+        CHECK(e.code() == ErrorCode::schema);
+        CHECK(std::string(e.what()).find("newer") != std::string::npos);
+    }
+    CHECK(file_bytes(path) == before);
+    CHECK(pragma_text(path, "PRAGMA user_version") == "999");
+}
+
+TEST_CASE("opening a path that cannot be a database fails clearly", "[store]") {
+    const auto dir = sbtest::temp_dir();
+    CHECK_THROWS_AS(Database::open((dir / "no" / "such" / "dir" / "x.db").string()), Error);
+    DatabaseOptions no_create;
+    no_create.create = false;
+    try {
+        Database::open((dir / "absent.db").string(), no_create);
+        FAIL("opened a missing database without create");
+    } catch (const Error& e) {
+        CHECK(e.code() == ErrorCode::not_found);
+    }
+    const auto junk = dir / "junk.db";
+    std::ofstream(junk) << "this is not a database file, just some text that is long enough";
+    CHECK_THROWS_AS(Database::open(junk.string()), Error);
+}
+
+TEST_CASE("a committed write survives a crash of the process", "[store]") {
+    const auto path = sbtest::temp_dir() / "sb.db";
+    { auto db = Database::open(path.string()); }
+    const pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        auto db = Database::open(path.string());
+        Accounts acc(db, sbtest::fast_options());
+        acc.sign_up({"Crash Test Ltd", "crash@example.org", "+254 700 000002", sbtest::kPassword, true});
+        _exit(0);  // no destructors, no checkpoint, no close
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    auto db = Database::open(path.string());
+    Accounts acc(db, sbtest::fast_options());
+    auto s = acc.sign_in("crash@example.org", sbtest::kPassword);
+    CHECK(s.token.size() == 32);
+}
+
+TEST_CASE("many threads use one database at once", "[store][threads]") {
+    const auto path = sbtest::temp_dir() / "sb.db";
+    auto db = Database::open(path.string());
+    Accounts acc(db, sbtest::fast_options());
+    auto org = sbtest::make_org(acc, "threads@example.org");
+    constexpr int kThreads = 8, kEach = 10;
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            try {
+                auto who = acc.authenticate(org.admin.token);
+                for (int i = 0; i < kEach; ++i) {
+                    UserFields f;
+                    f.username = "agent" + std::to_string(t) + "_" + std::to_string(i);
+                    f.email = *f.username + "@example.org";
+                    f.password = sbtest::kPassword;
+                    acc.create_user(who, f);
+                    ListQuery q;
+                    q.count = 5;
+                    if (acc.list_users(who, q).items.size() > 5) ++failures;
+                }
+            } catch (const std::exception& e) {
+                UNSCOPED_INFO(e.what());
+                ++failures;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    CHECK(failures == 0);
+    auto who = acc.authenticate(org.admin.token);
+    CHECK(acc.list_users(who, {}).total == 1 + kThreads * kEach);
+}
