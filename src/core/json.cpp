@@ -271,7 +271,7 @@ ListQuery list_query_from_json(std::string_view text) {
             if (v.is_string()) value = std::string(v.as_string());
             else if (v.is_int64()) value = std::to_string(v.as_int64());
             else if (v.is_uint64()) value = std::to_string(v.as_uint64());
-            else if (v.is_bool()) value = v.as_bool() ? "1" : "0";
+            else if (v.is_bool()) value.push_back(v.as_bool() ? '1' : '0');
             else wrong_type(kv.key(), "a string, a number or a boolean");
             q.filters.emplace_back(std::string(kv.key()), value);
         }
