@@ -109,7 +109,7 @@ struct UserFields {
 struct DevKey {
     std::int64_t id = 0;
     std::string username;
-    std::string pass_key_hint;   // "…" and the key's last four characters
+    std::string pass_key_hint;   // "..." and the key's last four characters
     bool active = true;
     std::int64_t created_ms = 0;
     std::int64_t updated_ms = 0;
@@ -169,10 +169,12 @@ struct SettingsPatch {
 struct OutboxEmail {
     std::int64_t id = 0;
     std::int64_t org_id = 0;
-    std::string to, subject, body, kind;  // kind: "verify", "reset", "temporary-password"
+    std::string to, subject, body, kind;  // kind: "verify" or "reset"
     std::int64_t created_ms = 0;
 };
 
+// Checked when Accounts is constructed: a value out of range is refused with
+// Error(invalid_argument) naming the member.
 struct AccountsOptions {
     // Argon2id cost (libsodium crypto_pwhash): defaults are libsodium's
     // "interactive" limits. Tests may lower them; never below libsodium's minimum.
@@ -197,6 +199,7 @@ struct AccountsOptions {
 // ---------------------------------------------------------------- service
 class Accounts {
 public:
+    // Throws Error(invalid_argument, field) for options out of range.
     explicit Accounts(Database& db, AccountsOptions options = {});
 
     const AccountsOptions& options() const noexcept { return options_; }
@@ -220,6 +223,8 @@ public:
     void request_password_reset(std::string_view email);
     void reset_password(std::string_view email, std::string_view code,
                         std::string_view new_password);
+    // Ends every session of the user, the caller's included: sign in again
+    // with the new password.
     void change_password(const Principal& who, std::string_view current_password,
                          std::string_view new_password);
     // Admin reset: a random temporary password, returned once, to be changed

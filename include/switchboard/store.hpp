@@ -33,9 +33,11 @@
 
 namespace switchboard {
 
+// Checked by Database::open: a value out of range is refused with
+// Error(invalid_argument) naming the member.
 struct DatabaseOptions {
-    int busy_timeout_ms = 5000;
-    int reader_connections = 4;   // pool size; readers beyond it wait
+    int busy_timeout_ms = 5000;   // 0 or more
+    int reader_connections = 4;   // pool size, 1 to 64; readers beyond it wait
     bool synchronous_full = false;
     bool create = true;           // create the file if it does not exist
 };

@@ -23,7 +23,7 @@ store::OrgUpdate org_update(const SettingsPatch& p, const Organisation& current)
     if (p.company_name) {
         u.company_name = detail::trimmed(*p.company_name);
         if (u.company_name->empty() || u.company_name->size() > 200)
-            throw Error(ErrorCode::invalid_argument, "companyName isn't valid", "companyName");
+            throw Error(ErrorCode::invalid_argument, "company name isn't valid", "company_name");
     }
     if (p.email) {
         u.email = detail::trimmed(*p.email);
@@ -33,13 +33,13 @@ store::OrgUpdate org_update(const SettingsPatch& p, const Organisation& current)
         u.contact_number = detail::trimmed(*p.contact_number);
         Accounts::check_phone(*u.contact_number);
     }
-    check_range(p.silence_len_ms, "silenceLen", 100, 60000);
-    check_range(p.interruption_len_ms, "interruptionLen", 100, 60000);
-    check_range(p.expected_tickets_daily, "expTicketNo/daily", 0, 10'000'000);
-    check_range(p.expected_tickets_weekly, "expTicketNo/weekly", 0, 10'000'000);
-    check_range(p.expected_tickets_monthly, "expTicketNo/monthly", 0, 10'000'000);
-    check_range(p.min_call_len_s, "minCAllLen", 0, 86400);
-    check_range(p.max_call_len_s, "maxCAllLen", 1, 86400);
+    check_range(p.silence_len_ms, "silence_len_ms", 100, 60000);
+    check_range(p.interruption_len_ms, "interruption_len_ms", 100, 60000);
+    check_range(p.expected_tickets_daily, "expected_tickets_daily", 0, 10'000'000);
+    check_range(p.expected_tickets_weekly, "expected_tickets_weekly", 0, 10'000'000);
+    check_range(p.expected_tickets_monthly, "expected_tickets_monthly", 0, 10'000'000);
+    check_range(p.min_call_len_s, "min_call_len_s", 0, 86400);
+    check_range(p.max_call_len_s, "max_call_len_s", 1, 86400);
     u.silence_len_ms = p.silence_len_ms;
     u.interruption_len_ms = p.interruption_len_ms;
     if (p.list_by) u.list_by = std::string(to_string(list_by_from_string(*p.list_by)));
@@ -51,7 +51,7 @@ store::OrgUpdate org_update(const SettingsPatch& p, const Organisation& current)
     const int min_len = p.min_call_len_s.value_or(current.constraints.min_call_len_s);
     const int max_len = p.max_call_len_s.value_or(current.constraints.max_call_len_s);
     if (min_len > max_len)
-        throw Error(ErrorCode::invalid_argument, "minCAllLen must not be above maxCAllLen", "minCAllLen");
+        throw Error(ErrorCode::invalid_argument, "the minimum call length must not be above the maximum", "min_call_len_s");
     return u;
 }
 
@@ -96,10 +96,10 @@ Organisation Accounts::modify_settings(const Principal& who, const SettingsPatch
         std::optional<std::string> hash;
         if (patch.password) {
             if (!patch.current_password)
-                throw Error(ErrorCode::credentials, "password didn't match, please try again", "currentPwd");
+                throw Error(ErrorCode::credentials, "password didn't match, please try again", "current_password");
             auto self = store.user_by_id(who.user_id);
             if (!self || !detail::verify_password(self->password_hash, *patch.current_password))
-                throw Error(ErrorCode::credentials, "password didn't match, please try again", "currentPwd");
+                throw Error(ErrorCode::credentials, "password didn't match, please try again", "current_password");
             check_password_policy(*patch.password);
             hash = detail::hash_password(*patch.password, options_.pwhash_opslimit, options_.pwhash_memlimit);
         }
@@ -120,7 +120,7 @@ Organisation Accounts::get_organisation(const Principal& who, std::int64_t org_i
     return detail::audited(store, who, "get_organisation", "organisation " + std::to_string(org_id), [&] {
         detail::require_role(who, {Role::platform_operator});
         auto org = store.organisation(org_id);
-        if (!org) throw Error(ErrorCode::not_found, "no organisation " + std::to_string(org_id), "userId");
+        if (!org) throw Error(ErrorCode::not_found, "no organisation " + std::to_string(org_id), "org_id");
         return *org;
     });
 }
@@ -131,7 +131,7 @@ Organisation Accounts::modify_organisation(const Principal& who, std::int64_t or
                            "organisation " + std::to_string(org_id) + " " + patch_summary(patch), [&] {
         detail::require_role(who, {Role::platform_operator});
         auto org = store.organisation(org_id);
-        if (!org) throw Error(ErrorCode::not_found, "no organisation " + std::to_string(org_id), "userId");
+        if (!org) throw Error(ErrorCode::not_found, "no organisation " + std::to_string(org_id), "org_id");
         store::OrgUpdate update = org_update(patch, *org);
         std::optional<std::string> hash;
         if (patch.password) {

@@ -33,7 +33,31 @@ OutboxEmail verification_email(const std::string& to, const std::string& key, co
 
 }  // namespace
 
+namespace {
+
+void check_options(const AccountsOptions& o) {
+    auto need = [](bool ok, const char* field, const char* rule) {
+        if (!ok) throw Error(ErrorCode::invalid_argument, std::string(field) + " must be " + rule, field);
+    };
+    need(o.pwhash_opslimit >= 1, "pwhash_opslimit", "1 or more");
+    need(o.pwhash_memlimit >= 8192, "pwhash_memlimit", "8192 bytes or more");
+    need(o.session_idle_ms > 0, "session_idle_ms", "more than 0");
+    need(o.session_absolute_ms > 0, "session_absolute_ms", "more than 0");
+    need(o.dev_token_absolute_ms > 0, "dev_token_absolute_ms", "more than 0");
+    need(o.verification_ttl_ms > 0, "verification_ttl_ms", "more than 0");
+    need(o.reset_code_ttl_ms > 0, "reset_code_ttl_ms", "more than 0");
+    need(o.reset_code_max_attempts >= 1, "reset_code_max_attempts", "1 or more");
+    need(o.max_failed_sign_ins >= 1, "max_failed_sign_ins", "1 or more");
+    need(o.failed_window_ms > 0, "failed_window_ms", "more than 0");
+    need(o.lockout_ms >= 0, "lockout_ms", "0 or more");
+    need(o.list_limits.default_count >= 1, "list_default_count", "1 or more");
+    need(o.list_limits.max_count >= o.list_limits.default_count, "list_max_count", "at least list_default_count");
+}
+
+}  // namespace
+
 Accounts::Accounts(Database& db, AccountsOptions options) : db_(db), options_(std::move(options)) {
+    check_options(options_);
     // Unknown logins are checked against this hash so that they take as long
     // as known ones.
     dummy_hash_ = detail::hash_password(detail::random_token(), options_.pwhash_opslimit, options_.pwhash_memlimit);
@@ -44,7 +68,7 @@ SignUpResult Accounts::sign_up(const SignUp& request) {
     const std::string email = detail::trimmed(request.email);
     const std::string phone = detail::trimmed(request.phone);
     if (company.empty() || company.size() > 200)
-        throw Error(ErrorCode::invalid_argument, "companyName isn't valid", "companyName");
+        throw Error(ErrorCode::invalid_argument, "company name isn't valid", "company_name");
     check_email(email);
     check_phone(phone);
     check_password_policy(request.password);

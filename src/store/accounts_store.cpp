@@ -331,7 +331,7 @@ Organisation AccountsStore::update_organisation(std::int64_t org_id, const OrgUp
         // Keep sessions/lists consistent with the constraints the database enforces.
         if (after->constraints.min_call_len_s > after->constraints.max_call_len_s)
             throw Error(ErrorCode::invalid_argument,
-                        "minimum call length is above the maximum call length", "minCAllLen");
+                        "the minimum call length is above the maximum call length", "min_call_len_s");
         return *after;
     });
 }

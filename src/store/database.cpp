@@ -96,7 +96,10 @@ Database Database::open(const std::string& path, const DatabaseOptions& options)
     impl->path = path;
     impl->options = options;
     impl->memory = path == ":memory:";
-    if (impl->options.reader_connections < 1) impl->options.reader_connections = 1;
+    if (options.reader_connections < 1 || options.reader_connections > 64)
+        throw Error(ErrorCode::invalid_argument, "reader_connections must be between 1 and 64", "reader_connections");
+    if (options.busy_timeout_ms < 0)
+        throw Error(ErrorCode::invalid_argument, "busy_timeout_ms must be 0 or more", "busy_timeout_ms");
     try {
         if (!impl->memory && !options.create && !std::filesystem::exists(path))
             throw Error(ErrorCode::not_found, "no database at " + path, "path");

@@ -112,11 +112,11 @@ Where build_where(const ListSpec& spec, const ListQuery& query) {
 std::pair<int, std::int64_t> page_bounds(const ListQuery& query, const ListLimits& limits) {
     int count = query.count.value_or(limits.default_count);
     if (count < 0)
-        throw Error(ErrorCode::invalid_argument, "_c must be 0 or more", "_c");
+        throw Error(ErrorCode::invalid_argument, "the page size (_c) must be 0 or more", "count");
     if (count > limits.max_count)
         throw Error(ErrorCode::invalid_argument,
-                    "_c is over the maximum page size of " + std::to_string(limits.max_count), "_c");
-    if (query.offset < 0) throw Error(ErrorCode::invalid_argument, "_a must be 0 or more", "_a");
+                    "the page size (_c) is over the maximum of " + std::to_string(limits.max_count), "count");
+    if (query.offset < 0) throw Error(ErrorCode::invalid_argument, "the offset (_a) must be 0 or more", "offset");
     return {count, query.offset};
 }
 

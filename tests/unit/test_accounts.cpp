@@ -487,3 +487,28 @@ TEST_CASE("no password or token is stored in plain text", "[accounts][security]"
     CHECK(bytes.find(key.pass_key) == std::string::npos);
     CHECK(bytes.find(dev.token) == std::string::npos);
 }
+
+TEST_CASE("options out of range are refused with their name", "[accounts][options]") {
+    auto dir = sbtest::temp_dir();
+    auto db = Database::open((dir / "sb.db").string());
+    auto opts = sbtest::fast_options();
+    opts.list_limits.max_count = 10;
+    opts.list_limits.default_count = 50;
+    try {
+        Accounts acc(db, opts);
+        FAIL("accepted a default page size over the maximum");
+    } catch (const Error& e) {
+        CHECK(e.field() == "list_max_count");
+    }
+    opts = sbtest::fast_options();
+    opts.session_idle_ms = 0;
+    CHECK_THROWS_AS(Accounts(db, opts), Error);
+    DatabaseOptions dbo;
+    dbo.reader_connections = 0;
+    try {
+        Database::open((dir / "other.db").string(), dbo);
+        FAIL("accepted 0 reader connections");
+    } catch (const Error& e) {
+        CHECK(e.field() == "reader_connections");
+    }
+}

@@ -1,0 +1,384 @@
+/*
+ * switchboard.h: the C API of switchboard.
+ *
+ * The whole C interface of the library is in this one header. It is C99 and
+ * C++ compatible and depends on <stddef.h> and <stdint.h> only.
+ *
+ * Conventions
+ * -----------
+ * - Every function whose name starts with sb_ returns int, 0 (SB_OK) on
+ *   success or a negative SB_E* code, except sb_version(), sb_free(),
+ *   sb_error_name() and the sb_last_error*() accessors.
+ * - After a failure, sb_last_error() gives a message a person can act on,
+ *   sb_last_error_field() the input field it concerns ("email", "password",
+ *   ...) or "", and sb_last_error_code() the code again. The state is per
+ *   thread and describes the most recent int-returning call on that thread:
+ *   a successful call clears it. Calls with a token check it first: an
+ *   unknown, expired or revoked token gives SB_EUNAUTHORIZED "unauthorized".
+ * - Output parameters come first after the handle. On failure every output
+ *   pointer is set to NULL (or 0), so freeing it is always safe.
+ * - Records cross as JSON text (UTF-8). Field names are the snake_case names
+ *   of the C++ structs; times are Unix milliseconds in fields ending in
+ *   "_ms". New fields may appear in later versions: ignore the ones you do
+ *   not know. docs/c-api.md lists the shapes.
+ * - Strings returned through a char** are allocated by the library; release
+ *   them with sb_free(). Strings passed in are borrowed for the duration of
+ *   the call only.
+ * - No C++ exception leaves the library; anything unexpected becomes
+ *   SB_EINTERNAL (or SB_ENOMEM) with a message.
+ * - An sb_db may be used from several threads at once. It must not be closed
+ *   while another thread is using it.
+ */
+#ifndef SWITCHBOARD_H
+#define SWITCHBOARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#  if defined(SB_BUILDING_LIBRARY)
+#    define SB_EXTERN __declspec(dllexport)
+#  else
+#    define SB_EXTERN __declspec(dllimport)
+#  endif
+#elif defined(SB_BUILDING_LIBRARY) && (defined(__GNUC__) || defined(__clang__))
+#  define SB_EXTERN __attribute__((visibility("default")))
+#else
+#  define SB_EXTERN
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ version */
+
+#define SB_VERSION_MAJOR 0
+#define SB_VERSION_MINOR 1
+#define SB_VERSION_PATCH 0
+#define SB_VERSION_STRING "0.1.0"
+
+/* The version of the library that is linked, e.g. "0.1.0" (may differ from
+ * SB_VERSION_STRING, the version of this header). Static; never NULL. */
+SB_EXTERN const char* sb_version(void);
+
+/* ------------------------------------------------------------------- errors */
+
+/* Return codes. They map one to one onto switchboard::ErrorCode
+ * (SB_EINVALID is -invalid_argument, ...); SB_ENOMEM is the C layer's own. */
+typedef enum sb_error_code {
+    SB_OK = 0,
+    SB_EINVALID = -1,         /* the input is wrong; sb_last_error_field() names it */
+    SB_ENOTFOUND = -2,        /* no such record (in the caller's organisation) */
+    SB_EEXISTS = -3,          /* a unique value (username, email ...) is taken */
+    SB_EUNAUTHORIZED = -4,    /* missing, unknown, expired or revoked token */
+    SB_EFORBIDDEN = -5,       /* authenticated, but the role does not allow it */
+    SB_ECREDENTIALS = -6,     /* sign-in or dev-token exchange refused */
+    SB_EUNVERIFIED = -7,      /* the account's email address is not verified yet */
+    SB_EPASSWORDCHANGE = -8,  /* a temporary password must be changed first */
+    SB_ETOOLARGE = -9,        /* input over a configured limit */
+    SB_ESCHEMA = -10,         /* the database was written by a newer switchboard */
+    SB_ESTORAGE = -11,        /* the database or the file system failed */
+    SB_EINTERNAL = -12,       /* a bug in switchboard: please report it */
+    SB_ENOMEM = -13           /* out of memory */
+} sb_error_code;
+
+/* The message of the last failed call on this thread, or "no error" after a
+ * successful one. Never NULL. Owned by the library: valid until the next
+ * int-returning sb_* call on this thread; do not free. */
+SB_EXTERN const char* sb_last_error(void);
+
+/* The input field the last error concerns ("email", "password", "request",
+ * ...), or "" when none. Never NULL; same lifetime as sb_last_error(). */
+SB_EXTERN const char* sb_last_error_field(void);
+
+/* The code of the last call on this thread (SB_OK after a success). */
+SB_EXTERN int sb_last_error_code(void);
+
+/* A static name for a code: "SB_EINVALID", "SB_OK" ...; "SB_E?" for a value
+ * that is not a code. Never NULL; do not free. */
+SB_EXTERN const char* sb_error_name(int code);
+
+/* ------------------------------------------------------------------- memory */
+
+/* Releases a string returned by the library. Accepts NULL. */
+SB_EXTERN void sb_free(void* p);
+
+/* ------------------------------------------------------------------ options */
+
+/* Accounts policy (mirrors switchboard::AccountsOptions). A field left 0
+ * (or NULL) keeps the library's default; a negative value is refused. */
+typedef struct sb_accounts_options {
+    unsigned int version;                  /* SB_ACCOUNTS_OPTIONS_VERSION */
+    unsigned long long pwhash_opslimit;    /* Argon2id passes; default 2 */
+    size_t pwhash_memlimit;                /* Argon2id memory in bytes; default 64 MiB */
+    int64_t session_idle_ms;               /* default 1 hour */
+    int64_t session_absolute_ms;           /* default 12 hours */
+    int64_t dev_token_absolute_ms;         /* default 30 days */
+    int64_t verification_ttl_ms;           /* default 48 hours */
+    int64_t reset_code_ttl_ms;             /* default 15 minutes */
+    int reset_code_max_attempts;           /* default 5 */
+    int max_failed_sign_ins;               /* failures before the account locks; default 5 */
+    int64_t failed_window_ms;              /* failures older than this are forgotten; default 15 min */
+    int64_t lockout_ms;                    /* default 15 minutes */
+    int list_default_count;                /* page size when a query gives none; default 50 */
+    int list_max_count;                    /* largest page; default 1000 */
+    const char* public_url;                /* base of links in emails; copied at open */
+} sb_accounts_options;
+
+#define SB_ACCOUNTS_OPTIONS_VERSION 1
+#define SB_ACCOUNTS_OPTIONS_INIT \
+    { SB_ACCOUNTS_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL }
+
+/* Sets *opts to the defaults of the given version (SB_ACCOUNTS_OPTIONS_VERSION).
+ * SB_EINVALID for a NULL opts or a version this library does not know. */
+SB_EXTERN int sb_accounts_options_init(sb_accounts_options* opts, unsigned int version);
+
+/* How a database is opened. 0 fields keep the defaults. */
+typedef struct sb_db_options {
+    unsigned int version;             /* SB_DB_OPTIONS_VERSION */
+    int busy_timeout_ms;              /* wait for another process's write lock; default 5000 */
+    int reader_connections;           /* reader pool size; default 4 */
+    int synchronous_full;             /* non-zero: fsync every commit (survives power loss) */
+    int must_exist;                   /* non-zero: SB_ENOTFOUND instead of creating the file */
+    sb_accounts_options accounts;     /* accounts policy for this handle */
+} sb_db_options;
+
+#define SB_DB_OPTIONS_VERSION 1
+#define SB_DB_OPTIONS_INIT \
+    { SB_DB_OPTIONS_VERSION, 0, 0, 0, 0, SB_ACCOUNTS_OPTIONS_INIT }
+
+/* Sets *opts (and opts->accounts) to the defaults of the given version
+ * (SB_DB_OPTIONS_VERSION). SB_EINVALID for a NULL opts or an unknown version. */
+SB_EXTERN int sb_db_options_init(sb_db_options* opts, unsigned int version);
+
+/* --------------------------------------------------------------- database */
+
+/* An open database with its accounts service and activity log. */
+typedef struct sb_db sb_db;
+
+/* Opens (creating and migrating as needed) the database at `path`; ":memory:"
+ * gives a private in-memory database. `opts` may be NULL for the defaults; it
+ * is read during the call only.
+ * On success *out is a handle the caller closes with sb_db_close(); on failure
+ * *out is NULL. SB_ESCHEMA when the file was written by a newer switchboard,
+ * SB_ESTORAGE when it cannot be opened, SB_ENOTFOUND with must_exist. */
+SB_EXTERN int sb_db_open(sb_db** out, const char* path, const sb_db_options* opts);
+
+/* Closes the handle and frees it. Accepts NULL. */
+SB_EXTERN int sb_db_close(sb_db* db);
+
+/* *out = the schema version of the open database. */
+SB_EXTERN int sb_db_schema_version(sb_db* db, int* out);
+
+/* *out = the newest schema version this library writes. */
+SB_EXTERN int sb_db_latest_schema_version(int* out);
+
+/* ------------------------------------------------- sign-up, sign-in, tokens
+ *
+ * Functions returning JSON through a char** give a string the caller frees
+ * with sb_free(). Shapes (docs/c-api.md has the full lists):
+ *   user          {"id","org_id","username","email","phone","first_name",
+ *                  "last_name","extension","photo","role","active",
+ *                  "email_verified","must_change_password","created_ms","updated_ms"}
+ *   organisation  {"id","company_name","email","contact_number","owner_user_id",
+ *                  "verified","standards":{...},"constraints":{...},...}
+ *   session       {"token","expires_ms","principal":{...}}
+ *   page          {"total": n, "items": [...]}
+ */
+
+/* Signs up an organisation and its admin. request_json:
+ * {"company_name","email","phone","password"}. Sends (to the outbox) the
+ * verification email. *out_json = {"organisation": {...}, "admin": {user}}.
+ * SB_EINVALID with the seed's messages ("email isn't valid", "phone isn't
+ * valid", "password is too short, minimum length is 12 characters" ...),
+ * SB_EEXISTS when the email is taken. */
+SB_EXTERN int sb_sign_up(sb_db* db, char** out_json, const char* request_json);
+
+/* Spends a verification key. *out_ok = 1 when the key was valid, unused and
+ * unexpired (the email is then verified), 0 otherwise; the call itself
+ * succeeds in both cases. */
+SB_EXTERN int sb_verify_email(sb_db* db, int* out_ok, const char* key);
+
+/* Signs in with an email address or a username. *out_session_json =
+ * {"token","expires_ms","principal"}; the token (32 characters) is shown
+ * once. SB_ECREDENTIALS "credentials didn't match" for a wrong login or
+ * password and while the account is locked; SB_EUNVERIFIED before the email
+ * is verified. */
+SB_EXTERN int sb_sign_in(sb_db* db, char** out_session_json, const char* login,
+                         const char* password);
+
+/* Ends the session of an access token (an unknown token is not an error). */
+SB_EXTERN int sb_sign_out(sb_db* db, const char* token);
+
+/* Token kinds for sb_authenticate(). */
+#define SB_TOKEN_ACCESS 0
+#define SB_TOKEN_DEV 1
+
+/* Checks a token of the given kind (SB_TOKEN_ACCESS or SB_TOKEN_DEV).
+ * *out_principal_json = {"user_id","org_id","role","username","kind",
+ * "must_change_password"} (kind "access" or "dev"; user_id 0 for a dev
+ * token, org_id 0 for the platform operator). SB_EUNAUTHORIZED for an unknown,
+ * expired or revoked token, or one of the other kind. */
+SB_EXTERN int sb_authenticate(sb_db* db, char** out_principal_json, const char* token,
+                              int kind);
+
+/* Exchanges a developer key for a dev token (OctaPy /apiReq).
+ * *out_session_json = {"token","expires_ms","principal"}.
+ * SB_ECREDENTIALS "credentials didn't match" for any wrong value. */
+SB_EXTERN int sb_dev_token_issue(sb_db* db, char** out_session_json, const char* email,
+                                 const char* username, const char* dev_key);
+
+/* ----------------------------------------------------------------- passwords */
+
+/* Writes a one-time reset code to the outbox when `email` belongs to an
+ * account. Succeeds either way (no account enumeration); SB_EINVALID only
+ * for a malformed address. */
+SB_EXTERN int sb_request_password_reset(sb_db* db, const char* email);
+
+/* Sets a new password with the 6-digit code from the reset email; the
+ * user's sessions end. SB_ECREDENTIALS (field "code") for a wrong, spent or
+ * expired code, or after too many wrong tries. */
+SB_EXTERN int sb_reset_password(sb_db* db, const char* email, const char* code,
+                                const char* new_password);
+
+/* Changes the password of the token's user; every session of that user
+ * (including this token's) ends. This is also how a temporary password is
+ * replaced. SB_ECREDENTIALS "password didn't match, please try again" when
+ * the current password is wrong, SB_EINVALID when the new one breaks the
+ * policy or equals the current one. */
+SB_EXTERN int sb_change_password(sb_db* db, const char* token, const char* current_password,
+                                 const char* new_password);
+
+/* An admin gives user_id (of the same organisation) a random temporary
+ * password, to be changed at the next sign-in; the user's sessions end.
+ * *out_temporary_password is the password (plain text, shown once; free
+ * with sb_free()). */
+SB_EXTERN int sb_admin_reset_password(sb_db* db, char** out_temporary_password,
+                                      const char* token, int64_t user_id);
+
+/* --------------------------------------------------------------------- users */
+
+/* A customer registers with an organisation (and is sent a verification
+ * email; sign-in waits for it). request_json:
+ * {"org_id","email","password","password_confirm","first_name","last_name",
+ *  "username"?,"phone"?}. *out_json = the user. */
+SB_EXTERN int sb_register_customer(sb_db* db, char** out_json, const char* request_json);
+
+/* Admins: creates a user in the caller's organisation. fields_json: any of
+ * {"username","email","phone","first_name","last_name","extension","photo",
+ *  "password","role","active"}; username and email are required, role
+ * defaults to "agent" ("admin", "supervisor", "agent", "customer").
+ * *out_json = {"user": {...}, "temporary_password": string or null}: without
+ * a password the library makes a temporary one (shown once, null otherwise)
+ * that must be changed before anything else (SB_EPASSWORDCHANGE until then).
+ * SB_EEXISTS for a taken username (in the organisation) or email. */
+SB_EXTERN int sb_user_create(sb_db* db, char** out_json, const char* token,
+                             const char* fields_json);
+
+/* Edits a user (fields_json as for sb_user_create without "password";
+ * absent fields are left alone). Admins edit anyone in their organisation;
+ * other roles edit only themselves, and not their username, role or active
+ * flag. Deactivating or changing the role ends the user's sessions.
+ * *out_json = the user. */
+SB_EXTERN int sb_user_update(sb_db* db, char** out_json, const char* token, int64_t user_id,
+                             const char* fields_json);
+
+/* *out_json = the user. Admins and supervisors read anyone in their
+ * organisation, other roles only themselves (SB_EFORBIDDEN). SB_ENOTFOUND
+ * for a user of another organisation. */
+SB_EXTERN int sb_user_get(sb_db* db, char** out_json, const char* token, int64_t user_id);
+
+/* Admins and supervisors: the users of the caller's organisation, newest
+ * first. query_json (NULL or "" for everything): {"filters": {"field":
+ * "value", ...}, "count": n, "offset": n, "search": "..."}; filters name
+ * fields of the user record (an unknown one is SB_EINVALID naming it).
+ * *out_json = {"total": matching users, "items": [user ...]}. */
+SB_EXTERN int sb_user_list(sb_db* db, char** out_json, const char* token,
+                           const char* query_json);
+
+/* Admins: deactivates a user; their tokens stop working and they cannot sign
+ * in. (The same as sb_user_update with {"active": false}.) */
+SB_EXTERN int sb_user_deactivate(sb_db* db, const char* token, int64_t user_id);
+
+/* ------------------------------------------------------------- organisations */
+
+/* Admins and supervisors: *out_json = the caller's organisation (OctaPy
+ * profile, standards and constraints). */
+SB_EXTERN int sb_org_get(sb_db* db, char** out_json, const char* token);
+
+/* Admins: changes the organisation's settings, all or nothing. patch_json: any
+ * of {"company_name","email","contact_number","password","current_password",
+ * "silence_len_ms","interruption_len_ms","list_by","expected_tickets_daily",
+ * "expected_tickets_weekly","expected_tickets_monthly","min_call_len_s",
+ * "max_call_len_s"}; "password" (the admin's own) needs "current_password",
+ * else SB_ECREDENTIALS "password didn't match, please try again".
+ * *out_json = the organisation after the change. */
+SB_EXTERN int sb_org_modify(sb_db* db, char** out_json, const char* token,
+                            const char* patch_json);
+
+/* Creates a platform operator (no token: this is how an installation is
+ * bootstrapped by whoever holds the database). *out_json = the user. */
+SB_EXTERN int sb_operator_create(sb_db* db, char** out_json, const char* username,
+                                 const char* email, const char* password);
+
+/* Operator only: *out_json = {"total","items":[organisation ...]}; query_json
+ * as for sb_user_list. */
+SB_EXTERN int sb_org_list(sb_db* db, char** out_json, const char* token,
+                          const char* query_json);
+
+/* Operator only: *out_json = the organisation org_id. */
+SB_EXTERN int sb_org_get_by_id(sb_db* db, char** out_json, const char* token, int64_t org_id);
+
+/* Operator only: changes organisation org_id (patch_json as for
+ * sb_org_modify). *out_json = the organisation after the change. */
+SB_EXTERN int sb_org_modify_by_id(sb_db* db, char** out_json, const char* token,
+                                  int64_t org_id, const char* patch_json);
+
+/* ------------------------------------------------------------ developer keys */
+
+/* Developer keys are managed by admins. */
+
+/* Adds a developer key for `username`. *out_json = {"key": {devkey},
+ * "pass_key"}: the full key (32 characters) is shown once; later lists show
+ * a hint ("..." and its last four characters).
+ * devkey = {"id","username","pass_key_hint","active","created_ms","updated_ms"}.
+ * SB_EEXISTS when the username already has a key. */
+SB_EXTERN int sb_devkey_add(sb_db* db, char** out_json, const char* token,
+                            const char* username);
+
+/* *out_json = [devkey ...] of the caller's organisation. */
+SB_EXTERN int sb_devkey_list(sb_db* db, char** out_json, const char* token);
+
+/* Activates (active != 0) or deactivates a key; deactivating ends its dev
+ * tokens. *out_json = the devkey. SB_ENOTFOUND "username isn't found". */
+SB_EXTERN int sb_devkey_set_active(sb_db* db, char** out_json, const char* token,
+                                   const char* username, int active);
+
+/* Deletes a key and its dev tokens. SB_ENOTFOUND for an unknown username. */
+SB_EXTERN int sb_devkey_delete(sb_db* db, const char* token, const char* username);
+
+/* ------------------------------------------------------- activity and outbox */
+
+/* Admins and supervisors: the organisation's activity log, newest first (the
+ * platform operator reads the platform's own entries).
+ * query_json as for sb_user_list; filters "time" ("A to B"), "endpoint"
+ * (exact, or a prefix ending in '*'), "status" ("OK"/"KO"), "actor".
+ * *out_json = {"total","items":[{"id","org_id","user_id","actor","endpoint",
+ * "time_ms","ok","summary"} ...]}. Calls through this API are logged with
+ * the C function's name as endpoint ("sb_user_create"). */
+SB_EXTERN int sb_activity_list(sb_db* db, char** out_json, const char* token,
+                               const char* query_json);
+
+/* The emails the library has written (verification keys, reset codes), for
+ * the mail sender. to_address NULL or "" gives all.
+ * *out_json = [{"id","org_id","to","subject","body","kind","created_ms"} ...],
+ * oldest first; kind is "verify" or "reset".
+ * No token: whoever holds the database reads its outbox. */
+SB_EXTERN int sb_outbox_list(sb_db* db, char** out_json, const char* to_address);
+
+#ifdef __cplusplus
+}  /* extern "C" */
+#endif
+
+#endif /* SWITCHBOARD_H */

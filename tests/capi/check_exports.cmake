@@ -1,0 +1,81 @@
+# Checks the dynamic symbols of libswitchboard.so:
+#  - every defined exported symbol starts with sb_ (the version node of
+#    capi/switchboard.map, an absolute symbol, is the one allowed exception);
+#  - every function declared with SB_EXTERN in switchboard.h is exported.
+#
+# cmake -DNM=nm -DLIB=libswitchboard.so -DHEADER=switchboard.h -DMAP=switchboard.map -P check_exports.cmake
+cmake_minimum_required(VERSION 3.22)
+
+foreach(var NM LIB HEADER)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "check_exports.cmake: ${var} is not set")
+  endif()
+endforeach()
+
+execute_process(COMMAND ${NM} -D --defined-only ${LIB}
+                OUTPUT_VARIABLE nm_out ERROR_VARIABLE nm_err RESULT_VARIABLE nm_rc)
+if(NOT nm_rc EQUAL 0)
+  message(FATAL_ERROR "${NM} -D --defined-only ${LIB} failed (${nm_rc}): ${nm_err}")
+endif()
+
+# The version node names (e.g. SWITCHBOARD_0) declared in the map file.
+set(version_nodes "")
+if(DEFINED MAP AND EXISTS "${MAP}")
+  file(READ "${MAP}" map_text)
+  string(REGEX REPLACE "/\\*([^*]|\\*[^/])*\\*/" "" map_text "${map_text}")
+  string(REGEX MATCHALL "[A-Za-z_][A-Za-z0-9_.]*[ \t\r\n]*{" nodes "${map_text}")
+  foreach(n IN LISTS nodes)
+    string(REGEX REPLACE "[ \t\r\n]*{$" "" n "${n}")
+    list(APPEND version_nodes "${n}")
+  endforeach()
+endif()
+
+string(REPLACE "\n" ";" lines "${nm_out}")
+set(exported "")
+set(bad "")
+foreach(line IN LISTS lines)
+  string(STRIP "${line}" line)
+  if(line STREQUAL "")
+    continue()
+  endif()
+  # "<address> <type> <name>[@@version]"
+  if(NOT line MATCHES "^([0-9a-fA-F]+ +)?([A-Za-z]) +([^ ]+)$")
+    list(APPEND bad "unparsed line: ${line}")
+    continue()
+  endif()
+  set(type "${CMAKE_MATCH_2}")
+  set(name "${CMAKE_MATCH_3}")
+  string(REGEX REPLACE "@.*$" "" name "${name}")
+  if(type STREQUAL "A" AND name IN_LIST version_nodes)
+    continue()
+  endif()
+  if(NOT name MATCHES "^sb_")
+    list(APPEND bad "${type} ${name}")
+  else()
+    list(APPEND exported "${name}")
+  endif()
+endforeach()
+
+file(READ "${HEADER}" header_text)
+string(REGEX MATCHALL "SB_EXTERN[^;(]*[ *](sb_[a-z0-9_]+)[ \t]*\\(" decls "${header_text}")
+set(declared "")
+foreach(d IN LISTS decls)
+  string(REGEX REPLACE "^.*[ *](sb_[a-z0-9_]+)[ \t]*\\($" "\\1" d "${d}")
+  list(APPEND declared "${d}")
+endforeach()
+list(LENGTH declared declared_count)
+if(declared_count LESS 20)
+  list(APPEND bad "only ${declared_count} SB_EXTERN declarations found in ${HEADER}")
+endif()
+foreach(fn IN LISTS declared)
+  if(NOT fn IN_LIST exported)
+    list(APPEND bad "declared in switchboard.h but not exported: ${fn}")
+  endif()
+endforeach()
+
+list(LENGTH exported exported_count)
+if(bad)
+  string(REPLACE ";" "\n  " bad_text "${bad}")
+  message(FATAL_ERROR "libswitchboard.so exports what it should not, or misses what it should:\n  ${bad_text}")
+endif()
+message(STATUS "libswitchboard.so exports ${exported_count} symbols, all sb_*; all ${declared_count} declared functions present")
