@@ -1,0 +1,486 @@
+// switchboard Python bindings: switchboard.Database, one open database with
+// the accounts service and the activity log on it.
+//
+// Threading: the GIL is released (after the arguments are converted) for
+// every call that hashes a password or touches the database, so Python
+// threads may share one Database object. A shared/exclusive lock keeps
+// close() from pulling the database out from under a running call.
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <utility>
+
+#include "py_common.hpp"
+#include "switchboard/accounts.hpp"
+#include "switchboard/activity.hpp"
+#include "switchboard/error.hpp"
+#include "switchboard/json.hpp"
+#include "switchboard/store.hpp"
+
+namespace switchboard::python {
+
+namespace {
+
+TokenKind token_kind(const std::string& kind) {
+    if (kind == "access") return TokenKind::access;
+    if (kind == "dev") return TokenKind::dev;
+    throw Error(ErrorCode::invalid_argument, "token kind must be \"access\" or \"dev\", got \"" + kind + "\"",
+                "kind");
+}
+
+class PyDatabase {
+public:
+    PyDatabase(const std::string& path, const DatabaseOptions& db_options, const AccountsOptions& options)
+        : path_(path) {
+        py::gil_scoped_release release;
+        db_ = std::make_unique<Database>(Database::open(path, db_options));
+        accounts_ = std::make_unique<Accounts>(*db_, options);
+        activity_ = std::make_unique<ActivityLog>(*db_, options.list_limits);
+    }
+
+    // Runs fn(Accounts&, ActivityLog&, Database&) without the GIL. Called
+    // with the GIL held; the arguments fn captures must already be C++ values.
+    template <class F>
+    auto run(F&& fn) {
+        py::gil_scoped_release release;
+        std::shared_lock lock(mu_);
+        if (!db_) throw Error(ErrorCode::storage, "the database is closed");
+        return fn(*accounts_, *activity_, *db_);
+    }
+
+    // As run(), for an operation on behalf of the holder of `token`.
+    template <class F>
+    auto as(const std::string& token, F&& fn) {
+        return run([&](Accounts& a, ActivityLog& log, Database&) {
+            const Principal who = a.authenticate(token);
+            return fn(a, log, who);
+        });
+    }
+
+    void close() {
+        py::gil_scoped_release release;
+        std::unique_lock lock(mu_);
+        activity_.reset();
+        accounts_.reset();
+        db_.reset();
+    }
+
+    bool closed() const {
+        std::shared_lock lock(mu_);
+        return !db_;
+    }
+
+    const std::string& path() const noexcept { return path_; }
+
+private:
+    std::string path_;
+    mutable std::shared_mutex mu_;
+    std::unique_ptr<Database> db_;
+    std::unique_ptr<Accounts> accounts_;
+    std::unique_ptr<ActivityLog> activity_;
+};
+
+// Shorthands for the common shapes: an operation that answers a record (as
+// JSON text, turned into a dict once the GIL is back) or nothing.
+template <class F>
+py::object json_result(PyDatabase& self, F&& fn) {
+    std::string text = self.run([&](Accounts& a, ActivityLog& log, Database& db) {
+        return json::to_json(fn(a, log, db));
+    });
+    return from_json(text);
+}
+
+template <class F>
+py::object json_result_as(PyDatabase& self, const std::string& token, F&& fn) {
+    std::string text = self.as(token, [&](Accounts& a, ActivityLog& log, const Principal& who) {
+        return json::to_json(fn(a, log, who));
+    });
+    return from_json(text);
+}
+
+constexpr const char* kListDoc =
+    "filters: a dict (or list of (name, value) pairs) of exact matches; on time\n"
+    "fields a (from, to) pair or \"A to B\" selects a range. count: page size\n"
+    "(None: the configured default), offset: records to skip, search: free text.\n"
+    "Returns {\"total\": n, \"items\": [...]}, newest first.";
+
+}  // namespace
+
+void bind_database(py::module_& m) {
+    const DatabaseOptions dbo;
+    const AccountsOptions ao;
+
+    py::class_<PyDatabase>(m, "Database",
+                           "An open switchboard database with its accounts service and activity log.\n\n"
+                           "Records come back as dicts whose keys are the JSON field names of\n"
+                           "switchboard/json.hpp; times are Unix milliseconds in keys ending in _ms.\n"
+                           "Methods that act for a user take that user's access token first.")
+        .def(py::init([](const py::object& path_like, bool create, int busy_timeout_ms, int reader_connections,
+                         bool synchronous_full, unsigned long long pwhash_opslimit, std::size_t pwhash_memlimit,
+                         std::int64_t session_idle_ms, std::int64_t session_absolute_ms,
+                         std::int64_t dev_token_absolute_ms, std::int64_t verification_ttl_ms,
+                         std::int64_t reset_code_ttl_ms, int reset_code_max_attempts, int max_failed_sign_ins,
+                         std::int64_t failed_window_ms, std::int64_t lockout_ms, int list_default_count,
+                         int list_max_count, const std::string& public_url) {
+                 // str, bytes or any os.PathLike
+                 const auto path = py::module_::import("os").attr("fspath")(path_like).cast<std::string>();
+                 DatabaseOptions d;
+                 d.create = create;
+                 d.busy_timeout_ms = busy_timeout_ms;
+                 d.reader_connections = reader_connections;
+                 d.synchronous_full = synchronous_full;
+                 AccountsOptions o;
+                 o.pwhash_opslimit = pwhash_opslimit;
+                 o.pwhash_memlimit = pwhash_memlimit;
+                 o.session_idle_ms = session_idle_ms;
+                 o.session_absolute_ms = session_absolute_ms;
+                 o.dev_token_absolute_ms = dev_token_absolute_ms;
+                 o.verification_ttl_ms = verification_ttl_ms;
+                 o.reset_code_ttl_ms = reset_code_ttl_ms;
+                 o.reset_code_max_attempts = reset_code_max_attempts;
+                 o.max_failed_sign_ins = max_failed_sign_ins;
+                 o.failed_window_ms = failed_window_ms;
+                 o.lockout_ms = lockout_ms;
+                 o.list_limits.default_count = list_default_count;
+                 o.list_limits.max_count = list_max_count;
+                 o.public_url = public_url;
+                 return std::make_unique<PyDatabase>(path, d, o);
+             }),
+             py::arg("path"), py::kw_only(), py::arg("create") = dbo.create,
+             py::arg("busy_timeout_ms") = dbo.busy_timeout_ms,
+             py::arg("reader_connections") = dbo.reader_connections,
+             py::arg("synchronous_full") = dbo.synchronous_full,
+             py::arg("pwhash_opslimit") = ao.pwhash_opslimit, py::arg("pwhash_memlimit") = ao.pwhash_memlimit,
+             py::arg("session_idle_ms") = ao.session_idle_ms,
+             py::arg("session_absolute_ms") = ao.session_absolute_ms,
+             py::arg("dev_token_absolute_ms") = ao.dev_token_absolute_ms,
+             py::arg("verification_ttl_ms") = ao.verification_ttl_ms,
+             py::arg("reset_code_ttl_ms") = ao.reset_code_ttl_ms,
+             py::arg("reset_code_max_attempts") = ao.reset_code_max_attempts,
+             py::arg("max_failed_sign_ins") = ao.max_failed_sign_ins,
+             py::arg("failed_window_ms") = ao.failed_window_ms, py::arg("lockout_ms") = ao.lockout_ms,
+             py::arg("list_default_count") = ao.list_limits.default_count,
+             py::arg("list_max_count") = ao.list_limits.max_count, py::arg("public_url") = ao.public_url,
+             "Opens (creating and migrating) the database at `path` (a str or os.PathLike);\n"
+             "\":memory:\" is a private "
+             "in-memory database. The keyword arguments are DatabaseOptions and AccountsOptions.")
+
+        // ------------------------------------------------------------ database
+        .def_property_readonly("path", &PyDatabase::path)
+        .def_property_readonly("closed", &PyDatabase::closed)
+        .def_property_readonly(
+            "schema_version",
+            [](PyDatabase& self) {
+                return self.run([](Accounts&, ActivityLog&, Database& db) { return db.schema_version(); });
+            },
+            "The schema version of the open database.")
+        .def_static("latest_schema_version", &Database::latest_schema_version)
+        .def("close", &PyDatabase::close, "Closes the database; later calls raise StorageError. Idempotent.")
+        .def("__enter__", [](py::object self) { return self; })
+        .def("__exit__", [](PyDatabase& self, py::args) { self.close(); })
+        .def("__repr__",
+             [](PyDatabase& self) {
+                 return "<switchboard.Database " + std::string(py::repr(py::str(self.path()))) +
+                        (self.closed() ? " (closed)>" : ">");
+             })
+
+        // ------------------------------------------------ sign-up and sign-in
+        .def(
+            "sign_up",
+            [](PyDatabase& self, std::string company_name, std::string email, std::string phone,
+               std::string password, bool email_verified) {
+                SignUp r;
+                r.company_name = std::move(company_name);
+                r.email = std::move(email);
+                r.phone = std::move(phone);
+                r.password = std::move(password);
+                r.email_verified = email_verified;
+                return json_result(self, [&](Accounts& a, ActivityLog&, Database&) { return a.sign_up(r); });
+            },
+            py::arg("company_name"), py::arg("email"), py::arg("phone"), py::arg("password"), py::kw_only(),
+            py::arg("email_verified") = false,
+            "Creates an organisation and its admin, and queues the verification email.\n"
+            "email_verified=True (for a program that has checked the address itself) skips\n"
+            "the verification. Returns {\"organisation\": {...}, \"admin\": {...}}.")
+        .def(
+            "verify_email",
+            [](PyDatabase& self, const std::string& key) {
+                return self.run([&](Accounts& a, ActivityLog&, Database&) { return a.verify_email(key); });
+            },
+            py::arg("key"), "True when the key was valid, unused and unexpired; it is then spent.")
+        .def(
+            "sign_in",
+            [](PyDatabase& self, const std::string& login, const std::string& password) {
+                return json_result(self,
+                                   [&](Accounts& a, ActivityLog&, Database&) { return a.sign_in(login, password); });
+            },
+            py::arg("login"), py::arg("password"),
+            "`login` is an email address or a username. Returns {\"token\", \"expires_ms\", \"principal\"}.\n"
+            "Raises CredentialsError(\"credentials didn't match\") for a wrong login or password\n"
+            "and while the account is locked.")
+        .def(
+            "sign_out",
+            [](PyDatabase& self, const std::string& token) {
+                self.run([&](Accounts& a, ActivityLog&, Database&) { a.sign_out(token); });
+            },
+            py::arg("token"))
+        .def(
+            "authenticate",
+            [](PyDatabase& self, const std::string& token, const std::string& kind) {
+                const TokenKind k = token_kind(kind);
+                return json_result(self,
+                                   [&](Accounts& a, ActivityLog&, Database&) { return a.authenticate(token, k); });
+            },
+            py::arg("token"), py::arg("kind") = "access",
+            "The principal behind a token of the given kind (\"access\" or \"dev\"); raises\n"
+            "Unauthorized for an unknown, expired or revoked token, or one of the other kind.")
+
+        // ---------------------------------------------------------- passwords
+        .def(
+            "request_password_reset",
+            [](PyDatabase& self, const std::string& email) {
+                self.run([&](Accounts& a, ActivityLog&, Database&) { a.request_password_reset(email); });
+            },
+            py::arg("email"),
+            "Queues a one-time code when the email belongs to an account; silent either way.")
+        .def(
+            "reset_password",
+            [](PyDatabase& self, const std::string& email, const std::string& code, const std::string& password) {
+                self.run([&](Accounts& a, ActivityLog&, Database&) { a.reset_password(email, code, password); });
+            },
+            py::arg("email"), py::arg("code"), py::arg("new_password"))
+        .def(
+            "change_password",
+            [](PyDatabase& self, const std::string& token, const std::string& current, const std::string& fresh) {
+                self.as(token, [&](Accounts& a, ActivityLog&, const Principal& who) {
+                    a.change_password(who, current, fresh);
+                });
+            },
+            py::arg("token"), py::arg("current_password"), py::arg("new_password"),
+            "Changes the caller's password; the caller's other sessions end.")
+        .def(
+            "admin_reset_password",
+            [](PyDatabase& self, const std::string& token, std::int64_t user_id) {
+                return self.as(token, [&](Accounts& a, ActivityLog&, const Principal& who) {
+                    return a.admin_reset_password(who, user_id);
+                });
+            },
+            py::arg("token"), py::arg("user_id"),
+            "Gives the user a temporary password (returned once) to change at next sign-in.")
+
+        // -------------------------------------------------------------- users
+        .def(
+            "register_customer",
+            [](PyDatabase& self, std::int64_t org_id, std::string email, std::string password,
+               std::string password_confirm, std::string first_name, std::string last_name,
+               std::optional<std::string> username, std::optional<std::string> phone) {
+                Registration r;
+                r.org_id = org_id;
+                r.email = std::move(email);
+                r.password = std::move(password);
+                r.password_confirm = std::move(password_confirm);
+                r.first_name = std::move(first_name);
+                r.last_name = std::move(last_name);
+                r.username = username.value_or("");
+                r.phone = phone.value_or("");
+                return json_result(self,
+                                   [&](Accounts& a, ActivityLog&, Database&) { return a.register_customer(r); });
+            },
+            py::arg("org_id"), py::arg("email"), py::arg("password"), py::arg("password_confirm"),
+            py::arg("first_name"), py::arg("last_name"), py::arg("username") = py::none(),
+            py::arg("phone") = py::none(), "A customer registering with an organisation. Returns the user.")
+        .def(
+            "create_user",
+            [](PyDatabase& self, const std::string& token, const py::object& fields, const py::kwargs& kwargs) {
+                const UserFields f = json::user_fields_from_json(fields_to_json(fields, kwargs));
+                return json_result_as(self, token, [&](Accounts& a, ActivityLog&, const Principal& who) {
+                    return a.create_user(who, f);
+                });
+            },
+            py::arg("token"), py::arg("fields") = py::none(),
+            "Fields (a dict and/or keywords): username, email, phone, first_name, last_name,\n"
+            "extension, photo, password, role, active. Returns {\"user\", \"temporary_password\"};\n"
+            "temporary_password is set when no password was given.")
+        .def(
+            "update_user",
+            [](PyDatabase& self, const std::string& token, std::int64_t user_id, const py::object& fields,
+               const py::kwargs& kwargs) {
+                const UserFields f = json::user_fields_from_json(fields_to_json(fields, kwargs));
+                return json_result_as(self, token, [&](Accounts& a, ActivityLog&, const Principal& who) {
+                    return a.update_user(who, user_id, f);
+                });
+            },
+            py::arg("token"), py::arg("user_id"), py::arg("fields") = py::none(),
+            "Changes the given fields (as for create_user); returns the user.")
+        .def(
+            "get_user",
+            [](PyDatabase& self, const std::string& token, std::int64_t user_id) {
+                return json_result_as(self, token, [&](Accounts& a, ActivityLog&, const Principal& who) {
+                    return a.get_user(who, user_id);
+                });
+            },
+            py::arg("token"), py::arg("user_id"))
+        .def(
+            "list_users",
+            [](PyDatabase& self, const std::string& token, const py::object& filters, std::optional<int> count,
+               std::int64_t offset, const std::string& search) {
+                const ListQuery q = list_query(filters, count, offset, search);
+                return json_result_as(self, token, [&](Accounts& a, ActivityLog&, const Principal& who) {
+                    return a.list_users(who, q);
+                });
+            },
+            py::arg("token"), py::arg("filters") = py::none(), py::arg("count") = py::none(),
+            py::arg("offset") = 0, py::arg("search") = "", kListDoc)
+        .def(
+            "deactivate_user",
+            [](PyDatabase& self, const std::string& token, std::int64_t user_id) {
+                self.as(token, [&](Accounts& a, ActivityLog&, const Principal& who) {
+                    a.deactivate_user(who, user_id);
+                });
+            },
+            py::arg("token"), py::arg("user_id"), "Deactivates the user and ends their sessions.")
+
+        // ------------------------------------------------------ organisations
+        .def(
+            "get_organisation",
+            [](PyDatabase& self, const std::string& token, std::optional<std::int64_t> org_id) {
+                return json_result_as(self, token, [&](Accounts& a, ActivityLog&, const Principal& who) {
+                    return org_id ? a.get_organisation(who, *org_id) : a.get_organisation(who);
+                });
+            },
+            py::arg("token"), py::arg("org_id") = py::none(),
+            "The caller's organisation, or (platform operator) the one with id `org_id`.")
+        .def(
+            "modify_settings",
+            [](PyDatabase& self, const std::string& token, const py::object& patch, const py::kwargs& kwargs) {
+                const SettingsPatch p = json::settings_patch_from_json(fields_to_json(patch, kwargs));
+                return json_result_as(self, token, [&](Accounts& a, ActivityLog&, const Principal& who) {
+                    return a.modify_settings(who, p);
+                });
+            },
+            py::arg("token"), py::arg("patch") = py::none(),
+            "Changes the caller's organisation in one transaction (all or nothing). Keys:\n"
+            "company_name, email, contact_number, password (with current_password),\n"
+            "silence_len_ms, interruption_len_ms, list_by, expected_tickets_daily,\n"
+            "expected_tickets_weekly, expected_tickets_monthly, min_call_len_s, max_call_len_s.")
+        .def(
+            "create_operator",
+            [](PyDatabase& self, const std::string& username, const std::string& email,
+               const std::string& password) {
+                return json_result(self, [&](Accounts& a, ActivityLog&, Database&) {
+                    return a.create_operator(username, email, password);
+                });
+            },
+            py::arg("username"), py::arg("email"), py::arg("password"),
+            "Creates a platform operator (sees organisations, never their records).")
+        .def(
+            "list_organisations",
+            [](PyDatabase& self, const std::string& token, const py::object& filters, std::optional<int> count,
+               std::int64_t offset, const std::string& search) {
+                const ListQuery q = list_query(filters, count, offset, search);
+                return json_result_as(self, token, [&](Accounts& a, ActivityLog&, const Principal& who) {
+                    return a.list_organisations(who, q);
+                });
+            },
+            py::arg("token"), py::arg("filters") = py::none(), py::arg("count") = py::none(),
+            py::arg("offset") = 0, py::arg("search") = "", kListDoc)
+        .def(
+            "modify_organisation",
+            [](PyDatabase& self, const std::string& token, std::int64_t org_id, const py::object& patch,
+               const py::kwargs& kwargs) {
+                const SettingsPatch p = json::settings_patch_from_json(fields_to_json(patch, kwargs));
+                return json_result_as(self, token, [&](Accounts& a, ActivityLog&, const Principal& who) {
+                    return a.modify_organisation(who, org_id, p);
+                });
+            },
+            py::arg("token"), py::arg("org_id"), py::arg("patch") = py::none(),
+            "Platform operator: changes an organisation (keys as for modify_settings).")
+
+        // ----------------------------------------------------- developer keys
+        .def(
+            "add_dev_key",
+            [](PyDatabase& self, const std::string& token, const std::string& username) {
+                return json_result_as(self, token, [&](Accounts& a, ActivityLog&, const Principal& who) {
+                    return a.add_dev_key(who, username);
+                });
+            },
+            py::arg("token"), py::arg("username"),
+            "Returns {\"key\": {...}, \"pass_key\": ...}; the full pass key is shown only here.")
+        .def(
+            "list_dev_keys",
+            [](PyDatabase& self, const std::string& token) {
+                return json_result_as(self, token, [&](Accounts& a, ActivityLog&, const Principal& who) {
+                    return a.list_dev_keys(who);
+                });
+            },
+            py::arg("token"))
+        .def(
+            "set_dev_key_active",
+            [](PyDatabase& self, const std::string& token, const std::string& username, bool active) {
+                return json_result_as(self, token, [&](Accounts& a, ActivityLog&, const Principal& who) {
+                    return a.set_dev_key_active(who, username, active);
+                });
+            },
+            py::arg("token"), py::arg("username"), py::arg("active"),
+            "Activates or deactivates a key; deactivating ends its dev tokens.")
+        .def(
+            "delete_dev_key",
+            [](PyDatabase& self, const std::string& token, const std::string& username) {
+                self.as(token, [&](Accounts& a, ActivityLog&, const Principal& who) {
+                    a.delete_dev_key(who, username);
+                });
+            },
+            py::arg("token"), py::arg("username"))
+        .def(
+            "issue_dev_token",
+            [](PyDatabase& self, const std::string& email, const std::string& username, const std::string& key) {
+                return json_result(self, [&](Accounts& a, ActivityLog&, Database&) {
+                    return a.issue_dev_token(email, username, key);
+                });
+            },
+            py::arg("email"), py::arg("username"), py::arg("dev_key"),
+            "Exchanges a developer key for a dev token: {\"token\", \"expires_ms\", \"principal\"}.")
+
+        // ------------------------------------------------------- activity log
+        .def(
+            "list_activity",
+            [](PyDatabase& self, const std::string& token, const py::object& filters, std::optional<int> count,
+               std::int64_t offset, const std::string& search) {
+                const ListQuery q = list_query(filters, count, offset, search);
+                return json_result_as(self, token, [&](Accounts&, ActivityLog& log, const Principal& who) {
+                    return log.list(who, q);
+                });
+            },
+            py::arg("token"), py::arg("filters") = py::none(), py::arg("count") = py::none(),
+            py::arg("offset") = 0, py::arg("search") = "",
+            "The organisation's activity log (admins and supervisors). Filters: time,\n"
+            "endpoint (exact, or a prefix ending in '*'), status (\"OK\"/\"KO\"), actor.\n"
+            "Returns {\"total\": n, \"items\": [...]}, newest first.")
+        .def(
+            "record_activity",
+            [](PyDatabase& self, const std::string& token, const std::string& endpoint, bool ok,
+               const std::string& summary, const std::string& kind) {
+                const TokenKind k = token_kind(kind);
+                self.run([&](Accounts& a, ActivityLog& log, Database&) {
+                    log.record(a.authenticate(token, k), endpoint, ok, summary);
+                });
+            },
+            py::arg("token"), py::arg("endpoint"), py::arg("ok") = true, py::arg("summary") = "",
+            py::arg("kind") = "access",
+            "Writes one entry for the holder of `token` (for adapters written in Python:\n"
+            "endpoint \"VERB /path\", a summary without secrets).")
+
+        // ------------------------------------------------------------- outbox
+        .def(
+            "outbox",
+            [](PyDatabase& self, const std::string& to) {
+                return json_result(self, [&](Accounts& a, ActivityLog&, Database&) { return a.outbox(to); });
+            },
+            py::arg("to") = "",
+            "Queued emails (all, or those to one address), as read by the mail sender.");
+}
+
+}  // namespace switchboard::python

@@ -1,0 +1,66 @@
+"""switchboard: an embeddable contact-centre core.
+
+Open a database and work with organisations, users, sessions, developer keys
+and the activity log::
+
+    import switchboard
+
+    with switchboard.Database("helpline.db") as db:
+        db.sign_up("Acme Helpline", "owner@acme.example", "+254 700 000 001",
+                   "Correct-Horse-42")
+        ...
+
+Records come back as dicts whose keys are the JSON field names of the C++
+library (see switchboard.records for their shapes). Every failure raises
+switchboard.Error or one of its subclasses, whose ``code`` is the library's
+error code ("invalid_argument", "unauthorized" ...) and whose ``field`` names
+the input concerned.
+"""
+
+from ._switchboard import (
+    AlreadyExists,
+    CredentialsError,
+    Database,
+    Error,
+    Forbidden,
+    InternalError,
+    InvalidArgument,
+    NotFound,
+    PasswordChangeRequired,
+    SchemaError,
+    StorageError,
+    TooLarge,
+    Unauthorized,
+    Unverified,
+    __version__,
+    check_email,
+    check_password_policy,
+    check_phone,
+    latest_schema_version,
+    version,
+)
+from . import records
+
+__all__ = [
+    "AlreadyExists",
+    "CredentialsError",
+    "Database",
+    "Error",
+    "Forbidden",
+    "InternalError",
+    "InvalidArgument",
+    "NotFound",
+    "PasswordChangeRequired",
+    "SchemaError",
+    "StorageError",
+    "TooLarge",
+    "Unauthorized",
+    "Unverified",
+    "__version__",
+    "check_email",
+    "check_password_policy",
+    "check_phone",
+    "latest_schema_version",
+    "records",
+    "version",
+]
