@@ -17,10 +17,21 @@ void rethrow_sqlite(const SQLite::Exception& e) {
     throw Error(ErrorCode::storage, std::string("database error: ") + e.what());
 }
 
-std::unique_ptr<SQLite::Database> Database::Impl::connect(bool readonly) const {
+namespace store {
+
+Prepared::Prepared(SQLite::Database& db, const std::string& sql) {
+    auto& cache = static_cast<Connection&>(db).statements;
+    auto it = cache.find(sql);
+    if (it == cache.end()) it = cache.emplace(sql, std::make_unique<SQLite::Statement>(db, sql)).first;
+    st_ = it->second.get();
+}
+
+}  // namespace store
+
+std::unique_ptr<store::Connection> Database::Impl::connect(bool readonly) const {
     int flags = readonly ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | (options.create ? SQLite::OPEN_CREATE : 0));
     flags |= SQLITE_OPEN_NOMUTEX;  // each connection is used by one thread at a time
-    auto db = std::make_unique<SQLite::Database>(path, flags, options.busy_timeout_ms);
+    auto db = std::make_unique<store::Connection>(path, flags, options.busy_timeout_ms);
     db->exec("PRAGMA foreign_keys = ON");
     db->exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     return db;

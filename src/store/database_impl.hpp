@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "store/accounts_store.hpp"
@@ -20,22 +21,51 @@ namespace switchboard {
 // Turns a SQLite failure into the library's error.
 [[noreturn]] void rethrow_sqlite(const SQLite::Exception& e);
 
+namespace store {
+
+// A connection with its cache of prepared statements. A connection is used by
+// one thread at a time (the writer under its mutex, a reader while leased), so
+// its cache needs no lock of its own.
+class Connection : public SQLite::Database {
+public:
+    using SQLite::Database::Database;
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+};
+
+// A prepared statement taken from the connection's cache, reset when the
+// handle goes out of scope, so that no statement keeps a read snapshot open
+// between calls. Every use binds all of its parameters again.
+class Prepared {
+public:
+    Prepared(SQLite::Database& db, const std::string& sql);
+    ~Prepared() { st_->tryReset(); }
+    Prepared(const Prepared&) = delete;
+    Prepared& operator=(const Prepared&) = delete;
+    SQLite::Statement* operator->() const { return st_; }
+    SQLite::Statement& operator*() const { return *st_; }
+
+private:
+    SQLite::Statement* st_;
+};
+
+}  // namespace store
+
 struct Database::Impl {
     std::string path;
     DatabaseOptions options;
     bool memory = false;
 
     std::mutex write_mu;
-    std::unique_ptr<SQLite::Database> writer;
+    std::unique_ptr<store::Connection> writer;
 
     std::mutex pool_mu;
     std::condition_variable pool_cv;
-    std::vector<std::unique_ptr<SQLite::Database>> idle_readers;
+    std::vector<std::unique_ptr<store::Connection>> idle_readers;
     int readers_open = 0;
 
     std::unique_ptr<store::AccountsStore> accounts;
 
-    std::unique_ptr<SQLite::Database> connect(bool readonly) const;
+    std::unique_ptr<store::Connection> connect(bool readonly) const;
 
     // Runs fn(SQLite::Database&) inside one IMMEDIATE transaction on the
     // writer; commits when fn returns, rolls back when it throws.
@@ -80,7 +110,7 @@ struct Database::Impl {
 private:
     struct Lease {
         Impl& impl;
-        std::unique_ptr<SQLite::Database> db;
+        std::unique_ptr<store::Connection> db;
         explicit Lease(Impl& i);
         ~Lease();
     };
