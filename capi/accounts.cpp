@@ -35,7 +35,7 @@ SB_EXTERN int sb_sign_in(sb_db* db, char** out_session_json, const char* login, 
     return guard([&] {
         require(db, "db");
         require(out_session_json, "out_session_json");
-        const Session s = db->accounts.sign_in(text(login, "login"), text(password, "password"));
+        const Session s = db->accounts.sign_in(text(login, "login"), text(password, "password"), "sb_sign_in");
         *out_session_json = to_c_string(json::to_json(s));
     });
 }
@@ -106,9 +106,8 @@ SB_EXTERN int sb_admin_reset_password(sb_db* db, char** out_temporary_password, 
     return guard([&] {
         require(db, "db");
         require(out_temporary_password, "out_temporary_password");
-        const std::string password =
-            db->accounts.admin_reset_password(principal(db, token, "sb_admin_reset_password"), user_id);
-        *out_temporary_password = to_c_string(password);
+        const auto reset = db->accounts.admin_reset_password(principal(db, token, "sb_admin_reset_password"), user_id);
+        *out_temporary_password = to_c_string(reset.temporary_password);
     });
 }
 

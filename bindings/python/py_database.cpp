@@ -260,12 +260,12 @@ void bind_database(py::module_& m) {
                 });
             },
             py::arg("token"), py::arg("current_password"), py::arg("new_password"),
-            "Changes the caller's password; the caller's other sessions end.")
+            "Changes the caller's password; every session of the caller ends, this one included.")
         .def(
             "admin_reset_password",
             [](PyDatabase& self, const std::string& token, std::int64_t user_id) {
                 return self.as(token, [&](Accounts& a, ActivityLog&, const Principal& who) {
-                    return a.admin_reset_password(who, user_id);
+                    return a.admin_reset_password(who, user_id).temporary_password;
                 });
             },
             py::arg("token"), py::arg("user_id"),

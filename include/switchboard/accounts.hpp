@@ -150,6 +150,11 @@ struct CreatedUser {
     std::optional<std::string> temporary_password;
 };
 
+struct PasswordReset {
+    User user;
+    std::string temporary_password;  // shown once; must be changed at next sign-in
+};
+
 struct CreatedDevKey {
     DevKey key;
     std::string pass_key;        // the full key, shown once
@@ -210,8 +215,10 @@ public:
     bool verify_email(std::string_view key);
     // `login` is an email address or a username. Throws Error(credentials,
     // "credentials didn't match") for any wrong login or password, and while
-    // the account is locked after repeated failures.
-    Session sign_in(std::string_view login, std::string_view password);
+    // the account is locked after repeated failures. A sign-in to a known
+    // account, good or bad, is written to its organisation's activity log
+    // under `endpoint` (default "sign_in"), so admins see attacks on accounts.
+    Session sign_in(std::string_view login, std::string_view password, std::string_view endpoint = {});
     void sign_out(std::string_view token);
     // Throws Error(unauthorized) for an unknown, expired or revoked token, or
     // one of the other kind.
@@ -225,11 +232,11 @@ public:
                         std::string_view new_password);
     // Ends every session of the user, the caller's included: sign in again
     // with the new password.
-    void change_password(const Principal& who, std::string_view current_password,
+    User change_password(const Principal& who, std::string_view current_password,
                          std::string_view new_password);
     // Admin reset: a random temporary password, returned once, to be changed
     // at next sign-in; the user's sessions end.
-    std::string admin_reset_password(const Principal& who, std::int64_t user_id);
+    PasswordReset admin_reset_password(const Principal& who, std::int64_t user_id);
 
     // --- users
     User register_customer(const Registration& request);

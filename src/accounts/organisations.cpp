@@ -9,10 +9,10 @@ namespace switchboard {
 
 namespace {
 
-void check_range(const std::optional<int>& v, const char* field, int lo, int hi) {
+void check_range(const std::optional<int>& v, const char* field, const char* what, int lo, int hi) {
     if (v && (*v < lo || *v > hi))
         throw Error(ErrorCode::invalid_argument,
-                    std::string(field) + " must be between " + std::to_string(lo) + " and " + std::to_string(hi),
+                    std::string(what) + " must be between " + std::to_string(lo) + " and " + std::to_string(hi),
                     field);
 }
 
@@ -33,13 +33,14 @@ store::OrgUpdate org_update(const SettingsPatch& p, const Organisation& current)
         u.contact_number = detail::trimmed(*p.contact_number);
         Accounts::check_phone(*u.contact_number);
     }
-    check_range(p.silence_len_ms, "silence_len_ms", 100, 60000);
-    check_range(p.interruption_len_ms, "interruption_len_ms", 100, 60000);
-    check_range(p.expected_tickets_daily, "expected_tickets_daily", 0, 10'000'000);
-    check_range(p.expected_tickets_weekly, "expected_tickets_weekly", 0, 10'000'000);
-    check_range(p.expected_tickets_monthly, "expected_tickets_monthly", 0, 10'000'000);
-    check_range(p.min_call_len_s, "min_call_len_s", 0, 86400);
-    check_range(p.max_call_len_s, "max_call_len_s", 1, 86400);
+    check_range(p.silence_len_ms, "silence_len_ms", "the silence length (ms)", 100, 60000);
+    check_range(p.interruption_len_ms, "interruption_len_ms", "the interruption length (ms)", 100, 60000);
+    check_range(p.expected_tickets_daily, "expected_tickets_daily", "the expected tickets a day", 0, 10'000'000);
+    check_range(p.expected_tickets_weekly, "expected_tickets_weekly", "the expected tickets a week", 0, 10'000'000);
+    check_range(p.expected_tickets_monthly, "expected_tickets_monthly", "the expected tickets a month", 0,
+                10'000'000);
+    check_range(p.min_call_len_s, "min_call_len_s", "the minimum call length (s)", 0, 86400);
+    check_range(p.max_call_len_s, "max_call_len_s", "the maximum call length (s)", 1, 86400);
     u.silence_len_ms = p.silence_len_ms;
     u.interruption_len_ms = p.interruption_len_ms;
     if (p.list_by) u.list_by = std::string(to_string(list_by_from_string(*p.list_by)));

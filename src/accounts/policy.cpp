@@ -43,7 +43,7 @@ ListBy list_by_from_string(std::string_view s) {
     const std::string l = lower(s);
     if (l == "ticketno" || l == "ticket" || l == "ticket_no") return ListBy::ticket_no;
     if (l == "clientid" || l == "client" || l == "client_id" || l == "cleintid") return ListBy::client_id;
-    throw Error(ErrorCode::invalid_argument, "list_by must be TicketNo or ClientId", "list_by");
+    throw Error(ErrorCode::invalid_argument, "actions are listed by TicketNo or ClientId", "list_by");
 }
 
 void Accounts::check_password_policy(std::string_view password) {

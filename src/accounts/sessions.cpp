@@ -108,7 +108,7 @@ bool Accounts::verify_email(std::string_view key) {
     return store.spend_verification(token->id, now_ms());
 }
 
-Session Accounts::sign_in(std::string_view login_in, std::string_view password) {
+Session Accounts::sign_in(std::string_view login_in, std::string_view password, std::string_view endpoint) {
     auto& store = db_.accounts_store();
     const std::string login = detail::trimmed(login_in);
     std::vector<store::UserCredentials> candidates;
@@ -124,12 +124,23 @@ Session Accounts::sign_in(std::string_view login_in, std::string_view password) 
     // it must match exactly one of them (at most 8 are tried).
     std::vector<store::UserCredentials*> matched;
     bool any_checked = false;
+    // The attempt is logged in the account's organisation (no secret in it).
+    auto log_attempt = [&](const store::UserCredentials& c, bool ok, const char* summary) {
+        Principal p;
+        p.user_id = c.user.id;
+        p.org_id = c.user.org_id;
+        p.role = c.user.role;
+        p.username = c.user.username;
+        p.endpoint = std::string(endpoint);
+        detail::record_activity(store, p, "sign_in", ok, summary);
+    };
     for (std::size_t i = 0; i < candidates.size() && i < 8; ++i) {
         auto& c = candidates[i];
         if (!c.user.active) continue;
         if (c.locked_until_ms > now) {
             detail::verify_password(dummy_hash_, password);
             any_checked = true;
+            log_attempt(c, false, "sign-in refused: the account is locked after repeated failures");
             continue;
         }
         any_checked = true;
@@ -138,6 +149,7 @@ Session Accounts::sign_in(std::string_view login_in, std::string_view password) 
         } else {
             store.record_failed_sign_in(c.user.id, now, options_.failed_window_ms, options_.max_failed_sign_ins,
                                         options_.lockout_ms);
+            if (candidates.size() == 1) log_attempt(c, false, "sign-in failed: wrong password");
         }
     }
     if (!any_checked) detail::verify_password(dummy_hash_, password);
@@ -146,10 +158,13 @@ Session Accounts::sign_in(std::string_view login_in, std::string_view password) 
     const auto& c = *matched.front();
     if (!c.user.email_verified) {
         auto pending = store.latest_email_token(c.user.id, "verify");
-        if (pending)
+        if (pending) {
+            log_attempt(c, false, "sign-in refused: the email address is not verified yet");
             throw Error(ErrorCode::unverified, "email isn't verified, please follow the link sent to it", "email");
+        }
     }
     if (c.failed_sign_ins) store.clear_failed_sign_ins(c.user.id);
+    log_attempt(c, true, "signed in");
 
     const std::string token = detail::random_token();
     Session s;
@@ -238,9 +253,9 @@ void Accounts::reset_password(std::string_view email_in, std::string_view code, 
                       detail::hash_password(new_password, options_.pwhash_opslimit, options_.pwhash_memlimit), now);
 }
 
-void Accounts::change_password(const Principal& who, std::string_view current, std::string_view next) {
+User Accounts::change_password(const Principal& who, std::string_view current, std::string_view next) {
     auto& store = db_.accounts_store();
-    detail::audited(store, who, "change_password", "own password", [&] {
+    return detail::audited(store, who, "change_password", "own password", [&] {
         if (who.kind != TokenKind::access || !who.user_id) throw Error(ErrorCode::unauthorized, "unauthorized");
         auto user = store.user_by_id(who.user_id);
         if (!user) throw Error(ErrorCode::unauthorized, "unauthorized");
@@ -251,24 +266,26 @@ void Accounts::change_password(const Principal& who, std::string_view current, s
             throw Error(ErrorCode::invalid_argument, "the new password must differ from the current one", "password");
         UserFields none;
         // Every session of the user ends, this one included: sign in again.
-        store.update_user(who.user_id, none,
+        return store.update_user(who.user_id, none,
                           detail::hash_password(next, options_.pwhash_opslimit, options_.pwhash_memlimit), false,
                           true);
     });
 }
 
-std::string Accounts::admin_reset_password(const Principal& who, std::int64_t user_id) {
+PasswordReset Accounts::admin_reset_password(const Principal& who, std::int64_t user_id) {
     auto& store = db_.accounts_store();
     return detail::audited(store, who, "admin_reset_password", "user " + std::to_string(user_id), [&] {
         detail::require_role(who, {Role::admin});
         auto user = store.user_by_id(user_id);
         if (!user || user->user.org_id != who.org_id)
             throw Error(ErrorCode::not_found, "no user " + std::to_string(user_id), "id");
-        const std::string temporary = detail::random_password();
-        store.update_user(user_id, UserFields{},
-                          detail::hash_password(temporary, options_.pwhash_opslimit, options_.pwhash_memlimit), true,
-                          true);
-        return temporary;
+        PasswordReset out;
+        out.temporary_password = detail::random_password();
+        out.user = store.update_user(
+            user_id, UserFields{},
+            detail::hash_password(out.temporary_password, options_.pwhash_opslimit, options_.pwhash_memlimit), true,
+            true);
+        return out;
     });
 }
 

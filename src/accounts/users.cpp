@@ -24,15 +24,15 @@ UserFields clean_fields(const UserFields& in) {
     if (f.username) detail::check_username(*f.username);
     if (f.email) Accounts::check_email(*f.email);
     if (f.phone && !f.phone->empty()) Accounts::check_phone(*f.phone);
-    auto limit = [](const std::optional<std::string>& v, const char* field, std::size_t max) {
+    auto limit = [](const std::optional<std::string>& v, const char* field, const char* what, std::size_t max) {
         if (v && v->size() > max)
             throw Error(ErrorCode::invalid_argument,
-                        std::string(field) + " is too long (at most " + std::to_string(max) + " characters)", field);
+                        std::string(what) + " is too long (at most " + std::to_string(max) + " characters)", field);
     };
-    limit(f.first_name, "first_name", 100);
-    limit(f.last_name, "last_name", 100);
-    limit(f.extension, "extension", 20);
-    limit(f.photo, "photo", 128);
+    limit(f.first_name, "first_name", "the first name", 100);
+    limit(f.last_name, "last_name", "the last name", 100);
+    limit(f.extension, "extension", "the extension", 20);
+    limit(f.photo, "photo", "the photo file id", 128);
     if (f.role && *f.role == Role::platform_operator)
         throw Error(ErrorCode::invalid_argument, "the operator role is given from the command line only", "role");
     return f;

@@ -86,7 +86,16 @@ def test_log_is_per_organisation_and_for_admins_and_supervisors(db, org):
     with pytest.raises(switchboard.Forbidden):
         db.list_activity(agent)
     refused = db.list_activity(org.admin_token, filters={"actor": "agent1"})
-    assert [(e["endpoint"], e["ok"]) for e in refused["items"]] == [("list_activity", False)]
+    assert [(e["endpoint"], e["ok"]) for e in refused["items"]] == [("list_activity", False), ("sign_in", True)]
+
+
+def test_sign_in_attempts_are_logged_in_the_organisation(db, org):
+    add_user(db, org, "agent2")
+    with pytest.raises(switchboard.CredentialsError):
+        db.sign_in("agent2", "Wrong-Password-1")
+    attempts = db.list_activity(org.admin_token, filters={"actor": "agent2", "endpoint": "sign_in"})
+    assert [(e["ok"], e["summary"]) for e in attempts["items"]] == [
+        (False, "sign-in failed: wrong password"), (True, "signed in")]
 
 
 def test_record_activity(db, org):

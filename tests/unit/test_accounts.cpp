@@ -288,7 +288,10 @@ TEST_CASE("passwords: reset by code, change, admin reset", "[accounts][passwords
     }
     SECTION("admin reset issues a temporary password that must be changed") {
         auto agent_id = f.acc.list_users(admin, {}).items.front().id;
-        const std::string temporary = f.acc.admin_reset_password(admin, agent_id);
+        const auto reset = f.acc.admin_reset_password(admin, agent_id);
+        const std::string& temporary = reset.temporary_password;
+        CHECK(reset.user.id == agent_id);
+        CHECK(reset.user.must_change_password);
         CHECK(temporary.size() == 20);
         CHECK_NOTHROW(Accounts::check_password_policy(temporary));
         auto s = f.acc.sign_in("wanjiru", temporary);
@@ -448,7 +451,7 @@ TEST_CASE("every authenticated call is in the activity log", "[accounts][activit
     f.log.record(plain, "GET /custom", false, "refused before the core");
 
     auto page = f.log.list(plain, {});
-    REQUIRE(page.total == 4);
+    REQUIRE(page.total == 5);  // the admin's sign-in (make_org) comes first
     CHECK(page.items[0].endpoint == "GET /custom");
     CHECK_FALSE(page.items[0].ok);
     CHECK(page.items[1].endpoint == "list_users");
@@ -456,6 +459,8 @@ TEST_CASE("every authenticated call is in the activity log", "[accounts][activit
     CHECK_FALSE(page.items[2].ok);
     CHECK(page.items[2].summary.find("already taken") != std::string::npos);
     CHECK(page.items[3].ok);
+    CHECK(page.items[4].endpoint == "sign_in");
+    CHECK(page.items[4].summary == "signed in");
 
     ListQuery ko;
     ko.filters = {{"status", "KO"}};
@@ -468,6 +473,15 @@ TEST_CASE("every authenticated call is in the activity log", "[accounts][activit
 
     auto agent = f.acc.authenticate(f.acc.sign_in("logged", sbtest::kPassword).token);
     CHECK_THROWS_AS(f.log.list(agent, {}), Error);
+
+    // Failed sign-ins of the organisation's accounts are there for the admin to see.
+    CHECK_THROWS(f.acc.sign_in("logged", "Wrong-Password-1", "POST /signIn"));
+    ListQuery failed;
+    failed.filters = {{"endpoint", "POST /signIn"}, {"status", "KO"}};
+    auto attempts = f.log.list(plain, failed);
+    REQUIRE(attempts.total == 1);
+    CHECK(attempts.items[0].actor == "logged");
+    CHECK(attempts.items[0].summary == "sign-in failed: wrong password");
 }
 
 TEST_CASE("no password or token is stored in plain text", "[accounts][security]") {

@@ -1,0 +1,90 @@
+// switchboard-host: what the dialects share. A dialect translates one seed
+// document's endpoints onto the C++ API; it decides nothing about the domain.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http_layer.hpp"
+#include "switchboard/accounts.hpp"
+#include "switchboard/activity.hpp"
+#include "switchboard/error.hpp"
+
+namespace switchboard::host {
+
+struct Context {
+    Accounts& accounts;
+    ActivityLog& activity;
+};
+
+void register_octapy(Server& server, Context& ctx);
+void register_openchs(Server& server, Context& ctx);
+
+// Answers for requests no route took (404, 405, 413, 400), in each dialect's shape.
+Response octapy_transport_error(const Request& req, int status);
+Response openchs_transport_error(const Request& req, int status);
+
+// Writes "error: <dialect> <VERB> <path>: <what>" to stderr (never a secret:
+// callers pass exception texts and field names only).
+void log_error(std::string_view dialect, const Request& req, std::string_view what);
+
+// A parameter of the wrong JSON type, or a body that is not a JSON object.
+struct DatatypeError {
+    std::string field;  // "" for the body as a whole
+};
+
+// The parameters of a request: a JSON object body, or form / query fields
+// (whose values are all strings).
+class Params {
+public:
+    Params() = default;
+    // Reads the body: a form when the request says so, otherwise JSON (an
+    // empty body is an empty object). Throws DatatypeError for malformed JSON
+    // or JSON that is not an object.
+    static Params from_body(const Request& req);
+    // The query string's fields.
+    static Params from_query(const Request& req);
+
+    bool from_form() const noexcept { return form_; }
+    const boost::json::object& object() const noexcept { return obj_; }
+    const boost::json::value* find(std::string_view key) const;
+    bool has(std::string_view key) const { return find(key) != nullptr; }
+
+    // Strict accessors (OctaPy): a JSON string; a JSON integer (or, in a
+    // form, a whole number); a JSON boolean (or, in a form, true/false/1/0).
+    // nullopt when absent; DatatypeError when present with another type.
+    std::optional<std::string> string(std::string_view key) const;
+    std::optional<std::int64_t> integer(std::string_view key) const;
+    std::optional<bool> boolean(std::string_view key) const;
+
+    // Lenient accessors (OpenCHS, whose clients send numbers as strings and
+    // strings as numbers): text accepts strings and numbers; whole accepts
+    // integers and whole-number strings; flag accepts booleans, 0/1 and
+    // "0"/"1"/"true"/"false".
+    std::optional<std::string> text(std::string_view key) const;
+    std::optional<std::int64_t> whole(std::string_view key) const;
+    std::optional<bool> flag(std::string_view key) const;
+
+    // Nested objects flattened into "a/b/c" keys (OctaPy settings).
+    std::vector<std::pair<std::string, const boost::json::value*>> flattened() const;
+
+private:
+    boost::json::object obj_;
+    bool form_ = false;
+};
+
+std::optional<std::int64_t> parse_whole(std::string_view text);
+// A parameter name fit for a log or an answer: the name itself when it is a
+// plain identifier (letters, digits, '_', '-', '.', '/'; at most 64), else
+// "(unreadable name)" -- a malformed body's "name" may hold anything, secrets included.
+std::string safe_name(std::string_view name);
+std::string json_text(const boost::json::value& v);
+long long now_unix_ms();
+
+}  // namespace switchboard::host

@@ -1,0 +1,630 @@
+// switchboard-host: the OctaPy dialect (seed 000): sign-up and sign-in
+// (Au1-Au5), settings and developer keys (Se1-Se8), the platform operator's
+// user management (UM1-UM4) and the activity log (Ac1).
+//
+// Every endpoint answers HTTP 200 with {"STATUS":"OK", ...} or
+// {"STATUS":"KO","errMsg":"..."}; the messages are the seed's.
+#include <climits>
+#include <ctime>
+#include <functional>
+
+#include "dialect.hpp"
+
+namespace switchboard::host {
+
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kDialect = "octapy";
+const std::string kSystemFailure = "system failure, please try again";
+const std::string kDatatype = "unexpected datatype, please try again";
+const std::string kUnauthorized = "unauthorized";
+
+// A refusal with one of the seed's messages.
+struct Ko {
+    std::string message;
+};
+
+Response send(const json::object& body) { return Response::json(200, json_text(body)); }
+
+json::object ok_object() {
+    json::object o;
+    o["STATUS"] = "OK";
+    return o;
+}
+
+Response ok() { return send(ok_object()); }
+
+Response ko(const std::string& message) {
+    json::object o;
+    o["STATUS"] = "KO";
+    o["errMsg"] = message;
+    return send(o);
+}
+
+bool is_system_error(const Error& e) {
+    return e.code() == ErrorCode::storage || e.code() == ErrorCode::schema || e.code() == ErrorCode::internal;
+}
+
+// The answer for a core error no endpoint-specific rule covered.
+std::string message_for(const Error& e) {
+    switch (e.code()) {
+        case ErrorCode::unauthorized:
+        case ErrorCode::forbidden: return kUnauthorized;
+        case ErrorCode::credentials: return "credentials didn't match";
+        case ErrorCode::schema:
+        case ErrorCode::storage:
+        case ErrorCode::internal: return kSystemFailure;
+        default: return e.what();
+    }
+}
+
+std::string trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return std::string(s);
+}
+
+// "DD/MM/YYYY, HH:mm" (UTC), the activity log's format in the seed.
+std::string octapy_time(std::int64_t ms) {
+    const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%02d/%02d/%04d, %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900,
+                  tm.tm_hour, tm.tm_min);
+    return buf;
+}
+
+// Accepts the seed's "DD/MM/YYYY" besides what the core reads (ISO-8601, Unix ms).
+std::string time_bound(const std::string& v) {
+    int d, m, y;
+    char tail;
+    if (v.size() == 10 && std::sscanf(v.c_str(), "%2d/%2d/%4d%c", &d, &m, &y, &tail) == 3) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+        return buf;
+    }
+    return v;
+}
+
+// The access token: the accessToken header, an Authorization: Bearer header,
+// or an accessToken parameter (query string or body).
+std::string find_token(const Request& req, const Params* params) {
+    if (const auto* h = req.header("accessToken")) return trim(*h);
+    if (const auto* h = req.header("Authorization")) {
+        const std::string v = trim(*h);
+        if (v.size() > 7 && (v.compare(0, 7, "Bearer ") == 0 || v.compare(0, 7, "bearer ") == 0))
+            return trim(std::string_view(v).substr(7));
+    }
+    if (const auto* q = req.query_value("accessToken")) return *q;
+    if (params)
+        if (const auto* v = params->find("accessToken"); v && v->is_string()) return std::string(v->as_string());
+    return {};
+}
+
+Params read_params(const Request& req) {
+    return req.method == "GET" ? Params::from_query(req) : Params::from_body(req);
+}
+
+// --------------------------------------------------------------- handler wrappers
+
+// One authenticated request: the caller, the activity label and whether a
+// core operation (which records itself) has been called.
+struct Call {
+    Context& ctx;
+    const Request& req;
+    Principal who;
+    Params params;
+    bool core_called = false;
+
+    template <class F>
+    decltype(auto) core(F&& f) {
+        core_called = true;
+        return f();
+    }
+};
+
+using PublicFn = std::function<Response(Context&, const Request&, const Params&)>;
+using AuthedFn = std::function<Response(Call&)>;
+
+Response system_failure(const Request& req, std::string_view what) {
+    log_error(kDialect, req, what);
+    return ko(kSystemFailure);
+}
+
+Handler open_endpoint(Context& ctx, PublicFn fn) {
+    return [&ctx, fn = std::move(fn)](const Request& req) -> Response {
+        try {
+            const Params params = read_params(req);
+            return fn(ctx, req, params);
+        } catch (const Ko& k) {
+            return ko(k.message);
+        } catch (const DatatypeError&) {
+            return ko(kDatatype);
+        } catch (const Error& e) {
+            if (is_system_error(e)) log_error(kDialect, req, e.what());
+            return ko(message_for(e));
+        } catch (const std::exception& e) {
+            return system_failure(req, e.what());
+        } catch (...) {
+            return system_failure(req, "unknown exception");
+        }
+    };
+}
+
+// Records a refusal the host made before any core operation ran, so that
+// every authenticated request leaves one entry.
+void record_refusal(const std::optional<Call>& call, bool always, const std::string& summary) {
+    if (!call || (call->core_called && !always)) return;
+    try {
+        call->ctx.activity.record(call->who, call->who.endpoint, false, summary);
+    } catch (const std::exception& e) {
+        log_error(kDialect, call->req, std::string("cannot record activity: ") + e.what());
+    }
+}
+
+Handler authed_endpoint(Context& ctx, AuthedFn fn) {
+    return [&ctx, fn = std::move(fn)](const Request& req) -> Response {
+        std::optional<Call> call;
+        try {
+            std::optional<Params> params;
+            try {
+                params = read_params(req);
+            } catch (const DatatypeError&) {
+                // answered after authentication: anonymous callers learn nothing
+            }
+            const std::string token = find_token(req, params ? &*params : nullptr);
+            Principal who;
+            try {
+                who = ctx.accounts.authenticate(token, TokenKind::access);
+            } catch (const Error& e) {
+                if (e.code() == ErrorCode::unauthorized) return ko(kUnauthorized);
+                throw;
+            }
+            who.endpoint = req.method + " " + req.path;
+            call.emplace(Call{ctx, req, std::move(who), params ? std::move(*params) : Params{}});
+            if (!params) throw DatatypeError{};
+            return fn(*call);
+        } catch (const Ko& k) {
+            record_refusal(call, false, k.message);
+            return ko(k.message);
+        } catch (const DatatypeError& d) {
+            record_refusal(call, false,
+                           d.field.empty() ? "unexpected datatype: malformed body"
+                                          : "unexpected datatype: " + safe_name(d.field));
+            return ko(kDatatype);
+        } catch (const Error& e) {
+            record_refusal(call, false, e.what());
+            if (is_system_error(e)) log_error(kDialect, req, e.what());
+            return ko(message_for(e));
+        } catch (const std::exception& e) {
+            record_refusal(call, true, kSystemFailure);
+            return system_failure(req, e.what());
+        } catch (...) {
+            record_refusal(call, true, kSystemFailure);
+            return system_failure(req, "unknown exception");
+        }
+    };
+}
+
+// --------------------------------------------------------------- shapes
+
+json::object profile_data(const Organisation& o) {
+    return {{"companyName", o.company_name}, {"email", o.email}, {"contactNo", o.contact_number}};
+}
+
+json::object standards_data(const Organisation& o) {
+    return {{"silenceLen", o.standards.silence_len_ms},
+            {"interruptionLen", o.standards.interruption_len_ms},
+            {"listBy", std::string(to_string(o.standards.list_by))}};
+}
+
+json::object constraints_data(const Organisation& o) {
+    const auto& c = o.constraints;
+    return {{"expTicketNo",
+             {{"daily", c.expected_tickets_daily},
+              {"weekly", c.expected_tickets_weekly},
+              {"monthly", c.expected_tickets_monthly}}},
+            {"thresholds", {{"minCAllLen", c.min_call_len_s}, {"maxCAllLen", c.max_call_len_s}}}};
+}
+
+json::object dev_key_data(const DevKey& k) {
+    return {{"username", k.username}, {"passKey", k.pass_key_hint}, {"status", k.active ? "Activated" : "Deactivated"}};
+}
+
+// UM1/UM2: an organisation as the seed's "user" widget.
+json::object org_widget(const Organisation& o) {
+    return {{"companyName", o.company_name},
+            {"email", o.email},
+            {"userId", o.id},
+            {"additionalInfo",
+             {{"contactNo", o.contact_number},
+              {"verified", o.verified},
+              {"userCount", o.user_count},
+              {"createdOn", octapy_time(o.created_ms)}}}};
+}
+
+// UM3: the profile under the same keys UM4 takes.
+json::object org_profile(const Organisation& o) {
+    const auto& s = o.standards;
+    const auto& c = o.constraints;
+    return {{"userId", o.id},
+            {"profile/companyName", o.company_name},
+            {"profile/email", o.email},
+            {"profile/contactNo", o.contact_number},
+            {"standards/silenceLen", s.silence_len_ms},
+            {"standards/interruptionLen", s.interruption_len_ms},
+            {"standards/listBy", std::string(to_string(s.list_by))},
+            {"constrains/expTicketNo/daily", c.expected_tickets_daily},
+            {"constrains/expTicketNo/weekly", c.expected_tickets_weekly},
+            {"constrains/expTicketNo/monthly", c.expected_tickets_monthly},
+            {"constrains/thresholds/minCAllLen", c.min_call_len_s},
+            {"constrains/thresholds/maxCAllLen", c.max_call_len_s}};
+}
+
+// --------------------------------------------------------------- settings patch
+
+std::string value_string(const json::value* v, const std::string& key) {
+    if (!v->is_string()) throw DatatypeError{key};
+    return std::string(v->as_string());
+}
+
+int value_int(const json::value* v, const std::string& key, bool form) {
+    std::optional<std::int64_t> n;
+    if (form && v->is_string()) n = parse_whole(v->as_string());
+    else if (v->is_int64()) n = v->as_int64();
+    else if (v->is_uint64()) n = v->as_uint64() > static_cast<std::uint64_t>(INT_MAX) ? INT_MAX : v->as_uint64();
+    if (!n) throw DatatypeError{key};
+    // Out-of-range integers reach the core's range check as its bounds.
+    if (*n > INT_MAX) return INT_MAX;
+    if (*n < INT_MIN) return INT_MIN;
+    return static_cast<int>(*n);
+}
+
+// Se5 / UM4 keys, flat ("profile/companyName") or nested JSON objects. The
+// seed spells the section "constrains"; "constraints" is accepted too. An
+// unknown key is refused, so that a misspelt setting is never ignored.
+SettingsPatch settings_patch(const Params& params, bool own_organisation) {
+    SettingsPatch p;
+    for (const auto& [raw_key, v] : params.flattened()) {
+        if (raw_key == "accessToken" || (!own_organisation && raw_key == "userId")) continue;
+        std::string key = raw_key;
+        if (key.compare(0, 12, "constraints/") == 0) key = "constrains/" + key.substr(12);
+        const bool form = params.from_form();
+        if (key == "profile/companyName") p.company_name = value_string(v, raw_key);
+        else if (key == "profile/email") p.email = value_string(v, raw_key);
+        else if (key == "profile/contactNo") p.contact_number = value_string(v, raw_key);
+        else if (key == "profile/password") p.password = value_string(v, raw_key);
+        else if (key == "profile/currentPwd" && own_organisation) p.current_password = value_string(v, raw_key);
+        else if (key == "standards/silenceLen") p.silence_len_ms = value_int(v, raw_key, form);
+        else if (key == "standards/interruptionLen") p.interruption_len_ms = value_int(v, raw_key, form);
+        else if (key == "standards/listBy") p.list_by = value_string(v, raw_key);
+        else if (key == "constrains/expTicketNo/daily") p.expected_tickets_daily = value_int(v, raw_key, form);
+        else if (key == "constrains/expTicketNo/weekly") p.expected_tickets_weekly = value_int(v, raw_key, form);
+        else if (key == "constrains/expTicketNo/monthly") p.expected_tickets_monthly = value_int(v, raw_key, form);
+        else if (key == "constrains/thresholds/minCAllLen") p.min_call_len_s = value_int(v, raw_key, form);
+        else if (key == "constrains/thresholds/maxCAllLen") p.max_call_len_s = value_int(v, raw_key, form);
+        else throw DatatypeError{raw_key};
+    }
+    return p;
+}
+
+// Se5/UM4 answers: the seed's words for the password rules, the core's
+// message for any other refusal of a value.
+[[noreturn]] void rethrow_settings_error(const Error& e) {
+    if (e.code() == ErrorCode::credentials) throw Ko{"password didn't match, please try again"};
+    if (e.code() == ErrorCode::invalid_argument && e.field() == "password")
+        throw Ko{"password didn't qualify, please try again"};
+    if (e.code() == ErrorCode::invalid_argument) throw Ko{e.what()};
+    throw e;
+}
+
+// _c / _a from the query string.
+void read_paging(const Request& req, ListQuery& q) {
+    if (const auto* c = req.query_value("_c")) {
+        auto n = parse_whole(*c);
+        if (!n || *n < 0 || *n > INT_MAX) throw DatatypeError{"_c"};
+        q.count = static_cast<int>(*n);
+    }
+    if (const auto* a = req.query_value("_a")) {
+        auto n = parse_whole(*a);
+        if (!n || *n < 0) throw DatatypeError{"_a"};
+        q.offset = *n;
+    }
+}
+
+// A list's invalid filter or page is a datatype problem in the seed's words.
+template <class F>
+auto list_call(Call& call, F&& f) {
+    try {
+        return call.core(std::forward<F>(f));
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::invalid_argument) throw Ko{kDatatype};
+        throw;
+    }
+}
+
+// --------------------------------------------------------------- Au1-Au5
+
+Response sign_up(Context& ctx, const Request&, const Params& p) {
+    SignUp s;
+    s.company_name = p.string("companyName").value_or("");
+    s.email = p.string("email").value_or("");
+    s.phone = p.string("phone").value_or("");
+    s.password = p.string("password").value_or("");
+    ctx.accounts.sign_up(s);
+    return ok();
+}
+
+Response verify(Context& ctx, const Request& req) {
+    bool verified = false;
+    try {
+        verified = ctx.accounts.verify_email(req.path_param("key"));
+    } catch (const std::exception& e) {
+        log_error(kDialect, req, e.what());
+    }
+    return Response::redirect(std::string("/signIn?verified=") + (verified ? "1" : "0"));
+}
+
+// The sign-in form the verification link lands on.
+Response sign_in_form(const Request& req) {
+    std::string note;
+    if (const auto* v = req.query_value("verified"))
+        note = *v == "1" ? "<p>Your email address is verified. You can sign in now.</p>"
+                         : "<p>This verification link is not valid or has expired.</p>";
+    Response r;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Sign in</title></head><body>\n"
+             "<h1>Sign in</h1>\n" +
+             note +
+             "\n<form method=\"post\" action=\"/signIn\">\n"
+             "<label>Email <input name=\"email\" type=\"email\" required></label>\n"
+             "<label>Password <input name=\"password\" type=\"password\" required></label>\n"
+             "<button type=\"submit\">Sign in</button>\n</form>\n</body></html>\n";
+    return r;
+}
+
+Response sign_in(Context& ctx, const Request&, const Params& p) {
+    const Session s = ctx.accounts.sign_in(p.string("email").value_or(""), p.string("password").value_or(""),
+                                           "POST /signIn");
+    json::object o = ok_object();
+    o["accessToken"] = s.token;
+    return send(o);
+}
+
+// email alone asks for a one-time code (always OK for a well-formed address);
+// email + code + password completes the reset (an extension of the seed).
+Response reset_password(Context& ctx, const Request&, const Params& p) {
+    const std::string email = p.string("email").value_or("");
+    const auto code = p.string("code");
+    const auto password = p.string("password");
+    if (!code && !password) {
+        ctx.accounts.request_password_reset(email);
+        return ok();
+    }
+    if (!code) throw DatatypeError{"code"};
+    if (!password) throw DatatypeError{"password"};
+    try {
+        ctx.accounts.reset_password(email, *code, *password);
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::credentials) throw Ko{e.what()};
+        throw;
+    }
+    return ok();
+}
+
+Response api_request(Context& ctx, const Request&, const Params& p) {
+    auto username = p.string("userName");
+    if (!username) username = p.string("username");
+    const Session s = ctx.accounts.issue_dev_token(p.string("email").value_or(""), username.value_or(""),
+                                                   p.string("devKey").value_or(""));
+    json::object o = ok_object();
+    o["devToken"] = s.token;
+    return send(o);
+}
+
+// --------------------------------------------------------------- Se1-Se8
+
+Response with_data(json::value data) {
+    json::object o = ok_object();
+    o["DATA"] = std::move(data);
+    return send(o);
+}
+
+Response settings_profile(Call& c) {
+    return with_data(profile_data(c.core([&] { return c.ctx.accounts.get_organisation(c.who); })));
+}
+
+Response settings_standards(Call& c) {
+    return with_data(standards_data(c.core([&] { return c.ctx.accounts.get_organisation(c.who); })));
+}
+
+Response settings_constraints(Call& c) {
+    return with_data(constraints_data(c.core([&] { return c.ctx.accounts.get_organisation(c.who); })));
+}
+
+Response dev_key_list(Call& c) {
+    json::array list;
+    for (const auto& k : c.core([&] { return c.ctx.accounts.list_dev_keys(c.who); })) list.push_back(dev_key_data(k));
+    return with_data(std::move(list));
+}
+
+Response settings_modify(Call& c) {
+    const SettingsPatch patch = settings_patch(c.params, true);
+    try {
+        c.core([&] { return c.ctx.accounts.modify_settings(c.who, patch); });
+    } catch (const Error& e) {
+        rethrow_settings_error(e);
+    }
+    return ok();
+}
+
+Response add_dev_key(Call& c) {
+    const std::string username = c.params.string("username").value_or("");
+    CreatedDevKey k;
+    try {
+        k = c.core([&] { return c.ctx.accounts.add_dev_key(c.who, username); });
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::invalid_argument && e.field() == "username") throw Ko{"username isn't valid"};
+        throw;
+    }
+    json::object o = ok_object();
+    o["username"] = k.key.username;
+    o["passKey"] = k.pass_key;
+    return send(o);
+}
+
+// status "Activated"/"Deactivated", or active true/false.
+Response modify_dev_key(Call& c) {
+    const std::string username = c.params.string("username").value_or("");
+    std::optional<bool> active;
+    if (auto s = c.params.string("status")) {
+        std::string l;
+        for (char ch : *s) l += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (l == "activated") active = true;
+        else if (l == "deactivated") active = false;
+        else throw DatatypeError{"status"};
+    } else {
+        active = c.params.boolean("active");
+    }
+    if (!active) throw DatatypeError{"status"};
+    DevKey k;
+    try {
+        k = c.core([&] { return c.ctx.accounts.set_dev_key_active(c.who, username, *active); });
+    } catch (const Error& e) {
+        if ((e.code() == ErrorCode::invalid_argument && e.field() == "username") ||
+            e.code() == ErrorCode::not_found)
+            throw Ko{"username isn't valid"};
+        throw;
+    }
+    return with_data(dev_key_data(k));
+}
+
+Response delete_dev_key(Call& c) {
+    const std::string username = c.params.string("username").value_or("");
+    try {
+        c.core([&] { c.ctx.accounts.delete_dev_key(c.who, username); });
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::not_found || e.code() == ErrorCode::invalid_argument)
+            throw Ko{"username isn't found"};
+        throw;
+    }
+    return ok();
+}
+
+// --------------------------------------------------------------- UM1-UM4
+
+Response organisations_page(Call& c, const std::string& search) {
+    ListQuery q;
+    read_paging(c.req, q);
+    q.search = search;
+    for (const auto& [k, v] : c.req.query)
+        if (k != "accessToken" && k != "_c" && k != "_a" && k != "q") q.filters.emplace_back(k, v);
+    const Page<Organisation> page = list_call(c, [&] { return c.ctx.accounts.list_organisations(c.who, q); });
+    json::array list;
+    for (const auto& o : page.items) list.push_back(org_widget(o));
+    json::object o = ok_object();
+    o["DATA"] = std::move(list);
+    o["total"] = page.total;
+    return send(o);
+}
+
+Response users_list(Call& c) { return organisations_page(c, ""); }
+
+Response users_search(Call& c) {
+    std::string text = c.req.path_param("text");
+    if (text.empty())
+        if (const auto* q = c.req.query_value("q")) text = *q;
+    return organisations_page(c, text);
+}
+
+Response user_profile(Call& c) {
+    const auto id = parse_whole(c.req.path_param("userId"));
+    if (!id) throw DatatypeError{"userId"};
+    return with_data(org_profile(c.core([&] { return c.ctx.accounts.get_organisation(c.who, *id); })));
+}
+
+Response modify_user_profile(Call& c) {
+    const auto id = c.params.integer("userId");
+    if (!id) throw DatatypeError{"userId"};
+    const SettingsPatch patch = settings_patch(c.params, false);
+    try {
+        c.core([&] { return c.ctx.accounts.modify_organisation(c.who, *id, patch); });
+    } catch (const Error& e) {
+        rethrow_settings_error(e);
+    }
+    return ok();
+}
+
+// --------------------------------------------------------------- Ac1
+
+// Filters: from, to (ISO-8601, DD/MM/YYYY or Unix ms), endpoint (exact, or a
+// prefix ending in '*'), status (OK/KO), actor; _c and _a page.
+Response activity_logs(Call& c) {
+    ListQuery q;
+    read_paging(c.req, q);
+    const auto* from = c.req.query_value("from");
+    const auto* to = c.req.query_value("to");
+    if (from || to)
+        q.filters.emplace_back("time", (from ? time_bound(*from) : std::string("1970-01-01")) + " to " +
+                                           (to ? time_bound(*to) : std::string("9999-12-31")));
+    for (const char* name : {"endpoint", "status", "actor"})
+        if (const auto* v = c.req.query_value(name)) q.filters.emplace_back(name, *v);
+    const Page<ActivityEntry> page = list_call(c, [&] { return c.ctx.activity.list(c.who, q); });
+    json::array list;
+    for (const auto& e : page.items)
+        list.push_back(json::object{{"Endpoint", e.endpoint},
+                                    {"Timestamp", octapy_time(e.time_ms)},
+                                    {"Status", e.ok ? "OK" : "KO"},
+                                    {"Content", e.summary},
+                                    {"Actor", e.actor}});
+    json::object o = ok_object();
+    o["DATA"] = std::move(list);
+    o["total"] = page.total;
+    return send(o);
+}
+
+}  // namespace
+
+Response octapy_transport_error(const Request&, int status) {
+    std::string message = "bad request";
+    if (status == 404) message = "unknown endpoint";
+    else if (status == 405) message = "method not allowed";
+    else if (status == 413) message = "request body is too large";
+    json::object o;
+    o["STATUS"] = "KO";
+    o["errMsg"] = message;
+    return Response::json(status, json_text(o));
+}
+
+void register_octapy(Server& server, Context& ctx) {
+    server.route("POST", "/signUp", open_endpoint(ctx, sign_up));
+    server.route(
+        "GET", "/verify/{key}", [&ctx](const Request& req) { return verify(ctx, req); },
+        RouteOptions{.redact_path = true});
+    server.route("GET", "/signIn", [](const Request& req) { return sign_in_form(req); });
+    server.route("POST", "/signIn", open_endpoint(ctx, sign_in));
+    server.route("POST", "/resetPwd", open_endpoint(ctx, reset_password));
+    server.route("POST", "/apiReq", open_endpoint(ctx, api_request));
+
+    server.route("GET", "/settings/profile", authed_endpoint(ctx, settings_profile));
+    server.route("GET", "/settings/standards", authed_endpoint(ctx, settings_standards));
+    server.route("GET", "/settings/constraints", authed_endpoint(ctx, settings_constraints));
+    server.route("GET", "/settings/getDevKeyList", authed_endpoint(ctx, dev_key_list));
+    server.route("POST", "/settings/modify", authed_endpoint(ctx, settings_modify));
+    server.route("POST", "/settings/addDevKey", authed_endpoint(ctx, add_dev_key));
+    server.route("POST", "/settings/modifyDevKey", authed_endpoint(ctx, modify_dev_key));
+    server.route("POST", "/settings/delDevKey", authed_endpoint(ctx, delete_dev_key));
+
+    server.route("GET", "/userMgmt/getUsersList", authed_endpoint(ctx, users_list));
+    server.route("GET", "/userMgmt/searchUsersList", authed_endpoint(ctx, users_search));
+    server.route("GET", "/userMgmt/searchUsersList/{text}", authed_endpoint(ctx, users_search));
+    server.route("GET", "/userMgmt/getUserProfile/{userId}", authed_endpoint(ctx, user_profile));
+    server.route("POST", "/userMgmt/modifyUserProfile", authed_endpoint(ctx, modify_user_profile));
+
+    server.route("GET", "/activities/views/logs", authed_endpoint(ctx, activity_logs));
+}
+
+}  // namespace switchboard::host

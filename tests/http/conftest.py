@@ -1,0 +1,285 @@
+"""Fixtures for the end-to-end tests of switchboard-host.
+
+The host binary comes from SWITCHBOARD_HOST (set by ctest); platform operators
+are created with the command-line tool from SWITCHBOARD_CLI when it is set.
+Every host runs on a free loopback port with a fresh data directory and a low
+Argon2id cost, and must stop with exit code 0 on SIGTERM.
+"""
+
+import base64
+import itertools
+import os
+import queue
+import re
+import signal
+import sqlite3
+import subprocess
+import threading
+import time
+
+import pytest
+import requests
+
+HOST_BINARY = os.environ.get("SWITCHBOARD_HOST")
+CLI_BINARY = os.environ.get("SWITCHBOARD_CLI")
+
+# Argon2id at libsodium's minimum: the tests hash many passwords.
+LOW_COST = ["--pwhash-opslimit", "1", "--pwhash-memlimit", "8192"]
+
+STRONG_PASSWORD = "Correct-Horse-42"
+_counter = itertools.count(1)
+
+
+def unique(prefix="u"):
+    """A name no other test uses."""
+    return f"{prefix}{os.getpid()}x{next(_counter)}"
+
+
+class Host:
+    """A running switchboard-host process."""
+
+    def __init__(self, data_dir, extra_args=(), startup_timeout=20):
+        if not HOST_BINARY:
+            pytest.skip("SWITCHBOARD_HOST is not set (run the tests through ctest)")
+        self.data_dir = str(data_dir)
+        self.args = [HOST_BINARY, "--port", "0", "--data", self.data_dir, *LOW_COST, *extra_args]
+        self.lines = []          # every stdout line so far
+        self.stderr_lines = []
+        self._queue = queue.Queue()
+        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        threading.Thread(target=self._read, args=(self.proc.stdout, self.lines, True), daemon=True).start()
+        threading.Thread(target=self._read, args=(self.proc.stderr, self.stderr_lines, False), daemon=True).start()
+        self.url = None
+        deadline = time.time() + startup_timeout
+        while time.time() < deadline:
+            try:
+                line = self._queue.get(timeout=0.2)
+            except queue.Empty:
+                if self.proc.poll() is not None:
+                    break
+                continue
+            m = re.fullmatch(r"listening on (http://127\.0\.0\.1:(\d+))", line)
+            if m:
+                self.url = m.group(1)
+                self.port = int(m.group(2))
+                break
+        if self.url is None:
+            self.proc.kill()
+            self.proc.wait()
+            raise RuntimeError("switchboard-host did not start: %r %r" % (self.lines, self.stderr_lines))
+        self.session = requests.Session()
+
+    def _read(self, stream, sink, notify):
+        for line in stream:
+            line = line.rstrip("\n")
+            sink.append(line)
+            if notify:
+                self._queue.put(line)
+
+    # ------------------------------------------------------------ lifecycle
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        """Stops the host with `sig`; returns its exit code."""
+        # Idle keep-alive connections would hold the workers until they time out.
+        self.session.close()
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise AssertionError("switchboard-host did not stop on %s" % sig)
+        time.sleep(0.05)  # let the reader threads take the last lines
+        return self.proc.returncode
+
+    # ------------------------------------------------------------ HTTP
+    def get(self, path, **kw):
+        return self.session.get(self.url + path, allow_redirects=False, timeout=30, **kw)
+
+    def post(self, path, **kw):
+        return self.session.post(self.url + path, allow_redirects=False, timeout=30, **kw)
+
+    # ------------------------------------------------------------ database
+    @property
+    def db_path(self):
+        return os.path.join(self.data_dir, "switchboard.db")
+
+    def query(self, sql, *params):
+        con = sqlite3.connect(self.db_path, timeout=10)
+        try:
+            return con.execute(sql, params).fetchall()
+        finally:
+            con.close()
+
+    def outbox(self, to_address, kind=None):
+        rows = self.query("SELECT to_address, subject, body, kind FROM outbox WHERE to_address = ? ORDER BY id",
+                          to_address)
+        return [r for r in rows if kind is None or r[3] == kind]
+
+    def verification_key(self, email):
+        mails = self.outbox(email, "verify")
+        assert mails, "no verification email for %s" % email
+        m = re.search(r"/verify/([A-Za-z0-9_-]+)", mails[-1][2])
+        assert m, mails[-1][2]
+        return m.group(1)
+
+    def reset_code(self, email):
+        mails = self.outbox(email, "reset")
+        assert mails, "no reset email for %s" % email
+        m = re.search(r"code: (\d+)", mails[-1][2])
+        assert m, mails[-1][2]
+        return m.group(1)
+
+    def activity_count(self, org_id):
+        return self.query("SELECT count(*) FROM activity WHERE ifnull(org_id, 0) = ?", org_id)[0][0]
+
+    def last_activity(self, org_id):
+        return self.query("SELECT endpoint, ok, summary, actor FROM activity WHERE ifnull(org_id, 0) = ? "
+                          "ORDER BY id DESC LIMIT 1", org_id)[0]
+
+    # ------------------------------------------------------------ scenarios
+    def sign_up(self, company=None, email=None, phone="+44 20 7946 0958", password=STRONG_PASSWORD, verify=True):
+        """Signs an organisation up (OctaPy Au1) and verifies it (Au2)."""
+        company = company or unique("Company ")
+        email = email or unique("owner") + "@example.com"
+        r = self.post("/signUp", json={"companyName": company, "email": email, "phone": phone, "password": password})
+        assert r.status_code == 200 and r.json() == {"STATUS": "OK"}, r.text
+        if verify:
+            r = self.get("/verify/" + self.verification_key(email))
+            assert r.status_code == 302 and r.headers["Location"] == "/signIn?verified=1"
+        org_id = self.query("SELECT id FROM organisations WHERE email = ?", email)[0][0]
+        return Org(self, company, email, password, org_id)
+
+    def sign_in(self, email, password):
+        r = self.post("/signIn", json={"email": email, "password": password})
+        body = r.json()
+        assert r.status_code == 200 and body["STATUS"] == "OK", r.text
+        return body["accessToken"]
+
+    def openchs_login(self, login, password):
+        r = self.post("/eproc/", headers=basic(login, password))
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    def create_operator(self, username=None, email=None, password=STRONG_PASSWORD):
+        if not CLI_BINARY:
+            pytest.skip("SWITCHBOARD_CLI is not set: platform operators are created with "
+                        "`switchboard operator create`, which ctest passes when the CLI is built")
+        username = username or unique("op")
+        email = email or username + "@operators.example.com"
+        out = subprocess.run([CLI_BINARY, "operator", "create", "--data", self.data_dir, "--username", username,
+                              "--email", email, "--password", password, *LOW_COST],
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        return email, password
+
+
+class Org:
+    """An organisation signed up through OctaPy, with its admin."""
+
+    def __init__(self, host, company, email, password, org_id):
+        self.host, self.company, self.email, self.password, self.id = host, company, email, password, org_id
+        self._token = None
+        self._session = None
+
+    @property
+    def token(self):
+        """An OctaPy access token of the admin."""
+        if self._token is None:
+            self._token = self.host.sign_in(self.email, self.password)
+        return self._token
+
+    @property
+    def session(self):
+        """An OpenCHS session id of the admin."""
+        if self._session is None:
+            self._session = self.host.openchs_login(self.email, self.password)["ss"][0][0]
+        return self._session
+
+    def auth(self):
+        return {"accessToken": self.token}
+
+    def bearer(self):
+        return bearer(self.session)
+
+    def create_user(self, role="agent", password=STRONG_PASSWORD, **fields):
+        """Creates a user through OpenCHS; returns (user object, session id)."""
+        usn = fields.pop("usn", unique("usr"))
+        body = {"usn": usn, "email": usn + "@example.com", "fname": "Ann", "lname": "Agent", "role": role,
+                "pass": password, **fields}
+        r = self.host.post("/eproc/users", json=body, headers=self.bearer())
+        assert r.status_code == 201, r.text
+        user = r.json()["users"][0]
+        session = self.host.openchs_login(usn, password)["ss"][0][0]
+        return user, session
+
+
+def basic(login, password):
+    return {"XAuthorization": "Basic " + base64.b64encode(f"{login}:{password}".encode()).decode()}
+
+
+def bearer(session_id):
+    return {"XAuthorization": "Bearer " + session_id}
+
+
+def ok(r, **expected):
+    """Asserts an OctaPy OK answer (HTTP 200) and returns its body."""
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["STATUS"] == "OK", body
+    for k, v in expected.items():
+        assert body[k] == v, (k, body)
+    return body
+
+
+def ko(r, message):
+    """Asserts an OctaPy KO answer with exactly `message`."""
+    assert r.status_code == 200, r.text
+    assert r.json() == {"STATUS": "KO", "errMsg": message}, r.text
+
+
+def chs_error(r, status, message, error_type, table="users", row="", field=""):
+    """Asserts an OpenCHS error answer: {"errors": [["error", message, TYPE, table, row, field]]}."""
+    assert r.status_code == status, r.text
+    assert r.json() == {"errors": [["error", message, error_type, table, row, field]]}, r.text
+
+
+AUTH_REQUIRED = {"errors": [["error", "Authentication Required"]], "loggedoff": [["Auth"]]}
+
+
+@pytest.fixture(scope="session")
+def host(tmp_path_factory):
+    """One host for the tests that need no restart; stopped with SIGTERM at the end."""
+    h = Host(tmp_path_factory.mktemp("host"))
+    yield h
+    code = h.stop()
+    assert code == 0, (code, h.stderr_lines)
+
+
+@pytest.fixture
+def fresh_host(tmp_path):
+    """A host of the test's own, for tests that stop it or change its options."""
+    hosts = []
+
+    def start(*args, data_dir=None):
+        h = Host(data_dir or tmp_path / ("data%d" % len(hosts)), args)
+        hosts.append(h)
+        return h
+
+    yield start
+    for h in hosts:
+        if h.proc.poll() is None:
+            assert h.stop() == 0
+
+
+@pytest.fixture
+def org(host):
+    """A fresh verified organisation on the shared host."""
+    return host.sign_up()
+
+
+@pytest.fixture(scope="session")
+def operator(host):
+    """(email, password, access token) of a platform operator on the shared host."""
+    email, password = host.create_operator()
+    return email, password, host.sign_in(email, password)
