@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,6 +29,25 @@ struct Page {
     std::vector<T> items;
     std::int64_t total = 0;     // matching records, ignoring count/offset
 };
+
+// A pivot report (OpenCHS ".../rpt"): counts of the selected records grouped
+// by the xaxis fields, then the yaxis fields. Without any group field there
+// is one row with no keys: the total count.
+struct PivotRow {
+    std::vector<std::string> keys;   // one value per group field, xaxis first
+    std::int64_t count = 0;
+};
+
+struct PivotReport {
+    std::vector<std::string> xaxis, yaxis;
+    std::vector<PivotRow> rows;      // ordered by the keys
+    std::int64_t total = 0;          // sum of the counts
+};
+
+// Receives CSV text in pieces as it is produced (RFC 4180, CRLF line ends,
+// header row first). A cell that starts with '=', '+', '-' or '@' is
+// prefixed with a single quote so that a spreadsheet shows it as text.
+using CsvSink = std::function<void(std::string_view)>;
 
 struct ListLimits {
     int default_count = 50;

@@ -42,7 +42,10 @@ struct DatabaseOptions {
     bool create = true;           // create the file if it does not exist
 };
 
-namespace store { class AccountsStore; }
+namespace store {
+class AccountsStore;
+class CasesStore;
+}  // namespace store
 
 class Database {
 public:
@@ -60,6 +63,7 @@ public:
 
     // Internal: the typed storage used by the library's modules.
     store::AccountsStore& accounts_store() const;
+    store::CasesStore& cases_store() const;
 
     struct Impl;
 

@@ -3,6 +3,7 @@
 
 #include "switchboard/accounts.hpp"
 #include "switchboard/activity.hpp"
+#include "switchboard/cases.hpp"
 #include "switchboard/error.hpp"
 #include "switchboard/json.hpp"
 #include "switchboard/list.hpp"

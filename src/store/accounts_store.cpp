@@ -2,7 +2,7 @@
 
 #include "core/time.hpp"
 #include "store/database_impl.hpp"
-#include "store/list_sql.hpp"
+#include "store/list_run.hpp"
 
 namespace switchboard::store {
 
@@ -150,24 +150,6 @@ DevKey read_dev_key(const Prepared& st) {
 
 constexpr const char* kDevKeyColumns = "id, username, key_hint, active, created_ms, updated_ms, key_hash, org_id";
 
-template <class T, class Reader>
-Page<T> run_list(SQLite::Database& db, const std::string& from_where, const Where& w, int count,
-                 std::int64_t offset, const std::string& columns, Reader reader) {
-    Page<T> page;
-    {
-        Prepared c(db, "SELECT count(*) " + from_where + w.sql);
-        bind_all(*c, w.bindings);
-        c->executeStep();
-        page.total = c->getColumn(0).getInt64();
-    }
-    Prepared st(db, "SELECT " + columns + " " + from_where + w.sql + " ORDER BY 1 DESC LIMIT ? OFFSET ?");
-    bind_all(*st, w.bindings);
-    st->bind(static_cast<int>(w.bindings.size()) + 1, count);
-    st->bind(static_cast<int>(w.bindings.size()) + 2, static_cast<int64_t>(offset));
-    while (st->executeStep()) page.items.push_back(reader(st));
-    return page;
-}
-
 const ListSpec& user_list_spec() {
     static const ListSpec spec{
         "users",
@@ -280,7 +262,7 @@ Page<Organisation> AccountsStore::list_organisations(const ListQuery& q, const L
     const auto [count, offset] = page_bounds(q, limits);
     return db_.read([&](SQLite::Database& db) {
         SQLite::Transaction snapshot(db);
-        return run_list<Organisation>(db, "FROM organisations o WHERE 1=1", w, count, offset, kOrgColumns,
+        return run_list<Organisation>(db, "FROM organisations o WHERE 1=1", "FROM organisations o WHERE 1=1", w, count, offset, kOrgColumns,
                                       read_org);
     });
 }
@@ -370,7 +352,7 @@ Page<User> AccountsStore::list_users(std::int64_t org_id, const ListQuery& q, co
     const auto [count, offset] = page_bounds(q, limits);
     return db_.read([&](SQLite::Database& db) {
         SQLite::Transaction snapshot(db);
-        return run_list<User>(db, "FROM users u WHERE 1=1", w, count, offset, kUserColumns, read_user);
+        return run_list<User>(db, "FROM users u WHERE 1=1", "FROM users u WHERE 1=1", w, count, offset, kUserColumns, read_user);
     });
 }
 
@@ -785,7 +767,7 @@ Page<ActivityEntry> AccountsStore::list_activity(std::int64_t org_id, const List
     return db_.read([&](SQLite::Database& db) {
         SQLite::Transaction snapshot(db);
         return run_list<ActivityEntry>(
-            db, "FROM activity a WHERE 1=1", w, count, offset,
+            db, "FROM activity a WHERE 1=1", "FROM activity a WHERE 1=1", w, count, offset,
             "a.id, ifnull(a.org_id, 0), ifnull(a.user_id, 0), a.actor, a.endpoint, a.time_ms, a.ok, a.summary",
             [](const Prepared& st) {
                 ActivityEntry e;

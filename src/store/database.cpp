@@ -133,6 +133,7 @@ Database Database::open(const std::string& path, const DatabaseOptions& options)
         throw Error(ErrorCode::storage, "cannot open database " + path + ": " + e.what(), "path");
     }
     impl->accounts = std::make_unique<store::AccountsStore>(*impl);
+    impl->cases = std::make_unique<store::CasesStore>(*impl);
     return Database(std::move(impl));
 }
 
@@ -150,5 +151,6 @@ int Database::schema_version() const {
 int Database::latest_schema_version() noexcept { return store::migrations().back().version; }
 
 store::AccountsStore& Database::accounts_store() const { return *impl_->accounts; }
+store::CasesStore& Database::cases_store() const { return *impl_->cases; }
 
 }  // namespace switchboard

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/accounts_store.hpp"
+#include "store/cases_store.hpp"
 #include "switchboard/error.hpp"
 #include "switchboard/store.hpp"
 
@@ -64,6 +65,7 @@ struct Database::Impl {
     int readers_open = 0;
 
     std::unique_ptr<store::AccountsStore> accounts;
+    std::unique_ptr<store::CasesStore> cases;
 
     std::unique_ptr<store::Connection> connect(bool readonly) const;
 

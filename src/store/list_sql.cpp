@@ -89,7 +89,27 @@ Where build_where(const ListSpec& spec, const ListQuery& query) {
             }
         }
     }
-    if (!query.search.empty()) {
+    if (!query.search.empty() && !spec.fts_table.empty()) {
+        // The text is searched as words (each one quoted), never as FTS syntax.
+        std::string match;
+        std::string word;
+        auto flush = [&] {
+            if (word.empty()) return;
+            if (!match.empty()) match += ' ';
+            match += '"' + word + '"';
+            word.clear();
+        };
+        for (char c : query.search) {
+            if (c == '"') continue;
+            if (c == ' ' || c == '\t' || c == '\n') flush();
+            else word += c;
+        }
+        flush();
+        if (match.empty()) throw Error(ErrorCode::invalid_argument, "the search text has no words", "search");
+        w.sql += " AND " + std::string(spec.id_column) + " IN (SELECT rowid FROM " + std::string(spec.fts_table) +
+                 " WHERE " + std::string(spec.fts_table) + " MATCH ?)";
+        w.bindings.emplace_back(match);
+    } else if (!query.search.empty()) {
         if (spec.search_columns.empty())
             throw Error(ErrorCode::invalid_argument, std::string(spec.record) + " cannot be searched", "search");
         std::string pattern = "%";
@@ -107,6 +127,25 @@ Where build_where(const ListSpec& spec, const ListQuery& query) {
         w.sql += ")";
     }
     return w;
+}
+
+std::vector<std::string> group_columns(const ListSpec& spec, const std::vector<std::string>& names,
+                                       const char* axis) {
+    std::vector<std::string> out;
+    for (const auto& name : names) {
+        bool allowed = false;
+        for (auto g : spec.group_fields) allowed = allowed || g == name;
+        const FieldSpec* f = allowed ? find_field(spec, name) : nullptr;
+        if (!f) {
+            std::string list;
+            for (auto g : spec.group_fields) list += (list.empty() ? "" : ", ") + std::string(g);
+            throw Error(ErrorCode::invalid_argument,
+                        "\"" + name + "\" is not a group field of " + std::string(spec.record) + " (" + list + ")",
+                        axis);
+        }
+        out.emplace_back(f->column);
+    }
+    return out;
 }
 
 std::pair<int, std::int64_t> page_bounds(const ListQuery& query, const ListLimits& limits) {

@@ -26,6 +26,11 @@ struct ListSpec {
     std::string_view record;   // "users", used in error messages
     std::vector<FieldSpec> fields;
     std::vector<std::string_view> search_columns;  // LIKE search over these
+    // Full-text search instead: "<id_column> IN (SELECT rowid FROM <fts_table> ...)".
+    std::string_view fts_table;
+    std::string_view id_column;
+    // Fields a pivot report may group by (names from `fields`).
+    std::vector<std::string_view> group_fields;
 };
 
 using Binding = std::variant<std::int64_t, std::string>;
@@ -37,6 +42,12 @@ struct Where {
 
 // Throws Error(invalid_argument, field) for an unknown field or a bad value.
 Where build_where(const ListSpec& spec, const ListQuery& query);
+// The GROUP BY expressions of a pivot report over `names` (xaxis then
+// yaxis fields); throws Error(invalid_argument, field) for a field that is
+// not a group field of the record.
+std::vector<std::string> group_columns(const ListSpec& spec, const std::vector<std::string>& names,
+                                       const char* axis);
+
 // The page size and offset after applying the limits (throws on bad values).
 std::pair<int, std::int64_t> page_bounds(const ListQuery& query, const ListLimits& limits);
 

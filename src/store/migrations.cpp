@@ -114,6 +114,92 @@ CREATE TABLE activity (
 );
 CREATE INDEX activity_org_time ON activity (org_id, time_ms DESC);
 )SQL"},
+        {2, "cases", R"SQL(
+ALTER TABLE organisations ADD COLUMN ticket_seq INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE categories (
+    id          INTEGER PRIMARY KEY,
+    org_id      INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    parent_id   INTEGER REFERENCES categories (id) ON DELETE CASCADE,
+    name        TEXT NOT NULL COLLATE NOCASE,
+    created_ms  INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX categories_name ON categories (org_id, ifnull(parent_id, 0), name);
+
+CREATE TABLE contacts (
+    id               INTEGER PRIMARY KEY,
+    org_id           INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    first_name       TEXT NOT NULL DEFAULT '',
+    last_name        TEXT NOT NULL DEFAULT '',
+    phone            TEXT NOT NULL DEFAULT '',
+    email            TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+    town             TEXT NOT NULL DEFAULT '',
+    country          TEXT NOT NULL DEFAULT '',
+    user_category    TEXT NOT NULL DEFAULT '',
+    position_in_org  TEXT NOT NULL DEFAULT '',
+    org_name         TEXT NOT NULL DEFAULT '',
+    created_ms       INTEGER NOT NULL,
+    updated_ms       INTEGER NOT NULL
+);
+CREATE INDEX contacts_phone ON contacts (org_id, phone) WHERE phone != '';
+CREATE INDEX contacts_email ON contacts (org_id, email) WHERE email != '';
+
+CREATE TABLE tickets (
+    id             INTEGER PRIMARY KEY,
+    org_id         INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    ticket_no      TEXT NOT NULL,
+    source         TEXT NOT NULL CHECK (source IN ('walkin', 'call', 'email', 'sms')),
+    source_id      TEXT NOT NULL DEFAULT '',
+    category_main  INTEGER REFERENCES categories (id),
+    category_sub   INTEGER REFERENCES categories (id),
+    narrative      TEXT NOT NULL DEFAULT '',
+    resolution     TEXT NOT NULL DEFAULT '',
+    status         TEXT NOT NULL CHECK (status IN ('open', 'closed', 'escalated')),
+    priority       TEXT NOT NULL CHECK (priority IN ('high', 'medium', 'low')),
+    referred_to    TEXT NOT NULL DEFAULT '',
+    escalated_to   TEXT NOT NULL DEFAULT '',
+    disposition    TEXT NOT NULL DEFAULT '' CHECK (disposition IN
+                   ('', 'blank-call', 'call-disconnected', 'prank', 'call-completed', 'transfer')),
+    contact_id     INTEGER REFERENCES contacts (id),
+    assigned_to    INTEGER REFERENCES users (id),
+    created_by     INTEGER REFERENCES users (id),
+    created_ms     INTEGER NOT NULL,
+    updated_ms     INTEGER NOT NULL,
+    UNIQUE (org_id, ticket_no)
+);
+CREATE INDEX tickets_org ON tickets (org_id, id DESC);
+CREATE INDEX tickets_status_priority ON tickets (org_id, status, priority, id DESC);
+CREATE INDEX tickets_assigned ON tickets (org_id, assigned_to, id DESC);
+CREATE INDEX tickets_created_by ON tickets (org_id, created_by, id DESC);
+CREATE INDEX tickets_created ON tickets (org_id, created_ms);
+
+CREATE TABLE ticket_history (
+    id          INTEGER PRIMARY KEY,
+    ticket_id   INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    field       TEXT NOT NULL,
+    old_value   TEXT NOT NULL,
+    new_value   TEXT NOT NULL,
+    user_id     INTEGER,
+    actor       TEXT NOT NULL,
+    time_ms     INTEGER NOT NULL
+);
+CREATE INDEX ticket_history_ticket ON ticket_history (ticket_id, id);
+
+CREATE TABLE ticket_messages (
+    id          INTEGER PRIMARY KEY,
+    ticket_id   INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    author_id   INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    author      TEXT NOT NULL,
+    author_role TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    time_ms     INTEGER NOT NULL
+);
+CREATE INDEX ticket_messages_ticket ON ticket_messages (ticket_id, id);
+
+-- Full-text search over a ticket's narrative, resolution, contact and
+-- messages; rowid = tickets.id, rewritten whenever one of them changes.
+CREATE VIRTUAL TABLE tickets_fts USING fts5 (narrative, resolution, contact, messages);
+)SQL"},
     };
     return list;
 }

@@ -1,0 +1,302 @@
+// Tickets, contacts, categories and conversations: the rules.
+#include "switchboard/cases.hpp"
+
+#include <algorithm>
+
+#include "accounts/internal.hpp"
+#include "store/cases_store.hpp"
+#include "switchboard/store.hpp"
+
+namespace switchboard {
+
+namespace {
+
+constexpr std::initializer_list<Role> kEveryone = {Role::admin, Role::supervisor, Role::agent, Role::customer};
+
+bool is_staff_reader(Role r) { return r == Role::admin || r == Role::supervisor; }
+
+std::string one_of(const std::string& value, std::initializer_list<const char*> allowed, const char* field) {
+    for (const char* a : allowed)
+        if (value == a) return value;
+    std::string list;
+    for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(*a ? a : "\"\"");
+    throw Error(ErrorCode::invalid_argument,
+                std::string(field) + " isn't valid: \"" + value + "\" (" + list + ")", field);
+}
+
+std::string disposition_of(std::string v) {
+    // The OpenCHS example writes "call completed"; the list "call-completed".
+    std::replace(v.begin(), v.end(), ' ', '-');
+    return one_of(v, {"", "blank-call", "call-disconnected", "prank", "call-completed", "transfer"}, "disposition");
+}
+
+store::TicketScope scope_of(const Principal& who) {
+    store::TicketScope s{who.org_id};
+    if (who.role == Role::agent) s.assigned_to = who.user_id;
+    if (who.role == Role::customer) s.created_by = who.user_id;
+    return s;
+}
+
+store::Actor actor_of(const Principal& who) { return {who.user_id, who.username}; }
+
+Error no_ticket(std::int64_t id) { return Error(ErrorCode::not_found, "no ticket " + std::to_string(id), "id"); }
+
+}  // namespace
+
+Cases::Cases(Database& db, CasesOptions options) : db_(db), options_(std::move(options)) {
+    if (options_.list_limits.default_count < 1 || options_.list_limits.max_count < options_.list_limits.default_count)
+        throw Error(ErrorCode::invalid_argument, "list limits: 1 <= default count <= max count", "list_limits");
+}
+
+// ------------------------------------------------------------ categories
+
+Category Cases::add_category(const Principal& who, std::string_view name_in, std::int64_t parent_id) {
+    auto& accounts = db_.accounts_store();
+    const std::string name = detail::trimmed(name_in);
+    return detail::audited(accounts, who, "add_category", "category " + name.substr(0, 100), [&] {
+        detail::require_role(who, {Role::admin});
+        if (name.empty() || name.size() > 200)
+            throw Error(ErrorCode::invalid_argument, "a category needs a name of 1 to 200 characters", "name");
+        if (parent_id) {
+            auto parent = db_.cases_store().category(who.org_id, parent_id);
+            if (!parent) throw Error(ErrorCode::invalid_argument, "no category " + std::to_string(parent_id), "parent_id");
+            if (parent->parent_id)
+                throw Error(ErrorCode::invalid_argument, "sub-categories go under a main category", "parent_id");
+        }
+        try {
+            return db_.cases_store().insert_category(who.org_id, parent_id, name);
+        } catch (const Error& e) {
+            if (e.code() == ErrorCode::already_exists)
+                throw Error(ErrorCode::already_exists, "category \"" + name + "\" already exists there", "name");
+            throw;
+        }
+    });
+}
+
+std::vector<Category> Cases::list_categories(const Principal& who) {
+    return detail::audited(db_.accounts_store(), who, "list_categories", "", [&] {
+        detail::require_role(who, kEveryone);
+        return db_.cases_store().categories(who.org_id);
+    });
+}
+
+// ------------------------------------------------------------ tickets
+
+namespace {
+
+// Checks and applies the set fields of `f` to `t`, as `who` may.
+void apply_fields(store::CasesStore& store, const Principal& who, const TicketFields& f, Ticket& t,
+                  std::size_t max_text, bool creating) {
+    const bool staff = is_staff_reader(who.role);
+    auto text = [&](const std::optional<std::string>& v, const char* field, std::size_t max) {
+        if (v && v->size() > max)
+            throw Error(ErrorCode::too_large, std::string(field) + " is over " + std::to_string(max) + " bytes", field);
+    };
+    text(f.narrative, "narrative", max_text);
+    text(f.resolution, "resolution", max_text);
+    text(f.source_id, "source_id", 200);
+    text(f.referred_to, "referred_to", 200);
+    text(f.escalated_to, "escalated_to", 200);
+
+    if (who.role == Role::customer) {
+        // A customer describes their query; staff handle the rest.
+        const bool other = f.source || f.source_id || f.resolution || f.status || f.priority || f.referred_to ||
+                           f.escalated_to || f.disposition || f.assigned_to || f.category_main || f.category_sub ||
+                           (!creating && f.contact);
+        if (other)
+            throw Error(ErrorCode::forbidden,
+                        creating ? "a customer gives the narrative (and their contact details) only"
+                                 : "a customer may change only the narrative");
+    }
+    if (who.role == Role::agent && !creating && f.assigned_to && *f.assigned_to != t.assigned_to)
+        throw Error(ErrorCode::forbidden, "only an admin or a supervisor reassigns a ticket");
+
+    if (f.source) t.source = one_of(*f.source, {"walkin", "call", "email", "sms"}, "source");
+    if (f.source_id) t.source_id = *f.source_id;
+    if (f.narrative) t.narrative = *f.narrative;
+    if (f.resolution) t.resolution = *f.resolution;
+    if (f.status) t.status = one_of(*f.status, {"open", "closed", "escalated"}, "status");
+    if (f.priority) t.priority = one_of(*f.priority, {"high", "medium", "low"}, "priority");
+    if (f.referred_to) t.referred_to = *f.referred_to;
+    if (f.escalated_to) t.escalated_to = *f.escalated_to;
+    if (f.disposition) t.disposition = disposition_of(*f.disposition);
+    if (f.category_main) t.category_main = *f.category_main;
+    if (f.category_sub) t.category_sub = *f.category_sub;
+    if (f.category_main && *f.category_main) {
+        auto c = store.category(who.org_id, *f.category_main);
+        if (!c || c->parent_id)
+            throw Error(ErrorCode::invalid_argument,
+                        "category_main " + std::to_string(*f.category_main) + " is not a main category", "category_main");
+    }
+    if (f.category_sub && *f.category_sub) {
+        auto c = store.category(who.org_id, *f.category_sub);
+        if (!c || !c->parent_id)
+            throw Error(ErrorCode::invalid_argument,
+                        "category_sub " + std::to_string(*f.category_sub) + " is not a sub-category", "category_sub");
+        if (c->parent_id != t.category_main)
+            throw Error(ErrorCode::invalid_argument, "category_sub does not belong to category_main", "category_sub");
+    }
+    if (f.assigned_to) {
+        if (*f.assigned_to) {
+            auto role = store.user_role(who.org_id, *f.assigned_to);
+            if (!role || !role->second || role->first == Role::customer)
+                throw Error(ErrorCode::invalid_argument,
+                            "user " + std::to_string(*f.assigned_to) + " is not an active agent of the organisation",
+                            "assigned_to");
+        } else if (!staff) {
+            throw Error(ErrorCode::forbidden, "only an admin or a supervisor unassigns a ticket");
+        }
+        t.assigned_to = *f.assigned_to;
+    }
+    if (f.contact) {
+        const auto& c = *f.contact;
+        if (c.email && !c.email->empty()) Accounts::check_email(*c.email);
+        if (c.phone && !c.phone->empty()) Accounts::check_phone(*c.phone);
+    }
+}
+
+std::string fields_summary(const TicketFields& f) {
+    std::string s;
+    auto add = [&](bool set, const char* n) {
+        if (set) s += (s.empty() ? "" : ",") + std::string(n);
+    };
+    add(f.source.has_value(), "source");
+    add(f.status.has_value(), "status");
+    add(f.priority.has_value(), "priority");
+    add(f.narrative.has_value(), "narrative");
+    add(f.resolution.has_value(), "resolution");
+    add(f.assigned_to.has_value(), "assigned_to");
+    add(f.category_main.has_value() || f.category_sub.has_value(), "category");
+    add(f.disposition.has_value(), "disposition");
+    add(f.contact.has_value(), "contact");
+    return s;
+}
+
+}  // namespace
+
+Ticket Cases::create_ticket(const Principal& who, const TicketFields& fields) {
+    auto& store = db_.cases_store();
+    return detail::audited(db_.accounts_store(), who, "create_ticket", "fields " + fields_summary(fields), [&] {
+        detail::require_role(who, kEveryone);
+        Ticket t;
+        t.org_id = who.org_id;
+        t.source = "walkin";
+        t.status = "open";
+        t.priority = "medium";
+        if (who.role == Role::agent && !fields.assigned_to) t.assigned_to = who.user_id;
+        apply_fields(store, who, fields, t, options_.max_text, true);
+        if (t.category_sub && !t.category_main)
+            throw Error(ErrorCode::invalid_argument, "category_sub needs category_main", "category_main");
+        return store.insert_ticket(t, fields.contact, actor_of(who));
+    });
+}
+
+Ticket Cases::update_ticket(const Principal& who, std::int64_t id, const TicketFields& fields) {
+    auto& store = db_.cases_store();
+    return detail::audited(db_.accounts_store(), who, "update_ticket",
+                           "ticket " + std::to_string(id) + " fields " + fields_summary(fields), [&] {
+        detail::require_role(who, kEveryone);
+        auto updated = store.update_ticket(
+            scope_of(who), id,
+            [&](Ticket& t, std::optional<ContactFields>& contact) {
+                apply_fields(store, who, fields, t, options_.max_text, false);
+                contact = fields.contact;
+            },
+            actor_of(who));
+        if (!updated) throw no_ticket(id);
+        return *updated;
+    });
+}
+
+Ticket Cases::get_ticket(const Principal& who, std::int64_t id) {
+    return detail::audited(db_.accounts_store(), who, "get_ticket", "ticket " + std::to_string(id), [&] {
+        detail::require_role(who, kEveryone);
+        auto t = db_.cases_store().ticket(scope_of(who), id);
+        if (!t) throw no_ticket(id);
+        return *t;
+    });
+}
+
+Page<Ticket> Cases::list_tickets(const Principal& who, const ListQuery& query) {
+    return detail::audited(db_.accounts_store(), who, "list_tickets", query.search.empty() ? "" : "search", [&] {
+        detail::require_role(who, kEveryone);
+        return db_.cases_store().list_tickets(scope_of(who), query, options_.list_limits);
+    });
+}
+
+void Cases::export_tickets_csv(const Principal& who, const ListQuery& query, const CsvSink& sink) {
+    detail::audited(db_.accounts_store(), who, "export_tickets_csv", "csv", [&] {
+        detail::require_role(who, kEveryone);
+        db_.cases_store().tickets_csv(scope_of(who), query, options_.list_limits, sink);
+    });
+}
+
+PivotReport Cases::report_tickets(const Principal& who, const ListQuery& query, const std::vector<std::string>& xaxis,
+                                  const std::vector<std::string>& yaxis) {
+    return detail::audited(db_.accounts_store(), who, "report_tickets", "pivot", [&] {
+        detail::require_role(who, kEveryone);
+        return db_.cases_store().pivot_tickets(scope_of(who), query, xaxis, yaxis);
+    });
+}
+
+std::vector<TicketChange> Cases::ticket_history(const Principal& who, std::int64_t id) {
+    return detail::audited(db_.accounts_store(), who, "ticket_history", "ticket " + std::to_string(id), [&] {
+        detail::require_role(who, kEveryone);
+        if (!db_.cases_store().ticket(scope_of(who), id)) throw no_ticket(id);
+        return db_.cases_store().history(id);
+    });
+}
+
+Ticket Cases::assign_ticket(const Principal& who, std::int64_t id, std::int64_t agent_id) {
+    auto& store = db_.cases_store();
+    return detail::audited(db_.accounts_store(), who, "assign_ticket",
+                           "ticket " + std::to_string(id) + " to user " + std::to_string(agent_id), [&] {
+        detail::require_role(who, {Role::admin, Role::supervisor});
+        TicketFields f;
+        f.assigned_to = agent_id;
+        auto updated = store.update_ticket(
+            scope_of(who), id,
+            [&](Ticket& t, std::optional<ContactFields>&) { apply_fields(store, who, f, t, options_.max_text, false); },
+            actor_of(who));
+        if (!updated) throw no_ticket(id);
+        return *updated;
+    });
+}
+
+Ticket Cases::close_ticket(const Principal& who, std::int64_t id) {
+    auto& store = db_.cases_store();
+    return detail::audited(db_.accounts_store(), who, "close_ticket", "ticket " + std::to_string(id), [&] {
+        detail::require_role(who, kEveryone);
+        auto updated = store.update_ticket(
+            scope_of(who), id, [&](Ticket& t, std::optional<ContactFields>&) { t.status = "closed"; },
+            actor_of(who));
+        if (!updated) throw no_ticket(id);
+        return *updated;
+    });
+}
+
+TicketMessage Cases::post_message(const Principal& who, std::int64_t id, std::string_view body_in) {
+    auto& store = db_.cases_store();
+    return detail::audited(db_.accounts_store(), who, "post_message", "ticket " + std::to_string(id), [&] {
+        detail::require_role(who, kEveryone);
+        const std::string body = detail::trimmed(body_in);
+        if (body.empty()) throw Error(ErrorCode::invalid_argument, "the message is empty", "body");
+        if (body.size() > options_.max_text)
+            throw Error(ErrorCode::too_large, "the message is over " + std::to_string(options_.max_text) + " bytes",
+                        "body");
+        auto t = store.ticket(scope_of(who), id);
+        if (!t) throw no_ticket(id);
+        if (t->status == "closed") throw Error(ErrorCode::invalid_argument, "the ticket is closed", "status");
+        return store.insert_message(id, actor_of(who), std::string(to_string(who.role)), body);
+    });
+}
+
+std::vector<TicketMessage> Cases::list_messages(const Principal& who, std::int64_t id) {
+    return detail::audited(db_.accounts_store(), who, "list_messages", "ticket " + std::to_string(id), [&] {
+        detail::require_role(who, kEveryone);
+        if (!db_.cases_store().ticket(scope_of(who), id)) throw no_ticket(id);
+        return db_.cases_store().messages(id);
+    });
+}
+
+}  // namespace switchboard

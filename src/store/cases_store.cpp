@@ -1,0 +1,490 @@
+#include "store/cases_store.hpp"
+
+#include <cstdio>
+
+#include "core/csv.hpp"
+#include "core/time.hpp"
+#include "store/list_run.hpp"
+
+namespace switchboard::store {
+
+namespace {
+
+constexpr const char* kTicketColumns =
+    "t.id, t.org_id, t.ticket_no, t.source, t.source_id, ifnull(t.category_main, 0), ifnull(t.category_sub, 0), "
+    "t.narrative, t.resolution, t.status, t.priority, t.referred_to, t.escalated_to, t.disposition, "
+    "ifnull(t.contact_id, 0), ifnull(t.assigned_to, 0), ifnull(t.created_by, 0), t.created_ms, t.updated_ms, "
+    "c.first_name, c.last_name, c.phone, c.email, c.town, c.country, c.user_category, c.position_in_org, "
+    "c.org_name, c.created_ms, c.updated_ms";
+
+constexpr const char* kTicketFrom = "FROM tickets t LEFT JOIN contacts c ON c.id = t.contact_id WHERE t.org_id = ?";
+constexpr const char* kTicketCountFrom = "FROM tickets t WHERE t.org_id = ?";
+
+Ticket read_ticket(const Prepared& st) {
+    Ticket t;
+    t.id = st->getColumn(0).getInt64();
+    t.org_id = st->getColumn(1).getInt64();
+    t.ticket_no = st->getColumn(2).getString();
+    t.source = st->getColumn(3).getString();
+    t.source_id = st->getColumn(4).getString();
+    t.category_main = st->getColumn(5).getInt64();
+    t.category_sub = st->getColumn(6).getInt64();
+    t.narrative = st->getColumn(7).getString();
+    t.resolution = st->getColumn(8).getString();
+    t.status = st->getColumn(9).getString();
+    t.priority = st->getColumn(10).getString();
+    t.referred_to = st->getColumn(11).getString();
+    t.escalated_to = st->getColumn(12).getString();
+    t.disposition = st->getColumn(13).getString();
+    t.contact_id = st->getColumn(14).getInt64();
+    t.assigned_to = st->getColumn(15).getInt64();
+    t.created_by = st->getColumn(16).getInt64();
+    t.created_ms = st->getColumn(17).getInt64();
+    t.updated_ms = st->getColumn(18).getInt64();
+    if (t.contact_id) {
+        Contact c;
+        c.id = t.contact_id;
+        c.org_id = t.org_id;
+        c.first_name = st->getColumn(19).getString();
+        c.last_name = st->getColumn(20).getString();
+        c.phone = st->getColumn(21).getString();
+        c.email = st->getColumn(22).getString();
+        c.town = st->getColumn(23).getString();
+        c.country = st->getColumn(24).getString();
+        c.user_category = st->getColumn(25).getString();
+        c.position_in_org = st->getColumn(26).getString();
+        c.org_name = st->getColumn(27).getString();
+        c.created_ms = st->getColumn(28).getInt64();
+        c.updated_ms = st->getColumn(29).getInt64();
+        t.contact = std::move(c);
+    }
+    return t;
+}
+
+const ListSpec& ticket_list_spec() {
+    static const ListSpec spec{
+        "tickets",
+        {{"id", "t.id", FieldKind::integer},
+         {"ticket_no", "t.ticket_no", FieldKind::text},
+         {"source", "t.source", FieldKind::text},
+         {"source_id", "t.source_id", FieldKind::text},
+         {"category_main", "t.category_main", FieldKind::integer},
+         {"category_sub", "t.category_sub", FieldKind::integer},
+         {"status", "t.status", FieldKind::text},
+         {"priority", "t.priority", FieldKind::text},
+         {"referred_to", "t.referred_to", FieldKind::text},
+         {"escalated_to", "t.escalated_to", FieldKind::text},
+         {"disposition", "t.disposition", FieldKind::text},
+         {"contact_id", "t.contact_id", FieldKind::integer},
+         {"assigned_to", "t.assigned_to", FieldKind::integer},
+         {"created_by", "t.created_by", FieldKind::integer},
+         {"created_on", "t.created_ms", FieldKind::time},
+         {"updated_on", "t.updated_ms", FieldKind::time}},
+        {},
+        "tickets_fts",
+        "t.id",
+        {"source", "category_main", "category_sub", "status", "priority", "referred_to", "escalated_to",
+         "disposition"}};
+    return spec;
+}
+
+// The scope as the first clauses of a Where.
+Where scoped(const TicketScope& scope, const ListQuery& q) {
+    Where w = build_where(ticket_list_spec(), q);
+    Where s;
+    s.bindings.emplace_back(scope.org_id);
+    if (scope.assigned_to) {
+        s.sql += " AND t.assigned_to = ?";
+        s.bindings.emplace_back(scope.assigned_to);
+    }
+    if (scope.created_by) {
+        s.sql += " AND t.created_by = ?";
+        s.bindings.emplace_back(scope.created_by);
+    }
+    s.sql += w.sql;
+    s.bindings.insert(s.bindings.end(), w.bindings.begin(), w.bindings.end());
+    return s;
+}
+
+std::optional<Ticket> load_ticket(SQLite::Database& db, const TicketScope& scope, std::int64_t id) {
+    ListQuery q;
+    Where w = scoped(scope, q);
+    Prepared st(db, std::string("SELECT ") + kTicketColumns + " " + kTicketFrom + w.sql + " AND t.id = ?");
+    bind_all(*st, w.bindings);
+    st->bind(static_cast<int>(w.bindings.size()) + 1, static_cast<int64_t>(id));
+    if (!st->executeStep()) return std::nullopt;
+    return read_ticket(st);
+}
+
+// Finds the organisation's contact with the phone or email given, updating
+// the fields given, or creates one. 0 when no contact field is set.
+std::int64_t resolve_contact(SQLite::Database& db, std::int64_t org_id, std::int64_t current_id,
+                             const ContactFields& f) {
+    const auto now = static_cast<int64_t>(detail::now_ms());
+    std::int64_t id = current_id;
+    if (!id && f.phone && !f.phone->empty()) {
+        Prepared st(db, "SELECT id FROM contacts WHERE org_id = ? AND phone = ? ORDER BY id LIMIT 1");
+        st->bind(1, static_cast<int64_t>(org_id));
+        st->bind(2, *f.phone);
+        if (st->executeStep()) id = st->getColumn(0).getInt64();
+    }
+    if (!id && f.email && !f.email->empty()) {
+        Prepared st(db, "SELECT id FROM contacts WHERE org_id = ? AND email = ? ORDER BY id LIMIT 1");
+        st->bind(1, static_cast<int64_t>(org_id));
+        st->bind(2, *f.email);
+        if (st->executeStep()) id = st->getColumn(0).getInt64();
+    }
+    const std::pair<const char*, const std::optional<std::string>*> cols[] = {
+        {"first_name", &f.first_name}, {"last_name", &f.last_name},     {"phone", &f.phone},
+        {"email", &f.email},           {"town", &f.town},               {"country", &f.country},
+        {"user_category", &f.user_category}, {"position_in_org", &f.position_in_org}, {"org_name", &f.org_name}};
+    if (!id) {
+        Prepared st(db,
+                    "INSERT INTO contacts (org_id, first_name, last_name, phone, email, town, country, user_category, "
+                    "position_in_org, org_name, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        st->bind(1, static_cast<int64_t>(org_id));
+        int i = 2;
+        for (const auto& [name, value] : cols) st->bind(i++, value->value_or(""));
+        st->bind(i++, now);
+        st->bind(i, now);
+        st->exec();
+        return db.getLastInsertRowid();
+    }
+    std::string sets;
+    std::vector<Binding> b;
+    for (const auto& [name, value] : cols)
+        if (*value) {
+            sets += std::string(", ") + name + " = ?";
+            b.emplace_back(**value);
+        }
+    if (!b.empty()) {
+        Prepared st(db, "UPDATE contacts SET updated_ms = ?" + sets + " WHERE id = ? AND org_id = ?");
+        st->bind(1, now);
+        bind_all(*st, b, 2);
+        st->bind(static_cast<int>(b.size()) + 2, static_cast<int64_t>(id));
+        st->bind(static_cast<int>(b.size()) + 3, static_cast<int64_t>(org_id));
+        st->exec();
+    }
+    return id;
+}
+
+void index_ticket(SQLite::Database& db, std::int64_t ticket_id) {
+    Prepared st(db,
+                "INSERT OR REPLACE INTO tickets_fts (rowid, narrative, resolution, contact, messages) "
+                "SELECT t.id, t.narrative, t.resolution, "
+                " ifnull(c.first_name || ' ' || c.last_name || ' ' || c.phone || ' ' || c.email, ''), "
+                " ifnull((SELECT group_concat(body, ' ') FROM ticket_messages WHERE ticket_id = t.id), '') "
+                "FROM tickets t LEFT JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?");
+    st->bind(1, static_cast<int64_t>(ticket_id));
+    st->exec();
+}
+
+void record_change(SQLite::Database& db, std::int64_t ticket_id, const std::string& field, const std::string& old_v,
+                   const std::string& new_v, const Actor& actor, std::int64_t now) {
+    Prepared st(db,
+                "INSERT INTO ticket_history (ticket_id, field, old_value, new_value, user_id, actor, time_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    st->bind(1, static_cast<int64_t>(ticket_id));
+    st->bind(2, field);
+    st->bind(3, old_v);
+    st->bind(4, new_v);
+    if (actor.user_id) st->bind(5, static_cast<int64_t>(actor.user_id)); else st->bind(5);
+    st->bind(6, actor.name);
+    st->bind(7, static_cast<int64_t>(now));
+    st->exec();
+}
+
+// The ticket's columns as (name, text, is_id) for writing and diffing.
+struct Column {
+    const char* name;
+    std::string text;
+    std::int64_t id;   // for id columns: 0 is NULL
+    bool is_id;
+};
+
+std::vector<Column> columns_of(const Ticket& t) {
+    return {{"source", t.source, 0, false},           {"source_id", t.source_id, 0, false},
+            {"category_main", "", t.category_main, true}, {"category_sub", "", t.category_sub, true},
+            {"narrative", t.narrative, 0, false},     {"resolution", t.resolution, 0, false},
+            {"status", t.status, 0, false},           {"priority", t.priority, 0, false},
+            {"referred_to", t.referred_to, 0, false}, {"escalated_to", t.escalated_to, 0, false},
+            {"disposition", t.disposition, 0, false}, {"contact_id", "", t.contact_id, true},
+            {"assigned_to", "", t.assigned_to, true}};
+}
+
+std::string shown(const Column& c) { return c.is_id ? (c.id ? std::to_string(c.id) : "") : c.text; }
+
+}  // namespace
+
+// ------------------------------------------------------------ categories
+
+Category CasesStore::insert_category(std::int64_t org_id, std::int64_t parent_id, const std::string& name) {
+    return db_.write([&](SQLite::Database& db) {
+        Prepared st(db, "INSERT INTO categories (org_id, parent_id, name, created_ms) VALUES (?, ?, ?, ?)");
+        st->bind(1, static_cast<int64_t>(org_id));
+        if (parent_id) st->bind(2, static_cast<int64_t>(parent_id)); else st->bind(2);
+        st->bind(3, name);
+        st->bind(4, static_cast<int64_t>(detail::now_ms()));
+        st->exec();
+        return Category{db.getLastInsertRowid(), parent_id, name};
+    });
+}
+
+std::optional<Category> CasesStore::category(std::int64_t org_id, std::int64_t id) {
+    return db_.read([&](SQLite::Database& db) -> std::optional<Category> {
+        Prepared st(db, "SELECT id, ifnull(parent_id, 0), name FROM categories WHERE org_id = ? AND id = ?");
+        st->bind(1, static_cast<int64_t>(org_id));
+        st->bind(2, static_cast<int64_t>(id));
+        if (!st->executeStep()) return std::nullopt;
+        return Category{st->getColumn(0).getInt64(), st->getColumn(1).getInt64(), st->getColumn(2).getString()};
+    });
+}
+
+std::vector<Category> CasesStore::categories(std::int64_t org_id) {
+    return db_.read([&](SQLite::Database& db) {
+        std::vector<Category> out;
+        Prepared st(db, "SELECT id, ifnull(parent_id, 0), name FROM categories WHERE org_id = ? ORDER BY id");
+        st->bind(1, static_cast<int64_t>(org_id));
+        while (st->executeStep())
+            out.push_back({st->getColumn(0).getInt64(), st->getColumn(1).getInt64(), st->getColumn(2).getString()});
+        return out;
+    });
+}
+
+// ------------------------------------------------------------ tickets
+
+Ticket CasesStore::insert_ticket(const Ticket& t, const std::optional<ContactFields>& contact, const Actor& actor) {
+    return db_.write([&](SQLite::Database& db) {
+        const auto now = detail::now_ms();
+        std::int64_t contact_id = contact ? resolve_contact(db, t.org_id, 0, *contact) : 0;
+        Prepared seq(db, "UPDATE organisations SET ticket_seq = ticket_seq + 1 WHERE id = ? RETURNING ticket_seq");
+        seq->bind(1, static_cast<int64_t>(t.org_id));
+        if (!seq->executeStep()) throw Error(ErrorCode::not_found, "the organisation no longer exists");
+        char number[32];
+        std::snprintf(number, sizeof number, "TK%06lld", static_cast<long long>(seq->getColumn(0).getInt64()));
+        while (seq->executeStep()) {
+        }
+        Ticket row = t;
+        row.contact_id = contact_id;
+        row.created_by = actor.user_id;
+        Prepared st(db,
+                    "INSERT INTO tickets (org_id, ticket_no, source, source_id, category_main, category_sub, "
+                    "narrative, resolution, status, priority, referred_to, escalated_to, disposition, contact_id, "
+                    "assigned_to, created_by, created_ms, updated_ms) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        st->bind(1, static_cast<int64_t>(row.org_id));
+        st->bind(2, std::string(number));
+        int i = 3;
+        for (const auto& c : columns_of(row)) {
+            if (!c.is_id) st->bind(i++, c.text);
+            else if (c.id) st->bind(i++, static_cast<int64_t>(c.id));
+            else st->bind(i++);
+        }
+        if (row.created_by) st->bind(i++, static_cast<int64_t>(row.created_by)); else st->bind(i++);
+        st->bind(i++, static_cast<int64_t>(now));
+        st->bind(i, static_cast<int64_t>(now));
+        st->exec();
+        const std::int64_t id = db.getLastInsertRowid();
+        record_change(db, id, "created", "", number, actor, now);
+        index_ticket(db, id);
+        return *load_ticket(db, TicketScope{row.org_id}, id);
+    });
+}
+
+std::optional<Ticket> CasesStore::ticket(const TicketScope& scope, std::int64_t id) {
+    return db_.read([&](SQLite::Database& db) { return load_ticket(db, scope, id); });
+}
+
+std::optional<Ticket> CasesStore::update_ticket(
+    const TicketScope& scope, std::int64_t id,
+    const std::function<void(Ticket&, std::optional<ContactFields>&)>& change, const Actor& actor) {
+    return db_.write([&](SQLite::Database& db) -> std::optional<Ticket> {
+        auto current = load_ticket(db, scope, id);
+        if (!current) return std::nullopt;
+        Ticket next = *current;
+        std::optional<ContactFields> contact;
+        change(next, contact);
+        const auto now = detail::now_ms();
+        if (contact) next.contact_id = resolve_contact(db, scope.org_id, current->contact_id, *contact);
+        const auto before = columns_of(*current);
+        const auto after = columns_of(next);
+        std::string sets;
+        std::vector<Binding> b;
+        for (std::size_t k = 0; k < after.size(); ++k) {
+            const std::string old_v = shown(before[k]), new_v = shown(after[k]);
+            if (old_v == new_v) continue;
+            record_change(db, id, after[k].name, old_v, new_v, actor, now);
+            sets += std::string(", ") + after[k].name + " = ?";
+            if (after[k].is_id && !after[k].id) {
+                sets.replace(sets.size() - 1, 1, "NULL");
+            } else if (after[k].is_id) {
+                b.emplace_back(after[k].id);
+            } else {
+                b.emplace_back(after[k].text);
+            }
+        }
+        if (!sets.empty() || contact) {
+            Prepared st(db, "UPDATE tickets SET updated_ms = ?" + sets + " WHERE id = ?");
+            st->bind(1, static_cast<int64_t>(now));
+            bind_all(*st, b, 2);
+            st->bind(static_cast<int>(b.size()) + 2, static_cast<int64_t>(id));
+            st->exec();
+            index_ticket(db, id);
+        }
+        return load_ticket(db, scope, id);
+    });
+}
+
+Page<Ticket> CasesStore::list_tickets(const TicketScope& scope, const ListQuery& q, const ListLimits& limits) {
+    const Where w = scoped(scope, q);
+    const auto [count, offset] = page_bounds(q, limits);
+    return db_.read([&](SQLite::Database& db) {
+        SQLite::Transaction snapshot(db);
+        return run_list<Ticket>(db, kTicketCountFrom, kTicketFrom, w, count, offset, kTicketColumns, read_ticket);
+    });
+}
+
+void CasesStore::tickets_csv(const TicketScope& scope, const ListQuery& q, const ListLimits& limits,
+                             const CsvSink& sink) {
+    const Where w = scoped(scope, q);
+    std::string paging;
+    if (q.count || q.offset) {
+        const auto [count, offset] = page_bounds(q, limits);
+        paging = " LIMIT " + std::to_string(count) + " OFFSET " + std::to_string(offset);
+    }
+    db_.read([&](SQLite::Database& db) {
+        detail::CsvWriter out(sink);
+        for (const char* h : {"id", "ticket_no", "source", "source_id", "category_main", "category_sub", "narrative",
+                              "resolution", "status", "priority", "referred_to", "escalated_to", "disposition",
+                              "contact_id", "contact_fname", "contact_lname", "contact_phone", "contact_email",
+                              "assigned_to", "created_by", "created_on", "updated_on"})
+            out.cell(h);
+        out.end_row();
+        Prepared st(db, std::string("SELECT ") + kTicketColumns + " " + kTicketFrom + w.sql + " ORDER BY 1 DESC" +
+                            paging);
+        bind_all(*st, w.bindings);
+        auto id_text = [](std::int64_t v) { return v ? std::to_string(v) : std::string(); };
+        while (st->executeStep()) {
+            const Ticket t = read_ticket(st);
+            out.cell(std::to_string(t.id));
+            out.cell(t.ticket_no);
+            out.cell(t.source);
+            out.cell(t.source_id);
+            out.cell(id_text(t.category_main));
+            out.cell(id_text(t.category_sub));
+            out.cell(t.narrative);
+            out.cell(t.resolution);
+            out.cell(t.status);
+            out.cell(t.priority);
+            out.cell(t.referred_to);
+            out.cell(t.escalated_to);
+            out.cell(t.disposition);
+            out.cell(id_text(t.contact_id));
+            out.cell(t.contact ? t.contact->first_name : "");
+            out.cell(t.contact ? t.contact->last_name : "");
+            out.cell(t.contact ? t.contact->phone : "");
+            out.cell(t.contact ? t.contact->email : "");
+            out.cell(id_text(t.assigned_to));
+            out.cell(id_text(t.created_by));
+            out.cell(detail::format_iso(t.created_ms));
+            out.cell(detail::format_iso(t.updated_ms));
+            out.end_row();
+        }
+        out.flush();
+    });
+}
+
+PivotReport CasesStore::pivot_tickets(const TicketScope& scope, const ListQuery& q,
+                                      const std::vector<std::string>& xaxis, const std::vector<std::string>& yaxis) {
+    const Where w = scoped(scope, q);
+    auto cols = group_columns(ticket_list_spec(), xaxis, "xaxis");
+    const auto ycols = group_columns(ticket_list_spec(), yaxis, "yaxis");
+    cols.insert(cols.end(), ycols.begin(), ycols.end());
+    std::string keys;
+    for (std::size_t i = 0; i < cols.size(); ++i) keys += (i ? ", " : "") + std::string("ifnull(") + cols[i] + ", '')";
+    const std::string sql = "SELECT " + (keys.empty() ? std::string() : keys + ", ") + "count(*) " + kTicketCountFrom +
+                            w.sql + (keys.empty() ? "" : " GROUP BY " + keys + " ORDER BY " + keys);
+    return db_.read([&](SQLite::Database& db) {
+        PivotReport r;
+        r.xaxis = xaxis;
+        r.yaxis = yaxis;
+        Prepared st(db, sql);
+        bind_all(*st, w.bindings);
+        while (st->executeStep()) {
+            PivotRow row;
+            for (std::size_t i = 0; i < cols.size(); ++i) row.keys.push_back(st->getColumn(static_cast<int>(i)).getString());
+            row.count = st->getColumn(static_cast<int>(cols.size())).getInt64();
+            r.total += row.count;
+            r.rows.push_back(std::move(row));
+        }
+        return r;
+    });
+}
+
+std::vector<TicketChange> CasesStore::history(std::int64_t ticket_id) {
+    return db_.read([&](SQLite::Database& db) {
+        std::vector<TicketChange> out;
+        Prepared st(db,
+                    "SELECT id, ticket_id, field, old_value, new_value, ifnull(user_id, 0), actor, time_ms "
+                    "FROM ticket_history WHERE ticket_id = ? ORDER BY id");
+        st->bind(1, static_cast<int64_t>(ticket_id));
+        while (st->executeStep())
+            out.push_back({st->getColumn(0).getInt64(), st->getColumn(1).getInt64(), st->getColumn(2).getString(),
+                           st->getColumn(3).getString(), st->getColumn(4).getString(), st->getColumn(5).getInt64(),
+                           st->getColumn(6).getString(), st->getColumn(7).getInt64()});
+        return out;
+    });
+}
+
+// ------------------------------------------------------------ messages
+
+TicketMessage CasesStore::insert_message(std::int64_t ticket_id, const Actor& author, const std::string& role,
+                                         const std::string& body) {
+    return db_.write([&](SQLite::Database& db) {
+        const auto now = detail::now_ms();
+        Prepared st(db,
+                    "INSERT INTO ticket_messages (ticket_id, author_id, author, author_role, body, time_ms) "
+                    "VALUES (?, ?, ?, ?, ?, ?)");
+        st->bind(1, static_cast<int64_t>(ticket_id));
+        if (author.user_id) st->bind(2, static_cast<int64_t>(author.user_id)); else st->bind(2);
+        st->bind(3, author.name);
+        st->bind(4, role);
+        st->bind(5, body);
+        st->bind(6, static_cast<int64_t>(now));
+        st->exec();
+        TicketMessage m{db.getLastInsertRowid(), ticket_id, author.user_id, author.name, role, body, now};
+        Prepared touch(db, "UPDATE tickets SET updated_ms = ? WHERE id = ?");
+        touch->bind(1, static_cast<int64_t>(now));
+        touch->bind(2, static_cast<int64_t>(ticket_id));
+        touch->exec();
+        index_ticket(db, ticket_id);
+        return m;
+    });
+}
+
+std::vector<TicketMessage> CasesStore::messages(std::int64_t ticket_id) {
+    return db_.read([&](SQLite::Database& db) {
+        std::vector<TicketMessage> out;
+        Prepared st(db,
+                    "SELECT id, ticket_id, ifnull(author_id, 0), author, author_role, body, time_ms "
+                    "FROM ticket_messages WHERE ticket_id = ? ORDER BY id");
+        st->bind(1, static_cast<int64_t>(ticket_id));
+        while (st->executeStep())
+            out.push_back({st->getColumn(0).getInt64(), st->getColumn(1).getInt64(), st->getColumn(2).getInt64(),
+                           st->getColumn(3).getString(), st->getColumn(4).getString(), st->getColumn(5).getString(),
+                           st->getColumn(6).getInt64()});
+        return out;
+    });
+}
+
+std::optional<std::pair<Role, bool>> CasesStore::user_role(std::int64_t org_id, std::int64_t user_id) {
+    return db_.read([&](SQLite::Database& db) -> std::optional<std::pair<Role, bool>> {
+        Prepared st(db, "SELECT role, active FROM users WHERE org_id = ? AND id = ?");
+        st->bind(1, static_cast<int64_t>(org_id));
+        st->bind(2, static_cast<int64_t>(user_id));
+        if (!st->executeStep()) return std::nullopt;
+        return std::make_pair(role_from_string(st->getColumn(0).getString()), st->getColumn(1).getInt() != 0);
+    });
+}
+
+}  // namespace switchboard::store
