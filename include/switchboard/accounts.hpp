@@ -245,6 +245,11 @@ public:
     User get_user(const Principal& who, std::int64_t user_id);
     Page<User> list_users(const Principal& who, const ListQuery& query);
     void deactivate_user(const Principal& who, std::int64_t user_id);
+    // OpenCHS 2.5 and 2.6: the same selection as list_users as CSV, and a
+    // pivot report over the group fields role and enabled.
+    void export_users_csv(const Principal& who, const ListQuery& query, const CsvSink& sink);
+    PivotReport report_users(const Principal& who, const ListQuery& query, const std::vector<std::string>& xaxis,
+                             const std::vector<std::string>& yaxis);
 
     // --- the caller's organisation (OctaPy Se1-Se3, Se5)
     Organisation get_organisation(const Principal& who);

@@ -45,6 +45,7 @@ struct DatabaseOptions {
 namespace store {
 class AccountsStore;
 class CasesStore;
+class CallsStore;
 }  // namespace store
 
 class Database {
@@ -64,6 +65,7 @@ public:
     // Internal: the typed storage used by the library's modules.
     store::AccountsStore& accounts_store() const;
     store::CasesStore& cases_store() const;
+    store::CallsStore& calls_store() const;
 
     struct Impl;
 

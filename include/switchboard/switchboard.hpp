@@ -3,8 +3,10 @@
 
 #include "switchboard/accounts.hpp"
 #include "switchboard/activity.hpp"
+#include "switchboard/calls.hpp"
 #include "switchboard/cases.hpp"
 #include "switchboard/error.hpp"
+#include "switchboard/files.hpp"
 #include "switchboard/json.hpp"
 #include "switchboard/list.hpp"
 #include "switchboard/store.hpp"

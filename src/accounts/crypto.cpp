@@ -45,7 +45,9 @@ std::string random_password() {
     return p;
 }
 
-std::string token_digest(std::string_view token) {
+std::string token_digest(std::string_view token) { return sha256_hex(token); }
+
+std::string sha256_hex(std::string_view token) {
     ensure_sodium();
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());

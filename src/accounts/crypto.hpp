@@ -19,6 +19,8 @@ std::string random_password();
 // Hex SHA-256 of the text (for tokens with ~190 bits of entropy a plain
 // digest is enough; lookups by digest take the same time for any token).
 std::string token_digest(std::string_view token);
+// Hex SHA-256 of any bytes.
+std::string sha256_hex(std::string_view bytes);
 
 std::string hash_password(std::string_view password, unsigned long long opslimit, std::size_t memlimit);
 bool verify_password(const std::string& hash, std::string_view password);

@@ -180,6 +180,23 @@ Page<User> Accounts::list_users(const Principal& who, const ListQuery& query) {
     });
 }
 
+void Accounts::export_users_csv(const Principal& who, const ListQuery& query, const CsvSink& sink) {
+    auto& store = db_.accounts_store();
+    detail::audited(store, who, "export_users_csv", "csv", [&] {
+        detail::require_role(who, {Role::admin, Role::supervisor});
+        store.users_csv(who.org_id, query, options_.list_limits, sink);
+    });
+}
+
+PivotReport Accounts::report_users(const Principal& who, const ListQuery& query, const std::vector<std::string>& xaxis,
+                                   const std::vector<std::string>& yaxis) {
+    auto& store = db_.accounts_store();
+    return detail::audited(store, who, "report_users", "pivot", [&] {
+        detail::require_role(who, {Role::admin, Role::supervisor});
+        return store.pivot_users(who.org_id, query, xaxis, yaxis);
+    });
+}
+
 void Accounts::deactivate_user(const Principal& who, std::int64_t user_id) {
     UserFields f;
     f.active = false;

@@ -1,5 +1,6 @@
 #include "store/accounts_store.hpp"
 
+#include "core/csv.hpp"
 #include "core/time.hpp"
 #include "store/database_impl.hpp"
 #include "store/list_run.hpp"
@@ -169,7 +170,10 @@ const ListSpec& user_list_spec() {
          {"active", "u.active", FieldKind::boolean},
          {"created_on", "u.created_ms", FieldKind::time},
          {"created", "u.created_ms", FieldKind::time}},
-        {"u.username", "u.email", "u.first_name", "u.last_name", "u.phone"}};
+        {"u.username", "u.email", "u.first_name", "u.last_name", "u.phone"},
+        {},
+        {},
+        {"role", "enabled"}};
     return spec;
 }
 
@@ -183,7 +187,10 @@ const ListSpec& org_list_spec() {
                                 {"contactNo", "o.contact_number", FieldKind::text},
                                 {"created_on", "o.created_ms", FieldKind::time},
                                 {"created", "o.created_ms", FieldKind::time}},
-                               {"o.company_name", "o.email", "o.contact_number"}};
+                               {"o.company_name", "o.email", "o.contact_number"},
+                               {},
+                               {},
+                               {}};
     return spec;
 }
 
@@ -194,7 +201,10 @@ const ListSpec& activity_list_spec() {
                                 {"status", "CASE a.ok WHEN 1 THEN 'OK' ELSE 'KO' END", FieldKind::text},
                                 {"actor", "a.actor", FieldKind::text},
                                 {"user_id", "a.user_id", FieldKind::integer}},
-                               {"a.endpoint", "a.summary", "a.actor"}};
+                               {"a.endpoint", "a.summary", "a.actor"},
+                               {},
+                               {},
+                               {}};
     return spec;
 }
 
@@ -353,6 +363,43 @@ Page<User> AccountsStore::list_users(std::int64_t org_id, const ListQuery& q, co
     return db_.read([&](SQLite::Database& db) {
         SQLite::Transaction snapshot(db);
         return run_list<User>(db, "FROM users u WHERE 1=1", "FROM users u WHERE 1=1", w, count, offset, kUserColumns, read_user);
+    });
+}
+
+void AccountsStore::users_csv(std::int64_t org_id, const ListQuery& q, const ListLimits& limits,
+                              const CsvSink& sink) {
+    Where w = build_where(user_list_spec(), q);
+    w.sql = " AND u.org_id = ?" + w.sql;
+    w.bindings.insert(w.bindings.begin(), org_id);
+    const std::string paging = export_paging(q, limits);
+    db_.read([&](SQLite::Database& db) {
+        detail::CsvWriter out(sink);
+        for (const char* h : {"id", "usn", "email", "phone", "fname", "lname", "exten", "photo", "role", "enabled",
+                              "created_on"})
+            out.cell(h);
+        out.end_row();
+        Prepared st(db, std::string("SELECT ") + kUserColumns + " FROM users u WHERE 1=1" + w.sql +
+                            " ORDER BY 1 DESC" + paging);
+        bind_all(*st, w.bindings);
+        while (st->executeStep()) {
+            const User u = read_user(st);
+            for (const std::string& v : {std::to_string(u.id), u.username, u.email, u.phone, u.first_name,
+                                         u.last_name, u.extension, u.photo, std::string(to_string(u.role)),
+                                         std::string(u.active ? "1" : "0"), detail::format_iso(u.created_ms)})
+                out.cell(v);
+            out.end_row();
+        }
+        out.flush();
+    });
+}
+
+PivotReport AccountsStore::pivot_users(std::int64_t org_id, const ListQuery& q, const std::vector<std::string>& xaxis,
+                                       const std::vector<std::string>& yaxis) {
+    Where w = build_where(user_list_spec(), q);
+    w.sql = " AND u.org_id = ?" + w.sql;
+    w.bindings.insert(w.bindings.begin(), org_id);
+    return db_.read([&](SQLite::Database& db) {
+        return run_pivot(db, user_list_spec(), "FROM users u WHERE 1=1", w, xaxis, yaxis);
     });
 }
 

@@ -91,6 +91,9 @@ public:
     std::vector<UserCredentials> users_by_username(const std::string& username);
     std::optional<UserCredentials> user_by_id(std::int64_t user_id);
     Page<User> list_users(std::int64_t org_id, const ListQuery& q, const ListLimits& limits);
+    void users_csv(std::int64_t org_id, const ListQuery& q, const ListLimits& limits, const CsvSink& sink);
+    PivotReport pivot_users(std::int64_t org_id, const ListQuery& q, const std::vector<std::string>& xaxis,
+                            const std::vector<std::string>& yaxis);
     // Updates the given columns; when `ends_sessions` every session of the user is deleted.
     User update_user(std::int64_t user_id, const UserFields& fields,
                      const std::optional<std::string>& password_hash,

@@ -347,11 +347,7 @@ Page<Ticket> CasesStore::list_tickets(const TicketScope& scope, const ListQuery&
 void CasesStore::tickets_csv(const TicketScope& scope, const ListQuery& q, const ListLimits& limits,
                              const CsvSink& sink) {
     const Where w = scoped(scope, q);
-    std::string paging;
-    if (q.count || q.offset) {
-        const auto [count, offset] = page_bounds(q, limits);
-        paging = " LIMIT " + std::to_string(count) + " OFFSET " + std::to_string(offset);
-    }
+    const std::string paging = export_paging(q, limits);
     db_.read([&](SQLite::Database& db) {
         detail::CsvWriter out(sink);
         for (const char* h : {"id", "ticket_no", "source", "source_id", "category_main", "category_sub", "narrative",
@@ -397,27 +393,8 @@ void CasesStore::tickets_csv(const TicketScope& scope, const ListQuery& q, const
 PivotReport CasesStore::pivot_tickets(const TicketScope& scope, const ListQuery& q,
                                       const std::vector<std::string>& xaxis, const std::vector<std::string>& yaxis) {
     const Where w = scoped(scope, q);
-    auto cols = group_columns(ticket_list_spec(), xaxis, "xaxis");
-    const auto ycols = group_columns(ticket_list_spec(), yaxis, "yaxis");
-    cols.insert(cols.end(), ycols.begin(), ycols.end());
-    std::string keys;
-    for (std::size_t i = 0; i < cols.size(); ++i) keys += (i ? ", " : "") + std::string("ifnull(") + cols[i] + ", '')";
-    const std::string sql = "SELECT " + (keys.empty() ? std::string() : keys + ", ") + "count(*) " + kTicketCountFrom +
-                            w.sql + (keys.empty() ? "" : " GROUP BY " + keys + " ORDER BY " + keys);
     return db_.read([&](SQLite::Database& db) {
-        PivotReport r;
-        r.xaxis = xaxis;
-        r.yaxis = yaxis;
-        Prepared st(db, sql);
-        bind_all(*st, w.bindings);
-        while (st->executeStep()) {
-            PivotRow row;
-            for (std::size_t i = 0; i < cols.size(); ++i) row.keys.push_back(st->getColumn(static_cast<int>(i)).getString());
-            row.count = st->getColumn(static_cast<int>(cols.size())).getInt64();
-            r.total += row.count;
-            r.rows.push_back(std::move(row));
-        }
-        return r;
+        return run_pivot(db, ticket_list_spec(), kTicketCountFrom, w, xaxis, yaxis);
     });
 }
 

@@ -134,6 +134,7 @@ Database Database::open(const std::string& path, const DatabaseOptions& options)
     }
     impl->accounts = std::make_unique<store::AccountsStore>(*impl);
     impl->cases = std::make_unique<store::CasesStore>(*impl);
+    impl->calls = std::make_unique<store::CallsStore>(*impl);
     return Database(std::move(impl));
 }
 
@@ -152,5 +153,6 @@ int Database::latest_schema_version() noexcept { return store::migrations().back
 
 store::AccountsStore& Database::accounts_store() const { return *impl_->accounts; }
 store::CasesStore& Database::cases_store() const { return *impl_->cases; }
+store::CallsStore& Database::calls_store() const { return *impl_->calls; }
 
 }  // namespace switchboard

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/accounts_store.hpp"
+#include "store/calls_store.hpp"
 #include "store/cases_store.hpp"
 #include "switchboard/error.hpp"
 #include "switchboard/store.hpp"
@@ -66,6 +67,7 @@ struct Database::Impl {
 
     std::unique_ptr<store::AccountsStore> accounts;
     std::unique_ptr<store::CasesStore> cases;
+    std::unique_ptr<store::CallsStore> calls;
 
     std::unique_ptr<store::Connection> connect(bool readonly) const;
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "store/database_impl.hpp"
 #include "store/list_sql.hpp"
@@ -29,5 +30,13 @@ Page<T> run_list(SQLite::Database& db, const std::string& count_from, const std:
     while (st->executeStep()) page.items.push_back(reader(st));
     return page;
 }
+
+// A pivot report: counts over `count_from` + where, grouped by the group
+// fields named in xaxis then yaxis.
+PivotReport run_pivot(SQLite::Database& db, const ListSpec& spec, const std::string& count_from, const Where& w,
+                      const std::vector<std::string>& xaxis, const std::vector<std::string>& yaxis);
+
+// The LIMIT/OFFSET clause of an export: none unless the query pages.
+std::string export_paging(const ListQuery& q, const ListLimits& limits);
 
 }  // namespace switchboard::store

@@ -200,6 +200,65 @@ CREATE INDEX ticket_messages_ticket ON ticket_messages (ticket_id, id);
 -- messages; rowid = tickets.id, rewritten whenever one of them changes.
 CREATE VIRTUAL TABLE tickets_fts USING fts5 (narrative, resolution, contact, messages);
 )SQL"},
+        {3, "calls_files_qa", R"SQL(
+CREATE TABLE files (
+    id           INTEGER PRIMARY KEY,
+    org_id       INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    mime         TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    sha256       TEXT NOT NULL,
+    uploaded_by  INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    created_ms   INTEGER NOT NULL
+);
+CREATE INDEX files_org ON files (org_id, id DESC);
+
+CREATE TABLE calls (
+    id                 INTEGER PRIMARY KEY,
+    org_id             INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    direction          TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+    agent_id           INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    queue              TEXT NOT NULL DEFAULT '',
+    caller             TEXT NOT NULL DEFAULT '',
+    start_ms           INTEGER NOT NULL,
+    answer_ms          INTEGER,
+    end_ms             INTEGER,
+    wait_s             INTEGER NOT NULL DEFAULT 0,
+    talk_s             INTEGER NOT NULL DEFAULT 0,
+    hold_s             INTEGER NOT NULL DEFAULT 0,
+    hangup_status      TEXT NOT NULL DEFAULT '',
+    qa_done            INTEGER NOT NULL DEFAULT 0,
+    activity_count     INTEGER NOT NULL DEFAULT 0,
+    ticket_id          INTEGER REFERENCES tickets (id) ON DELETE SET NULL,
+    recording_file_id  INTEGER REFERENCES files (id),
+    created_ms         INTEGER NOT NULL
+);
+CREATE INDEX calls_org ON calls (org_id, id DESC);
+CREATE INDEX calls_agent ON calls (org_id, agent_id, id DESC);
+CREATE INDEX calls_start ON calls (org_id, start_ms);
+
+CREATE TABLE qa (
+    id               INTEGER PRIMARY KEY,
+    org_id           INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    call_id          INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+    opening          INTEGER NOT NULL CHECK (opening BETWEEN 1 AND 5),
+    holding          INTEGER NOT NULL CHECK (holding BETWEEN 1 AND 5),
+    politeness       INTEGER NOT NULL CHECK (politeness BETWEEN 1 AND 5),
+    enthusiasm       INTEGER NOT NULL CHECK (enthusiasm BETWEEN 1 AND 5),
+    personalization  INTEGER NOT NULL CHECK (personalization BETWEEN 1 AND 5),
+    troubleshooting  INTEGER NOT NULL CHECK (troubleshooting BETWEEN 1 AND 5),
+    listening        INTEGER NOT NULL CHECK (listening BETWEEN 1 AND 5),
+    accuracy         INTEGER NOT NULL CHECK (accuracy BETWEEN 1 AND 5),
+    resolution       INTEGER NOT NULL CHECK (resolution BETWEEN 1 AND 5),
+    comments         TEXT NOT NULL DEFAULT '',
+    recommendations  TEXT NOT NULL DEFAULT '',
+    reviewer_id      INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    reviewer         TEXT NOT NULL,
+    created_ms       INTEGER NOT NULL
+);
+CREATE INDEX qa_org ON qa (org_id, id DESC);
+CREATE INDEX qa_call ON qa (call_id);
+)SQL"},
     };
     return list;
 }

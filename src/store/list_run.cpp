@@ -1,0 +1,35 @@
+#include "store/list_run.hpp"
+
+namespace switchboard::store {
+
+PivotReport run_pivot(SQLite::Database& db, const ListSpec& spec, const std::string& count_from, const Where& w,
+                      const std::vector<std::string>& xaxis, const std::vector<std::string>& yaxis) {
+    auto cols = group_columns(spec, xaxis, "xaxis");
+    const auto ycols = group_columns(spec, yaxis, "yaxis");
+    cols.insert(cols.end(), ycols.begin(), ycols.end());
+    std::string keys;
+    for (std::size_t i = 0; i < cols.size(); ++i) keys += (i ? ", " : "") + std::string("ifnull(") + cols[i] + ", '')";
+    const std::string sql = "SELECT " + (keys.empty() ? std::string() : keys + ", ") + "count(*) " + count_from +
+                            w.sql + (keys.empty() ? "" : " GROUP BY " + keys + " ORDER BY " + keys);
+    PivotReport r;
+    r.xaxis = xaxis;
+    r.yaxis = yaxis;
+    Prepared st(db, sql);
+    bind_all(*st, w.bindings);
+    while (st->executeStep()) {
+        PivotRow row;
+        for (std::size_t i = 0; i < cols.size(); ++i) row.keys.push_back(st->getColumn(static_cast<int>(i)).getString());
+        row.count = st->getColumn(static_cast<int>(cols.size())).getInt64();
+        r.total += row.count;
+        r.rows.push_back(std::move(row));
+    }
+    return r;
+}
+
+std::string export_paging(const ListQuery& q, const ListLimits& limits) {
+    if (!q.count && !q.offset) return {};
+    const auto [count, offset] = page_bounds(q, limits);
+    return " LIMIT " + std::to_string(count) + " OFFSET " + std::to_string(offset);
+}
+
+}  // namespace switchboard::store

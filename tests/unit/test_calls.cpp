@@ -1,0 +1,212 @@
+#include <filesystem>
+
+#include "helpers.hpp"
+
+using namespace switchboard;
+
+namespace {
+
+struct Centre {
+    std::filesystem::path dir = sbtest::temp_dir();
+    Database db = Database::open((dir / "sb.db").string());
+    Accounts acc{db, sbtest::fast_options()};
+    Calls calls{db};
+    Files files{db, FilesOptions{(dir / "files").string(), 1024, {}}};
+    sbtest::Org org = sbtest::make_org(acc, "owner@example.org");
+    Principal admin = acc.authenticate(org.admin.token);
+
+    Principal user(const std::string& name, Role role) {
+        UserFields f;
+        f.username = name;
+        f.email = name + "@example.org";
+        f.password = sbtest::kPassword;
+        f.role = role;
+        acc.create_user(admin, f);
+        return acc.authenticate(acc.sign_in(name, sbtest::kPassword).token);
+    }
+};
+
+template <class F>
+std::pair<ErrorCode, std::string> error_of(F&& fn) {
+    try {
+        fn();
+    } catch (const Error& e) {
+        return {e.code(), e.field()};
+    }
+    FAIL("no error was thrown");
+    return {ErrorCode::internal, ""};
+}
+
+QaFields scores(std::int64_t call_id, int all) {
+    QaFields q;
+    q.call_id = call_id;
+    q.opening = q.holding = q.politeness = q.enthusiasm = q.personalization = q.troubleshooting = q.listening =
+        q.accuracy = q.resolution = all;
+    q.comments = "good";
+    return q;
+}
+
+}  // namespace
+
+TEST_CASE("files are stored by content hash and read back", "[files]") {
+    Centre c;
+    auto f = c.files.upload(c.admin, "report.txt", "text/plain", "hello helpline");
+    CHECK(f.size == 14);
+    // sha256("abc"), the FIPS 180-2 example, checks the digest itself.
+    CHECK(c.files.upload(c.admin, "abc.txt", "", "abc").sha256 ==
+          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(f.sha256.size() == 64);
+    CHECK(std::filesystem::exists(c.files.content_path(f)));
+    CHECK(c.files.content_path(f).find("report") == std::string::npos);  // never the client's name
+    CHECK(c.files.read(c.admin, f.id) == "hello helpline");
+    auto again = c.files.upload(c.admin, "copy.txt", "", "hello helpline");
+    CHECK(again.sha256 == f.sha256);
+    CHECK(again.mime == "application/octet-stream");
+    CHECK(c.files.list(c.admin, {}).total == 3);
+
+    CHECK(error_of([&] { c.files.upload(c.admin, "../etc/passwd", "", "x"); }).second == "name");
+    CHECK(error_of([&] { c.files.upload(c.admin, "a/b.txt", "", "x"); }).second == "name");
+    CHECK(error_of([&] { c.files.upload(c.admin, "empty.txt", "", ""); }).second == "file");
+    CHECK(error_of([&] { c.files.upload(c.admin, "big.bin", "", std::string(1025, 'x')); }).first ==
+          ErrorCode::too_large);
+    CHECK(c.files.list(c.admin, {}).total == 3);  // nothing stored by the refusals
+
+    // An agent sees their own uploads only; another organisation none.
+    auto agent = c.user("kioko", Role::agent);
+    auto mine = c.files.upload(agent, "photo.jpg", "image/jpeg", "\xff\xd8\xff");
+    CHECK(c.files.list(agent, {}).total == 1);
+    CHECK(error_of([&] { c.files.info(agent, f.id); }).first == ErrorCode::not_found);
+    auto other = sbtest::make_org(c.acc, "b@example.org", "B");
+    auto admin_b = c.acc.authenticate(other.admin.token);
+    CHECK(error_of([&] { c.files.read(admin_b, mine.id); }).first == ErrorCode::not_found);
+}
+
+TEST_CASE("calls are recorded, listed per role, and carry their recording", "[calls]") {
+    Centre c;
+    auto agent = c.user("kioko", Role::agent);
+    auto other = c.user("wanjiru", Role::agent);
+    CallFields in;
+    in.direction = "inbound";
+    in.agent_id = agent.user_id;
+    in.caller = "+254711000001";
+    in.queue = "helpline";
+    in.start_ms = 1'700'000'000'000;
+    in.answer_ms = 1'700'000'012'000;
+    in.end_ms = 1'700'000'300'000;
+    in.wait_s = 12;
+    in.talk_s = 288;
+    in.hangup_status = "answered";
+    auto call = c.calls.create_call(c.admin, in);
+    CHECK(call.agent_id == agent.user_id);
+    CallFields out;
+    out.direction = "outbound";
+    c.calls.create_call(other, out);
+
+    CHECK(c.calls.list_calls(c.admin, {}).total == 2);
+    CHECK(c.calls.list_calls(agent, {}).total == 1);
+    CHECK(error_of([&] { c.calls.get_call(other, call.id); }).first == ErrorCode::not_found);
+    ListQuery by_vector;
+    by_vector.filters = {{"vector", "inbound"}, {"hangup_status", "answered"}};
+    CHECK(c.calls.list_calls(c.admin, by_vector).items.at(0).id == call.id);
+
+    CallFields bad;
+    bad.direction = "sideways";
+    CHECK(error_of([&] { c.calls.create_call(c.admin, bad); }).second == "direction");
+    bad = in;
+    bad.end_ms = 1;
+    CHECK(error_of([&] { c.calls.create_call(c.admin, bad); }).second == "end_ms");
+    bad = in;
+    bad.agent_id = 9999;
+    CHECK(error_of([&] { c.calls.create_call(c.admin, bad); }).second == "agent_id");
+    CHECK(c.calls.create_call(agent, in).agent_id == agent.user_id);  // an agent records their own call
+    bad = in;
+    bad.agent_id = other.user_id;
+    CHECK(error_of([&] { c.calls.create_call(agent, bad); }).first == ErrorCode::forbidden);
+
+    CHECK(error_of([&] { c.calls.recording(c.admin, call.id); }).first == ErrorCode::not_found);
+    auto wav = c.files.upload(c.admin, "call.wav", "audio/wav", "RIFF....WAVEfmt ");
+    c.calls.attach_recording(c.admin, call.id, wav.id);
+    CHECK(c.calls.recording(agent, call.id).id == wav.id);
+
+    auto report = c.calls.report_calls(c.admin, {}, {"vector"}, {});
+    REQUIRE(report.rows.size() == 2);
+    CHECK(report.rows[0].keys == std::vector<std::string>{"inbound"});
+    std::string csv;
+    c.calls.export_calls_csv(c.admin, {}, [&](std::string_view s) { csv += s; });
+    CHECK(csv.rfind("id,direction,agent_id,queue,caller,", 0) == 0);
+    CHECK(csv.find("+254711000001") != std::string::npos);
+}
+
+TEST_CASE("QA scorecards mark the call and refuse bad scores by field", "[calls][qa]") {
+    Centre c;
+    auto agent = c.user("kioko", Role::agent);
+    auto sup = c.user("sue", Role::supervisor);
+    CallFields in;
+    in.agent_id = agent.user_id;
+    auto call = c.calls.create_call(c.admin, in);
+    CHECK_FALSE(call.qa_done);
+
+    auto bad = scores(call.id, 4);
+    bad.listening = 6;
+    CHECK(error_of([&] { c.calls.create_qa(sup, bad); }).second == "listening");
+    bad = scores(call.id, 4);
+    bad.accuracy.reset();
+    CHECK(error_of([&] { c.calls.create_qa(sup, bad); }).second == "accuracy");
+    CHECK(error_of([&] { c.calls.create_qa(sup, scores(9999, 3)); }) ==
+          std::make_pair(ErrorCode::not_found, std::string("call_id")));
+    CHECK(error_of([&] { c.calls.create_qa(agent, scores(call.id, 3)); }).first == ErrorCode::forbidden);
+    CHECK_FALSE(c.calls.get_call(c.admin, call.id).qa_done);  // nothing half-written
+
+    auto qa = c.calls.create_qa(sup, scores(call.id, 4));
+    CHECK(qa.reviewer == "sue");
+    CHECK(qa.call_agent_id == agent.user_id);
+    CHECK(c.calls.get_call(c.admin, call.id).qa_done);
+    CHECK(c.calls.list_qa(agent, {}).total == 1);  // their own call's scorecard
+    auto other = c.user("wanjiru", Role::agent);
+    CHECK(c.calls.list_qa(other, {}).total == 0);
+    ListQuery q;
+    q.filters = {{"accuracy", "4"}};
+    CHECK(c.calls.list_qa(c.admin, q).total == 1);
+    auto r = c.calls.report_qa(c.admin, {}, {"chan_usr"}, {"accuracy"});
+    REQUIRE(r.rows.size() == 1);
+    CHECK(r.rows[0].keys == std::vector<std::string>{std::to_string(agent.user_id), "4"});
+}
+
+TEST_CASE("helpline statistics count calls and tickets in a range", "[calls][stats]") {
+    Centre c;
+    Cases cases(c.db);
+    for (int i = 0; i < 3; ++i) {
+        CallFields f;
+        f.direction = i == 0 ? "outbound" : "inbound";
+        f.start_ms = 1'700'000'000'000 + i * 86'400'000LL;
+        c.calls.create_call(c.admin, f);
+    }
+    TicketFields t;
+    t.narrative = "n";
+    cases.create_ticket(c.admin, t);
+    auto all = c.calls.stats(c.admin);
+    CHECK(all.inbound_calls == 2);
+    CHECK(all.outbound_calls == 1);
+    CHECK(all.tickets == 1);
+    CHECK(all.emails == 0);
+    auto first_day = c.calls.stats(c.admin, 1'700'000'000'000, 1'700'000'000'000 + 3'600'000);
+    CHECK(first_day.outbound_calls == 1);
+    CHECK(first_day.inbound_calls == 0);
+    CHECK(error_of([&] { c.calls.stats(c.admin, 10, 5); }).second == "to");
+    auto agent = c.user("kioko", Role::agent);
+    CHECK(error_of([&] { c.calls.stats(agent); }).first == ErrorCode::forbidden);
+}
+
+TEST_CASE("users export as CSV and summarise by role and enabled", "[accounts][users][csv]") {
+    Centre c;
+    c.user("kioko", Role::agent);
+    c.user("sue", Role::supervisor);
+    std::string csv;
+    c.acc.export_users_csv(c.admin, {}, [&](std::string_view s) { csv += s; });
+    CHECK(csv.rfind("id,usn,email,phone,fname,lname,exten,photo,role,enabled,created_on\r\n", 0) == 0);
+    CHECK(csv.find("kioko@example.org") != std::string::npos);
+    auto r = c.acc.report_users(c.admin, {}, {"role"}, {"enabled"});
+    CHECK(r.total == 3);
+    REQUIRE(r.rows.size() == 3);
+    CHECK(r.rows[0].keys == std::vector<std::string>{"admin", "1"});
+}
