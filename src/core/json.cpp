@@ -85,6 +85,114 @@ bj::object email_obj(const OutboxEmail& e) {
             {"created_ms", e.created_ms}};
 }
 
+bj::object contact_obj(const Contact& c) {
+    return {{"id", c.id},
+            {"first_name", c.first_name},
+            {"last_name", c.last_name},
+            {"phone", c.phone},
+            {"email", c.email},
+            {"town", c.town},
+            {"country", c.country},
+            {"user_category", c.user_category},
+            {"position_in_org", c.position_in_org},
+            {"org_name", c.org_name},
+            {"created_ms", c.created_ms},
+            {"updated_ms", c.updated_ms}};
+}
+
+bj::object category_obj(const Category& c) {
+    return {{"id", c.id}, {"parent_id", c.parent_id}, {"name", c.name}};
+}
+
+bj::object ticket_obj(const Ticket& t) {
+    bj::object o{{"id", t.id},
+                 {"ticket_no", t.ticket_no},
+                 {"source", t.source},
+                 {"source_id", t.source_id},
+                 {"category_main", t.category_main},
+                 {"category_sub", t.category_sub},
+                 {"narrative", t.narrative},
+                 {"resolution", t.resolution},
+                 {"status", t.status},
+                 {"priority", t.priority},
+                 {"referred_to", t.referred_to},
+                 {"escalated_to", t.escalated_to},
+                 {"disposition", t.disposition},
+                 {"contact_id", t.contact_id},
+                 {"assigned_to", t.assigned_to},
+                 {"created_by", t.created_by},
+                 {"created_ms", t.created_ms},
+                 {"updated_ms", t.updated_ms}};
+    o["contact"] = t.contact ? bj::value(contact_obj(*t.contact)) : bj::value(nullptr);
+    return o;
+}
+
+bj::object change_obj(const TicketChange& c) {
+    return {{"id", c.id},           {"ticket_id", c.ticket_id}, {"field", c.field},
+            {"old_value", c.old_value}, {"new_value", c.new_value}, {"user_id", c.user_id},
+            {"actor", c.actor},     {"time_ms", c.time_ms}};
+}
+
+bj::object message_obj(const TicketMessage& m) {
+    return {{"id", m.id},         {"ticket_id", m.ticket_id}, {"author_id", m.author_id},
+            {"author", m.author}, {"author_role", m.author_role}, {"body", m.body},
+            {"time_ms", m.time_ms}};
+}
+
+bj::object file_obj(const FileInfo& f) {
+    return {{"id", f.id},     {"name", f.name},     {"mime", f.mime},
+            {"size", f.size}, {"sha256", f.sha256}, {"uploaded_by", f.uploaded_by},
+            {"created_ms", f.created_ms}};
+}
+
+bj::object call_obj(const Call& c) {
+    return {{"id", c.id},
+            {"direction", c.direction},
+            {"agent_id", c.agent_id},
+            {"queue", c.queue},
+            {"caller", c.caller},
+            {"start_ms", c.start_ms},
+            {"answer_ms", c.answer_ms},
+            {"end_ms", c.end_ms},
+            {"wait_s", c.wait_s},
+            {"talk_s", c.talk_s},
+            {"hold_s", c.hold_s},
+            {"hangup_status", c.hangup_status},
+            {"qa_done", c.qa_done},
+            {"activity_count", c.activity_count},
+            {"ticket_id", c.ticket_id},
+            {"recording_file_id", c.recording_file_id},
+            {"created_ms", c.created_ms}};
+}
+
+bj::object qa_obj(const QaRecord& q) {
+    return {{"id", q.id},
+            {"call_id", q.call_id},
+            {"opening", q.opening},
+            {"holding", q.holding},
+            {"politeness", q.politeness},
+            {"enthusiasm", q.enthusiasm},
+            {"personalization", q.personalization},
+            {"troubleshooting", q.troubleshooting},
+            {"listening", q.listening},
+            {"accuracy", q.accuracy},
+            {"resolution", q.resolution},
+            {"comments", q.comments},
+            {"recommendations", q.recommendations},
+            {"reviewer_id", q.reviewer_id},
+            {"reviewer", q.reviewer},
+            {"created_ms", q.created_ms},
+            {"call_agent_id", q.call_agent_id},
+            {"call_direction", q.call_direction}};
+}
+
+template <class T, class F>
+std::string array_json(const std::vector<T>& v, F obj) {
+    bj::array a;
+    for (const auto& i : v) a.push_back(obj(i));
+    return dump(a);
+}
+
 template <class T, class F>
 std::string page_json(const Page<T>& p, F obj) {
     bj::array items;
@@ -190,6 +298,42 @@ std::string to_json(const std::vector<OutboxEmail>& emails) {
     return dump(a);
 }
 
+std::string to_json(const Contact& c) { return dump(contact_obj(c)); }
+std::string to_json(const Category& c) { return dump(category_obj(c)); }
+std::string to_json(const std::vector<Category>& cs) { return array_json(cs, category_obj); }
+std::string to_json(const Ticket& t) { return dump(ticket_obj(t)); }
+std::string to_json(const Page<Ticket>& p) { return page_json(p, ticket_obj); }
+std::string to_json(const TicketChange& c) { return dump(change_obj(c)); }
+std::string to_json(const std::vector<TicketChange>& cs) { return array_json(cs, change_obj); }
+std::string to_json(const TicketMessage& m) { return dump(message_obj(m)); }
+std::string to_json(const std::vector<TicketMessage>& ms) { return array_json(ms, message_obj); }
+std::string to_json(const FileInfo& f) { return dump(file_obj(f)); }
+std::string to_json(const Page<FileInfo>& p) { return page_json(p, file_obj); }
+std::string to_json(const Call& c) { return dump(call_obj(c)); }
+std::string to_json(const Page<Call>& p) { return page_json(p, call_obj); }
+std::string to_json(const QaRecord& q) { return dump(qa_obj(q)); }
+std::string to_json(const Page<QaRecord>& p) { return page_json(p, qa_obj); }
+std::string to_json(const HelplineStats& s) {
+    return dump(bj::object{{"from_ms", s.from_ms},
+                           {"to_ms", s.to_ms},
+                           {"inbound_calls", s.inbound_calls},
+                           {"outbound_calls", s.outbound_calls},
+                           {"tickets", s.tickets},
+                           {"emails", s.emails},
+                           {"sms", s.sms}});
+}
+std::string to_json(const PivotReport& r) {
+    bj::array x, y, rows;
+    for (const auto& k : r.xaxis) x.push_back(bj::value(k));
+    for (const auto& k : r.yaxis) y.push_back(bj::value(k));
+    for (const auto& row : r.rows) {
+        bj::array keys;
+        for (const auto& k : row.keys) keys.push_back(bj::value(k));
+        rows.push_back(bj::object{{"keys", std::move(keys)}, {"count", row.count}});
+    }
+    return dump(bj::object{{"xaxis", std::move(x)}, {"yaxis", std::move(y)}, {"total", r.total}, {"rows", std::move(rows)}});
+}
+
 SignUp sign_up_from_json(std::string_view text) {
     auto o = parse_object(text);
     only_keys(o, {"company_name", "email", "phone", "password"});
@@ -280,6 +424,85 @@ ListQuery list_query_from_json(std::string_view text) {
     q.offset = opt_int64(o, "offset").value_or(0);
     q.search = opt_string(o, "search").value_or("");
     return q;
+}
+
+TicketFields ticket_fields_from_json(std::string_view text) {
+    auto o = parse_object(text);
+    only_keys(o, {"source", "source_id", "category_main", "category_sub", "narrative", "resolution", "status",
+                  "priority", "referred_to", "escalated_to", "disposition", "assigned_to", "contact"});
+    TicketFields f;
+    f.source = opt_string(o, "source");
+    f.source_id = opt_string(o, "source_id");
+    f.category_main = opt_int64(o, "category_main");
+    f.category_sub = opt_int64(o, "category_sub");
+    f.narrative = opt_string(o, "narrative");
+    f.resolution = opt_string(o, "resolution");
+    f.status = opt_string(o, "status");
+    f.priority = opt_string(o, "priority");
+    f.referred_to = opt_string(o, "referred_to");
+    f.escalated_to = opt_string(o, "escalated_to");
+    f.disposition = opt_string(o, "disposition");
+    f.assigned_to = opt_int64(o, "assigned_to");
+    if (auto it = o.find("contact"); it != o.end() && !it->value().is_null()) {
+        if (!it->value().is_object()) wrong_type("contact", "an object");
+        const auto& c = it->value().as_object();
+        only_keys(c, {"first_name", "last_name", "phone", "email", "town", "country", "user_category",
+                      "position_in_org", "org_name"});
+        ContactFields cf;
+        cf.first_name = opt_string(c, "first_name");
+        cf.last_name = opt_string(c, "last_name");
+        cf.phone = opt_string(c, "phone");
+        cf.email = opt_string(c, "email");
+        cf.town = opt_string(c, "town");
+        cf.country = opt_string(c, "country");
+        cf.user_category = opt_string(c, "user_category");
+        cf.position_in_org = opt_string(c, "position_in_org");
+        cf.org_name = opt_string(c, "org_name");
+        f.contact = cf;
+    }
+    return f;
+}
+
+CallFields call_fields_from_json(std::string_view text) {
+    auto o = parse_object(text);
+    only_keys(o, {"direction", "agent_id", "queue", "caller", "start_ms", "answer_ms", "end_ms", "wait_s", "talk_s",
+                  "hold_s", "hangup_status", "activity_count", "ticket_id", "recording_file_id"});
+    CallFields f;
+    f.direction = opt_string(o, "direction");
+    f.agent_id = opt_int64(o, "agent_id");
+    f.queue = opt_string(o, "queue");
+    f.caller = opt_string(o, "caller");
+    f.start_ms = opt_int64(o, "start_ms");
+    f.answer_ms = opt_int64(o, "answer_ms");
+    f.end_ms = opt_int64(o, "end_ms");
+    f.wait_s = opt_int(o, "wait_s");
+    f.talk_s = opt_int(o, "talk_s");
+    f.hold_s = opt_int(o, "hold_s");
+    f.hangup_status = opt_string(o, "hangup_status");
+    f.activity_count = opt_int(o, "activity_count");
+    f.ticket_id = opt_int64(o, "ticket_id");
+    f.recording_file_id = opt_int64(o, "recording_file_id");
+    return f;
+}
+
+QaFields qa_fields_from_json(std::string_view text) {
+    auto o = parse_object(text);
+    only_keys(o, {"call_id", "opening", "holding", "politeness", "enthusiasm", "personalization", "troubleshooting",
+                  "listening", "accuracy", "resolution", "comments", "recommendations"});
+    QaFields f;
+    f.call_id = opt_int64(o, "call_id");
+    f.opening = opt_int(o, "opening");
+    f.holding = opt_int(o, "holding");
+    f.politeness = opt_int(o, "politeness");
+    f.enthusiasm = opt_int(o, "enthusiasm");
+    f.personalization = opt_int(o, "personalization");
+    f.troubleshooting = opt_int(o, "troubleshooting");
+    f.listening = opt_int(o, "listening");
+    f.accuracy = opt_int(o, "accuracy");
+    f.resolution = opt_int(o, "resolution");
+    f.comments = opt_string(o, "comments");
+    f.recommendations = opt_string(o, "recommendations");
+    return f;
 }
 
 }  // namespace switchboard::json

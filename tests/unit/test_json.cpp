@@ -50,3 +50,31 @@ TEST_CASE("list queries parse filters, count and offset", "[json]") {
     CHECK(q.offset == 40);
     CHECK(json::list_query_from_json("").filters.empty());
 }
+
+TEST_CASE("ticket, call and QA input parse with their nested contact", "[json]") {
+    auto t = json::ticket_fields_from_json(
+        R"({"narrative":"n","priority":"high","category_main":3,"contact":{"phone":"+254711000001","first_name":"A"}})");
+    CHECK(t.narrative == std::optional<std::string>("n"));
+    CHECK(t.category_main == 3);
+    REQUIRE(t.contact);
+    CHECK(t.contact->phone == std::optional<std::string>("+254711000001"));
+    try {
+        json::ticket_fields_from_json(R"({"contact":{"shoe_size":"9"}})");
+        FAIL("accepted an unknown contact field");
+    } catch (const Error& e) {
+        CHECK(e.field() == "shoe_size");
+    }
+    CHECK_THROWS_AS(json::ticket_fields_from_json(R"({"contact":"x"})"), Error);
+    auto c = json::call_fields_from_json(R"({"direction":"inbound","wait_s":12})");
+    CHECK(c.wait_s == 12);
+    auto q = json::qa_fields_from_json(R"({"call_id":4,"opening":5})");
+    CHECK(q.call_id == 4);
+    CHECK(q.opening == 5);
+    CHECK_THROWS_AS(json::qa_fields_from_json(R"({"opening":"5"})"), Error);
+
+    PivotReport r;
+    r.xaxis = {"status"};
+    r.rows = {{{"open"}, 3}};
+    r.total = 3;
+    CHECK(json::to_json(r) == R"({"xaxis":["status"],"yaxis":[],"total":3,"rows":[{"keys":["open"],"count":3}]})");
+}
