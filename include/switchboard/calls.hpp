@@ -67,7 +67,7 @@ struct QaFields {
 };
 
 struct HelplineStats {
-    std::int64_t from_ms = 0, to_ms = 0;   // the range counted (inclusive)
+    std::int64_t from_ms = 0, to_ms = 0;   // the range counted (inclusive); to_ms 0: no upper bound
     std::int64_t inbound_calls = 0, outbound_calls = 0, tickets = 0, emails = 0, sms = 0;
 };
 

@@ -46,7 +46,10 @@ struct PivotReport {
 
 // Receives CSV text in pieces as it is produced (RFC 4180, CRLF line ends,
 // header row first). A cell that starts with '=', '+', '-' or '@' is
-// prefixed with a single quote so that a spreadsheet shows it as text.
+// prefixed with a single quote so that a spreadsheet shows it as text (a
+// phone number "+254..." comes out as "'+254...").
+// The sink runs while the export holds one of the database's reader
+// connections: it must not call back into the library.
 using CsvSink = std::function<void(std::string_view)>;
 
 struct ListLimits {

@@ -238,9 +238,10 @@ HelplineStats Calls::stats(const Principal& who, std::int64_t from_ms, std::int6
         detail::require_role(who, {Role::admin, Role::supervisor});
         if (from_ms < 0 || to_ms < 0)
             throw Error(ErrorCode::invalid_argument, "the range must be times or 0", from_ms < 0 ? "from" : "to");
-        if (to_ms == 0) to_ms = std::numeric_limits<std::int64_t>::max();
-        if (from_ms > to_ms) throw Error(ErrorCode::invalid_argument, "the range ends before it starts", "to");
-        auto s = db_.calls_store().stats(who.org_id, from_ms, to_ms);
+        const std::int64_t until = to_ms == 0 ? std::numeric_limits<std::int64_t>::max() : to_ms;
+        if (from_ms > until) throw Error(ErrorCode::invalid_argument, "the range ends before it starts", "to");
+        auto s = db_.calls_store().stats(who.org_id, from_ms, until);
+        s.to_ms = to_ms;  // 0 stays 0: no upper bound
         return s;
     });
 }

@@ -79,12 +79,20 @@ const ListSpec& ticket_list_spec() {
          {"assigned_to", "t.assigned_to", FieldKind::integer},
          {"created_by", "t.created_by", FieldKind::integer},
          {"created_on", "t.created_ms", FieldKind::time},
-         {"updated_on", "t.updated_ms", FieldKind::time}},
+         {"updated_on", "t.updated_ms", FieldKind::time},
+         // The contact's fields (OpenCHS group fields), read without a join.
+         {"contact_town", "(SELECT town FROM contacts WHERE id = t.contact_id)", FieldKind::text},
+         {"contact_country", "(SELECT country FROM contacts WHERE id = t.contact_id)", FieldKind::text},
+         {"contact_user_category", "(SELECT user_category FROM contacts WHERE id = t.contact_id)", FieldKind::text},
+         {"contact_position_in_org", "(SELECT position_in_org FROM contacts WHERE id = t.contact_id)",
+          FieldKind::text},
+         {"contact_org_name", "(SELECT org_name FROM contacts WHERE id = t.contact_id)", FieldKind::text}},
         {},
         "tickets_fts",
         "t.id",
         {"source", "category_main", "category_sub", "status", "priority", "referred_to", "escalated_to",
-         "disposition"}};
+         "disposition", "contact_town", "contact_country", "contact_user_category", "contact_position_in_org",
+         "contact_org_name"}};
     return spec;
 }
 

@@ -4,6 +4,18 @@ namespace switchboard::store {
 
 PivotReport run_pivot(SQLite::Database& db, const ListSpec& spec, const std::string& count_from, const Where& w,
                       const std::vector<std::string>& xaxis, const std::vector<std::string>& yaxis) {
+    for (std::size_t i = 0; i < yaxis.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j)
+            if (yaxis[j] == yaxis[i])
+                throw Error(ErrorCode::invalid_argument, "\"" + yaxis[i] + "\" is given twice", "yaxis");
+        for (const auto& x : xaxis)
+            if (x == yaxis[i])
+                throw Error(ErrorCode::invalid_argument, "\"" + x + "\" is on both axes", "yaxis");
+    }
+    for (std::size_t i = 0; i < xaxis.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (xaxis[j] == xaxis[i])
+                throw Error(ErrorCode::invalid_argument, "\"" + xaxis[i] + "\" is given twice", "xaxis");
     auto cols = group_columns(spec, xaxis, "xaxis");
     const auto ycols = group_columns(spec, yaxis, "yaxis");
     cols.insert(cols.end(), ycols.begin(), ycols.end());

@@ -277,6 +277,16 @@ TEST_CASE("pivot reports count by group fields", "[cases][pivot]") {
     CHECK(d.cases.report_tickets(d.admin, open_only, {"priority"}, {}).total == 8);
     CHECK(field_of([&] { d.cases.report_tickets(d.admin, {}, {"narrative"}, {}); }) == "xaxis");
     CHECK(field_of([&] { d.cases.report_tickets(d.admin, {}, {}, {"nope"}); }) == "yaxis");
+    CHECK(field_of([&] { d.cases.report_tickets(d.admin, {}, {"status"}, {"status"}); }) == "yaxis");
+    // The contact's fields group too (OpenCHS contact_* group fields).
+    auto f = ticket("with a town", "+254 711 000077");
+    f.contact->town = "Nairobi";
+    d.cases.create_ticket(d.admin, f);
+    auto towns = d.cases.report_tickets(d.admin, {}, {"contact_town"}, {});
+    REQUIRE(towns.rows.size() == 2);
+    CHECK(towns.rows[0].keys == std::vector<std::string>{""});
+    CHECK(towns.rows[0].count == 12);
+    CHECK(towns.rows[1].keys == std::vector<std::string>{"Nairobi"});
 }
 
 TEST_CASE("tickets never cross organisations", "[cases][security]") {
