@@ -1,24 +1,17 @@
 // switchboard Python bindings: switchboard.Database, one open database with
-// the accounts service and the activity log on it.
-//
-// Threading: the GIL is released (after the arguments are converted) for
-// every call that hashes a password or touches the database, so Python
-// threads may share one Database object. A shared/exclusive lock keeps
-// close() from pulling the database out from under a running call.
+// the accounts service and the activity log on it (the methods of the case
+// records, calls and files are registered by py_cases.cpp, py_calls.cpp and
+// py_files.cpp). Threading: see py_database.hpp.
+#include "py_database.hpp"
+
 #include <pybind11/stl.h>
 
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <utility>
-
-#include "py_common.hpp"
-#include "switchboard/accounts.hpp"
-#include "switchboard/activity.hpp"
-#include "switchboard/error.hpp"
-#include "switchboard/json.hpp"
-#include "switchboard/store.hpp"
 
 namespace switchboard::python {
 
@@ -31,108 +24,99 @@ TokenKind token_kind(const std::string& kind) {
                 "kind");
 }
 
-class PyDatabase {
-public:
-    PyDatabase(const std::string& path, const DatabaseOptions& db_options, const AccountsOptions& options)
-        : path_(path) {
-        py::gil_scoped_release release;
-        db_ = std::make_unique<Database>(Database::open(path, db_options));
-        accounts_ = std::make_unique<Accounts>(*db_, options);
-        activity_ = std::make_unique<ActivityLog>(*db_, options.list_limits);
-    }
-
-    // Runs fn(Accounts&, ActivityLog&, Database&) without the GIL. Called
-    // with the GIL held; the arguments fn captures must already be C++ values.
-    template <class F>
-    auto run(F&& fn) {
-        py::gil_scoped_release release;
-        std::shared_lock lock(mu_);
-        if (!db_) throw Error(ErrorCode::storage, "the database is closed");
-        return fn(*accounts_, *activity_, *db_);
-    }
-
-    // As run(), for an operation on behalf of the holder of `token`.
-    template <class F>
-    auto as(const std::string& token, F&& fn) {
-        return run([&](Accounts& a, ActivityLog& log, Database&) {
-            const Principal who = a.authenticate(token);
-            return fn(a, log, who);
-        });
-    }
-
-    void close() {
-        py::gil_scoped_release release;
-        std::unique_lock lock(mu_);
-        activity_.reset();
-        accounts_.reset();
-        db_.reset();
-    }
-
-    bool closed() const {
-        std::shared_lock lock(mu_);
-        return !db_;
-    }
-
-    const std::string& path() const noexcept { return path_; }
-
-private:
-    std::string path_;
-    mutable std::shared_mutex mu_;
-    std::unique_ptr<Database> db_;
-    std::unique_ptr<Accounts> accounts_;
-    std::unique_ptr<ActivityLog> activity_;
-};
-
-// Shorthands for the common shapes: an operation that answers a record (as
-// JSON text, turned into a dict once the GIL is back) or nothing.
-template <class F>
-py::object json_result(PyDatabase& self, F&& fn) {
-    std::string text = self.run([&](Accounts& a, ActivityLog& log, Database& db) {
-        return json::to_json(fn(a, log, db));
-    });
-    return from_json(text);
+// Where the files of the database at `path` live unless files_dir says:
+// "files" beside the database file; none for an in-memory database.
+std::string default_files_dir(const std::string& path) {
+    if (path.empty() || path == ":memory:") return {};
+    const std::filesystem::path db_file = std::filesystem::absolute(path);
+    return (db_file.parent_path() / "files").string();
 }
-
-template <class F>
-py::object json_result_as(PyDatabase& self, const std::string& token, F&& fn) {
-    std::string text = self.as(token, [&](Accounts& a, ActivityLog& log, const Principal& who) {
-        return json::to_json(fn(a, log, who));
-    });
-    return from_json(text);
-}
-
-constexpr const char* kListDoc =
-    "filters: a dict (or list of (name, value) pairs) of exact matches; on time\n"
-    "fields a (from, to) pair or \"A to B\" selects a range. count: page size\n"
-    "(None: the configured default), offset: records to skip, search: free text.\n"
-    "Returns {\"total\": n, \"items\": [...]}, newest first.";
 
 }  // namespace
+
+PyDatabase::PyDatabase(const std::string& path, const PyOptions& options)
+    : path_(path),
+      files_dir_(options.files_dir),
+      max_file_bytes_(options.max_file_bytes),
+      list_limits_(options.accounts.list_limits) {
+    if (max_file_bytes_ < 1)
+        throw Error(ErrorCode::invalid_argument, "max_file_bytes must be 1 or more", "max_file_bytes");
+    py::gil_scoped_release release;
+    db_ = std::make_unique<Database>(Database::open(path, options.database));
+    accounts_ = std::make_unique<Accounts>(*db_, options.accounts);
+    activity_ = std::make_unique<ActivityLog>(*db_, list_limits_);
+    CasesOptions co;
+    co.list_limits = list_limits_;
+    cases_ = std::make_unique<Cases>(*db_, co);
+    calls_ = std::make_unique<Calls>(*db_, list_limits_);
+}
+
+void PyDatabase::close() {
+    py::gil_scoped_release release;
+    std::unique_lock lock(mu_);
+    files_.reset();
+    calls_.reset();
+    cases_.reset();
+    activity_.reset();
+    accounts_.reset();
+    db_.reset();
+}
+
+bool PyDatabase::closed() const {
+    std::shared_lock lock(mu_);
+    return !db_;
+}
+
+Files& Services::files() {
+    PyDatabase& o = owner_;
+    if (o.files_dir_.empty())
+        throw Error(ErrorCode::invalid_argument,
+                    "this database has no files directory: open it with Database(..., files_dir=...)",
+                    "files_dir");
+    std::lock_guard guard(o.files_mu_);
+    if (!o.files_) {
+        try {
+            o.files_ = std::make_unique<Files>(db, FilesOptions{o.files_dir_, o.max_file_bytes_, o.list_limits_});
+        } catch (const Error& e) {
+            // The options' names as the Python keywords spell them.
+            if (e.field() == "dir") throw Error(e.code(), e.what(), "files_dir");
+            if (e.field() == "max_bytes") throw Error(e.code(), e.what(), "max_file_bytes");
+            throw;
+        }
+    }
+    return *o.files_;
+}
 
 void bind_database(py::module_& m) {
     const DatabaseOptions dbo;
     const AccountsOptions ao;
 
-    py::class_<PyDatabase>(m, "Database",
+    py::class_<PyDatabase> cls(m, "Database",
                            "An open switchboard database with its accounts service and activity log.\n\n"
                            "Records come back as dicts whose keys are the JSON field names of\n"
                            "switchboard/json.hpp; times are Unix milliseconds in keys ending in _ms.\n"
-                           "Methods that act for a user take that user's access token first.")
-        .def(py::init([](const py::object& path_like, bool create, int busy_timeout_ms, int reader_connections,
+                           "Methods that act for a user take that user's access token first.");
+    cls.def(py::init([](const py::object& path_like, bool create, int busy_timeout_ms, int reader_connections,
                          bool synchronous_full, unsigned long long pwhash_opslimit, std::size_t pwhash_memlimit,
                          std::int64_t session_idle_ms, std::int64_t session_absolute_ms,
                          std::int64_t dev_token_absolute_ms, std::int64_t verification_ttl_ms,
                          std::int64_t reset_code_ttl_ms, int reset_code_max_attempts, int max_failed_sign_ins,
                          std::int64_t failed_window_ms, std::int64_t lockout_ms, int list_default_count,
-                         int list_max_count, const std::string& public_url) {
+                         int list_max_count, const std::string& public_url, const py::object& files_dir,
+                         std::int64_t max_file_bytes) {
                  // str, bytes or any os.PathLike
-                 const auto path = py::module_::import("os").attr("fspath")(path_like).cast<std::string>();
-                 DatabaseOptions d;
+                 auto fspath = py::module_::import("os").attr("fspath");
+                 const auto path = fspath(path_like).cast<std::string>();
+                 PyOptions options;
+                 options.files_dir =
+                     files_dir.is_none() ? default_files_dir(path) : fspath(files_dir).cast<std::string>();
+                 options.max_file_bytes = max_file_bytes;
+                 DatabaseOptions& d = options.database;
                  d.create = create;
                  d.busy_timeout_ms = busy_timeout_ms;
                  d.reader_connections = reader_connections;
                  d.synchronous_full = synchronous_full;
-                 AccountsOptions o;
+                 AccountsOptions& o = options.accounts;
                  o.pwhash_opslimit = pwhash_opslimit;
                  o.pwhash_memlimit = pwhash_memlimit;
                  o.session_idle_ms = session_idle_ms;
@@ -147,7 +131,7 @@ void bind_database(py::module_& m) {
                  o.list_limits.default_count = list_default_count;
                  o.list_limits.max_count = list_max_count;
                  o.public_url = public_url;
-                 return std::make_unique<PyDatabase>(path, d, o);
+                 return std::make_unique<PyDatabase>(path, options);
              }),
              py::arg("path"), py::kw_only(), py::arg("create") = dbo.create,
              py::arg("busy_timeout_ms") = dbo.busy_timeout_ms,
@@ -164,9 +148,12 @@ void bind_database(py::module_& m) {
              py::arg("failed_window_ms") = ao.failed_window_ms, py::arg("lockout_ms") = ao.lockout_ms,
              py::arg("list_default_count") = ao.list_limits.default_count,
              py::arg("list_max_count") = ao.list_limits.max_count, py::arg("public_url") = ao.public_url,
+             py::arg("files_dir") = py::none(), py::arg("max_file_bytes") = FilesOptions{}.max_bytes,
              "Opens (creating and migrating) the database at `path` (a str or os.PathLike);\n"
              "\":memory:\" is a private "
-             "in-memory database. The keyword arguments are DatabaseOptions and AccountsOptions.")
+             "in-memory database. The keyword arguments are DatabaseOptions and AccountsOptions,\n"
+             "and files_dir (where uploaded files live; default: \"files\" beside the database\n"
+             "file, none for \":memory:\") and max_file_bytes (the largest upload).")
 
         // ------------------------------------------------------------ database
         .def_property_readonly("path", &PyDatabase::path)
@@ -342,6 +329,32 @@ void bind_database(py::module_& m) {
                 });
             },
             py::arg("token"), py::arg("user_id"), "Deactivates the user and ends their sessions.")
+        .def(
+            "export_users_csv",
+            [](PyDatabase& self, const std::string& token, const py::object& filters, std::optional<int> count,
+               std::int64_t offset, const std::string& search, const py::object& sink) {
+                const ListQuery q = list_query(filters, count, offset, search);
+                return export_csv(self, token, sink, [&](Services& s, const Principal& who, const CsvSink& out) {
+                    s.accounts.export_users_csv(who, q, out);
+                });
+            },
+            py::arg("token"), py::arg("filters") = py::none(), py::arg("count") = py::none(),
+            py::arg("offset") = 0, py::arg("search") = "", py::kw_only(), py::arg("sink") = py::none(),
+            kExportDoc)
+        .def(
+            "report_users",
+            [](PyDatabase& self, const std::string& token, const py::object& xaxis, const py::object& yaxis,
+               const py::object& filters, const std::string& search) {
+                const auto x = axis_fields(xaxis, "xaxis");
+                const auto y = axis_fields(yaxis, "yaxis");
+                const ListQuery q = list_query(filters, std::nullopt, 0, search);
+                return json_served(self, token, [&](Services& s, const Principal& who) {
+                    return s.accounts.report_users(who, q, x, y);
+                });
+            },
+            py::arg("token"), py::arg("xaxis") = py::tuple(), py::arg("yaxis") = py::tuple(),
+            py::arg("filters") = py::none(), py::arg("search") = "",
+            "Group fields: role, enabled.\n\n" SB_PY_REPORT_DOC)
 
         // ------------------------------------------------------ organisations
         .def(
@@ -481,6 +494,10 @@ void bind_database(py::module_& m) {
             },
             py::arg("to") = "",
             "Queued emails (all, or those to one address), as read by the mail sender.");
+
+    bind_cases(cls);
+    bind_calls(cls);
+    bind_files(cls);
 }
 
 }  // namespace switchboard::python

@@ -63,3 +63,13 @@ def add_user(db: switchboard.Database, org: Org, username: str, role: str = "age
                              password=password, role=role, **fields)
     assert created["temporary_password"] is None
     return created["user"], db.sign_in(username, password)["token"]
+
+
+def add_customer(db: switchboard.Database, org: Org, email: str, first_name: str = "Surya",
+                 last_name: str = "Kumar", **fields) -> tuple[dict, str]:
+    """Registers a customer the way they do it themselves (verification key
+    from the outbox); returns (user, access token)."""
+    user = db.register_customer(org.id, email, PASSWORD, PASSWORD, first_name, last_name, **fields)
+    assert user["role"] == "customer"
+    assert db.verify_email(verification_key(db, email)) is True
+    return user, db.sign_in(email, PASSWORD)["token"]

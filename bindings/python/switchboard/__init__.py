@@ -1,7 +1,8 @@
 """switchboard: an embeddable contact-centre core.
 
-Open a database and work with organisations, users, sessions, developer keys
-and the activity log::
+Open a database and work with organisations, users, sessions, developer keys,
+the activity log, tickets and their conversations, calls, QA scorecards,
+files and statistics::
 
     import switchboard
 

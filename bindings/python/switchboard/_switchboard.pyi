@@ -1,24 +1,38 @@
 # Hand-kept stubs of the private extension module (bindings/python/*.cpp).
-# Keep them in step with py_database.cpp; tests/python/test_stubs.py checks
+# Keep them in step with py_database.cpp, py_cases.cpp, py_calls.cpp and
+# py_files.cpp; tests/python/test_stubs.py checks
 # that every public name here exists at run time and the other way round.
 from __future__ import annotations
 
 import datetime
 import os
 from types import TracebackType
-from typing import Any, Iterable, List, Literal, Mapping, Optional, Tuple, Type, Union
+from typing import Any, Callable, Iterable, List, Literal, Mapping, Optional, Tuple, Type, Union, overload
 
 from .records import (
     ActivityPage,
+    Call,
+    CallPage,
+    Category,
     CreatedDevKey,
     CreatedUser,
     DevKey,
+    FileInfo,
+    FilePage,
+    HelplineStats,
     Organisation,
     OrganisationPage,
     OutboxEmail,
+    PivotReport,
     Principal,
+    QaPage,
+    QaRecord,
     Session,
     SignUpResult,
+    Ticket,
+    TicketChange,
+    TicketMessage,
+    TicketPage,
     User,
     UserPage,
 )
@@ -29,6 +43,9 @@ _Bound = Union[str, int, datetime.date, datetime.datetime]
 _FilterValue = Union[_Bound, bool, Tuple[_Bound, _Bound], List[_Bound]]
 _Filters = Optional[Union[Mapping[str, _FilterValue], Iterable[Tuple[str, _FilterValue]]]]
 _TokenKind = Literal["access", "dev"]
+_Axis = Union[str, Iterable[str], None]
+_Sink = Callable[[str], object]
+_BytesLike = Union[bytes, bytearray, memoryview]
 
 class Error(Exception):
     code: str
@@ -77,9 +94,13 @@ class Database:
         list_default_count: int = 50,
         list_max_count: int = 1000,
         public_url: str = "http://127.0.0.1:8080",
+        files_dir: Optional[Union[str, os.PathLike[str]]] = None,
+        max_file_bytes: int = 52428800,
     ) -> None: ...
     @property
     def path(self) -> str: ...
+    @property
+    def files_dir(self) -> Optional[str]: ...
     @property
     def closed(self) -> bool: ...
     @property
@@ -131,6 +152,31 @@ class Database:
         self, token: str, filters: _Filters = None, count: Optional[int] = None, offset: int = 0, search: str = ""
     ) -> UserPage: ...
     def deactivate_user(self, token: str, user_id: int) -> None: ...
+    @overload
+    def export_users_csv(
+        self,
+        token: str,
+        filters: _Filters = None,
+        count: Optional[int] = None,
+        offset: int = 0,
+        search: str = "",
+        *,
+        sink: None = None,
+    ) -> str: ...
+    @overload
+    def export_users_csv(
+        self,
+        token: str,
+        filters: _Filters = None,
+        count: Optional[int] = None,
+        offset: int = 0,
+        search: str = "",
+        *,
+        sink: _Sink,
+    ) -> None: ...
+    def report_users(
+        self, token: str, xaxis: _Axis = (), yaxis: _Axis = (), filters: _Filters = None, search: str = ""
+    ) -> PivotReport: ...
 
     # organisations
     def get_organisation(self, token: str, org_id: Optional[int] = None) -> Organisation: ...
@@ -160,3 +206,118 @@ class Database:
 
     # outbox
     def outbox(self, to: str = "") -> List[OutboxEmail]: ...
+
+    # categories, tickets and conversations
+    def add_category(self, token: str, name: str, parent_id: int = 0) -> Category: ...
+    def list_categories(self, token: str) -> List[Category]: ...
+    def create_ticket(self, token: str, fields: Optional[Mapping[str, Any]] = None, **kwargs: Any) -> Ticket: ...
+    def update_ticket(
+        self, token: str, ticket_id: int, fields: Optional[Mapping[str, Any]] = None, **kwargs: Any
+    ) -> Ticket: ...
+    def get_ticket(self, token: str, ticket_id: int) -> Ticket: ...
+    def list_tickets(
+        self, token: str, filters: _Filters = None, count: Optional[int] = None, offset: int = 0, search: str = ""
+    ) -> TicketPage: ...
+    @overload
+    def export_tickets_csv(
+        self,
+        token: str,
+        filters: _Filters = None,
+        count: Optional[int] = None,
+        offset: int = 0,
+        search: str = "",
+        *,
+        sink: None = None,
+    ) -> str: ...
+    @overload
+    def export_tickets_csv(
+        self,
+        token: str,
+        filters: _Filters = None,
+        count: Optional[int] = None,
+        offset: int = 0,
+        search: str = "",
+        *,
+        sink: _Sink,
+    ) -> None: ...
+    def report_tickets(
+        self, token: str, xaxis: _Axis = (), yaxis: _Axis = (), filters: _Filters = None, search: str = ""
+    ) -> PivotReport: ...
+    def ticket_history(self, token: str, ticket_id: int) -> List[TicketChange]: ...
+    def assign_ticket(self, token: str, ticket_id: int, agent_id: int) -> Ticket: ...
+    def close_ticket(self, token: str, ticket_id: int) -> Ticket: ...
+    def post_message(self, token: str, ticket_id: int, body: str) -> TicketMessage: ...
+    def list_messages(self, token: str, ticket_id: int) -> List[TicketMessage]: ...
+
+    # calls, recordings, QA and statistics
+    def create_call(self, token: str, fields: Optional[Mapping[str, Any]] = None, **kwargs: Any) -> Call: ...
+    def get_call(self, token: str, call_id: int) -> Call: ...
+    def list_calls(
+        self, token: str, filters: _Filters = None, count: Optional[int] = None, offset: int = 0, search: str = ""
+    ) -> CallPage: ...
+    @overload
+    def export_calls_csv(
+        self,
+        token: str,
+        filters: _Filters = None,
+        count: Optional[int] = None,
+        offset: int = 0,
+        search: str = "",
+        *,
+        sink: None = None,
+    ) -> str: ...
+    @overload
+    def export_calls_csv(
+        self,
+        token: str,
+        filters: _Filters = None,
+        count: Optional[int] = None,
+        offset: int = 0,
+        search: str = "",
+        *,
+        sink: _Sink,
+    ) -> None: ...
+    def report_calls(
+        self, token: str, xaxis: _Axis = (), yaxis: _Axis = (), filters: _Filters = None, search: str = ""
+    ) -> PivotReport: ...
+    def attach_recording(self, token: str, call_id: int, file_id: int) -> Call: ...
+    def call_recording(self, token: str, call_id: int) -> FileInfo: ...
+    def create_qa(self, token: str, fields: Optional[Mapping[str, Any]] = None, **kwargs: Any) -> QaRecord: ...
+    def get_qa(self, token: str, qa_id: int) -> QaRecord: ...
+    def list_qa(
+        self, token: str, filters: _Filters = None, count: Optional[int] = None, offset: int = 0, search: str = ""
+    ) -> QaPage: ...
+    @overload
+    def export_qa_csv(
+        self,
+        token: str,
+        filters: _Filters = None,
+        count: Optional[int] = None,
+        offset: int = 0,
+        search: str = "",
+        *,
+        sink: None = None,
+    ) -> str: ...
+    @overload
+    def export_qa_csv(
+        self,
+        token: str,
+        filters: _Filters = None,
+        count: Optional[int] = None,
+        offset: int = 0,
+        search: str = "",
+        *,
+        sink: _Sink,
+    ) -> None: ...
+    def report_qa(
+        self, token: str, xaxis: _Axis = (), yaxis: _Axis = (), filters: _Filters = None, search: str = ""
+    ) -> PivotReport: ...
+    def stats(self, token: str, from_ms: int = 0, to_ms: int = 0) -> HelplineStats: ...
+
+    # files
+    def upload_file(self, token: str, name: str, data: _BytesLike, mime: str = "") -> FileInfo: ...
+    def file_info(self, token: str, file_id: int) -> FileInfo: ...
+    def read_file(self, token: str, file_id: int) -> bytes: ...
+    def list_files(
+        self, token: str, filters: _Filters = None, count: Optional[int] = None, offset: int = 0, search: str = ""
+    ) -> FilePage: ...

@@ -131,20 +131,192 @@ class ActivityPage(TypedDict):
     items: List[ActivityEntry]
 
 
+class Category(TypedDict):
+    id: int
+    parent_id: int  # 0 for a main category
+    name: str
+
+
+class Contact(TypedDict):
+    id: int
+    first_name: str
+    last_name: str
+    phone: str
+    email: str
+    town: str
+    country: str
+    user_category: str
+    position_in_org: str
+    org_name: str
+    created_ms: int
+    updated_ms: int
+
+
+class Ticket(TypedDict):
+    id: int
+    ticket_no: str  # "TK000001", per organisation
+    source: str  # "walkin", "call", "email" or "sms"
+    source_id: str
+    category_main: int  # 0: none
+    category_sub: int  # 0: none
+    narrative: str
+    resolution: str
+    status: str  # "open", "closed" or "escalated"
+    priority: str  # "high", "medium" or "low"
+    referred_to: str
+    escalated_to: str
+    disposition: str  # "", "blank-call", "call-disconnected", "prank", "call-completed", "transfer"
+    contact_id: int  # 0: none
+    assigned_to: int  # user id, 0: nobody
+    created_by: int
+    created_ms: int
+    updated_ms: int
+    contact: Optional[Contact]
+
+
+class TicketChange(TypedDict):
+    id: int
+    ticket_id: int
+    field: str  # "created" for the first row
+    old_value: str
+    new_value: str
+    user_id: int
+    actor: str
+    time_ms: int
+
+
+class TicketMessage(TypedDict):
+    id: int
+    ticket_id: int
+    author_id: int
+    author: str
+    author_role: str
+    body: str
+    time_ms: int
+
+
+class FileInfo(TypedDict):
+    id: int
+    name: str
+    mime: str
+    size: int  # bytes
+    sha256: str  # hex
+    uploaded_by: int
+    created_ms: int
+
+
+class Call(TypedDict):
+    id: int
+    direction: str  # "inbound" or "outbound"
+    agent_id: int  # 0: not answered by an agent
+    queue: str
+    caller: str
+    start_ms: int
+    answer_ms: int  # 0: not answered
+    end_ms: int  # 0: still going
+    wait_s: int
+    talk_s: int
+    hold_s: int
+    hangup_status: str
+    qa_done: bool
+    activity_count: int
+    ticket_id: int
+    recording_file_id: int
+    created_ms: int
+
+
+class QaRecord(TypedDict):
+    id: int
+    call_id: int
+    opening: int  # each score 1 to 5
+    holding: int
+    politeness: int
+    enthusiasm: int
+    personalization: int
+    troubleshooting: int
+    listening: int
+    accuracy: int
+    resolution: int
+    comments: str
+    recommendations: str
+    reviewer_id: int
+    reviewer: str
+    created_ms: int
+    call_agent_id: int  # from the call
+    call_direction: str  # from the call
+
+
+class HelplineStats(TypedDict):
+    from_ms: int
+    to_ms: int
+    inbound_calls: int
+    outbound_calls: int
+    tickets: int
+    emails: int
+    sms: int
+
+
+class PivotRow(TypedDict):
+    keys: List[str]  # one value per group field, xaxis first
+    count: int
+
+
+class PivotReport(TypedDict):
+    xaxis: List[str]
+    yaxis: List[str]
+    total: int
+    rows: List[PivotRow]
+
+
+class TicketPage(TypedDict):
+    total: int
+    items: List[Ticket]
+
+
+class CallPage(TypedDict):
+    total: int
+    items: List[Call]
+
+
+class QaPage(TypedDict):
+    total: int
+    items: List[QaRecord]
+
+
+class FilePage(TypedDict):
+    total: int
+    items: List[FileInfo]
+
+
 __all__ = [
     "ActivityEntry",
     "ActivityPage",
+    "Call",
+    "CallPage",
+    "Category",
     "Constraints",
+    "Contact",
     "CreatedDevKey",
     "CreatedUser",
     "DevKey",
+    "FileInfo",
+    "FilePage",
+    "HelplineStats",
     "Organisation",
     "OrganisationPage",
     "OutboxEmail",
+    "PivotReport",
+    "PivotRow",
     "Principal",
+    "QaPage",
+    "QaRecord",
     "Session",
     "SignUpResult",
     "Standards",
+    "Ticket",
+    "TicketChange",
+    "TicketMessage",
+    "TicketPage",
     "User",
     "UserPage",
 ]
