@@ -14,17 +14,26 @@
 #include "http_layer.hpp"
 #include "switchboard/accounts.hpp"
 #include "switchboard/activity.hpp"
+#include "switchboard/calls.hpp"
+#include "switchboard/cases.hpp"
 #include "switchboard/error.hpp"
+#include "switchboard/files.hpp"
 
 namespace switchboard::host {
 
 struct Context {
     Accounts& accounts;
     ActivityLog& activity;
+    Cases& cases;
+    Calls& calls;
+    Files& files;
 };
 
 void register_octapy(Server& server, Context& ctx);
+// Also registers the two below.
 void register_openchs(Server& server, Context& ctx);
+void register_openchs_cases(Server& server, Context& ctx);  // tickets, categories, conversations
+void register_openchs_calls(Server& server, Context& ctx);  // calls, QA, files, stats
 
 // Answers for requests no route took (404, 405, 413, 400), in each dialect's shape.
 Response octapy_transport_error(const Request& req, int status);

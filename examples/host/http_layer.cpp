@@ -171,6 +171,14 @@ Response Response::json(int status, std::string body) {
     return r;
 }
 
+Response Response::streamed(std::string content_type, BodyWriter writer, long long length) {
+    Response r;
+    r.content_type = std::move(content_type);
+    r.stream = std::move(writer);
+    r.stream_length = length;
+    return r;
+}
+
 Response Response::redirect(const std::string& location, int status) {
     Response r;
     r.status = status;
@@ -207,6 +215,7 @@ struct Server::Impl {
     std::vector<Route> routes;
     std::vector<std::pair<std::string, ErrorHandler>> error_handlers;
     LogSink log;
+    std::size_t payload_max = 0;  // the largest body limit of any route
     std::mutex stop_mutex;
     bool stop_requested = false;
     bool stop_sent = false;
@@ -283,8 +292,12 @@ struct Server::Impl {
             out.form = parse_urlencoded(out.body);
         } else if (ct == "multipart/form-data") {
             out.is_form = true;
-            for (const auto& [name, part] : in.files)
-                if (part.filename.empty()) out.form.emplace_back(name, part.content);
+            for (const auto& [name, part] : in.files) {
+                if (part.filename.empty())
+                    out.form.emplace_back(name, part.content);
+                else
+                    out.files.push_back(UploadedFile{name, part.filename, part.content_type, part.content});
+            }
         }
         return out;
     }
@@ -292,7 +305,34 @@ struct Server::Impl {
     static void apply(const Response& from, httplib::Response& to) {
         to.status = from.status;
         for (const auto& [k, v] : from.headers) to.set_header(k, v);
-        to.set_content(from.body, from.content_type);
+        if (!from.stream) {
+            to.set_content(from.body, from.content_type);
+            return;
+        }
+        BodyWriter writer = from.stream;
+        if (from.stream_length >= 0) {
+            to.set_content_provider(
+                static_cast<std::size_t>(from.stream_length), from.content_type,
+                [writer](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                    // The writer sends everything in one call: being asked
+                    // again means it sent less than it announced.
+                    if (offset != 0) return false;
+                    return writer([&sink](std::string_view piece) { return sink.write(piece.data(), piece.size()); });
+                });
+        } else {
+            to.set_chunked_content_provider(from.content_type, [writer](std::size_t, httplib::DataSink& sink) {
+                if (!writer([&sink](std::string_view piece) { return sink.write(piece.data(), piece.size()); }))
+                    return false;
+                sink.done();
+                return true;
+            });
+        }
+    }
+
+    // The body limit of the route a request goes to.
+    std::size_t body_limit(const std::string& method, const std::string& path) const {
+        const Route* r = match(method, split_path(path), nullptr, nullptr);
+        return r && r->options.max_body ? r->options.max_body : options.max_body;
     }
 
     static Response internal_error() {
@@ -307,7 +347,13 @@ struct Server::Impl {
             const auto segs = split_path(req.path);
             bool other_method = false;
             const Route* r = match(req.method, segs, &req.path_params, &other_method);
-            if (r) {
+            const std::size_t limit = r && r->options.max_body ? r->options.max_body : options.max_body;
+            if (r && hreq.body.size() > limit) {
+                // A chunked body has no Content-Length to check beforehand.
+                const ErrorHandler* eh = error_handler_for(req.path);
+                res = eh ? (*eh)(req, 413) : Response::json(413, "{}");
+                res.headers.emplace_back("Connection", "close");
+            } else if (r) {
                 req.route = r->pattern;
                 res = r->handler(req);
             } else {
@@ -341,17 +387,30 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
     Impl* impl = impl_.get();
     const int threads = std::max(1, impl_->options.threads);
     svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-    svr.set_payload_max_length(impl_->options.max_body);
+    impl_->payload_max = impl_->options.max_body;
+    svr.set_payload_max_length(impl_->payload_max);
     impl_->log = [](const std::string& line) {
         std::fwrite(line.data(), 1, line.size(), stdout);
         std::fputc('\n', stdout);
         std::fflush(stdout);
     };
 
-    svr.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    svr.set_pre_routing_handler([impl](const httplib::Request& req, httplib::Response& res) {
         t_trace.started = true;
         t_trace.start = std::chrono::steady_clock::now();
         t_trace.dispatched = false;
+        // The payload limit of cpp-httplib is the largest of all routes; a
+        // route's own limit is checked here, before the body is read.
+        if (req.has_header("Content-Length")) {
+            const std::string length = req.get_header_value("Content-Length");
+            const bool digits = !length.empty() && length.size() <= 19 &&
+                                std::all_of(length.begin(), length.end(), [](char c) { return c >= '0' && c <= '9'; });
+            if (digits && std::stoull(length) > impl->body_limit(req.method, req.path)) {
+                res.status = 413;
+                res.set_header("Connection", "close");
+                return httplib::Server::HandlerResponse::Handled;  // the error handler writes the answer
+            }
+        }
         return httplib::Server::HandlerResponse::Unhandled;
     });
     auto handler = [impl](const httplib::Request& req, httplib::Response& res) { impl->dispatch(req, res); };
@@ -398,6 +457,8 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
 Server::~Server() = default;
 
 void Server::route(const std::string& method, const std::string& pattern, Handler handler, RouteOptions options) {
+    impl_->payload_max = std::max(impl_->payload_max, options.max_body);
+    impl_->svr.set_payload_max_length(impl_->payload_max);
     impl_->routes.push_back(Route{method, pattern, split_path(pattern), std::move(handler), options});
 }
 

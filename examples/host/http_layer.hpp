@@ -21,6 +21,14 @@ struct CaseInsensitiveLess {
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
+// A part of a multipart/form-data body that carries a file name.
+struct UploadedFile {
+    std::string field;         // the part's name ("file[]")
+    std::string filename;      // as the client sent it (may hold anything)
+    std::string content_type;  // the part's Content-Type, "" when none
+    std::string content;
+};
+
 struct Request {
     std::string method;   // "GET", "POST" ...
     std::string path;     // percent-decoded, without the query string
@@ -30,6 +38,7 @@ struct Request {
     std::multimap<std::string, std::string, CaseInsensitiveLess> headers;
     std::string body;     // raw body (empty for a body the server refused)
     Fields form;          // fields of a form body (urlencoded, or multipart parts without a file name)
+    std::vector<UploadedFile> files;  // multipart parts with a file name, in order
     bool is_form = false; // the body was a form
     std::string remote_addr;
 
@@ -42,13 +51,25 @@ struct Request {
     std::string content_type() const;  // lower-case media type without parameters
 };
 
+// Writes a piece of a streamed body; false once the client has gone away.
+using StreamWrite = std::function<bool(std::string_view piece)>;
+// Produces a streamed body through `write`; returns false to abort the
+// response (the connection is closed, so the client sees it incomplete).
+using BodyWriter = std::function<bool(const StreamWrite& write)>;
+
 struct Response {
     int status = 200;
     std::string content_type = "application/json";
     std::string body;
     Fields headers;
+    // When set, the body is produced by `stream` while it is sent (memory
+    // stays bounded): with Content-Length when stream_length >= 0, otherwise
+    // with chunked transfer encoding. `body` is ignored then.
+    BodyWriter stream;
+    long long stream_length = -1;
 
     static Response json(int status, std::string body);
+    static Response streamed(std::string content_type, BodyWriter writer, long long length = -1);
     static Response redirect(const std::string& location, int status = 302);
 };
 
@@ -69,6 +90,9 @@ struct RouteOptions {
     // The request log shows the route pattern instead of the path (for paths
     // that carry a secret, such as a verification key).
     bool redact_path = false;
+    // The largest request body for this route; 0: the server's max_body.
+    // A larger Content-Length is refused (413) before the body is read.
+    std::size_t max_body = 0;
 };
 
 // One line per request goes to the log sink: time, method, path, status, ms.

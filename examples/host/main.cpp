@@ -18,7 +18,10 @@
 #include "http_layer.hpp"
 #include "switchboard/accounts.hpp"
 #include "switchboard/activity.hpp"
+#include "switchboard/calls.hpp"
+#include "switchboard/cases.hpp"
 #include "switchboard/error.hpp"
+#include "switchboard/files.hpp"
 #include "switchboard/store.hpp"
 
 namespace {
@@ -31,6 +34,7 @@ struct Options {
     std::string data = "./var";
     int threads = static_cast<int>(std::max(4u, std::thread::hardware_concurrency()));
     std::size_t max_body = 1u << 20;
+    std::size_t max_upload = 50u << 20;
     int page_size = 50;
     int max_page_size = 1000;
     unsigned long long pwhash_opslimit = AccountsOptions{}.pwhash_opslimit;
@@ -43,7 +47,8 @@ const char* kUsage =
     "usage: switchboard-host [options]\n"
     "\n"
     "Serves the OctaPy endpoints (/signUp, /settings/..., /userMgmt/..., /activities/...)\n"
-    "and the OpenCHS endpoints (/eproc/...) over one switchboard database.\n"
+    "and the OpenCHS endpoints (/eproc/...: users, tickets, QA, calls, files, stats)\n"
+    "over one switchboard database.\n"
     "\n"
     "options:\n"
     "  --host ADDR             address to listen on (default 127.0.0.1)\n"
@@ -51,6 +56,7 @@ const char* kUsage =
     "  --data DIR              data directory: switchboard.db and files/ (default ./var)\n"
     "  --threads N             worker threads (default: the number of cores, at least 4)\n"
     "  --max-body BYTES        largest request body accepted (default 1048576)\n"
+    "  --max-upload BYTES      largest file accepted by POST /eproc/files (default 52428800)\n"
     "  --page-size N           records per page when a list asks for none (default 50)\n"
     "  --max-page-size N       most records a list may ask for (default 1000)\n"
     "  --pwhash-opslimit N     Argon2id passes (default 2; libsodium's minimum is 1)\n"
@@ -101,6 +107,7 @@ Options parse_options(int argc, char** argv) {
         else if (arg == "--data") o.data = value();
         else if (arg == "--threads") o.threads = static_cast<int>(parse_number(arg, value(), 1, 1024));
         else if (arg == "--max-body") o.max_body = parse_number(arg, value(), 1, 1ull << 34);
+        else if (arg == "--max-upload") o.max_upload = parse_number(arg, value(), 1, 1ull << 34);
         else if (arg == "--page-size") o.page_size = static_cast<int>(parse_number(arg, value(), 1, 1'000'000));
         else if (arg == "--max-page-size")
             o.max_page_size = static_cast<int>(parse_number(arg, value(), 1, 1'000'000));
@@ -174,7 +181,17 @@ int run(const Options& o) {
 
     if (first_start && o.demo) create_demo(accounts);
 
-    host::Context ctx{accounts, activity};
+    CasesOptions co;
+    co.list_limits = ao.list_limits;
+    Cases cases(db, co);
+    Calls calls(db, ao.list_limits);
+    FilesOptions fo;
+    fo.dir = (data / "files").string();
+    fo.max_bytes = static_cast<std::int64_t>(o.max_upload);
+    fo.list_limits = ao.list_limits;
+    Files files(db, fo);
+
+    host::Context ctx{accounts, activity, cases, calls, files};
     host::register_octapy(server, ctx);
     host::register_openchs(server, ctx);
     server.on_error("/", host::octapy_transport_error);

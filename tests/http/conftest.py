@@ -7,6 +7,8 @@ Argon2id cost, and must stop with exit code 0 on SIGTERM.
 """
 
 import base64
+import csv
+import io
 import itertools
 import os
 import queue
@@ -202,6 +204,35 @@ class Org:
     def bearer(self):
         return bearer(self.session)
 
+    def register_customer(self, password=STRONG_PASSWORD, **fields):
+        """Registers a customer (POST /eproc/register), follows the verification
+        link from the outbox and signs in; returns (user object, session id)."""
+        email = unique("cust") + "@example.com"
+        body = {"org": str(self.id), "email": email, "pass1": password, "pass2": password, "fname": "Carla",
+                "lname": "Customer", **fields}
+        r = self.host.post("/eproc/register", json=body)
+        assert r.status_code == 201, r.text
+        user = r.json()["users"][0]
+        r = self.host.get("/verify/" + self.host.verification_key(email))
+        assert r.status_code == 302, r.text
+        session = self.host.openchs_login(email, password)["ss"][0][0]
+        return user, session
+
+    def ticket(self, session=None, **fields):
+        """Creates a ticket through OpenCHS (as the admin unless `session`); returns the ticket object."""
+        body = {"narrative": "a case", **fields}
+        r = self.host.post("/eproc/tickets", json=body, headers=bearer(session) if session else self.bearer())
+        assert r.status_code == 201, r.text
+        return r.json()["tickets"][0]
+
+    def category(self, name=None, parent_id=None):
+        body = {"name": name or unique("cat")}
+        if parent_id:
+            body["parent_id"] = parent_id
+        r = self.host.post("/eproc/categories", json=body, headers=self.bearer())
+        assert r.status_code == 201, r.text
+        return r.json()["categories"][0]
+
     def create_user(self, role="agent", password=STRONG_PASSWORD, **fields):
         """Creates a user through OpenCHS; returns (user object, session id)."""
         usn = fields.pop("usn", unique("usr"))
@@ -242,6 +273,27 @@ def chs_error(r, status, message, error_type, table="users", row="", field=""):
     """Asserts an OpenCHS error answer: {"errors": [["error", message, TYPE, table, row, field]]}."""
     assert r.status_code == status, r.text
     assert r.json() == {"errors": [["error", message, error_type, table, row, field]]}, r.text
+
+
+def chs_ok(r, status, name, info=None):
+    """Asserts an OpenCHS success: the status, `<name>_nb` when `info` is given; returns `<name>`."""
+    assert r.status_code == status, r.text
+    body = r.json()
+    if info is not None:
+        assert body[name + "_nb"] == [["info", info]], body
+    else:
+        assert name + "_nb" not in body, body
+    return body[name]
+
+
+def csv_rows(r):
+    """Asserts a CSV download and returns its rows (header first)."""
+    assert r.status_code == 200, r.text
+    assert r.headers["Content-Type"].startswith("text/csv"), r.headers
+    assert r.headers["Content-Disposition"].startswith("attachment; filename="), r.headers
+    text = r.content.decode("utf-8")
+    assert text.endswith("\r\n")
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 AUTH_REQUIRED = {"errors": [["error", "Authentication Required"]], "loggedoff": [["Auth"]]}

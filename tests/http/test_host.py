@@ -19,7 +19,8 @@ def test_help_lists_every_option():
         pytest.skip("SWITCHBOARD_HOST is not set")
     out = subprocess.run([HOST_BINARY, "--help"], capture_output=True, text=True, timeout=30)
     assert out.returncode == 0
-    for option in ("--host", "--port", "--data", "--threads", "--max-body", "--page-size", "--max-page-size",
+    for option in ("--host", "--port", "--data", "--threads", "--max-body", "--max-upload", "--page-size",
+                   "--max-page-size",
                    "--pwhash-opslimit", "--pwhash-memlimit", "--public-url", "--no-demo"):
         assert option in out.stdout, option
     bad = subprocess.run([HOST_BINARY, "--port", "http"], capture_output=True, text=True, timeout=30)

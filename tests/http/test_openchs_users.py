@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from conftest import STRONG_PASSWORD, basic, bearer, chs_error, unique
+from conftest import STRONG_PASSWORD, basic, bearer, chs_error, csv_rows, unique
 
 DATATYPE = "unexpected datatype, please try again"
 
@@ -239,3 +239,43 @@ def test_supervisors_list_but_do_not_edit(host, org):
     assert r.status_code == 200 and agent["id"] in [u["id"] for u in r.json()["users"]]
     chs_error(host.post("/eproc/users/" + agent["id"], json={"fname": "X"}, headers=bearer(session)), 412,
               "only an admin may edit other users", "forbidden", row=agent["id"])
+
+
+# ------------------------------------------------------------------ 2.5 CSV, 2.6 pivot reports
+
+def test_users_csv(host):
+    org = host.sign_up()
+    a, _ = org.create_user(role="agent", fname="=SUM(A1:A9)")
+    org.create_user(role="supervisor", fname="Yan")
+    before = host.activity_count(org.id)
+    rows = csv_rows(host.get("/eproc/users/", headers=org.bearer(), params={"csv": "1"}))
+    assert rows[0] == ["id", "usn", "email", "phone", "fname", "lname", "exten", "photo", "role", "enabled",
+                       "created_on"]
+    assert len(rows) == 4
+    assert host.activity_count(org.id) == before + 1
+    rows = csv_rows(host.get("/eproc/users/", headers=org.bearer(), params={"csv": "1", "role": "agent"}))
+    assert len(rows) == 2 and rows[1][0] == a["id"] and rows[1][4] == "'=SUM(A1:A9)"
+    assert len(csv_rows(host.get("/eproc/users/", headers=org.bearer(), params={"csv": "1", "_c": "2"}))) == 3
+    chs_error(host.get("/eproc/users/", headers=org.bearer(), params={"csv": "1", "shoe_size": "9"}), 412,
+              'unknown filter field "shoe_size" for users', "invalid_argument", field="shoe_size")
+    _, session = org.create_user(role="agent")
+    chs_error(host.get("/eproc/users/", headers=bearer(session), params={"csv": "1"}), 412,
+              "the agent role may not do this", "forbidden")
+
+
+def test_users_pivot(host):
+    org = host.sign_up()
+    a, _ = org.create_user(role="agent")
+    org.create_user(role="agent")
+    org.create_user(role="supervisor")
+    host.post("/eproc/users/" + a["id"], json={"enabled": "0"}, headers=org.bearer())
+    r = host.get("/eproc/users/rpt", headers=org.bearer(), params={"xaxis": "role", "yaxis": "enabled"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert sorted((x["role"], x["enabled"], x["count"]) for x in body["users_rpt"]) == [
+        ("admin", "1", "1"), ("agent", "0", "1"), ("agent", "1", "1"), ("supervisor", "1", "1")]
+    assert body["users_ctx"] == [["total", "4"], ["xaxis", "role"], ["yaxis", "enabled"]]
+    body = host.get("/eproc/users/rpt", headers=org.bearer(), params={"role": "agent"}).json()
+    assert body["users_rpt"] == [{"count": "2"}]
+    r = host.get("/eproc/users/rpt", headers=org.bearer(), params={"xaxis": "email"})
+    assert r.status_code == 412 and r.json()["errors"][0][2:] == ["invalid_argument", "users", "", "xaxis"]

@@ -1,0 +1,414 @@
+// switchboard-host: the OpenCHS wrappers, list conventions, CSV streaming
+// and file downloads shared by the OpenCHS handlers.
+#include "openchs_common.hpp"
+
+#include <condition_variable>
+#include <cstdio>
+#include <ctime>
+#include <algorithm>
+#include <deque>
+#include <exception>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace switchboard::host::openchs {
+
+Response send(int status, const json::object& body) { return Response::json(status, json_text(body)); }
+
+Response auth_required() {
+    json::object o;
+    o["errors"] = json::array{json::array{"error", "Authentication Required"}};
+    o["loggedoff"] = json::array{json::array{"Auth"}};
+    return send(401, o);
+}
+
+Response error_row(int status, const std::string& message, std::string_view type, const std::string& table,
+                   const std::string& row, const std::string& field) {
+    json::object o;
+    o["errors"] = json::array{json::array{"error", json::string(message), json::string(type), json::string(table),
+                                          json::string(row), json::string(field)}};
+    return send(status, o);
+}
+
+Response system_failure(const Request& req, std::string_view what) {
+    log_error(kDialect, req, what);
+    return error_row(500, kSystemFailure, "internal", "", "", "");
+}
+
+const FieldMap kUserFields = {{"username", "usn"},  {"extension", "exten"}, {"first_name", "fname"},
+                              {"last_name", "lname"}, {"password", "pass"},  {"active", "enabled"}};
+
+std::string map_field(const std::string& core_field, const FieldMap& map) {
+    for (const auto& [from, to] : map)
+        if (core_field == from) return to;
+    return core_field;
+}
+
+std::string bearer_token(const Request& req) {
+    const std::string* h = req.header("XAuthorization");
+    if (!h) h = req.header("Authorization");
+    if (!h) return {};
+    std::string_view v = *h;
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    if (v.size() < 7 || (v.substr(0, 7) != "Bearer " && v.substr(0, 7) != "bearer ")) return {};
+    v.remove_prefix(7);
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+    return std::string(v);
+}
+
+std::string str(std::int64_t n) { return std::to_string(n); }
+std::string id_text(std::int64_t n) { return n ? std::to_string(n) : std::string(); }
+
+namespace {
+
+// The answer for a core error.
+Response error_response(const Request& req, const Error& e, const std::string& table, const std::string& row,
+                        const FieldMap& fields, const std::vector<std::pair<std::string, std::string>>& nested) {
+    switch (e.code()) {
+        case ErrorCode::unauthorized: return auth_required();
+        case ErrorCode::schema:
+        case ErrorCode::storage:
+        case ErrorCode::internal: return system_failure(req, e.what());
+        default: {
+            std::string t = table;
+            for (const auto& [field, nested_table] : nested)
+                if (e.field() == field) t = nested_table;
+            return error_row(412, e.what(), to_string(e.code()), t, row, map_field(e.field(), fields));
+        }
+    }
+}
+
+void record_refusal(const std::optional<Exchange>& c, bool always, const std::string& summary) {
+    if (!c || (c->core_called && !always)) return;
+    try {
+        c->ctx.activity.record(c->who, c->who.endpoint, false, summary);
+    } catch (const std::exception& e) {
+        log_error(kDialect, c->req, std::string("cannot record activity: ") + e.what());
+    }
+}
+
+}  // namespace
+
+Handler authed_endpoint(Context& ctx, std::string table, AuthedFn fn) {
+    return [&ctx, table = std::move(table), fn = std::move(fn)](const Request& req) -> Response {
+        std::optional<Exchange> c;
+        try {
+            const std::string token = bearer_token(req);
+            Principal who;
+            try {
+                who = ctx.accounts.authenticate(token, TokenKind::access);
+            } catch (const Error& e) {
+                if (e.code() == ErrorCode::unauthorized) return auth_required();
+                throw;
+            }
+            who.endpoint = req.method + " " + req.path;
+            std::optional<Params> params;
+            try {
+                // A multipart upload carries its fields as parts (read by the handler).
+                if (req.method == "GET") params = Params::from_query(req);
+                else if (req.content_type() == "multipart/form-data") params = Params{};
+                else params = Params::from_body(req);
+            } catch (const DatatypeError&) {
+                // answered below, once the refusal can be recorded
+            }
+            c.emplace(Exchange{ctx, req, std::move(who), token, params ? std::move(*params) : Params{}, table, "",
+                               kUserFields, {}, false});
+            if (!params) throw DatatypeError{};
+            return fn(*c);
+        } catch (const Refusal& r) {
+            record_refusal(c, false, r.message);
+            return error_row(412, r.message, "invalid_argument", r.table.empty() ? table : r.table, c ? c->row : "",
+                             r.field);
+        } catch (const DatatypeError& d) {
+            record_refusal(c, false, d.field.empty() ? "unexpected datatype: malformed body"
+                                                     : "unexpected datatype: " + safe_name(d.field));
+            return error_row(412, kDatatype, "invalid_argument", table, c ? c->row : "",
+                             d.field.empty() ? "" : safe_name(d.field));
+        } catch (const Error& e) {
+            record_refusal(c, false, e.what());
+            return error_response(req, e, c ? c->table : table, c ? c->row : "", c ? c->fields : kUserFields,
+                                  c ? c->nested_tables : std::vector<std::pair<std::string, std::string>>{});
+        } catch (const std::exception& e) {
+            record_refusal(c, true, kSystemFailure);
+            return system_failure(req, e.what());
+        } catch (...) {
+            record_refusal(c, true, kSystemFailure);
+            return system_failure(req, "unknown exception");
+        }
+    };
+}
+
+Handler open_endpoint(Context& ctx, std::string table, FieldMap fields, PublicFn fn) {
+    return [&ctx, table = std::move(table), fields = std::move(fields), fn = std::move(fn)](const Request& req) {
+        try {
+            return fn(ctx, req);
+        } catch (const Refusal& r) {
+            return error_row(412, r.message, "invalid_argument", table, "", r.field);
+        } catch (const DatatypeError& d) {
+            return error_row(412, kDatatype, "invalid_argument", table, "", d.field.empty() ? "" : safe_name(d.field));
+        } catch (const Error& e) {
+            return error_response(req, e, table, "", fields, {});
+        } catch (const std::exception& e) {
+            return system_failure(req, e.what());
+        } catch (...) {
+            return system_failure(req, "unknown exception");
+        }
+    };
+}
+
+std::int64_t id_param(Exchange& c, const std::string& value, const char* field) {
+    const auto id = parse_whole(value);
+    if (!id || *id <= 0) throw Refusal{std::string(field) + " isn't a valid record id", field};
+    c.row = str(*id);
+    return *id;
+}
+
+// --------------------------------------------------------------- lists
+
+const std::string* ListRequest::get(std::string_view name) const {
+    const std::string* found = nullptr;
+    for (const auto& [k, v] : reserved)
+        if (k == name) found = &v;
+    return found;
+}
+
+ListRequest list_request(Exchange& c, std::initializer_list<std::string_view> reserved,
+                         std::initializer_list<std::string_view> search_names) {
+    ListRequest lr;
+    auto is_in = [](const std::string& k, std::initializer_list<std::string_view> names) {
+        for (auto n : names)
+            if (k == n) return true;
+        return false;
+    };
+    for (const auto& [k, v] : c.req.query) {
+        if (k == "_c") {
+            const auto n = parse_whole(v);
+            if (!n || *n < 0 || *n > 1'000'000'000) throw Refusal{"_c must be a whole number", "_c"};
+            lr.query.count = static_cast<int>(*n);
+        } else if (k == "_a") {
+            const auto n = parse_whole(v);
+            if (!n || *n < 0) throw Refusal{"_a must be a whole number", "_a"};
+            lr.query.offset = *n;
+        } else if (is_in(k, search_names)) {
+            lr.query.search = v;
+        } else if (is_in(k, reserved)) {
+            lr.reserved.emplace_back(k, v);
+        } else {
+            lr.query.filters.emplace_back(k, v);
+        }
+    }
+    c.fields = {{"count", "_c"}, {"offset", "_a"}};  // filter names are the client's own
+    return lr;
+}
+
+bool csv_requested(const ListRequest& lr) {
+    const std::string* v = lr.get("csv");
+    if (!v || *v == "0") return false;
+    if (*v == "1") return true;
+    throw Refusal{"csv must be 1 or 0", "csv"};
+}
+
+Axes axes(const ListRequest& lr) {
+    Axes a;
+    std::vector<std::string> seen;
+    for (const char* name : {"xaxis", "yaxis"}) {
+        std::vector<std::string>& out = name[0] == 'x' ? a.x : a.y;
+        const std::string* v = lr.get(name);
+        for (std::size_t i = 0; v && i <= v->size();) {
+            const std::size_t comma = std::min(v->find(',', i), v->size());
+            std::string item = v->substr(i, comma - i);
+            while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+            while (!item.empty() && item.back() == ' ') item.pop_back();
+            if (!item.empty()) {
+                for (const auto& s : seen)
+                    if (s == item) throw Refusal{"group field \"" + safe_name(item) + "\" is repeated", name};
+                seen.push_back(item);
+                out.push_back(std::move(item));
+            }
+            i = comma + 1;
+        }
+    }
+    return a;
+}
+
+Response pivot_answer(const std::string& name, const PivotReport& report) {
+    std::vector<std::string> groups = report.xaxis;
+    groups.insert(groups.end(), report.yaxis.begin(), report.yaxis.end());
+    json::array rows;
+    for (const auto& r : report.rows) {
+        json::object row;
+        for (std::size_t i = 0; i < groups.size() && i < r.keys.size(); ++i) row[groups[i]] = r.keys[i];
+        row["count"] = str(r.count);
+        rows.push_back(std::move(row));
+    }
+    auto join = [](const std::vector<std::string>& v) {
+        std::string s;
+        for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+        return s;
+    };
+    json::object o;
+    o[name + "_rpt"] = std::move(rows);
+    o[name + "_ctx"] = json::array{json::array{"total", json::string(str(report.total))},
+                                   json::array{"xaxis", json::string(join(report.xaxis))},
+                                   json::array{"yaxis", json::string(join(report.yaxis))}};
+    return send(200, o);
+}
+
+// --------------------------------------------------------------- CSV streaming
+
+namespace {
+
+// The pieces of a CSV export between the thread that runs it and the one that
+// sends them. At most kDepth pieces (~64 KiB each) wait at a time.
+struct CsvPipe {
+    static constexpr std::size_t kDepth = 4;
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<std::string> pieces;
+    bool finished = false;
+    bool cancelled = false;
+    std::exception_ptr error;
+    std::thread worker;
+
+    // The last owner (the response, once sent or dropped) stops and waits for the export.
+    ~CsvPipe() {
+        {
+            std::lock_guard<std::mutex> lock(mu);
+            cancelled = true;
+        }
+        cv.notify_all();
+        if (worker.joinable()) worker.join();
+    }
+};
+
+}  // namespace
+
+Response stream_csv(Exchange& c, const std::string& filename, std::function<void(const CsvSink&)> run) {
+    auto pipe = std::make_shared<CsvPipe>();
+    CsvPipe* p = pipe.get();  // the worker never owns the pipe: its destructor joins the worker
+    c.core_called = true;
+    p->worker = std::thread([p, run = std::move(run)] {
+        try {
+            run([p](std::string_view piece) {
+                std::unique_lock<std::mutex> lock(p->mu);
+                p->cv.wait(lock, [p] { return p->cancelled || p->pieces.size() < CsvPipe::kDepth; });
+                // The core records the export as failed with this message.
+                if (p->cancelled) throw Error(ErrorCode::storage, "the client stopped reading the CSV");
+                p->pieces.emplace_back(piece);
+                p->cv.notify_all();
+            });
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(p->mu);
+            p->error = std::current_exception();
+        }
+        {
+            std::lock_guard<std::mutex> lock(p->mu);
+            p->finished = true;
+        }
+        p->cv.notify_all();
+    });
+    {
+        std::unique_lock<std::mutex> lock(p->mu);
+        p->cv.wait(lock, [p] { return !p->pieces.empty() || p->finished; });
+        if (p->pieces.empty() && p->error) {
+            const std::exception_ptr e = p->error;
+            lock.unlock();
+            std::rethrow_exception(e);  // a refusal: nothing was sent yet
+        }
+    }
+    Response r = Response::streamed("text/csv; charset=utf-8", [pipe](const StreamWrite& write) {
+        for (;;) {
+            std::string piece;
+            {
+                std::unique_lock<std::mutex> lock(pipe->mu);
+                pipe->cv.wait(lock, [&] { return !pipe->pieces.empty() || pipe->finished; });
+                if (pipe->pieces.empty()) return !pipe->error;  // an error mid-way aborts the answer
+                piece = std::move(pipe->pieces.front());
+                pipe->pieces.pop_front();
+            }
+            pipe->cv.notify_all();
+            if (!write(piece)) return false;
+        }
+    });
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+    return r;
+}
+
+// --------------------------------------------------------------- files
+
+Response stream_file(const std::string& path, std::int64_t size, const std::string& content_type,
+                     const std::string& download_name) {
+    auto in = std::make_shared<std::ifstream>(path, std::ios::binary);
+    if (!*in) throw Error(ErrorCode::storage, "cannot open a stored file");
+    in->seekg(0, std::ios::end);
+    if (static_cast<std::int64_t>(in->tellg()) != size) throw Error(ErrorCode::storage, "a stored file has changed");
+    in->seekg(0);
+    Response r = Response::streamed(
+        content_type,
+        [in](const StreamWrite& write) {
+            std::string buffer(64 * 1024, '\0');
+            while (*in) {
+                in->read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+                const auto n = static_cast<std::size_t>(in->gcount());
+                if (n && !write(std::string_view(buffer.data(), n))) return false;
+            }
+            return in->eof();
+        },
+        size);
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + sanitised_file_name(download_name) + "\"");
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    return r;
+}
+
+std::string sanitised_file_name(std::string_view name) {
+    std::string out;
+    for (unsigned char ch : name) {
+        const bool keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                          ch == '.' || ch == '-' || ch == '_';
+        out += keep ? static_cast<char>(ch) : '_';
+    }
+    while (!out.empty() && out.front() == '.') out.erase(0, 1);
+    if (out.size() > 200) out.resize(200);
+    return out.empty() ? "file" : out;
+}
+
+std::optional<std::int64_t> parse_time(std::string_view text, bool end_of_day) {
+    if (text.empty()) return std::nullopt;
+    if (auto n = parse_whole(text)) return *n >= 0 ? n : std::nullopt;
+    const std::string s(text);
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0, used = 0;
+    std::tm tm{};
+    bool date_only = false;
+    if (s.size() == 10 && std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &used) == 3 && used == 10) {
+        date_only = true;
+    } else if (std::sscanf(s.c_str(), "%4d-%2d-%2d%*1[T ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &used) == 6) {
+        std::string_view rest = std::string_view(s).substr(static_cast<std::size_t>(used));
+        if (rest.size() >= 4 && rest[0] == '.') {
+            int frac = 0;
+            for (std::size_t i = 1; i < 4; ++i) {
+                if (rest[i] < '0' || rest[i] > '9') return std::nullopt;
+                frac = frac * 10 + (rest[i] - '0');
+            }
+            ms = frac;
+            rest.remove_prefix(4);
+        }
+        if (rest == "Z") rest = "";
+        if (!rest.empty()) return std::nullopt;
+    } else {
+        return std::nullopt;
+    }
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || y < 1970) return std::nullopt;
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    const std::int64_t t = static_cast<std::int64_t>(timegm(&tm)) * 1000 + ms;
+    return date_only && end_of_day ? t + 86'400'000 - 1 : t;
+}
+
+}  // namespace switchboard::host::openchs

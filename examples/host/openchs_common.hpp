@@ -1,0 +1,126 @@
+// switchboard-host: what the OpenCHS handlers share (openchs.cpp: login and
+// users; openchs_cases.cpp: tickets, categories, conversations;
+// openchs_calls.cpp: calls, QA, files, stats).
+//
+// Answers: 201 created, 202 changed, 200 read, 401 with the "loggedoff" body
+// when the session is missing or invalid, 412 {"errors":[[...]]} for any
+// refusal, 500 for a system failure.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "dialect.hpp"
+#include "switchboard/list.hpp"
+
+namespace switchboard::host::openchs {
+
+namespace json = boost::json;
+
+inline constexpr std::string_view kDialect = "openchs";
+inline const std::string kSystemFailure = "system failure, please try again";
+inline const std::string kDatatype = "unexpected datatype, please try again";
+
+Response send(int status, const json::object& body);
+Response auth_required();
+// {"errors":[["error", message, ERROR_TYPE, table, row, field]]}
+Response error_row(int status, const std::string& message, std::string_view type, const std::string& table,
+                   const std::string& row, const std::string& field);
+Response system_failure(const Request& req, std::string_view what);
+
+// Core field names -> the OpenCHS names a client sent.
+using FieldMap = std::vector<std::pair<std::string, std::string>>;
+extern const FieldMap kUserFields;
+std::string map_field(const std::string& core_field, const FieldMap& map);
+
+// A refusal decided in the host before any core operation ran. `table`
+// overrides the endpoint's table (a nested "contacts" object).
+struct Refusal {
+    std::string message;
+    std::string field;
+    std::string table = {};
+};
+
+std::string bearer_token(const Request& req);
+std::string str(std::int64_t n);
+// An id as a string, "" for 0 (no record).
+std::string id_text(std::int64_t n);
+
+// One authenticated request.
+struct Exchange {
+    Context& ctx;
+    const Request& req;
+    Principal who;
+    std::string token;
+    Params params;
+    std::string table;      // of the error rows
+    std::string row;        // the record the request is about, for error rows
+    FieldMap fields;        // core field -> the name the client used
+    // Core fields that belong to a nested object: their error rows name that table.
+    std::vector<std::pair<std::string, std::string>> nested_tables;
+    bool core_called = false;
+
+    // Every authenticated request makes exactly one core call, which writes
+    // the activity entry; before it, a refusal is recorded by the wrapper.
+    template <class F>
+    decltype(auto) core(F&& f) {
+        core_called = true;
+        return f();
+    }
+};
+
+using AuthedFn = std::function<Response(Exchange&)>;
+using PublicFn = std::function<Response(Context&, const Request&)>;
+
+Handler authed_endpoint(Context& ctx, std::string table, AuthedFn fn);
+Handler open_endpoint(Context& ctx, std::string table, FieldMap fields, PublicFn fn);
+
+// A positive record id from the path; sets the error row's record.
+std::int64_t id_param(Exchange& c, const std::string& value, const char* field);
+
+// The query string of a list: _c, _a, the `reserved` names (returned aside,
+// last value wins) and filters (every other name). `search_names` become the
+// free-text search.
+struct ListRequest {
+    ListQuery query;
+    std::vector<std::pair<std::string, std::string>> reserved;
+    const std::string* get(std::string_view name) const;
+};
+ListRequest list_request(Exchange& c, std::initializer_list<std::string_view> reserved,
+                         std::initializer_list<std::string_view> search_names = {});
+// "1" -> true, "0"/absent -> false; anything else is refused.
+bool csv_requested(const ListRequest& lr);
+// xaxis and yaxis: comma-separated group fields; a field given twice (on
+// one axis or both) is refused.
+struct Axes {
+    std::vector<std::string> x, y;
+};
+Axes axes(const ListRequest& lr);
+
+// {"<name>_rpt": [{"<group field>": value, ..., "count": "n"}],
+//  "<name>_ctx": [["total", "n"], ["xaxis", "a,b"], ["yaxis", "c"]]}
+Response pivot_answer(const std::string& name, const PivotReport& report);
+
+// Streams a CSV export: `run` (the core's export, given the sink) runs on a
+// thread of its own feeding a bounded queue. An error before the first piece
+// is thrown here (and answered as any refusal); a later one aborts the
+// response. Sets c.core_called.
+Response stream_csv(Exchange& c, const std::string& filename, std::function<void(const CsvSink&)> run);
+
+// Streams a stored file (Content-Length from its size).
+Response stream_file(const std::string& path, std::int64_t size, const std::string& content_type,
+                     const std::string& download_name);
+// A file name fit for a Content-Disposition header: letters, digits, '.',
+// '-', '_' kept, anything else '_'; never empty.
+std::string sanitised_file_name(std::string_view name);
+
+// A time: Unix milliseconds, "YYYY-MM-DD" (midnight UTC, or the day's last
+// millisecond when end_of_day) or "YYYY-MM-DDTHH:MM:SS[.mmm][Z]".
+std::optional<std::int64_t> parse_time(std::string_view text, bool end_of_day = false);
+
+}  // namespace switchboard::host::openchs
