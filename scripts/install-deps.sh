@@ -11,6 +11,7 @@ PACKAGES=(
   libhyperscan-dev libsamplerate0-dev libsndfile1-dev
   libcpp-httplib-dev
   catch2 libbenchmark-dev
+  espeak-ng python3-pydub python3-aubio
   pybind11-dev python3-dev python3-numpy python3-pytest python3-requests
   binutils
 )

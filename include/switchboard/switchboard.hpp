@@ -2,6 +2,7 @@
 #pragma once
 
 #include "switchboard/accounts.hpp"
+#include "switchboard/analysis.hpp"
 #include "switchboard/activity.hpp"
 #include "switchboard/calls.hpp"
 #include "switchboard/cases.hpp"
