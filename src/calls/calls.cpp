@@ -129,7 +129,9 @@ Call Calls::attach_recording(const Principal& who, std::int64_t call_id, std::in
     return detail::audited(db_.accounts_store(), who, "attach_recording",
                            "call " + std::to_string(call_id) + " file " + std::to_string(file_id), [&] {
         detail::require_role(who, {Role::admin, Role::supervisor, Role::agent});
-        if (!store.file(who.org_id, file_id))
+        // An agent attaches only a file they uploaded themselves.
+        auto file = store.file(who.org_id, file_id);
+        if (!file || (!staff(who) && file->uploaded_by != who.user_id))
             throw Error(ErrorCode::invalid_argument, "no file " + std::to_string(file_id), "file_id");
         auto c = store.set_recording(who.org_id, agent_scope(who), call_id, file_id);
         if (!c) throw no_call(call_id);

@@ -125,6 +125,7 @@ TEST_CASE("calls are recorded, listed per role, and carry their recording", "[ca
 
     CHECK(error_of([&] { c.calls.recording(c.admin, call.id); }).first == ErrorCode::not_found);
     auto wav = c.files.upload(c.admin, "call.wav", "audio/wav", "RIFF....WAVEfmt ");
+    CHECK(error_of([&] { c.calls.attach_recording(agent, call.id, wav.id); }).second == "file_id");
     c.calls.attach_recording(c.admin, call.id, wav.id);
     CHECK(c.calls.recording(agent, call.id).id == wav.id);
 
