@@ -174,4 +174,39 @@ SB_EXTERN int sb_user_deactivate(sb_db* db, const char* token, int64_t user_id) 
     });
 }
 
+SB_EXTERN int sb_user_export_csv(sb_db* db, sb_csv_sink sink, void* sink_data, const char* token,
+                                 const char* query_json) {
+    return guard([&] {
+        require(db, "db");
+        const CsvSink out = c_sink(sink, sink_data);
+        const Principal who = principal(db, token, "sb_user_export_csv");
+        const ListQuery query = json::list_query_from_json(optional_text(query_json));
+        db->accounts.export_users_csv(who, query, out);
+    });
+}
+
+SB_EXTERN int sb_user_export_csv_string(sb_db* db, char** out_csv, const char* token, const char* query_json) {
+    reset_out(out_csv);
+    return guard([&] {
+        require(db, "db");
+        require(out_csv, "out_csv");
+        const Principal who = principal(db, token, "sb_user_export_csv_string");
+        const ListQuery query = json::list_query_from_json(optional_text(query_json));
+        *out_csv = csv_string([&](const CsvSink& sink) { db->accounts.export_users_csv(who, query, sink); });
+    });
+}
+
+SB_EXTERN int sb_user_report(sb_db* db, char** out_json, const char* token, const char* query_json,
+                             const char* xaxis_csv, const char* yaxis_csv) {
+    reset_out(out_json);
+    return guard([&] {
+        require(db, "db");
+        require(out_json, "out_json");
+        const Principal who = principal(db, token, "sb_user_report");
+        const ListQuery query = json::list_query_from_json(optional_text(query_json));
+        *out_json = to_c_string(
+            json::to_json(db->accounts.report_users(who, query, axis_list(xaxis_csv), axis_list(yaxis_csv))));
+    });
+}
+
 }  // extern "C"

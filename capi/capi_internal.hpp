@@ -5,29 +5,57 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "switchboard.h"
 #include "switchboard/accounts.hpp"
 #include "switchboard/activity.hpp"
+#include "switchboard/calls.hpp"
+#include "switchboard/cases.hpp"
 #include "switchboard/error.hpp"
+#include "switchboard/files.hpp"
+#include "switchboard/list.hpp"
 #include "switchboard/store.hpp"
 
-// One wrapper behind the opaque handle. Accounts and ActivityLog keep a
-// reference to `database`, so an sb_db never moves once built.
+// One wrapper behind the opaque handle. The services keep a reference to
+// `database`, so an sb_db never moves once built.
+//
+// Files is made on first use (its constructor creates the directory, which
+// opening a database should not do); until then files_options holds what it
+// needs. An empty files_options->dir means the handle has no files directory.
 struct sb_db {
     switchboard::Database database;
     switchboard::Accounts accounts;
     switchboard::ActivityLog activity;
+    switchboard::Cases cases;
+    switchboard::Calls calls;
 
-    sb_db(switchboard::Database&& db, const switchboard::AccountsOptions& options)
+    sb_db(switchboard::Database&& db, const switchboard::AccountsOptions& options,
+          switchboard::FilesOptions files_options)
         : database(std::move(db)),
           accounts(database, options),
-          activity(database, options.list_limits) {}
+          activity(database, options.list_limits),
+          cases(database, switchboard::CasesOptions{options.list_limits}),
+          calls(database, options.list_limits),
+          files_options_(std::move(files_options)) {}
     sb_db(const sb_db&) = delete;
     sb_db& operator=(const sb_db&) = delete;
+
+    // The files service; throws Error(invalid_argument, "files_dir") when the
+    // handle has no files directory, and whatever Files' constructor throws
+    // (a directory that cannot be created: storage) until it succeeds once.
+    switchboard::Files& files();
+
+private:
+    switchboard::FilesOptions files_options_;
+    std::mutex files_mu_;
+    std::unique_ptr<switchboard::Files> files_;
 };
 
 namespace switchboard::capi {
@@ -95,5 +123,33 @@ void reset_out(T** out) noexcept {
 // Authenticates an access token and labels the principal's activity with
 // the C function's name.
 Principal principal(sb_db* db, const char* token, const char* endpoint);
+
+// ------------------------------------------------------------ CSV and reports
+
+// Thrown (through the core, which logs it as a failure) when the caller's
+// sb_csv_sink returns non-zero; from_current_exception() turns it into
+// SB_ESTOPPED. An Error so that the activity log records the stop.
+class SinkStopped : public Error {
+public:
+    explicit SinkStopped(int returned)
+        : Error(ErrorCode::invalid_argument,
+                "the sink stopped the export (it returned " + std::to_string(returned) + ")", "sink") {}
+};
+
+// A CsvSink that hands each piece to a C sink and throws SinkStopped when it
+// returns non-zero. Throws Error(invalid_argument, "sink") for a NULL sink.
+CsvSink c_sink(sb_csv_sink sink, void* data);
+
+// Runs an export into a string and returns it as a malloc'd C string.
+template <class F>
+char* csv_string(F&& export_fn) {
+    std::string text;
+    export_fn(CsvSink([&text](std::string_view piece) { text.append(piece); }));
+    return to_c_string(text);
+}
+
+// Splits a comma-separated list of group fields ("status, priority"); NULL
+// and "" give none, spaces around names and empty items are dropped.
+std::vector<std::string> axis_list(const char* csv);
 
 }  // namespace switchboard::capi

@@ -1,4 +1,6 @@
 // sb_db: options, opening and closing a database.
+#include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <type_traits>
 #include <string>
@@ -49,6 +51,43 @@ AccountsOptions accounts_options(const sb_accounts_options& c) {
     return o;
 }
 
+// The layout of sb_db_options version 1, which ends after `accounts`: a
+// version 1 caller's struct is this long, so nothing past it is read or
+// written for version 1.
+struct sb_db_options_v1 {
+    unsigned int version;
+    int busy_timeout_ms;
+    int reader_connections;
+    int synchronous_full;
+    int must_exist;
+    sb_accounts_options accounts;
+};
+static_assert(offsetof(sb_db_options, accounts) == offsetof(sb_db_options_v1, accounts));
+static_assert(offsetof(sb_db_options, files_dir) >= sizeof(sb_db_options_v1),
+              "version 2 fields must come after the end of version 1");
+
+// The bytes of sb_db_options that a struct of `version` has.
+std::size_t db_options_size(unsigned int version) {
+    return version == 1 ? sizeof(sb_db_options_v1) : sizeof(sb_db_options);
+}
+
+// Where files live: files_dir when given, else "<directory of the database
+// file>/files"; "" (none) for an in-memory database without files_dir.
+FilesOptions files_options(const sb_db_options& c, const std::string& path, const ListLimits& limits) {
+    FilesOptions o;
+    o.list_limits = limits;
+    if (c.version >= 2) {
+        take(o.max_bytes, c.max_file_bytes, "max_file_bytes");
+        if (c.files_dir != nullptr && c.files_dir[0] != '\0') {
+            o.dir = c.files_dir;
+            return o;
+        }
+    }
+    if (path == ":memory:" || path.empty()) return o;
+    o.dir = (std::filesystem::path(path).parent_path() / "files").string();
+    return o;
+}
+
 DatabaseOptions database_options(const sb_db_options& c) {
     check_version(c.version, SB_DB_OPTIONS_VERSION, "sb_db_options", "version");
     DatabaseOptions o;
@@ -61,6 +100,30 @@ DatabaseOptions database_options(const sb_db_options& c) {
 
 }  // namespace
 
+CsvSink c_sink(sb_csv_sink sink, void* data) {
+    if (sink == nullptr) throw Error(ErrorCode::invalid_argument, "sink is NULL", "sink");
+    return [sink, data](std::string_view piece) {
+        const int rc = sink(data, piece.data(), piece.size());
+        if (rc != 0) throw SinkStopped(rc);
+    };
+}
+
+std::vector<std::string> axis_list(const char* csv) {
+    std::vector<std::string> out;
+    const std::string_view all = optional_text(csv);
+    std::size_t start = 0;
+    while (start <= all.size()) {
+        std::size_t end = all.find(',', start);
+        if (end == std::string_view::npos) end = all.size();
+        std::string_view item = all.substr(start, end - start);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+        if (!item.empty()) out.emplace_back(item);
+        start = end + 1;
+    }
+    return out;
+}
+
 Principal principal(sb_db* db, const char* token, const char* endpoint) {
     Principal who = db->accounts.authenticate(text(token, "token"), TokenKind::access);
     who.endpoint = endpoint;
@@ -71,6 +134,18 @@ Principal principal(sb_db* db, const char* token, const char* endpoint) {
 
 using namespace switchboard;
 using namespace switchboard::capi;
+
+Files& sb_db::files() {
+    std::lock_guard<std::mutex> lock(files_mu_);
+    if (!files_) {
+        if (files_options_.dir.empty())
+            throw Error(ErrorCode::invalid_argument,
+                        "this database has no files directory: open it with sb_db_options.files_dir set",
+                        "files_dir");
+        files_ = std::make_unique<Files>(database, files_options_);
+    }
+    return *files_;
+}
 
 extern "C" {
 
@@ -86,7 +161,10 @@ SB_EXTERN int sb_db_options_init(sb_db_options* opts, unsigned int version) {
     return guard([&] {
         require(opts, "opts");
         check_version(version, SB_DB_OPTIONS_VERSION, "sb_db_options", "version");
-        *opts = sb_db_options SB_DB_OPTIONS_INIT;
+        sb_db_options defaults = SB_DB_OPTIONS_INIT;
+        defaults.version = version;
+        // Only the fields of that version: an older caller's struct is shorter.
+        std::memcpy(static_cast<void*>(opts), &defaults, db_options_size(version));
     });
 }
 
@@ -99,7 +177,8 @@ SB_EXTERN int sb_db_open(sb_db** out, const char* path, const sb_db_options* opt
         const sb_db_options& c = opts != nullptr ? *opts : defaults;
         const DatabaseOptions db_options = database_options(c);
         const AccountsOptions acc_options = accounts_options(c.accounts);
-        auto handle = std::make_unique<sb_db>(Database::open(file, db_options), acc_options);
+        FilesOptions f_options = files_options(c, file, acc_options.list_limits);
+        auto handle = std::make_unique<sb_db>(Database::open(file, db_options), acc_options, std::move(f_options));
         *out = handle.release();
     });
 }

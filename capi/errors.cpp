@@ -75,6 +75,8 @@ int code_of(ErrorCode code) noexcept {
 int from_current_exception() noexcept {
     try {
         throw;
+    } catch (const SinkStopped& e) {
+        return set_error(SB_ESTOPPED, e.what(), e.field());
     } catch (const Error& e) {
         return set_error(code_of(e.code()), e.what(), e.field());
     } catch (const std::bad_alloc&) {
@@ -129,6 +131,7 @@ SB_EXTERN const char* sb_error_name(int code) {
         case SB_ESTORAGE: return "SB_ESTORAGE";
         case SB_EINTERNAL: return "SB_EINTERNAL";
         case SB_ENOMEM: return "SB_ENOMEM";
+        case SB_ESTOPPED: return "SB_ESTOPPED";
     }
     return "SB_E?";
 }

@@ -21,9 +21,9 @@
  *   of the C++ structs; times are Unix milliseconds in fields ending in
  *   "_ms". New fields may appear in later versions: ignore the ones you do
  *   not know. docs/c-api.md lists the shapes.
- * - Strings returned through a char** are allocated by the library; release
- *   them with sb_free(). Strings passed in are borrowed for the duration of
- *   the call only.
+ * - Strings returned through a char** (and bytes through a void**) are
+ *   allocated by the library; release them with sb_free(). Strings and
+ *   buffers passed in are borrowed for the duration of the call only.
  * - No C++ exception leaves the library; anything unexpected becomes
  *   SB_EINTERNAL (or SB_ENOMEM) with a message.
  * - An sb_db may be used from several threads at once. It must not be closed
@@ -65,7 +65,8 @@ SB_EXTERN const char* sb_version(void);
 /* ------------------------------------------------------------------- errors */
 
 /* Return codes. They map one to one onto switchboard::ErrorCode
- * (SB_EINVALID is -invalid_argument, ...); SB_ENOMEM is the C layer's own. */
+ * (SB_EINVALID is -invalid_argument, ...); SB_ENOMEM and SB_ESTOPPED are the
+ * C layer's own. */
 typedef enum sb_error_code {
     SB_OK = 0,
     SB_EINVALID = -1,         /* the input is wrong; sb_last_error_field() names it */
@@ -80,7 +81,8 @@ typedef enum sb_error_code {
     SB_ESCHEMA = -10,         /* the database was written by a newer switchboard */
     SB_ESTORAGE = -11,        /* the database or the file system failed */
     SB_EINTERNAL = -12,       /* a bug in switchboard: please report it */
-    SB_ENOMEM = -13           /* out of memory */
+    SB_ENOMEM = -13,          /* out of memory */
+    SB_ESTOPPED = -14         /* a callback of the caller (a CSV sink) returned non-zero */
 } sb_error_code;
 
 /* The message of the last failed call on this thread, or "no error" after a
@@ -134,7 +136,12 @@ typedef struct sb_accounts_options {
  * SB_EINVALID for a NULL opts or a version this library does not know. */
 SB_EXTERN int sb_accounts_options_init(sb_accounts_options* opts, unsigned int version);
 
-/* How a database is opened. 0 fields keep the defaults. */
+/* How a database is opened. 0 fields keep the defaults.
+ *
+ * Version 2 added files_dir and max_file_bytes at the end. A program built
+ * against a version 1 header passes a version 1 struct (which ends after
+ * `accounts`); the library reads only the fields of the version it is given,
+ * so such a struct opens a database with the defaults of the later fields. */
 typedef struct sb_db_options {
     unsigned int version;             /* SB_DB_OPTIONS_VERSION */
     int busy_timeout_ms;              /* wait for another process's write lock; default 5000 */
@@ -142,19 +149,28 @@ typedef struct sb_db_options {
     int synchronous_full;             /* non-zero: fsync every commit (survives power loss) */
     int must_exist;                   /* non-zero: SB_ENOTFOUND instead of creating the file */
     sb_accounts_options accounts;     /* accounts policy for this handle */
+    /* version 2 */
+    const char* files_dir;            /* where uploaded files live; NULL: "<directory of the
+                                         database file>/files" (a ":memory:" database has
+                                         none: file calls then fail with SB_EINVALID naming
+                                         "files_dir"). Copied at open; created on first use. */
+    int64_t max_file_bytes;           /* largest upload; default 50 MiB */
 } sb_db_options;
 
-#define SB_DB_OPTIONS_VERSION 1
+#define SB_DB_OPTIONS_VERSION 2
 #define SB_DB_OPTIONS_INIT \
-    { SB_DB_OPTIONS_VERSION, 0, 0, 0, 0, SB_ACCOUNTS_OPTIONS_INIT }
+    { SB_DB_OPTIONS_VERSION, 0, 0, 0, 0, SB_ACCOUNTS_OPTIONS_INIT, NULL, 0 }
 
 /* Sets *opts (and opts->accounts) to the defaults of the given version
- * (SB_DB_OPTIONS_VERSION). SB_EINVALID for a NULL opts or an unknown version. */
+ * (1 or SB_DB_OPTIONS_VERSION), writing only the fields of that version: a
+ * version 1 struct is not written past its end. SB_EINVALID for a NULL opts
+ * or an unknown version. */
 SB_EXTERN int sb_db_options_init(sb_db_options* opts, unsigned int version);
 
 /* --------------------------------------------------------------- database */
 
-/* An open database with its accounts service and activity log. */
+/* An open database with its services: accounts, activity log, cases, calls
+ * and files. */
 typedef struct sb_db sb_db;
 
 /* Opens (creating and migrating as needed) the database at `path`; ":memory:"
@@ -301,6 +317,53 @@ SB_EXTERN int sb_user_list(sb_db* db, char** out_json, const char* token,
  * in. (The same as sb_user_update with {"active": false}.) */
 SB_EXTERN int sb_user_deactivate(sb_db* db, const char* token, int64_t user_id);
 
+/* ------------------------------------------------------- CSV and pivot reports
+ *
+ * The list functions of users, tickets, calls and QA scorecards come with a
+ * CSV export and a pivot report over the same selection (query_json as for
+ * sb_user_list; NULL or "" for everything).
+ *
+ * CSV (RFC 4180): a header row first, CRLF line ends, UTF-8. A cell that
+ * starts with '=', '+', '-' or '@' is written with a leading single quote
+ * (inside quotes: "'=SUM(A1)") so that a spreadsheet shows it as text.
+ * count and offset apply when the query gives them; otherwise the export
+ * holds every matching record.
+ *
+ * The *_export_csv functions stream the text to a sink in pieces as it is
+ * produced: sink(data, chunk, len) with `chunk` valid during that call only
+ * and not NUL-terminated. The sink returns 0 to go on; any other value stops
+ * the export, and the function returns SB_ESTOPPED ("the sink stopped the
+ * export (it returned N)", field "sink"). The sink runs on the calling thread
+ * while the library holds a database connection: it must not call back into
+ * the library with the same sb_db, throw or longjmp.
+ * The *_export_csv_string variants return the whole text instead, in
+ * *out_csv (free with sb_free()).
+ *
+ * Pivot reports count the selected records grouped by the xaxis fields, then
+ * the yaxis fields, each given as a comma-separated list ("status,priority";
+ * NULL or "" for none; spaces around names are ignored). An unknown group
+ * field is SB_EINVALID naming it. *out_json = {"xaxis": [...], "yaxis": [...],
+ * "total": n, "rows": [{"keys": ["open", "high"], "count": n} ...]}, rows
+ * ordered by their keys; without any group field there is one row with no
+ * keys holding the total.
+ */
+
+/* Receives a piece of CSV text; returns 0 to continue, non-zero to stop. */
+typedef int (*sb_csv_sink)(void* data, const char* chunk, size_t len);
+
+/* Admins and supervisors: the users of sb_user_list as CSV, to a sink. */
+SB_EXTERN int sb_user_export_csv(sb_db* db, sb_csv_sink sink, void* sink_data, const char* token,
+                                 const char* query_json);
+
+/* As sb_user_export_csv; *out_csv = the whole CSV text (free with sb_free()). */
+SB_EXTERN int sb_user_export_csv_string(sb_db* db, char** out_csv, const char* token,
+                                        const char* query_json);
+
+/* Admins and supervisors: a pivot report of users; group fields "role" and
+ * "enabled". *out_json = the report (free with sb_free()). */
+SB_EXTERN int sb_user_report(sb_db* db, char** out_json, const char* token, const char* query_json,
+                             const char* xaxis_csv, const char* yaxis_csv);
+
 /* ------------------------------------------------------------- organisations */
 
 /* Admins and supervisors: *out_json = the caller's organisation (OctaPy
@@ -376,6 +439,227 @@ SB_EXTERN int sb_activity_list(sb_db* db, char** out_json, const char* token,
  * oldest first; kind is "verify" or "reset".
  * No token: whoever holds the database reads its outbox. */
 SB_EXTERN int sb_outbox_list(sb_db* db, char** out_json, const char* to_address);
+
+/* ------------------------------------------------------------------- cases
+ *
+ * Tickets of the caller's organisation. Who sees which ticket:
+ *   admin, supervisor  every ticket of the organisation
+ *   agent              the tickets assigned to them
+ *   customer           the tickets they raised
+ * A ticket the caller does not see (another organisation's included) is
+ * SB_ENOTFOUND "no ticket <id>", field "id", exactly as one that does not exist.
+ * Shapes (all returned strings are freed with sb_free()):
+ *   category  {"id","parent_id","name"}               (parent_id 0: a main category)
+ *   ticket    {"id","ticket_no","source","source_id","category_main","category_sub",
+ *              "narrative","resolution","status","priority","referred_to",
+ *              "escalated_to","disposition","contact_id","assigned_to","created_by",
+ *              "created_ms","updated_ms","contact": {contact} or null}
+ *   contact   {"id","first_name","last_name","phone","email","town","country",
+ *              "user_category","position_in_org","org_name","created_ms","updated_ms"}
+ *   change    {"id","ticket_id","field","old_value","new_value","user_id","actor","time_ms"}
+ *   message   {"id","ticket_id","author_id","author","author_role","body","time_ms"}
+ */
+
+/* Admins: adds a category (parent_id 0) or a sub-category under the main
+ * category parent_id. *out_json = the category. SB_EEXISTS when the name is
+ * taken at that level; SB_EINVALID (field "parent_id") for an unknown parent
+ * or one that is itself a sub-category. */
+SB_EXTERN int sb_category_add(sb_db* db, char** out_json, const char* token, const char* name,
+                              int64_t parent_id);
+
+/* Every role: *out_json = [category ...] of the organisation. */
+SB_EXTERN int sb_category_list(sb_db* db, char** out_json, const char* token);
+
+/* Creates a ticket. fields_json: any of {"source","source_id","category_main",
+ * "category_sub","narrative","resolution","status","priority","referred_to",
+ * "escalated_to","disposition","assigned_to","contact": {"first_name",
+ * "last_name","phone","email","town","country","user_category",
+ * "position_in_org","org_name"}}. Defaults: source "walkin", status "open",
+ * priority "medium". Admins, supervisors and agents create tickets (an agent
+ * is the assignee when none is given); a customer raises their own and gives
+ * only the narrative and contact (anything else: SB_EFORBIDDEN). A contact
+ * with the phone or email of an existing contact reuses it.
+ * *out_json = the ticket, with its "ticket_no" ("TK000001", per organisation). */
+SB_EXTERN int sb_ticket_create(sb_db* db, char** out_json, const char* token,
+                               const char* fields_json);
+
+/* Changes the fields given in fields_json (as for sb_ticket_create); every
+ * change is written to the ticket's history. Admins and supervisors change
+ * anything, the assigned agent anything but the assignee, the customer who
+ * raised it only the narrative (else SB_EFORBIDDEN). *out_json = the ticket. */
+SB_EXTERN int sb_ticket_update(sb_db* db, char** out_json, const char* token, int64_t ticket_id,
+                               const char* fields_json);
+
+/* *out_json = the ticket. */
+SB_EXTERN int sb_ticket_get(sb_db* db, char** out_json, const char* token, int64_t ticket_id);
+
+/* The tickets the caller sees, newest first. query_json as for sb_user_list;
+ * filters: id, ticket_no, source, source_id, category_main, category_sub,
+ * status, priority, referred_to, escalated_to, disposition, contact_id,
+ * assigned_to, created_by, created_on and updated_on ("A to B"); "search" is
+ * full text over narrative, resolution, contact names and phone, and
+ * messages. *out_json = {"total","items":[ticket ...]}. */
+SB_EXTERN int sb_ticket_list(sb_db* db, char** out_json, const char* token,
+                             const char* query_json);
+
+/* The tickets of sb_ticket_list as CSV, to a sink (see "CSV and pivot reports"). */
+SB_EXTERN int sb_ticket_export_csv(sb_db* db, sb_csv_sink sink, void* sink_data, const char* token,
+                                   const char* query_json);
+
+/* As sb_ticket_export_csv; *out_csv = the whole CSV text (free with sb_free()). */
+SB_EXTERN int sb_ticket_export_csv_string(sb_db* db, char** out_csv, const char* token,
+                                          const char* query_json);
+
+/* A pivot report of the tickets the caller sees; group fields source,
+ * category_main, category_sub, status, priority, referred_to, escalated_to,
+ * disposition. *out_json = the report. */
+SB_EXTERN int sb_ticket_report(sb_db* db, char** out_json, const char* token, const char* query_json,
+                               const char* xaxis_csv, const char* yaxis_csv);
+
+/* *out_json = [change ...], oldest first: who changed which field when. */
+SB_EXTERN int sb_ticket_history(sb_db* db, char** out_json, const char* token, int64_t ticket_id);
+
+/* Admins and supervisors: assigns the ticket to agent_id, an active user of
+ * the organisation who is not a customer (else SB_EINVALID, field
+ * "assigned_to"); 0 unassigns. *out_json = the ticket. */
+SB_EXTERN int sb_ticket_assign(sb_db* db, char** out_json, const char* token, int64_t ticket_id,
+                               int64_t agent_id);
+
+/* Closes the ticket (status "closed"); anyone who sees it may. *out_json =
+ * the ticket. */
+SB_EXTERN int sb_ticket_close(sb_db* db, char** out_json, const char* token, int64_t ticket_id);
+
+/* Posts a message to the ticket's conversation (its customer, its agent,
+ * admins and supervisors). *out_json = the message. SB_EINVALID "the message
+ * is empty" (field "body"), or "the ticket is closed" (field "status"). */
+SB_EXTERN int sb_ticket_message_post(sb_db* db, char** out_json, const char* token,
+                                     int64_t ticket_id, const char* body);
+
+/* *out_json = [message ...] of the ticket, oldest first. */
+SB_EXTERN int sb_ticket_message_list(sb_db* db, char** out_json, const char* token,
+                                     int64_t ticket_id);
+
+/* ------------------------------------------------------------------- files
+ *
+ * Uploaded files (recordings, photos). Content lives under the files
+ * directory (sb_db_options.files_dir) by its SHA-256, never under the name
+ * given; the same content is stored once. Any role may upload; admins and
+ * supervisors see every file of the organisation, others the files they
+ * uploaded (SB_ENOTFOUND for the rest). Without a files directory (a
+ * ":memory:" database and no files_dir) these calls fail with SB_EINVALID,
+ * field "files_dir".
+ *   file  {"id","name","mime","size","sha256","uploaded_by","created_ms"}
+ */
+
+/* Stores `len` bytes at `data` (borrowed for the call) as the file `name`
+ * with the content type `mime` (NULL or "": "application/octet-stream").
+ * *out_json = the file. SB_EINVALID (field "name") for an empty name, one with
+ * '/', '\\', "..", a control character or over 255 bytes; (field "file") for
+ * an empty file; SB_ETOOLARGE over max_file_bytes. data may be NULL only when
+ * len is 0. */
+SB_EXTERN int sb_file_upload(sb_db* db, char** out_json, const char* token, const char* name,
+                             const char* mime, const void* data, size_t len);
+
+/* *out_json = the file's record. */
+SB_EXTERN int sb_file_info(sb_db* db, char** out_json, const char* token, int64_t file_id);
+
+/* The file's bytes, checked against its SHA-256: *out_data (free with
+ * sb_free()) holds *out_len bytes. On failure *out_data is NULL and *out_len 0.
+ * SB_ESTORAGE when the content is missing or damaged. */
+SB_EXTERN int sb_file_read(sb_db* db, void** out_data, size_t* out_len, const char* token,
+                           int64_t file_id);
+
+/* The files the caller sees, newest first; filters id, name, mime, sha256,
+ * uploaded_by, created_on. *out_json = {"total","items":[file ...]}. */
+SB_EXTERN int sb_file_list(sb_db* db, char** out_json, const char* token,
+                           const char* query_json);
+
+/* ------------------------------------------------------------- calls and QA
+ *
+ * Admins and supervisors see every call of the organisation, an agent their
+ * own; customers none (SB_EFORBIDDEN).
+ *   call  {"id","direction","agent_id","queue","caller","start_ms","answer_ms",
+ *          "end_ms","wait_s","talk_s","hold_s","hangup_status","qa_done",
+ *          "activity_count","ticket_id","recording_file_id","created_ms"}
+ *   qa    {"id","call_id","opening","holding","politeness","enthusiasm",
+ *          "personalization","troubleshooting","listening","accuracy",
+ *          "resolution","comments","recommendations","reviewer_id","reviewer",
+ *          "created_ms","call_agent_id","call_direction"}
+ *   stats {"from_ms","to_ms","inbound_calls","outbound_calls","tickets","emails","sms"}
+ */
+
+/* Records a call. fields_json: any of {"direction" ("inbound", the default,
+ * or "outbound"),"agent_id","queue","caller","start_ms" (default now),
+ * "answer_ms","end_ms","wait_s","talk_s","hold_s","hangup_status",
+ * "activity_count","ticket_id","recording_file_id"}. Admins and supervisors
+ * record any call, an agent only their own. *out_json = the call. */
+SB_EXTERN int sb_call_create(sb_db* db, char** out_json, const char* token, const char* fields_json);
+
+/* *out_json = the call. SB_ENOTFOUND "no call <id>" for one the caller does not see. */
+SB_EXTERN int sb_call_get(sb_db* db, char** out_json, const char* token, int64_t call_id);
+
+/* The calls the caller sees, newest first; filters id, direction (vector),
+ * agent_id (usr), queue (context_masq), caller, hangup_status, qa_done,
+ * activity_count, ticket_id, wait_s (sla_wait), start and created_on (time).
+ * *out_json = {"total","items":[call ...]}. */
+SB_EXTERN int sb_call_list(sb_db* db, char** out_json, const char* token, const char* query_json);
+
+/* The calls of sb_call_list as CSV, to a sink. */
+SB_EXTERN int sb_call_export_csv(sb_db* db, sb_csv_sink sink, void* sink_data, const char* token,
+                                 const char* query_json);
+
+/* As sb_call_export_csv; *out_csv = the whole CSV text (free with sb_free()). */
+SB_EXTERN int sb_call_export_csv_string(sb_db* db, char** out_csv, const char* token,
+                                        const char* query_json);
+
+/* A pivot report of calls; group fields usr, context_masq, vector,
+ * hangup_status, sla_wait, qa_done, activity_count. */
+SB_EXTERN int sb_call_report(sb_db* db, char** out_json, const char* token, const char* query_json,
+                             const char* xaxis_csv, const char* yaxis_csv);
+
+/* Attaches the uploaded file file_id (of the organisation; else SB_EINVALID,
+ * field "file_id") as the call's recording. *out_json = the call. */
+SB_EXTERN int sb_call_attach_recording(sb_db* db, char** out_json, const char* token, int64_t call_id,
+                                       int64_t file_id);
+
+/* *out_json = the file record of the call's recording (read its bytes with
+ * sb_file_read). SB_ENOTFOUND (field "file") when the call has none. */
+SB_EXTERN int sb_call_recording(sb_db* db, char** out_json, const char* token, int64_t call_id);
+
+/* Admins and supervisors: scores a call. fields_json: {"call_id","opening",
+ * "holding","politeness","enthusiasm","personalization","troubleshooting",
+ * "listening","accuracy","resolution" (each 1 to 5, all required),
+ * "comments"?,"recommendations"?}. The call is then qa_done. SB_EINVALID
+ * naming the score outside 1-5 ("listening must be a score from 1 to 5");
+ * SB_ENOTFOUND (field "call_id") for a call of no one's or another
+ * organisation's. *out_json = the scorecard. */
+SB_EXTERN int sb_qa_create(sb_db* db, char** out_json, const char* token, const char* fields_json);
+
+/* *out_json = the scorecard (agents: only those of their own calls). */
+SB_EXTERN int sb_qa_get(sb_db* db, char** out_json, const char* token, int64_t qa_id);
+
+/* The scorecards the caller sees, newest first; filters id, call_id, each
+ * score, reviewer_id, created_on, chan_usr (the call's agent), chan_vector
+ * (the call's direction). *out_json = {"total","items":[qa ...]}. */
+SB_EXTERN int sb_qa_list(sb_db* db, char** out_json, const char* token, const char* query_json);
+
+/* The scorecards of sb_qa_list as CSV, to a sink. */
+SB_EXTERN int sb_qa_export_csv(sb_db* db, sb_csv_sink sink, void* sink_data, const char* token,
+                               const char* query_json);
+
+/* As sb_qa_export_csv; *out_csv = the whole CSV text (free with sb_free()). */
+SB_EXTERN int sb_qa_export_csv_string(sb_db* db, char** out_csv, const char* token,
+                                      const char* query_json);
+
+/* A pivot report of scorecards; group fields chan_usr, chan_vector and each score. */
+SB_EXTERN int sb_qa_report(sb_db* db, char** out_json, const char* token, const char* query_json,
+                           const char* xaxis_csv, const char* yaxis_csv);
+
+/* Admins and supervisors: inbound and outbound calls, tickets, emails and SMS
+ * created in [from_ms, to_ms] (Unix ms; to_ms 0: up to now and later; 0, 0:
+ * all time). SB_EINVALID for a negative bound or to_ms before from_ms.
+ * *out_json = the stats. */
+SB_EXTERN int sb_stats(sb_db* db, char** out_json, const char* token, int64_t from_ms, int64_t to_ms);
 
 #ifdef __cplusplus
 }  /* extern "C" */

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "switchboard.h"
@@ -288,6 +290,172 @@ static inline const char* sb_test_after(const char* s, const char* marker) {
         out[n++] = *p++;
     out[n] = '\0';
     return out;
+}
+
+/* ------------------------------------------------------------ directories */
+
+/* Removes a directory tree (files the library wrote under the test's
+ * directory, such as its files directory). Missing paths are ignored. */
+static inline void sb_test_remove_tree(const char* path) {
+    struct stat st;
+    DIR* dir;
+    struct dirent* e;
+    if (lstat(path, &st) != 0) return;
+    if (!S_ISDIR(st.st_mode)) {
+        unlink(path);
+        return;
+    }
+    dir = opendir(path);
+    if (dir != NULL) {
+        while ((e = readdir(dir)) != NULL) {
+            char child[1024];
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+            if (snprintf(child, sizeof child, "%s/%s", path, e->d_name) >= (int)sizeof child) continue;
+            sb_test_remove_tree(child);
+        }
+        closedir(dir);
+    }
+    rmdir(path);
+}
+
+/* 1 when `path` is a directory. */
+static inline int sb_test_is_dir(const char* path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* ------------------------------------------------------------ accounts */
+
+static const char* SB_TEST_PASSWORD = "Correct-Horse-42";
+
+/* Reads the verification key of the newest "verify" email to `email` from
+ * the outbox and spends it; checks that it was accepted. */
+static inline void sb_test_verify(sb_db* db, const char* email) {
+    char* mails = NULL;
+    char key[64], path[64];
+    int ok = 0, n;
+    REQUIRE_OK(sb_outbox_list(db, &mails, email));
+    n = sbj_len(mails, "");
+    CHECK(n >= 1);
+    snprintf(path, sizeof path, "%d.kind", n - 1);
+    CHECK_STR(sbj_str(mails, path), "verify");
+    snprintf(path, sizeof path, "%d.body", n - 1);
+    snprintf(key, sizeof key, "%s", sb_test_after(sbj_str(mails, path), "Verification key: "));
+    sb_free(mails);
+    CHECK(strlen(key) > 0);
+    REQUIRE_OK(sb_verify_email(db, &ok, key));
+    CHECK_INT(ok, 1);
+}
+
+/* Signs in and copies the token into token[64]. */
+static inline void sb_test_sign_in(sb_db* db, const char* login, const char* password, char token[64]) {
+    char* session = NULL;
+    REQUIRE_OK(sb_sign_in(db, &session, login, password));
+    snprintf(token, 64, "%s", sbj_str(session, "token"));
+    CHECK_INT(strlen(token), 32);
+    sb_free(session);
+}
+
+/* Signs up an organisation (verified through its outbox key), signs its
+ * admin in into token[64] and returns the organisation's id. */
+static inline long long sb_test_new_org(sb_db* db, const char* company, const char* email, const char* phone,
+                                        char token[64]) {
+    char request[512];
+    char* result = NULL;
+    long long org_id;
+    snprintf(request, sizeof request,
+             "{\"company_name\":\"%s\",\"email\":\"%s\",\"phone\":\"%s\",\"password\":\"%s\"}", company,
+             email, phone, SB_TEST_PASSWORD);
+    REQUIRE_OK(sb_sign_up(db, &result, request));
+    org_id = sbj_int(result, "organisation.id");
+    CHECK(org_id > 0);
+    sb_free(result);
+    sb_test_verify(db, email);
+    sb_test_sign_in(db, email, SB_TEST_PASSWORD, token);
+    return org_id;
+}
+
+/* Creates a staff user (role "agent", "supervisor" ...) with a password of
+ * the admin's choosing, signs them in into token[64]; returns the user id. */
+static inline long long sb_test_new_staff(sb_db* db, const char* admin_token, const char* username, const char* role,
+                                          const char* password, char token[64]) {
+    char fields[512];
+    char* json = NULL;
+    long long id;
+    snprintf(fields, sizeof fields,
+             "{\"username\":\"%s\",\"email\":\"%s@staff.example\",\"role\":\"%s\",\"password\":\"%s\"}", username,
+             username, role, password);
+    REQUIRE_OK(sb_user_create(db, &json, admin_token, fields));
+    id = sbj_int(json, "user.id");
+    CHECK(id > 0);
+    CHECK_STR(sbj_str(json, "user.role"), role);
+    sb_free(json);
+    sb_test_sign_in(db, username, password, token);
+    return id;
+}
+
+/* A customer registers with the organisation, verifies their email through
+ * the outbox and signs in into token[64]; returns the user id. */
+static inline long long sb_test_new_customer(sb_db* db, long long org_id, const char* email, const char* first_name,
+                                             char token[64]) {
+    char request[512];
+    char* json = NULL;
+    long long id;
+    snprintf(request, sizeof request,
+             "{\"org_id\":%lld,\"email\":\"%s\",\"password\":\"Customer-Pass-5\","
+             "\"password_confirm\":\"Customer-Pass-5\",\"first_name\":\"%s\",\"last_name\":\"Customer\"}",
+             org_id, email, first_name);
+    REQUIRE_OK(sb_register_customer(db, &json, request));
+    id = sbj_int(json, "id");
+    CHECK(id > 0);
+    CHECK_STR(sbj_str(json, "role"), "customer");
+    sb_free(json);
+    /* sign-in waits for the verification */
+    {
+        char* session = NULL;
+        CHECK_RC(SB_EUNVERIFIED, sb_sign_in(db, &session, email, "Customer-Pass-5"));
+        CHECK(session == NULL);
+    }
+    sb_test_verify(db, email);
+    sb_test_sign_in(db, email, "Customer-Pass-5", token);
+    return id;
+}
+
+/* ------------------------------------------------------------ CSV sink */
+
+/* A growing buffer for sb_csv_sink; `stop_after` > 0 makes the sink return
+ * `stop_code` on that call. */
+typedef struct sb_test_csv {
+    char* text;
+    size_t len;
+    int calls;
+    int stop_after;
+    int stop_code;
+} sb_test_csv;
+
+static inline int sb_test_csv_sink(void* data, const char* chunk, size_t len) {
+    sb_test_csv* b = (sb_test_csv*)data;
+    char* grown;
+    ++b->calls;
+    if (b->stop_after > 0 && b->calls >= b->stop_after) return b->stop_code;
+    grown = (char*)realloc(b->text, b->len + len + 1);
+    if (grown == NULL) return -1;
+    b->text = grown;
+    memcpy(b->text + b->len, chunk, len);
+    b->len += len;
+    b->text[b->len] = '\0';
+    return 0;
+}
+
+/* The number of CRLF-terminated lines in s. */
+static inline int sb_test_count_lines(const char* s) {
+    int n = 0;
+    const char* p = s;
+    while (p && (p = strstr(p, "\r\n")) != NULL) {
+        ++n;
+        p += 2;
+    }
+    return n;
 }
 
 #endif /* SB_TEST_UTIL_H */
