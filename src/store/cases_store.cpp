@@ -125,19 +125,21 @@ std::optional<Ticket> load_ticket(SQLite::Database& db, const TicketScope& scope
 }
 
 // Finds the organisation's contact with the phone or email given, updating
-// the fields given, or creates one. 0 when no contact field is set.
+// the fields given, or creates one. The "!= ''" terms let SQLite use the
+// partial indexes contacts_phone and contacts_email (it cannot infer them
+// from a bound parameter).
 std::int64_t resolve_contact(SQLite::Database& db, std::int64_t org_id, std::int64_t current_id,
                              const ContactFields& f) {
     const auto now = static_cast<int64_t>(detail::now_ms());
     std::int64_t id = current_id;
     if (!id && f.phone && !f.phone->empty()) {
-        Prepared st(db, "SELECT id FROM contacts WHERE org_id = ? AND phone = ? ORDER BY id LIMIT 1");
+        Prepared st(db, "SELECT id FROM contacts WHERE org_id = ? AND phone = ? AND phone != '' ORDER BY id LIMIT 1");
         st->bind(1, static_cast<int64_t>(org_id));
         st->bind(2, *f.phone);
         if (st->executeStep()) id = st->getColumn(0).getInt64();
     }
     if (!id && f.email && !f.email->empty()) {
-        Prepared st(db, "SELECT id FROM contacts WHERE org_id = ? AND email = ? ORDER BY id LIMIT 1");
+        Prepared st(db, "SELECT id FROM contacts WHERE org_id = ? AND email = ? AND email != '' ORDER BY id LIMIT 1");
         st->bind(1, static_cast<int64_t>(org_id));
         st->bind(2, *f.email);
         if (st->executeStep()) id = st->getColumn(0).getInt64();

@@ -19,8 +19,10 @@ PivotReport run_pivot(SQLite::Database& db, const ListSpec& spec, const std::str
     auto cols = group_columns(spec, xaxis, "xaxis");
     const auto ycols = group_columns(spec, yaxis, "yaxis");
     cols.insert(cols.end(), ycols.begin(), ycols.end());
+    // Plain columns, so that SQLite can group along an index in its order; a
+    // NULL (no category, no assignee) reads back as "".
     std::string keys;
-    for (std::size_t i = 0; i < cols.size(); ++i) keys += (i ? ", " : "") + std::string("ifnull(") + cols[i] + ", '')";
+    for (std::size_t i = 0; i < cols.size(); ++i) keys += (i ? ", " : "") + cols[i];
     const std::string sql = "SELECT " + (keys.empty() ? std::string() : keys + ", ") + "count(*) " + count_from +
                             w.sql + (keys.empty() ? "" : " GROUP BY " + keys + " ORDER BY " + keys);
     PivotReport r;
