@@ -45,34 +45,18 @@ void bind_calls(py::class_<PyDatabase>& cls) {
             "The calls the caller sees (admins and supervisors all, an agent their own).\n"
             "Filters: id, direction (vector), agent_id (usr), queue (context_masq), caller,\n"
             "hangup_status, qa_done, activity_count, ticket_id, wait_s (sla_wait), start\n"
-            "(time), created_on. Returns {\"total\": n, \"items\": [...]}, newest first.")
-        .def(
-            "export_calls_csv",
-            [](PyDatabase& self, const std::string& token, const py::object& filters, std::optional<int> count,
-               std::int64_t offset, const std::string& search, const py::object& sink) {
-                const ListQuery q = list_query(filters, count, offset, search);
-                return export_csv(self, token, sink, [&](Services& s, const Principal& who, const CsvSink& out) {
-                    s.calls.export_calls_csv(who, q, out);
-                });
-            },
-            py::arg("token"), py::arg("filters") = py::none(), py::arg("count") = py::none(),
-            py::arg("offset") = 0, py::arg("search") = "", py::kw_only(), py::arg("sink") = py::none(),
-            kExportDoc)
-        .def(
-            "report_calls",
-            [](PyDatabase& self, const std::string& token, const py::object& xaxis, const py::object& yaxis,
-               const py::object& filters, const std::string& search) {
-                const auto x = axis_fields(xaxis, "xaxis");
-                const auto y = axis_fields(yaxis, "yaxis");
-                const ListQuery q = list_query(filters, std::nullopt, 0, search);
-                return json_served(self, token, [&](Services& s, const Principal& who) {
-                    return s.calls.report_calls(who, q, x, y);
-                });
-            },
-            py::arg("token"), py::arg("xaxis") = py::tuple(), py::arg("yaxis") = py::tuple(),
-            py::arg("filters") = py::none(), py::arg("search") = "",
-            "Group fields: usr, context_masq, vector, hangup_status, sla_wait, qa_done,\n"
-            "activity_count.\n\n" SB_PY_REPORT_DOC)
+            "(time), created_on. Returns {\"total\": n, \"items\": [...]}, newest first.");
+    bind_csv_and_report(
+        cls, "export_calls_csv",
+        [](Services& s, const Principal& who, const ListQuery& q, const CsvSink& out) {
+            s.calls.export_calls_csv(who, q, out);
+        },
+        "report_calls",
+        [](Services& s, const Principal& who, const ListQuery& q, const std::vector<std::string>& x,
+           const std::vector<std::string>& y) { return s.calls.report_calls(who, q, x, y); },
+        "Group fields: usr, context_masq, vector, hangup_status, sla_wait, qa_done,\n"
+        "activity_count.\n\n" SB_PY_REPORT_DOC);
+    cls
 
         // ---------------------------------------------------------- recordings
         .def(
@@ -127,32 +111,17 @@ void bind_calls(py::class_<PyDatabase>& cls) {
             py::arg("offset") = 0, py::arg("search") = "",
             "The scorecards the caller sees (an agent those of their own calls). Filters:\n"
             "id, call_id, each score, reviewer_id, created_on, chan_usr (the call's agent),\n"
-            "chan_vector (the call's direction). Returns {\"total\": n, \"items\": [...]}.")
-        .def(
-            "export_qa_csv",
-            [](PyDatabase& self, const std::string& token, const py::object& filters, std::optional<int> count,
-               std::int64_t offset, const std::string& search, const py::object& sink) {
-                const ListQuery q = list_query(filters, count, offset, search);
-                return export_csv(self, token, sink, [&](Services& s, const Principal& who, const CsvSink& out) {
-                    s.calls.export_qa_csv(who, q, out);
-                });
-            },
-            py::arg("token"), py::arg("filters") = py::none(), py::arg("count") = py::none(),
-            py::arg("offset") = 0, py::arg("search") = "", py::kw_only(), py::arg("sink") = py::none(),
-            kExportDoc)
-        .def(
-            "report_qa",
-            [](PyDatabase& self, const std::string& token, const py::object& xaxis, const py::object& yaxis,
-               const py::object& filters, const std::string& search) {
-                const auto x = axis_fields(xaxis, "xaxis");
-                const auto y = axis_fields(yaxis, "yaxis");
-                const ListQuery q = list_query(filters, std::nullopt, 0, search);
-                return json_served(self, token,
-                                   [&](Services& s, const Principal& who) { return s.calls.report_qa(who, q, x, y); });
-            },
-            py::arg("token"), py::arg("xaxis") = py::tuple(), py::arg("yaxis") = py::tuple(),
-            py::arg("filters") = py::none(), py::arg("search") = "",
-            "Group fields: chan_usr, chan_vector and each score.\n\n" SB_PY_REPORT_DOC)
+            "chan_vector (the call's direction). Returns {\"total\": n, \"items\": [...]}.");
+    bind_csv_and_report(
+        cls, "export_qa_csv",
+        [](Services& s, const Principal& who, const ListQuery& q, const CsvSink& out) {
+            s.calls.export_qa_csv(who, q, out);
+        },
+        "report_qa",
+        [](Services& s, const Principal& who, const ListQuery& q, const std::vector<std::string>& x,
+           const std::vector<std::string>& y) { return s.calls.report_qa(who, q, x, y); },
+        "Group fields: chan_usr, chan_vector and each score.\n\n" SB_PY_REPORT_DOC);
+    cls
 
         // --------------------------------------------------------- statistics
         .def(

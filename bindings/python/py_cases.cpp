@@ -86,34 +86,18 @@ void bind_cases(py::class_<PyDatabase>& cls) {
             "category_main, category_sub, status, priority, referred_to, escalated_to,\n"
             "disposition, contact_id, assigned_to, created_by, created_on, updated_on.\n"
             "search: full text over narrative, resolution, contact names and phone, and\n"
-            "messages. Returns {\"total\": n, \"items\": [...]}, newest first.")
-        .def(
-            "export_tickets_csv",
-            [](PyDatabase& self, const std::string& token, const py::object& filters, std::optional<int> count,
-               std::int64_t offset, const std::string& search, const py::object& sink) {
-                const ListQuery q = list_query(filters, count, offset, search);
-                return export_csv(self, token, sink, [&](Services& s, const Principal& who, const CsvSink& out) {
-                    s.cases.export_tickets_csv(who, q, out);
-                });
-            },
-            py::arg("token"), py::arg("filters") = py::none(), py::arg("count") = py::none(),
-            py::arg("offset") = 0, py::arg("search") = "", py::kw_only(), py::arg("sink") = py::none(),
-            kExportDoc)
-        .def(
-            "report_tickets",
-            [](PyDatabase& self, const std::string& token, const py::object& xaxis, const py::object& yaxis,
-               const py::object& filters, const std::string& search) {
-                const auto x = axis_fields(xaxis, "xaxis");
-                const auto y = axis_fields(yaxis, "yaxis");
-                const ListQuery q = list_query(filters, std::nullopt, 0, search);
-                return json_served(self, token, [&](Services& s, const Principal& who) {
-                    return s.cases.report_tickets(who, q, x, y);
-                });
-            },
-            py::arg("token"), py::arg("xaxis") = py::tuple(), py::arg("yaxis") = py::tuple(),
-            py::arg("filters") = py::none(), py::arg("search") = "",
-            "Group fields: source, category_main, category_sub, status, priority,\n"
-            "referred_to, escalated_to, disposition.\n\n" SB_PY_REPORT_DOC)
+            "messages. Returns {\"total\": n, \"items\": [...]}, newest first.");
+    bind_csv_and_report(
+        cls, "export_tickets_csv",
+        [](Services& s, const Principal& who, const ListQuery& q, const CsvSink& out) {
+            s.cases.export_tickets_csv(who, q, out);
+        },
+        "report_tickets",
+        [](Services& s, const Principal& who, const ListQuery& q, const std::vector<std::string>& x,
+           const std::vector<std::string>& y) { return s.cases.report_tickets(who, q, x, y); },
+        "Group fields: source, category_main, category_sub, status, priority,\n"
+        "referred_to, escalated_to, disposition.\n\n" SB_PY_REPORT_DOC);
+    cls
         .def(
             "ticket_history",
             [](PyDatabase& self, const std::string& token, std::int64_t ticket_id) {

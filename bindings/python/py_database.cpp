@@ -328,33 +328,17 @@ void bind_database(py::module_& m) {
                     a.deactivate_user(who, user_id);
                 });
             },
-            py::arg("token"), py::arg("user_id"), "Deactivates the user and ends their sessions.")
-        .def(
-            "export_users_csv",
-            [](PyDatabase& self, const std::string& token, const py::object& filters, std::optional<int> count,
-               std::int64_t offset, const std::string& search, const py::object& sink) {
-                const ListQuery q = list_query(filters, count, offset, search);
-                return export_csv(self, token, sink, [&](Services& s, const Principal& who, const CsvSink& out) {
-                    s.accounts.export_users_csv(who, q, out);
-                });
-            },
-            py::arg("token"), py::arg("filters") = py::none(), py::arg("count") = py::none(),
-            py::arg("offset") = 0, py::arg("search") = "", py::kw_only(), py::arg("sink") = py::none(),
-            kExportDoc)
-        .def(
-            "report_users",
-            [](PyDatabase& self, const std::string& token, const py::object& xaxis, const py::object& yaxis,
-               const py::object& filters, const std::string& search) {
-                const auto x = axis_fields(xaxis, "xaxis");
-                const auto y = axis_fields(yaxis, "yaxis");
-                const ListQuery q = list_query(filters, std::nullopt, 0, search);
-                return json_served(self, token, [&](Services& s, const Principal& who) {
-                    return s.accounts.report_users(who, q, x, y);
-                });
-            },
-            py::arg("token"), py::arg("xaxis") = py::tuple(), py::arg("yaxis") = py::tuple(),
-            py::arg("filters") = py::none(), py::arg("search") = "",
-            "Group fields: role, enabled.\n\n" SB_PY_REPORT_DOC)
+            py::arg("token"), py::arg("user_id"), "Deactivates the user and ends their sessions.");
+    bind_csv_and_report(
+        cls, "export_users_csv",
+        [](Services& s, const Principal& who, const ListQuery& q, const CsvSink& out) {
+            s.accounts.export_users_csv(who, q, out);
+        },
+        "report_users",
+        [](Services& s, const Principal& who, const ListQuery& q, const std::vector<std::string>& x,
+           const std::vector<std::string>& y) { return s.accounts.report_users(who, q, x, y); },
+        "Group fields: role, enabled.\n\n" SB_PY_REPORT_DOC);
+    cls
 
         // ------------------------------------------------------ organisations
         .def(

@@ -160,6 +160,15 @@ extern const char* const kExportDoc;
     "the list method. Returns {\"xaxis\", \"yaxis\", \"total\", \"rows\": [{\"keys\": [...],\n" \
     "\"count\"}]}, rows ordered by their keys; without group fields one row holds the total."
 
+// The CSV export and the pivot report every record list has, bound as
+// `csv_name(token, filters, count, offset, search, *, sink)` and
+// `report_name(token, xaxis, yaxis, filters, search)`.
+using CsvOf = std::function<void(Services&, const Principal&, const ListQuery&, const CsvSink&)>;
+using ReportOf = std::function<PivotReport(Services&, const Principal&, const ListQuery&,
+                                           const std::vector<std::string>&, const std::vector<std::string>&)>;
+void bind_csv_and_report(py::class_<PyDatabase>& cls, const char* csv_name, CsvOf csv, const char* report_name,
+                         ReportOf report, const char* report_doc);
+
 // --- method groups registered on the Database class
 void bind_cases(py::class_<PyDatabase>& cls);   // py_cases.cpp
 void bind_calls(py::class_<PyDatabase>& cls);   // py_calls.cpp

@@ -1,5 +1,7 @@
 // switchboard Python bindings: CSV exports (as one str, or streamed to a
 // Python callable) and the group fields of pivot reports.
+#include <pybind11/stl.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -74,6 +76,33 @@ std::vector<std::string> axis_fields(const py::object& axis, const char* name) {
         fields.push_back(item.cast<std::string>());
     }
     return fields;
+}
+
+void bind_csv_and_report(py::class_<PyDatabase>& cls, const char* csv_name, CsvOf csv, const char* report_name,
+                         ReportOf report, const char* report_doc) {
+    cls.def(
+           csv_name,
+           [csv](PyDatabase& self, const std::string& token, const py::object& filters, std::optional<int> count,
+                 std::int64_t offset, const std::string& search, const py::object& sink) {
+               const ListQuery q = list_query(filters, count, offset, search);
+               return export_csv(self, token, sink, [&](Services& s, const Principal& who, const CsvSink& out) {
+                   csv(s, who, q, out);
+               });
+           },
+           py::arg("token"), py::arg("filters") = py::none(), py::arg("count") = py::none(), py::arg("offset") = 0,
+           py::arg("search") = "", py::kw_only(), py::arg("sink") = py::none(), kExportDoc)
+        .def(
+            report_name,
+            [report](PyDatabase& self, const std::string& token, const py::object& xaxis, const py::object& yaxis,
+                     const py::object& filters, const std::string& search) {
+                const auto x = axis_fields(xaxis, "xaxis");
+                const auto y = axis_fields(yaxis, "yaxis");
+                const ListQuery q = list_query(filters, std::nullopt, 0, search);
+                return json_served(self, token,
+                                   [&](Services& s, const Principal& who) { return report(s, who, q, x, y); });
+            },
+            py::arg("token"), py::arg("xaxis") = py::tuple(), py::arg("yaxis") = py::tuple(),
+            py::arg("filters") = py::none(), py::arg("search") = "", report_doc);
 }
 
 }  // namespace switchboard::python

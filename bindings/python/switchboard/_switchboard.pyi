@@ -1,7 +1,7 @@
 # Hand-kept stubs of the private extension module (bindings/python/*.cpp).
-# Keep them in step with py_database.cpp, py_cases.cpp, py_calls.cpp and
-# py_files.cpp; tests/python/test_stubs.py checks
-# that every public name here exists at run time and the other way round.
+# Keep them in step with py_database.cpp, py_cases.cpp, py_calls.cpp,
+# py_files.cpp and py_export.cpp; tests/python/test_stubs.py checks that
+# every public name here exists at run time and the other way round.
 from __future__ import annotations
 
 import datetime
