@@ -786,19 +786,27 @@ std::vector<OutboxEmail> AccountsStore::outbox(const std::string& to_address) {
 
 // ------------------------------------------------------------ activity
 
-void AccountsStore::insert_activity(const ActivityEntry& e) {
+void AccountsStore::insert_activity(const ActivityEntry& e) { db_.activity->push(e); }
+
+void AccountsStore::write_activity(const std::vector<ActivityEntry>& batch) {
     db_.write([&](SQLite::Database& db) {
+        // An entry of an organisation deleted since it was queued goes the way
+        // of the organisation's other entries (ON DELETE CASCADE).
         Prepared st(db,
                      "INSERT INTO activity (org_id, user_id, actor, endpoint, time_ms, ok, summary) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?)");
-        if (e.org_id) st->bind(1, static_cast<int64_t>(e.org_id)); else st->bind(1);
-        if (e.user_id) st->bind(2, static_cast<int64_t>(e.user_id)); else st->bind(2);
-        st->bind(3, e.actor);
-        st->bind(4, e.endpoint);
-        st->bind(5, static_cast<int64_t>(e.time_ms));
-        st->bind(6, e.ok ? 1 : 0);
-        st->bind(7, e.summary);
-        st->exec();
+                     "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 "
+                     "WHERE ?1 IS NULL OR EXISTS (SELECT 1 FROM organisations WHERE id = ?1)");
+        for (const ActivityEntry& e : batch) {
+            if (e.org_id) st->bind(1, static_cast<int64_t>(e.org_id)); else st->bind(1);
+            if (e.user_id) st->bind(2, static_cast<int64_t>(e.user_id)); else st->bind(2);
+            st->bind(3, e.actor);
+            st->bind(4, e.endpoint);
+            st->bind(5, static_cast<int64_t>(e.time_ms));
+            st->bind(6, e.ok ? 1 : 0);
+            st->bind(7, e.summary);
+            st->exec();
+            st->reset();
+        }
     });
 }
 
@@ -811,6 +819,7 @@ Page<ActivityEntry> AccountsStore::list_activity(std::int64_t org_id, const List
         w.sql = " AND a.org_id IS NULL" + w.sql;
     }
     const auto [count, offset] = page_bounds(q, limits);
+    db_.activity->flush();  // the caller's own entries included
     return db_.read([&](SQLite::Database& db) {
         SQLite::Transaction snapshot(db);
         return run_list<ActivityEntry>(

@@ -140,7 +140,11 @@ public:
     std::vector<OutboxEmail> outbox(const std::string& to_address);
 
     // activity log
+    // Queues the entry; it is committed within ActivityQueue::kDelay, or
+    // before the log is next read.
     void insert_activity(const ActivityEntry& e);
+    // Commits entries in one transaction (ActivityQueue's writer).
+    void write_activity(const std::vector<ActivityEntry>& batch);
     Page<ActivityEntry> list_activity(std::int64_t org_id, const ListQuery& q, const ListLimits& limits);
 
 private:

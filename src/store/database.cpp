@@ -135,6 +135,8 @@ Database Database::open(const std::string& path, const DatabaseOptions& options)
     impl->accounts = std::make_unique<store::AccountsStore>(*impl);
     impl->cases = std::make_unique<store::CasesStore>(*impl);
     impl->calls = std::make_unique<store::CallsStore>(*impl);
+    impl->activity = std::make_unique<store::ActivityQueue>(
+        [&accounts = *impl->accounts](const std::vector<ActivityEntry>& batch) { accounts.write_activity(batch); });
     return Database(std::move(impl));
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/accounts_store.hpp"
+#include "store/activity_queue.hpp"
 #include "store/calls_store.hpp"
 #include "store/cases_store.hpp"
 #include "switchboard/error.hpp"
@@ -68,6 +69,9 @@ struct Database::Impl {
     std::unique_ptr<store::AccountsStore> accounts;
     std::unique_ptr<store::CasesStore> cases;
     std::unique_ptr<store::CallsStore> calls;
+    // Declared last so that it is destroyed first, committing what is
+    // queued while the writer is still open.
+    std::unique_ptr<store::ActivityQueue> activity;
 
     std::unique_ptr<store::Connection> connect(bool readonly) const;
 

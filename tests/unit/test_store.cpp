@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -131,4 +132,35 @@ TEST_CASE("many threads use one database at once", "[store][threads]") {
     CHECK(failures == 0);
     auto who = acc.authenticate(org.admin.token);
     CHECK(acc.list_users(who, {}).total == 1 + kThreads * kEach);
+}
+
+TEST_CASE("activity entries are committed behind the call, and reading the log sees them at once", "[store][activity]") {
+    const auto dir = sbtest::temp_dir();
+    const auto path = dir / "sb.db";
+    auto count_rows = [&] {
+        return std::stoi(pragma_text(path, "SELECT count(*) FROM activity WHERE endpoint = 'list_users'"));
+    };
+    int before = 0;
+    {
+        auto db = Database::open(path.string());
+        Accounts acc(db, sbtest::fast_options());
+        auto org = sbtest::make_org(acc, "queue@example.org");
+        Principal admin = acc.authenticate(org.admin.token);
+        ActivityLog log(db);
+        // The log read commits what is queued first: it sees the call just before it.
+        acc.list_users(admin, {});
+        auto page = log.list(admin, {});
+        REQUIRE(!page.items.empty());
+        CHECK(page.items[0].endpoint == "list_users");
+        before = count_rows();
+        // Without a read of the log, the entry reaches the file within the delay.
+        acc.list_users(admin, {});
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (count_rows() == before && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        CHECK(count_rows() == before + 1);
+        // Closing the database commits what is still queued.
+        for (int i = 0; i < 5; ++i) acc.list_users(admin, {});
+    }
+    CHECK(count_rows() == before + 6);
 }
