@@ -2,6 +2,7 @@
 // pieces of about 64 KiB, so memory stays bounded whatever the row count.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,10 @@ public:
     ~CsvWriter() = default;
 
     void cell(std::string_view value);
+    // A whole number; with blank_zero, 0 (an id that is not set) is an empty cell.
+    void cell(std::int64_t value, bool blank_zero = false);
+    // A time in Unix milliseconds, as ISO-8601 UTC.
+    void cell_time(std::int64_t ms);
     void end_row();
     // Hands what is buffered to the sink (also done every ~64 KiB).
     void flush();

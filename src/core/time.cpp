@@ -17,13 +17,36 @@ struct Parts {
     int y, mo, d, h, mi, s, ms;
 };
 
+// The civil date of a day count from 1970-01-01 (proleptic Gregorian), after
+// H. Hinnant's "chrono-compatible low-level date algorithms".
+void civil_from_days(std::int64_t z, int& y, int& m, int& d) {
+    z += 719468;
+    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+    m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    y = static_cast<int>(static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2));
+}
+
 Parts split(std::int64_t ms) {
-    std::int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-    int millis = static_cast<int>(ms - secs * 1000);
-    std::time_t t = static_cast<std::time_t>(secs);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis};
+    const std::int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    const std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+    const int in_day = static_cast<int>(secs - days * 86400);
+    Parts p{};
+    civil_from_days(days, p.y, p.mo, p.d);
+    p.h = in_day / 3600;
+    p.mi = in_day / 60 % 60;
+    p.s = in_day % 60;
+    p.ms = static_cast<int>(ms - secs * 1000);
+    return p;
+}
+
+void put2(char* out, int v) {
+    out[0] = static_cast<char>('0' + v / 10);
+    out[1] = static_cast<char>('0' + v % 10);
 }
 
 // Days from 1970-01-01 to y-m-d (proleptic Gregorian), after H. Hinnant.
@@ -49,11 +72,31 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
 
 }  // namespace
 
+void format_iso_to(char* out, std::int64_t ms) {
+    const Parts p = split(ms);
+    const int y = p.y < 0 ? 0 : p.y > 9999 ? 9999 : p.y;
+    put2(out, y / 100);
+    put2(out + 2, y % 100);
+    out[4] = '-';
+    put2(out + 5, p.mo);
+    out[7] = '-';
+    put2(out + 8, p.d);
+    out[10] = 'T';
+    put2(out + 11, p.h);
+    out[13] = ':';
+    put2(out + 14, p.mi);
+    out[16] = ':';
+    put2(out + 17, p.s);
+    out[19] = '.';
+    out[20] = static_cast<char>('0' + p.ms / 100);
+    put2(out + 21, p.ms % 100);
+    out[23] = 'Z';
+}
+
 std::string format_iso(std::int64_t ms) {
-    Parts p = split(ms);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", p.y, p.mo, p.d, p.h, p.mi, p.s, p.ms);
-    return buf;
+    std::string s(kIsoLength, ' ');
+    format_iso_to(s.data(), ms);
+    return s;
 }
 
 std::string format_octapy(std::int64_t ms) {

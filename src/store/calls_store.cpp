@@ -285,26 +285,25 @@ void CallsStore::calls_csv(std::int64_t org_id, std::int64_t agent_id, const Lis
         out.end_row();
         Prepared st(db, std::string("SELECT ") + kCallColumns + " " + kCallFrom + w.sql + " ORDER BY 1 DESC" + paging);
         bind_all(*st, w.bindings);
-        auto id_text = [](std::int64_t v) { return v ? std::to_string(v) : std::string(); };
-        auto time_text = [](std::int64_t v) { return v ? detail::format_iso(v) : std::string(); };
+        auto time_cell = [&out](std::int64_t v) { v ? out.cell_time(v) : out.cell(std::string_view()); };
         while (st->executeStep()) {
             const Call c = read_call(st);
-            out.cell(std::to_string(c.id));
+            out.cell(c.id);
             out.cell(c.direction);
-            out.cell(id_text(c.agent_id));
+            out.cell(c.agent_id, true);
             out.cell(c.queue);
             out.cell(c.caller);
-            out.cell(time_text(c.start_ms));
-            out.cell(time_text(c.answer_ms));
-            out.cell(time_text(c.end_ms));
-            out.cell(std::to_string(c.wait_s));
-            out.cell(std::to_string(c.talk_s));
-            out.cell(std::to_string(c.hold_s));
+            time_cell(c.start_ms);
+            time_cell(c.answer_ms);
+            time_cell(c.end_ms);
+            out.cell(static_cast<std::int64_t>(c.wait_s));
+            out.cell(static_cast<std::int64_t>(c.talk_s));
+            out.cell(static_cast<std::int64_t>(c.hold_s));
             out.cell(c.hangup_status);
             out.cell(c.qa_done ? "1" : "0");
-            out.cell(std::to_string(c.activity_count));
-            out.cell(id_text(c.ticket_id));
-            out.cell(id_text(c.recording_file_id));
+            out.cell(static_cast<std::int64_t>(c.activity_count));
+            out.cell(c.ticket_id, true);
+            out.cell(c.recording_file_id, true);
             out.end_row();
         }
         out.flush();
@@ -395,17 +394,17 @@ void CallsStore::qa_csv(std::int64_t org_id, const ListQuery& q, const ListLimit
         bind_all(*st, w.bindings);
         while (st->executeStep()) {
             const QaRecord r = read_qa(st);
-            out.cell(std::to_string(r.id));
-            out.cell(std::to_string(r.call_id));
-            out.cell(r.call_agent_id ? std::to_string(r.call_agent_id) : "");
+            out.cell(r.id);
+            out.cell(r.call_id);
+            out.cell(r.call_agent_id, true);
             out.cell(r.call_direction);
             for (int s : {r.opening, r.holding, r.politeness, r.enthusiasm, r.personalization, r.troubleshooting,
                           r.listening, r.accuracy, r.resolution})
-                out.cell(std::to_string(s));
+                out.cell(static_cast<std::int64_t>(s));
             out.cell(r.comments);
             out.cell(r.recommendations);
             out.cell(r.reviewer);
-            out.cell(detail::format_iso(r.created_ms));
+            out.cell_time(r.created_ms);
             out.end_row();
         }
         out.flush();

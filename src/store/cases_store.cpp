@@ -17,6 +17,13 @@ constexpr const char* kTicketColumns =
     "c.first_name, c.last_name, c.phone, c.email, c.town, c.country, c.user_category, c.position_in_org, "
     "c.org_name, c.created_ms, c.updated_ms";
 
+// The columns of a CSV export, in the order of its header.
+constexpr const char* kTicketCsvColumns =
+    "t.id, t.ticket_no, t.source, t.source_id, ifnull(t.category_main, 0), ifnull(t.category_sub, 0), "
+    "t.narrative, t.resolution, t.status, t.priority, t.referred_to, t.escalated_to, t.disposition, "
+    "ifnull(t.contact_id, 0), c.first_name, c.last_name, c.phone, c.email, ifnull(t.assigned_to, 0), "
+    "ifnull(t.created_by, 0), t.created_ms, t.updated_ms";
+
 constexpr const char* kTicketFrom = "FROM tickets t LEFT JOIN contacts c ON c.id = t.contact_id WHERE t.org_id = ?";
 constexpr const char* kTicketCountFrom = "FROM tickets t WHERE t.org_id = ?";
 
@@ -111,6 +118,7 @@ Where scoped(const TicketScope& scope, const ListQuery& q) {
     }
     s.sql += w.sql;
     s.bindings.insert(s.bindings.end(), w.bindings.begin(), w.bindings.end());
+    s.fts_table = w.fts_table;
     return s;
 }
 
@@ -345,12 +353,33 @@ std::optional<Ticket> CasesStore::update_ticket(
     });
 }
 
+namespace {
+
+// The total from ticket_tally (migration 4) when the selection is a queue
+// view: the whole organisation, filtered by status and/or priority only.
+std::optional<Where> tally_total(const TicketScope& scope, const ListQuery& q) {
+    if (scope.assigned_to || scope.created_by || !q.search.empty()) return std::nullopt;
+    Where t;
+    t.sql = "SELECT ifnull(sum(n), 0) FROM ticket_tally WHERE org_id = ?";
+    t.bindings.emplace_back(scope.org_id);
+    for (const auto& [name, value] : q.filters) {
+        if (name != "status" && name != "priority") return std::nullopt;
+        t.sql += " AND " + name + " = ?";
+        t.bindings.emplace_back(value);
+    }
+    return t;
+}
+
+}  // namespace
+
 Page<Ticket> CasesStore::list_tickets(const TicketScope& scope, const ListQuery& q, const ListLimits& limits) {
     const Where w = scoped(scope, q);
     const auto [count, offset] = page_bounds(q, limits);
+    const std::optional<Where> total = tally_total(scope, q);
     return db_.read([&](SQLite::Database& db) {
         SQLite::Transaction snapshot(db);
-        return run_list<Ticket>(db, kTicketCountFrom, kTicketFrom, w, count, offset, kTicketColumns, read_ticket);
+        return run_list<Ticket>(db, kTicketCountFrom, kTicketFrom, w, count, offset, kTicketColumns, read_ticket,
+                                total ? &*total : nullptr);
     });
 }
 
@@ -366,34 +395,33 @@ void CasesStore::tickets_csv(const TicketScope& scope, const ListQuery& q, const
                               "assigned_to", "created_by", "created_on", "updated_on"})
             out.cell(h);
         out.end_row();
-        Prepared st(db, std::string("SELECT ") + kTicketColumns + " " + kTicketFrom + w.sql + " ORDER BY 1 DESC" +
-                            paging);
+        // The hot loop of an export: cells go from SQLite's row straight into
+        // the writer, without building a Ticket per row.
+        Prepared st(db, std::string("SELECT ") + kTicketCsvColumns + " " + from_clause(kTicketFrom, w) + w.sql +
+                            " ORDER BY 1 DESC" + paging);
         bind_all(*st, w.bindings);
-        auto id_text = [](std::int64_t v) { return v ? std::to_string(v) : std::string(); };
+        // A Column reads the statement's current row; taking them once saves
+        // a shared-pointer copy per cell.
+        std::vector<SQLite::Column> cols;
+        auto text = [&cols](int i) {
+            const char* p = cols[i].getText();
+            return std::string_view(p, static_cast<std::size_t>(cols[i].getBytes()));
+        };
+        auto number = [&cols](int i) { return static_cast<std::int64_t>(cols[i].getInt64()); };
         while (st->executeStep()) {
-            const Ticket t = read_ticket(st);
-            out.cell(std::to_string(t.id));
-            out.cell(t.ticket_no);
-            out.cell(t.source);
-            out.cell(t.source_id);
-            out.cell(id_text(t.category_main));
-            out.cell(id_text(t.category_sub));
-            out.cell(t.narrative);
-            out.cell(t.resolution);
-            out.cell(t.status);
-            out.cell(t.priority);
-            out.cell(t.referred_to);
-            out.cell(t.escalated_to);
-            out.cell(t.disposition);
-            out.cell(id_text(t.contact_id));
-            out.cell(t.contact ? t.contact->first_name : "");
-            out.cell(t.contact ? t.contact->last_name : "");
-            out.cell(t.contact ? t.contact->phone : "");
-            out.cell(t.contact ? t.contact->email : "");
-            out.cell(id_text(t.assigned_to));
-            out.cell(id_text(t.created_by));
-            out.cell(detail::format_iso(t.created_ms));
-            out.cell(detail::format_iso(t.updated_ms));
+            if (cols.empty())
+                for (int i = 0; i < st->getColumnCount(); ++i) cols.push_back(st->getColumn(i));
+            out.cell(number(0));
+            for (int i = 1; i <= 3; ++i) out.cell(text(i));          // ticket_no, source, source_id
+            out.cell(number(4), true);                               // category_main
+            out.cell(number(5), true);                               // category_sub
+            for (int i = 6; i <= 12; ++i) out.cell(text(i));         // narrative .. disposition
+            out.cell(number(13), true);                              // contact_id
+            for (int i = 14; i <= 17; ++i) out.cell(text(i));        // contact names, phone, email
+            out.cell(number(18), true);                              // assigned_to
+            out.cell(number(19), true);                              // created_by
+            out.cell_time(number(20));
+            out.cell_time(number(21));
             out.end_row();
         }
         out.flush();

@@ -23,7 +23,7 @@ PivotReport run_pivot(SQLite::Database& db, const ListSpec& spec, const std::str
     // NULL (no category, no assignee) reads back as "".
     std::string keys;
     for (std::size_t i = 0; i < cols.size(); ++i) keys += (i ? ", " : "") + cols[i];
-    const std::string sql = "SELECT " + (keys.empty() ? std::string() : keys + ", ") + "count(*) " + count_from +
+    const std::string sql = "SELECT " + (keys.empty() ? std::string() : keys + ", ") + "count(*) " + from_clause(count_from, w) +
                             w.sql + (keys.empty() ? "" : " GROUP BY " + keys + " ORDER BY " + keys);
     PivotReport r;
     r.xaxis = xaxis;

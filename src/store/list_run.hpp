@@ -10,20 +10,37 @@
 namespace switchboard::store {
 
 // `count_from` is the FROM ... WHERE part the total is counted over (without
-// joins that do not change the count); `select_from` the one the page is read
-// from. Both end so that `where.sql` (" AND ...") can follow. The first
-// selected column orders the page, newest first.
+// joins that do not change the count); `select_from` the FROM ... WHERE part
+// the page's rows are read from, with their joins. Both end so that
+// `where.sql` (" AND ...") can follow. The first selected column is the
+// record's id; it orders the page, newest first.
+//
+// The page is read in two steps of one statement: the ids of the page are
+// taken over `count_from` and the filters (an index usually covers them),
+// then only those rows are read, by id, with the joins of `select_from` (its
+// WHERE is not needed: the ids are already selected). Reading the joined rows
+// up to the offset only to drop them would cost a row lookup per skipped row.
+//
+// `total`, when given, is a full SELECT that returns the total more cheaply
+// than counting (a maintained tally), with its own bindings.
 template <class T, class Reader>
 Page<T> run_list(SQLite::Database& db, const std::string& count_from, const std::string& select_from,
-                 const Where& w, int count, std::int64_t offset, const std::string& columns, Reader reader) {
+                 const Where& w, int count, std::int64_t offset, const std::string& columns, Reader reader,
+                 const Where* total = nullptr) {
     Page<T> page;
+    const std::string from = from_clause(count_from, w);
     {
-        Prepared c(db, "SELECT count(*) " + count_from + w.sql);
-        bind_all(*c, w.bindings);
+        Prepared c(db, total ? total->sql : "SELECT count(*) " + from + w.sql);
+        bind_all(*c, total ? total->bindings : w.bindings);
         c->executeStep();
         page.total = c->getColumn(0).getInt64();
     }
-    Prepared st(db, "SELECT " + columns + " " + select_from + w.sql + " ORDER BY 1 DESC LIMIT ? OFFSET ?");
+    const std::string id = columns.substr(0, columns.find(','));
+    // A search pages in the full-text index's rowid order (the record's id).
+    const std::string page_id = w.fts_table.empty() ? id : std::string(w.fts_table) + ".rowid";
+    Prepared st(db, "SELECT " + columns + " " + select_from.substr(0, select_from.find(" WHERE ")) + " WHERE " +
+                        id + " IN (SELECT " + page_id + " " + from + w.sql +
+                        " ORDER BY 1 DESC LIMIT ? OFFSET ?) ORDER BY 1 DESC");
     bind_all(*st, w.bindings);
     st->bind(static_cast<int>(w.bindings.size()) + 1, count);
     st->bind(static_cast<int>(w.bindings.size()) + 2, static_cast<int64_t>(offset));

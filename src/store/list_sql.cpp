@@ -106,9 +106,10 @@ Where build_where(const ListSpec& spec, const ListQuery& query) {
         }
         flush();
         if (match.empty()) throw Error(ErrorCode::invalid_argument, "the search text has no words", "search");
-        w.sql += " AND " + std::string(spec.id_column) + " IN (SELECT rowid FROM " + std::string(spec.fts_table) +
-                 " WHERE " + std::string(spec.fts_table) + " MATCH ?)";
+        const std::string fts(spec.fts_table);
+        w.sql += " AND " + std::string(spec.id_column) + " = " + fts + ".rowid AND " + fts + " MATCH ?";
         w.bindings.emplace_back(match);
+        w.fts_table = spec.fts_table;
     } else if (!query.search.empty()) {
         if (spec.search_columns.empty())
             throw Error(ErrorCode::invalid_argument, std::string(spec.record) + " cannot be searched", "search");
@@ -157,6 +158,11 @@ std::pair<int, std::int64_t> page_bounds(const ListQuery& query, const ListLimit
                     "the page size (_c) is over the maximum of " + std::to_string(limits.max_count), "count");
     if (query.offset < 0) throw Error(ErrorCode::invalid_argument, "the offset (_a) must be 0 or more", "offset");
     return {count, query.offset};
+}
+
+std::string from_clause(std::string_view from, const Where& w) {
+    if (w.fts_table.empty()) return std::string(from);
+    return "FROM " + std::string(w.fts_table) + " CROSS JOIN " + std::string(from.substr(5));
 }
 
 void bind_all(SQLite::Statement& st, const std::vector<Binding>& b, int first_index) {

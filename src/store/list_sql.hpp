@@ -26,7 +26,7 @@ struct ListSpec {
     std::string_view record;   // "users", used in error messages
     std::vector<FieldSpec> fields;
     std::vector<std::string_view> search_columns;  // LIKE search over these
-    // Full-text search instead: "<id_column> IN (SELECT rowid FROM <fts_table> ...)".
+    // Full-text search instead: the FTS5 table whose rowid is <id_column>.
     std::string_view fts_table;
     std::string_view id_column;
     // Fields a pivot report may group by (names from `fields`).
@@ -38,7 +38,17 @@ using Binding = std::variant<std::int64_t, std::string>;
 struct Where {
     std::string sql;                 // " AND ..." clauses (may be empty)
     std::vector<Binding> bindings;
+    // Set when the selection is a full-text search: the FROM clause then
+    // starts with this table (see from_clause), and `sql` joins it to the
+    // record's id and holds its MATCH.
+    std::string_view fts_table;
 };
+
+// The FROM clause of a selection: `from` ("FROM <table> <alias> ...") itself,
+// or, for a full-text search, the full-text table CROSS JOIN `from`, so that
+// SQLite reads the (few) matching rows in the index's rowid order instead of
+// testing every row of the table against the index.
+std::string from_clause(std::string_view from, const Where& w);
 
 // Throws Error(invalid_argument, field) for an unknown field or a bad value.
 Where build_where(const ListSpec& spec, const ListQuery& query);
