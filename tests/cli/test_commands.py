@@ -1,0 +1,73 @@
+"""The other commands of `switchboard`: help, version, `db info`,
+`db migrate`, `operator create`, and their exit codes."""
+
+import re
+import sqlite3
+
+from conftest import run
+
+
+def test_help_lists_every_command():
+    out = run("--help")
+    assert out.returncode == 0 and out.stderr == ""
+    for command in ["analyze FILE...", "operator create", "db info", "db migrate", "exit status"]:
+        assert command in out.stdout, command
+
+
+def test_no_command_is_a_usage_error():
+    out = run()
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.startswith("usage: switchboard COMMAND")
+
+
+def test_unknown_command():
+    out = run("report", "everything")
+    assert out.returncode == 2
+    assert out.stderr == 'switchboard: unknown command "report everything" (see switchboard --help)\n'
+
+
+def test_version():
+    out = run("--version")
+    assert out.returncode == 0
+    assert re.fullmatch(r"switchboard \d+\.\d+\.\d+\S*\n", out.stdout), out.stdout
+
+
+def test_db_migrate_and_info(tmp_path):
+    out = run("db", "migrate", "--data", tmp_path / "var")
+    assert out.returncode == 0, out.stderr
+    m = re.fullmatch(r"database: (.+)\nschema version: (\d+) \(latest (\d+)\)\n", out.stdout)
+    assert m, out.stdout
+    assert m.group(1) == str(tmp_path / "var" / "switchboard.db")
+    assert m.group(2) == m.group(3)
+    assert run("db", "info", "--data", tmp_path / "var").stdout == out.stdout
+
+
+def test_operator_create(tmp_path):
+    data = tmp_path / "var"
+    out = run("operator", "create", "--data", data, "--username", "opal", "--email", "opal@example.com",
+              "--password", "Correct-Horse-42", "--pwhash-opslimit", "1", "--pwhash-memlimit", "8192")
+    assert out.returncode == 0, out.stderr
+    assert re.fullmatch(r"operator created: id=\d+ username=opal email=opal@example\.com\n", out.stdout)
+    con = sqlite3.connect(str(data / "switchboard.db"))
+    try:
+        assert con.execute("SELECT count(*) FROM users WHERE username = 'opal'").fetchone()[0] == 1
+    finally:
+        con.close()
+    # The same username again is a failure, not a usage error.
+    again = run("operator", "create", "--data", data, "--username", "opal", "--email", "opal2@example.com",
+                "--password", "Correct-Horse-42", "--pwhash-opslimit", "1", "--pwhash-memlimit", "8192")
+    assert again.returncode == 1
+    assert again.stderr.startswith("switchboard: ")
+
+
+def test_operator_create_usage_errors(tmp_path):
+    out = run("operator", "create", "--data", tmp_path, "--email", "x@example.com")
+    assert out.returncode == 2
+    assert out.stderr == "switchboard: operator create needs --username and --email (see switchboard --help)\n"
+    out = run("operator", "create", "--data", tmp_path, "--username", "x", "--email", "x@example.com",
+              "--password", "Correct-Horse-42", "--pwhash-opslimit", "many")
+    assert out.returncode == 2
+    assert out.stderr == 'switchboard: --pwhash-opslimit needs a whole number, not "many" (see switchboard --help)\n'
+    out = run("db", "info", "--data")
+    assert out.returncode == 2
+    assert out.stderr == "switchboard: option --data needs a value (see switchboard --help)\n"
