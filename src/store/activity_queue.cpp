@@ -26,11 +26,9 @@ ActivityQueue::~ActivityQueue() {
 
 void ActivityQueue::push(ActivityEntry e) {
     std::unique_lock<std::mutex> lock(mu_);
-    if (!failure_.empty()) {
-        const std::string why = std::move(failure_);
-        failure_.clear();
-        throw Error(ErrorCode::storage, "the activity log could not be written: " + why);
-    }
+    if (queue_.size() >= kMaxQueued && !failure_.empty())
+        throw Error(ErrorCode::storage, "the activity log could not be written (" + std::to_string(queue_.size()) +
+                                            " entries waiting): " + failure_);
     const bool first = queue_.empty();
     queue_.push_back(std::move(e));
     lock.unlock();
@@ -60,6 +58,7 @@ void ActivityQueue::write_batch(std::unique_lock<std::mutex>& lock) {
         throw;
     }
     lock.lock();
+    failure_.clear();
 }
 
 void ActivityQueue::run() {

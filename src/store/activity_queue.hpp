@@ -32,10 +32,12 @@ public:
     ActivityQueue(const ActivityQueue&) = delete;
     ActivityQueue& operator=(const ActivityQueue&) = delete;
 
-    // Queues an entry. Throws Error(storage) when the background thread could
-    // not write the queue since the last call (the entries stay queued and are
-    // tried again).
+    // Queues an entry. A failed background commit (the database locked by
+    // another process past its busy timeout, a full disk) leaves the entries
+    // queued to be tried again every kDelay; once kMaxQueued entries wait,
+    // push throws Error(storage) with the cause instead of queueing more.
     void push(ActivityEntry e);
+    static constexpr std::size_t kMaxQueued = 10000;
     // Commits everything queued before it returns; throws what the write throws
     // (the entries stay queued).
     void flush();
@@ -50,7 +52,7 @@ private:
     std::mutex write_mu_;  // one batch written at a time, in queue order
     std::condition_variable cv_;
     std::vector<ActivityEntry> queue_;
-    std::string failure_;  // the background thread's last write error, until reported
+    std::string failure_;  // the background thread's last write error, until a commit succeeds
     bool stopping_ = false;
     std::thread thread_;
 };

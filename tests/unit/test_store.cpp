@@ -164,3 +164,44 @@ TEST_CASE("activity entries are committed behind the call, and reading the log s
     }
     CHECK(count_rows() == before + 6);
 }
+
+TEST_CASE("a locked database holds the activity log back, never silently", "[store][activity]") {
+    const auto path = sbtest::temp_dir() / "sb.db";
+    DatabaseOptions o;
+    o.busy_timeout_ms = 0;  // a commit that finds the file locked fails at once
+    auto db = Database::open(path.string(), o);
+    Accounts acc(db, sbtest::fast_options());
+    auto org = sbtest::make_org(acc, "locked@example.org");
+    Principal admin = acc.authenticate(org.admin.token);
+    ActivityLog log(db);
+    const auto before = log.list(admin, {}).total;
+
+    // Another process holds the write lock; reads go on (WAL).
+    sqlite3* other = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    std::size_t done = 0;
+    std::string refusal;
+    for (; done < 20000; ++done) {
+        try {
+            acc.list_users(admin, {});
+        } catch (const Error& e) {
+            CHECK(e.code() == ErrorCode::storage);
+            refusal = e.what();
+            break;
+        }
+        if (done % 1000 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    }
+    CHECK(refusal.find("the activity log could not be written") != std::string::npos);
+    CHECK(refusal.find("locked") != std::string::npos);
+    // 10,000 entries wait: the log read's own entry and 9,999 calls.
+    CHECK(done == 9999);
+    // Reading the log says why, too.
+    CHECK_THROWS_AS(log.list(admin, {}), Error);
+
+    // The lock goes; the queue is committed, nothing lost.
+    REQUIRE(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(other);
+    const auto after = log.list(admin, {}).total;
+    CHECK(after == before + 1 + static_cast<std::int64_t>(done));
+}
