@@ -1,14 +1,16 @@
 /*
  * switchboard.h: the C API of switchboard.
  *
- * The whole C interface of the library is in this one header. It is C99 and
- * C++ compatible and depends on <stddef.h> and <stdint.h> only.
+ * The whole C interface of the library comes with this one header (the audio
+ * analysis part is declared in switchboard_analysis.h, which it includes). It
+ * is C99 and C++ compatible and depends on <stddef.h> and <stdint.h> only.
  *
  * Conventions
  * -----------
  * - Every function whose name starts with sb_ returns int, 0 (SB_OK) on
  *   success or a negative SB_E* code, except sb_version(), sb_free(),
- *   sb_error_name() and the sb_last_error*() accessors.
+ *   sb_error_name(), the sb_last_error*() accessors, sb_analysis_kind_name(),
+ *   sb_analysis_free() and sb_analyzer_free().
  * - After a failure, sb_last_error() gives a message a person can act on,
  *   sb_last_error_field() the input field it concerns ("email", "password",
  *   ...) or "", and sb_last_error_code() the code again. The state is per
@@ -664,5 +666,12 @@ SB_EXTERN int sb_stats(sb_db* db, char** out_json, const char* token, int64_t fr
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif
+
+/* ------------------------------------------------------------ audio analysis
+ *
+ * The audio analysis engine (options, batch and streaming analysis, results
+ * with accessors and as JSON) is declared in switchboard_analysis.h, which
+ * comes with this header. */
+#include "switchboard_analysis.h"
 
 #endif /* SWITCHBOARD_H */

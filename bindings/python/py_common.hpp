@@ -41,4 +41,8 @@ ListQuery list_query(const py::object& filters, std::optional<int> count, std::i
 // --- the Database class (py_database.cpp)
 void bind_database(py::module_& m);
 
+// --- the audio analysis engine (py_analysis.cpp): analyze_call,
+// StreamingAnalyzer, CallAnalysis
+void bind_analysis(py::module_& m);
+
 }  // namespace switchboard::python

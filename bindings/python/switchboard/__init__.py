@@ -11,6 +11,16 @@ files and statistics::
                    "Correct-Horse-42")
         ...
 
+Analyse a call recording (a WAV path, WAV bytes or a NumPy array of int16 or
+float32 samples) for its silences, speech, noise, interruptions, pitch and
+escalation::
+
+    result = switchboard.analyze_call("call.wav", silence_min_ms=700)
+    for silence in result["channels"][0]["silences"]:
+        print(silence["start"], silence["end"])
+
+or as it arrives with switchboard.StreamingAnalyzer (docs/python.md).
+
 Records come back as dicts whose keys are the JSON field names of the C++
 library (see switchboard.records for their shapes). Every failure raises
 switchboard.Error or one of its subclasses, whose ``code`` is the library's
@@ -20,6 +30,7 @@ the input concerned.
 
 from ._switchboard import (
     AlreadyExists,
+    CallAnalysis,
     CredentialsError,
     Database,
     Error,
@@ -30,10 +41,12 @@ from ._switchboard import (
     PasswordChangeRequired,
     SchemaError,
     StorageError,
+    StreamingAnalyzer,
     TooLarge,
     Unauthorized,
     Unverified,
     __version__,
+    analyze_call,
     check_email,
     check_password_policy,
     check_phone,
@@ -44,6 +57,7 @@ from . import records
 
 __all__ = [
     "AlreadyExists",
+    "CallAnalysis",
     "CredentialsError",
     "Database",
     "Error",
@@ -54,10 +68,12 @@ __all__ = [
     "PasswordChangeRequired",
     "SchemaError",
     "StorageError",
+    "StreamingAnalyzer",
     "TooLarge",
     "Unauthorized",
     "Unverified",
     "__version__",
+    "analyze_call",
     "check_email",
     "check_password_policy",
     "check_phone",

@@ -1,13 +1,31 @@
 # Hand-kept stubs of the private extension module (bindings/python/*.cpp).
 # Keep them in step with py_database.cpp, py_cases.cpp, py_calls.cpp,
-# py_files.cpp and py_export.cpp; tests/python/test_stubs.py checks that
+# py_files.cpp, py_export.cpp and py_analysis.cpp; tests/python/test_stubs.py checks that
 # every public name here exists at run time and the other way round.
 from __future__ import annotations
 
 import datetime
 import os
 from types import TracebackType
-from typing import Any, Callable, Iterable, List, Literal, Mapping, Optional, Tuple, Type, Union, overload
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Tuple,
+    Type,
+    TypedDict,
+    Union,
+    Unpack,
+    overload,
+)
+
+from numpy import float32, int16
+from numpy.typing import NDArray
 
 from .records import (
     ActivityPage,
@@ -321,3 +339,57 @@ class Database:
     def list_files(
         self, token: str, filters: _Filters = None, count: Optional[int] = None, offset: int = 0, search: str = ""
     ) -> FilePage: ...
+
+# ------------------------------------------------------------------ audio analysis (py_analysis.cpp)
+
+# int16 (full scale 32768) or float32 (full scale 1.0), C-contiguous; read in place.
+_Samples = Union[NDArray[int16], NDArray[float32]]
+_PathLike = Union[str, os.PathLike[str]]
+
+class _AnalysisOptions(TypedDict, total=False):
+    # the fields of switchboard::AnalysisOptions (docs/analysis.md)
+    silence_relative_db: float
+    silence_floor_dbfs: float
+    silence_threshold_dbfs: Optional[float]
+    silence_min_ms: int
+    voice: bool
+    pitch_min_hz: float
+    pitch_max_hz: float
+    voicing_threshold: float
+    speech_min_voiced_ms: int
+    speech_hangover_ms: int
+    speech_gap_ms: int
+    noise_min_ms: int
+    interruption_min_ms: int
+    escalation_pitch_ratio: float
+    escalation_level_db: float
+    escalation_min_ms: int
+    escalation_gap_ms: int
+    max_duration_s: float
+
+class CallAnalysis(Dict[str, Any]):
+    # keys: duration, sample_rate, analysis_rate, channels, interruptions, stats, skipped
+    def to_json(self) -> str: ...
+
+def analyze_call(
+    source: Union[_PathLike, bytes, bytearray, memoryview, _Samples],
+    *,
+    client: Optional[_PathLike] = None,
+    sample_rate: Optional[int] = None,
+    channels: Optional[int] = None,
+    **options: Unpack[_AnalysisOptions],
+) -> CallAnalysis: ...
+
+class StreamingAnalyzer:
+    def __init__(self, sample_rate: int, channels: int = 1, **options: Unpack[_AnalysisOptions]) -> None: ...
+    @staticmethod
+    def two_mono(agent_rate: int, client_rate: int, **options: Unpack[_AnalysisOptions]) -> StreamingAnalyzer: ...
+    def push(self, samples: _Samples) -> None: ...
+    def push_channel(self, channel: int, samples: _Samples) -> None: ...
+    # [{"kind", "channel", "start", "end", "open"} (+ "pitch_ratio", "level_db" for escalations)]
+    def take_events(self) -> List[Dict[str, Any]]: ...
+    @property
+    def analysed_seconds(self) -> float: ...
+    @property
+    def channels(self) -> int: ...
+    def finish(self) -> CallAnalysis: ...
