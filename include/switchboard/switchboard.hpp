@@ -11,4 +11,5 @@
 #include "switchboard/json.hpp"
 #include "switchboard/list.hpp"
 #include "switchboard/store.hpp"
+#include "switchboard/text.hpp"
 #include "switchboard/version.hpp"

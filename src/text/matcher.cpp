@@ -1,0 +1,364 @@
+// TextAnalyzer: the pools compiled into two Hyperscan databases.
+//
+// Phrases go into a literal database. Each phrase is its words joined by
+// single spaces after one leading space (" call you back"; a short one also
+// ends with a space: " um "), and the text is scanned in its normal form
+// (normalise.hpp: every run of white space and punctuation one space,
+// letters lower-cased). A literal hit there followed by a space is exactly
+// a phrase match on word boundaries in the text, and its span maps back to
+// the text through the normal form's kept-byte index. Literals compile in
+// milliseconds, where the same phrases as regular expressions
+// (\bw1[sep]+w2\b) take 1-2 ms each and scan ten times slower, and nearly
+// every callback is a match (docs/text.md has the measurements).
+// Regular expression entries go into a second database, compiled with
+// HS_FLAG_SOM_LEFTMOST (which reports where each match starts) and run over
+// the text itself.
+//
+// Both databases are immutable once built and shared by every copy of the
+// analyzer. Each thread keeps its own scratch space, cloned from a
+// prototype the analyzer allocates for both databases, in a small
+// thread-local cache keyed by the analyzer's unique id (hs_runtime.h: one
+// scratch per thread, allocated once), and its own normal-form buffers.
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <unordered_map>
+
+#include "switchboard/error.hpp"
+#include "switchboard/text.hpp"
+#include "text/matcher.hpp"
+#include "text/normalise.hpp"
+#include "text/phrase.hpp"
+#include "text/utf8.hpp"
+
+namespace switchboard {
+
+struct TextAnalyzer::Impl {
+    std::uint64_t id = 0;
+    std::vector<PhrasePool> pools;
+    std::size_t phrase_count = 0;
+    // Literal id -> the entries with that literal (one per pool at most),
+    // its length and whether it ends with the space after its last word.
+    struct Literal {
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> entries;
+        std::size_t length = 0;
+        bool padded = false;
+    };
+    std::vector<Literal> literals;
+    // Regex id -> (pool, entry).
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> regexes;
+    hs_database_t* literal_db = nullptr;
+    hs_database_t* regex_db = nullptr;
+    hs_scratch_t* prototype = nullptr;
+    std::size_t bytes = 0;
+
+    Impl() = default;
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    ~Impl() {
+        hs_free_scratch(prototype);
+        hs_free_database(literal_db);
+        hs_free_database(regex_db);
+    }
+};
+
+namespace {
+
+std::atomic<std::uint64_t> next_id{1};
+
+std::string in_pool(const std::string& name) { return " in pool " + text::quote(name); }
+
+[[noreturn]] void hs_failure(const char* what, hs_error_t rc) {
+    throw Error(ErrorCode::internal, std::string("Hyperscan failed to ") + what + " (error " + std::to_string(rc) +
+                                         (rc == HS_NOMEM ? ", out of memory)" : ")"));
+}
+
+// The scratch space of the calling thread for one analyzer.
+hs_scratch_t* thread_scratch(const TextAnalyzer::Impl& impl) {
+    struct Cache {
+        struct Slot {
+            std::uint64_t id = 0;
+            hs_scratch_t* scratch = nullptr;
+            std::uint64_t used = 0;
+        };
+        std::array<Slot, 4> slots{};
+        std::uint64_t tick = 0;
+        ~Cache() {
+            for (auto& s : slots) hs_free_scratch(s.scratch);
+        }
+    };
+    thread_local Cache cache;
+    Cache::Slot* victim = &cache.slots[0];
+    for (auto& s : cache.slots) {
+        if (s.id == impl.id) {
+            s.used = ++cache.tick;
+            return s.scratch;
+        }
+        if (s.used < victim->used) victim = &s;
+    }
+    hs_scratch_t* fresh = nullptr;
+    if (hs_error_t rc = hs_clone_scratch(impl.prototype, &fresh); rc != HS_SUCCESS) hs_failure("allocate scratch", rc);
+    hs_free_scratch(victim->scratch);
+    *victim = {impl.id, fresh, ++cache.tick};
+    return fresh;
+}
+
+struct ScanContext {
+    const TextAnalyzer::Impl* impl;
+    const text::NormalText* normal;
+    std::vector<PhraseMatch>* out;  // null: count only
+    std::size_t count = 0;
+    std::size_t max;
+    bool truncated = false;
+    std::vector<std::size_t> last;  // per regex id: index of its last match in out, or npos
+
+    bool add(std::uint32_t pool, std::uint32_t entry, std::size_t start, std::size_t end) {
+        if (count >= max) {
+            truncated = true;
+            return false;
+        }
+        ++count;
+        if (out) out->push_back({pool, entry, start, end});
+        return true;
+    }
+};
+
+int on_literal(unsigned int id, unsigned long long, unsigned long long to, unsigned int, void* ctx) {
+    auto& c = *static_cast<ScanContext*>(ctx);
+    const auto& lit = c.impl->literals[id];
+    // The literal is " w1 w2", or " w1 " when short; the phrase ends on a
+    // word boundary when a space follows its last word (the normal form
+    // ends with one).
+    const std::size_t words_end = lit.padded ? to - 1 : to;
+    if (!lit.padded && (to >= c.normal->size || c.normal->buffer[to] != ' ')) return 0;
+    std::size_t start = 0, end = 0;
+    if (c.out) {
+        // The words are [to - length + 1, words_end) of the normal form.
+        start = c.normal->to_original(to - lit.length + 1);
+        end = c.normal->to_original(words_end - 1) + 1;
+    }
+    for (const auto& [pool, entry] : lit.entries)
+        if (!c.add(pool, entry, start, end)) return 1;
+    return 0;
+}
+
+int on_regex(unsigned int id, unsigned long long from, unsigned long long to, unsigned int, void* ctx) {
+    auto& c = *static_cast<ScanContext*>(ctx);
+    // Hyperscan reports every end of a match; keep the longest from each start.
+    std::size_t& last = c.last[id];
+    if (last != std::string_view::npos && (*c.out)[last].start == from) {
+        (*c.out)[last].end = to;
+        return 0;
+    }
+    const auto& [pool, entry] = c.impl->regexes[id];
+    if (!c.add(pool, entry, from, to)) return 1;
+    last = c.out->size() - 1;
+    return 0;
+}
+
+}  // namespace
+
+TextAnalyzer::TextAnalyzer() : TextAnalyzer(default_phrase_pools()) {}
+
+TextAnalyzer::TextAnalyzer(std::vector<PhrasePool> pools) {
+    auto impl = std::make_shared<Impl>();
+    impl->id = next_id.fetch_add(1);
+
+    std::unordered_map<std::string, std::uint32_t> literal_ids;
+    std::vector<std::string> regex_exprs;
+    for (std::uint32_t pi = 0; pi < pools.size(); ++pi) {
+        const PhrasePool& pool = pools[pi];
+        bool ascii;
+        if (pool.name.empty() || pool.name.size() > kMaxPoolNameBytes ||
+            text::find_invalid_utf8(pool.name, ascii) != std::string_view::npos)
+            throw Error(ErrorCode::invalid_argument,
+                        "a pool name must be 1 to " + std::to_string(kMaxPoolNameBytes) + " bytes of UTF-8",
+                        "pool");
+        for (std::uint32_t pj = 0; pj < pi; ++pj)
+            if (pools[pj].name == pool.name)
+                throw Error(ErrorCode::invalid_argument, "two pools are named " + text::quote(pool.name), "pool");
+        const std::string where = in_pool(pool.name);
+        std::unordered_map<std::string, std::uint32_t> seen;  // literal -> entry
+        for (std::uint32_t e = 0; e < pool.phrases.size(); ++e) {
+            text::check_phrase(pool.phrases[e], where);
+            auto p = text::compile_phrase(pool.phrases[e], pi, e);
+            std::string lit = text::padded_literal(p.words);
+            if (auto [it, fresh] = seen.emplace(lit, e); !fresh)
+                throw Error(ErrorCode::invalid_argument,
+                            "the phrase " + text::quote(pool.phrases[e]) + where + " has the same words as " +
+                                text::quote(pool.phrases[it->second]),
+                            "phrase");
+            auto [lit_it, fresh_lit] = literal_ids.emplace(lit, static_cast<std::uint32_t>(impl->literals.size()));
+            if (fresh_lit) impl->literals.push_back({{}, lit.size(), lit.back() == ' '});
+            impl->literals[lit_it->second].entries.emplace_back(pi, e);
+            ++impl->phrase_count;
+        }
+        for (std::uint32_t r = 0; r < pool.regexes.size(); ++r) {
+            text::check_regex(pool.regexes[r], where);
+            impl->regexes.emplace_back(pi, static_cast<std::uint32_t>(pool.phrases.size() + r));
+            regex_exprs.push_back(pool.regexes[r]);
+        }
+    }
+
+    if (!impl->literals.empty()) {
+        std::vector<const char*> exprs;
+        std::vector<std::size_t> lens;
+        std::vector<unsigned> flags, ids;
+        // literal_ids owns the strings; order them by id.
+        std::vector<const std::string*> by_id(impl->literals.size());
+        for (const auto& [lit, id] : literal_ids) by_id[id] = &lit;
+        for (unsigned id = 0; id < by_id.size(); ++id) {
+            exprs.push_back(by_id[id]->data());
+            lens.push_back(by_id[id]->size());
+            flags.push_back(0);  // the normal form and the literals are lower-case
+            ids.push_back(id);
+        }
+        hs_compile_error_t* err = nullptr;
+        if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
+                                 static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK, nullptr, &impl->literal_db,
+                                 &err) != HS_SUCCESS) {
+            std::string reason = err && err->message ? err->message : "unknown reason";
+            hs_free_compile_error(err);
+            throw Error(ErrorCode::invalid_argument, "the phrases cannot be compiled: " + reason, "phrase");
+        }
+    }
+    if (!regex_exprs.empty()) {
+        std::vector<const char*> exprs;
+        std::vector<unsigned> flags, ids;
+        for (unsigned i = 0; i < regex_exprs.size(); ++i) {
+            exprs.push_back(regex_exprs[i].c_str());
+            flags.push_back(text::regex_flags());
+            ids.push_back(i);
+        }
+        hs_compile_error_t* err = nullptr;
+        if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()),
+                             HS_MODE_BLOCK, nullptr, &impl->regex_db, &err) != HS_SUCCESS) {
+            std::string reason = err && err->message ? err->message : "unknown reason";
+            int which = err ? err->expression : -1;
+            hs_free_compile_error(err);
+            if (which >= 0) {
+                const auto& [pool, entry] = impl->regexes[which];
+                throw Error(ErrorCode::invalid_argument,
+                            "the regular expression " + text::quote(regex_exprs[which]) +
+                                in_pool(pools[pool].name) + " cannot be compiled: " + reason,
+                            "regex");
+            }
+            throw Error(ErrorCode::invalid_argument, "the regular expressions cannot be compiled together: " + reason,
+                        "regex");
+        }
+    }
+    for (hs_database_t* db : {impl->literal_db, impl->regex_db}) {
+        if (!db) continue;
+        std::size_t size = 0;
+        hs_database_size(db, &size);
+        impl->bytes += size;
+        if (hs_error_t rc = hs_alloc_scratch(db, &impl->prototype); rc != HS_SUCCESS) hs_failure("allocate scratch", rc);
+    }
+    impl->pools = std::move(pools);
+    impl_ = std::move(impl);
+}
+
+const std::vector<PhrasePool>& TextAnalyzer::pools() const noexcept { return impl_->pools; }
+std::size_t TextAnalyzer::phrase_count() const noexcept { return impl_->phrase_count; }
+std::size_t TextAnalyzer::regex_count() const noexcept { return impl_->regexes.size(); }
+std::size_t TextAnalyzer::database_bytes() const noexcept { return impl_->bytes; }
+
+const std::string& TextAnalyzer::entry_text(std::uint32_t pool, std::uint32_t entry) const {
+    if (pool >= impl_->pools.size()) throw Error(ErrorCode::invalid_argument, "no such pool index", "pool");
+    const auto& p = impl_->pools[pool];
+    if (entry < p.phrases.size()) return p.phrases[entry];
+    if (entry - p.phrases.size() < p.regexes.size()) return p.regexes[entry - p.phrases.size()];
+    throw Error(ErrorCode::invalid_argument, "no such entry index in pool " + text::quote(p.name), "entry");
+}
+
+bool TextAnalyzer::is_regex(std::uint32_t pool, std::uint32_t entry) const {
+    return pool < impl_->pools.size() && entry >= impl_->pools[pool].phrases.size();
+}
+
+std::vector<PhraseMatch> TextAnalyzer::scan(std::string_view s, std::size_t max_matches, bool* truncated) const {
+    std::vector<PhraseMatch> out;
+    std::size_t count;
+    bool cut;
+    text::scan_text(*impl_, s, false, &out, max_matches, count, cut);
+    if (truncated) *truncated = cut;
+    return out;
+}
+
+std::size_t TextAnalyzer::count(std::string_view s) const {
+    std::size_t count;
+    bool cut;
+    text::scan_text(*impl_, s, false, nullptr, std::numeric_limits<std::size_t>::max(), count, cut);
+    return count;
+}
+
+const TextAnalyzer& default_text_analyzer() {
+    static const TextAnalyzer analyzer;
+    return analyzer;
+}
+
+namespace text {
+
+namespace {
+
+// Normal-form buffers up to this size stay with the thread for the next text.
+constexpr std::size_t kKeptBuffer = std::size_t{256} << 20;
+
+[[noreturn]] void throw_not_utf8(std::size_t bad) {
+    throw Error(ErrorCode::invalid_argument,
+                "the text is not valid UTF-8: the bytes at offset " + std::to_string(bad) +
+                    " are not a UTF-8 character",
+                "text");
+}
+
+}  // namespace
+
+void require_utf8(std::string_view s) {
+    bool ascii;
+    if (std::size_t bad = find_invalid_utf8(s, ascii); bad != std::string_view::npos) throw_not_utf8(bad);
+}
+
+void scan_text(const TextAnalyzer::Impl& impl, std::string_view s, bool checked, std::vector<PhraseMatch>* out,
+               std::size_t max, std::size_t& count, bool& truncated) {
+    if (s.size() > 0xFFFFFFF0u) throw Error(ErrorCode::too_large, "the text is over 4 GiB; scan it in parts", "text");
+    thread_local NormalText normal;
+    ScanContext ctx{&impl, &normal, out, 0, max, false, {}};
+    if (!impl.literal_db && !checked) require_utf8(s);
+    if (impl.literal_db || impl.regex_db) {
+        hs_scratch_t* scratch = thread_scratch(impl);
+        if (impl.literal_db) {
+            // Building the normal form checks the UTF-8 on the way.
+            if (std::size_t bad = normalise(s, normal); bad != std::string_view::npos) {
+                if (normal.capacity > kKeptBuffer) normal = NormalText{};
+                throw_not_utf8(bad);
+            }
+            hs_error_t rc = hs_scan(impl.literal_db, normal.buffer.get(), static_cast<unsigned>(normal.size), 0,
+                                    scratch, on_literal, &ctx);
+            if (normal.capacity > kKeptBuffer) normal = NormalText{};  // do not keep a huge buffer
+            if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) hs_failure("scan", rc);
+        }
+        if (impl.regex_db && !ctx.truncated) {
+            std::vector<PhraseMatch> local;
+            if (!out) ctx.out = &local;  // counting still merges a regex's ends
+            ctx.last.assign(impl.regexes.size(), std::string_view::npos);
+            hs_error_t rc = hs_scan(impl.regex_db, s.data(), static_cast<unsigned>(s.size()), 0, scratch, on_regex,
+                                    &ctx);
+            if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) hs_failure("scan", rc);
+            ctx.out = out;
+        }
+    }
+    if (out)
+        std::sort(out->begin(), out->end(), [](const PhraseMatch& a, const PhraseMatch& b) {
+            if (a.start != b.start) return a.start < b.start;
+            if (a.end != b.end) return a.end < b.end;
+            if (a.pool != b.pool) return a.pool < b.pool;
+            return a.entry < b.entry;
+        });
+    count = ctx.count;
+    truncated = ctx.truncated;
+}
+
+}  // namespace text
+
+}  // namespace switchboard

@@ -1,0 +1,292 @@
+// The normal form of a text for the phrase matcher (normalise.hpp), built 64
+// bytes at a time: a mask of the separator bytes, the bytes to drop (a
+// separator after a separator), separators rewritten to spaces, and the
+// kept bytes packed together. On x86-64 with SSSE3 (which Hyperscan needs
+// anyway) a chunk of ASCII is classified with SSE2 compares and packed 8
+// bytes at a time with pshufb, or with AVX-512 VBMI2 where the CPU has it
+// (vpcompressb packs all 64 at once); chunks holding other UTF-8
+// characters, and other CPUs, take the scalar path, which decodes each
+// character. All paths give the same bytes (the tests compare them).
+#include "text/normalise.hpp"
+
+#include <array>
+#include <bit>
+#include <cstring>
+
+#include "text/utf8.hpp"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define SB_TEXT_SSSE3 1
+#endif
+
+namespace switchboard::text {
+
+namespace {
+
+std::array<bool, 128> make_ascii_sep() {
+    std::array<bool, 128> t{};
+    for (unsigned c = 0; c < 128; ++c) t[c] = is_separator(c);
+    return t;
+}
+const std::array<bool, 128> kAsciiSep = make_ascii_sep();
+
+struct State {
+    std::uint64_t carry = 1;  // the byte before was a separator (the leading space counts as one)
+    std::size_t pending = 0;  // continuation bytes of a character begun in the previous chunk
+    bool pending_sep = false;
+    std::uint32_t kept = 0;   // bytes kept so far
+    std::size_t invalid = std::string_view::npos;  // offset of the first byte that is not UTF-8
+};
+
+// Separator mask of p[0, len) (len <= 64), decoding and checking characters.
+std::uint64_t separators_scalar(std::string_view s, std::size_t i0, std::size_t len, State& st) {
+    std::uint64_t sep = 0;
+    std::size_t k = 0;
+    for (; k < len && st.pending > 0; ++k, --st.pending)
+        if (st.pending_sep) sep |= std::uint64_t{1} << k;
+    while (k < len) {
+        auto c = static_cast<unsigned char>(s[i0 + k]);
+        if (c < 0x80) {
+            if (kAsciiSep[c]) sep |= std::uint64_t{1} << k;
+            ++k;
+            continue;
+        }
+        char32_t cp;
+        std::size_t clen = decode_valid(s, i0 + k, cp);
+        if (clen == 0) {
+            if (st.invalid == std::string_view::npos) st.invalid = i0 + k;
+            clen = 1;  // carry on as if it were a separator; the caller refuses the text
+            cp = ' ';
+        }
+        bool is_sep = is_separator(cp);
+        for (std::size_t j = 0; j < clen; ++j) {
+            if (k + j < len) {
+                if (is_sep) sep |= std::uint64_t{1} << (k + j);
+            } else {
+                ++st.pending;
+            }
+        }
+        st.pending_sep = is_sep;
+        k += clen;
+    }
+    return sep;
+}
+
+// Writes the kept bytes of p[0, len) and returns the kept mask.
+std::uint64_t emit_scalar(const char* p, std::size_t len, std::uint64_t sep, State& st, char* out, std::size_t& on) {
+    std::uint64_t drop = sep & ((sep << 1) | st.carry);
+    st.carry = (sep >> (len - 1)) & 1;
+    std::uint64_t valid = len == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << len) - 1;
+    for (std::size_t k = 0; k < len; ++k) {
+        if (drop >> k & 1) continue;
+        out[on++] = (sep >> k & 1) ? ' ' : ascii_lower(p[k]);
+    }
+    return ~drop & valid;
+}
+
+#ifdef SB_TEXT_SSSE3
+// For each 8-bit keep mask, the pshufb control that packs the kept bytes,
+// and how many they are (a table: the x86-64 baseline has no POPCNT, and
+// std::popcount would be a library call).
+struct ShuffleTable {
+    alignas(16) std::array<std::uint64_t, 256> control;
+    std::array<std::uint8_t, 256> count;
+    ShuffleTable() {
+        for (unsigned m = 0; m < 256; ++m) {
+            count[m] = static_cast<std::uint8_t>(std::popcount(m));
+            std::uint64_t c = 0x8080808080808080ULL;
+            unsigned n = 0;
+            for (unsigned b = 0; b < 8; ++b)
+                if (m >> b & 1) {
+                    c &= ~(std::uint64_t{0xFF} << (8 * n));
+                    c |= std::uint64_t{b} << (8 * n);
+                    ++n;
+                }
+            control[m] = c;
+        }
+    }
+};
+const ShuffleTable kShuffle;
+
+__attribute__((target("ssse3"))) void run_ssse3(std::string_view s, NormalText& out, State& st, char* o,
+                                                std::size_t& on) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t n = s.size();
+    const __m128i space = _mm_set1_epi8(' ');
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    std::size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        __m128i v[4];
+        std::uint64_t high = 0, word = 0;
+        for (int b = 0; b < 4; ++b) {
+            v[b] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 16 * b));
+            high |= static_cast<std::uint64_t>(_mm_movemask_epi8(v[b])) << (16 * b);
+            __m128i l = _mm_or_si128(v[b], case_bit);
+            __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+                                          _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1)));
+            __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v[b], _mm_set1_epi8('0' - 1)),
+                                          _mm_cmplt_epi8(v[b], _mm_set1_epi8('9' + 1)));
+            __m128i under = _mm_cmpeq_epi8(v[b], _mm_set1_epi8('_'));
+            __m128i other = _mm_or_si128(digit, under);
+            __m128i w = _mm_or_si128(alpha, other);
+            word |= static_cast<std::uint64_t>(_mm_movemask_epi8(w)) << (16 * b);
+            // Letters lower-cased, separators spaces.
+            v[b] = _mm_or_si128(_mm_or_si128(_mm_and_si128(alpha, l), _mm_and_si128(other, v[b])),
+                                _mm_andnot_si128(w, space));
+        }
+        std::uint64_t keep;
+        const std::size_t before = on;
+        if (high != 0 || st.pending > 0) {
+            std::uint64_t sep = separators_scalar(s, i, 64, st);
+            keep = emit_scalar(s.data() + i, 64, sep, st, o, on);
+        } else {
+            std::uint64_t sep = ~word;
+            std::uint64_t drop = sep & ((sep << 1) | st.carry);
+            st.carry = sep >> 63;
+            keep = ~drop;
+            for (int g = 0; g < 8; ++g) {
+                unsigned m = static_cast<unsigned>(keep >> (8 * g)) & 0xFF;
+                __m128i data = (g & 1) ? _mm_srli_si128(v[g >> 1], 8) : v[g >> 1];
+                __m128i ctrl = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&kShuffle.control[m]));
+                _mm_storel_epi64(reinterpret_cast<__m128i*>(o + on), _mm_shuffle_epi8(data, ctrl));
+                on += kShuffle.count[m];
+            }
+        }
+        out.rank.push_back(st.kept);
+        out.kept.push_back(keep);
+        st.kept += static_cast<std::uint32_t>(on - before);
+    }
+    if (i < n) {
+        const std::size_t before = on;
+        std::uint64_t sep = separators_scalar(s, i, n - i, st);
+        std::uint64_t keep = emit_scalar(s.data() + i, n - i, sep, st, o, on);
+        out.rank.push_back(st.kept);
+        out.kept.push_back(keep);
+        st.kept += static_cast<std::uint32_t>(on - before);
+    }
+}
+
+bool have_ssse3() {
+    static const bool yes = __builtin_cpu_supports("ssse3");
+    return yes;
+}
+
+// AVX-512 (BW and VBMI2): 64 bytes compared into mask registers, the
+// separators blended to spaces and the kept bytes packed with vpcompressb.
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) void run_avx512(std::string_view s, NormalText& out,
+                                                                               State& st, char* o, std::size_t& on) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t n = s.size();
+    const __m512i space = _mm512_set1_epi8(' ');
+    const __m512i case_bit = _mm512_set1_epi8(0x20);
+    const __m512i lo_a = _mm512_set1_epi8('a'), hi_z = _mm512_set1_epi8('z');
+    const __m512i lo_0 = _mm512_set1_epi8('0'), hi_9 = _mm512_set1_epi8('9');
+    const __m512i under = _mm512_set1_epi8('_');
+    std::size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        __m512i v = _mm512_loadu_si512(p + i);
+        const std::size_t before = on;
+        std::uint64_t keep;
+        if (_mm512_movepi8_mask(v) != 0 || st.pending > 0) {
+            std::uint64_t sep = separators_scalar(s, i, 64, st);
+            keep = emit_scalar(s.data() + i, 64, sep, st, o, on);
+        } else {
+            __m512i l = _mm512_or_si512(v, case_bit);
+            __mmask64 alpha = _mm512_cmpge_epu8_mask(l, lo_a) & _mm512_cmple_epu8_mask(l, hi_z);
+            __mmask64 word = alpha | (_mm512_cmpge_epu8_mask(v, lo_0) & _mm512_cmple_epu8_mask(v, hi_9)) |
+                             _mm512_cmpeq_epi8_mask(v, under);
+            std::uint64_t sep = ~static_cast<std::uint64_t>(word);
+            std::uint64_t drop = sep & ((sep << 1) | st.carry);
+            st.carry = sep >> 63;
+            keep = ~drop;
+            // Letters lower-cased, separators spaces.
+            __m512i blended = _mm512_mask_blend_epi8(alpha, _mm512_mask_blend_epi8(word, space, v), l);
+            _mm512_storeu_si512(o + on, _mm512_maskz_compress_epi8(keep, blended));
+            on += static_cast<std::size_t>(_mm_popcnt_u64(keep));
+        }
+        out.rank.push_back(st.kept);
+        out.kept.push_back(keep);
+        st.kept += static_cast<std::uint32_t>(on - before);
+    }
+    if (i < n) {
+        const std::size_t before = on;
+        std::uint64_t sep = separators_scalar(s, i, n - i, st);
+        std::uint64_t keep = emit_scalar(s.data() + i, n - i, sep, st, o, on);
+        out.rank.push_back(st.kept);
+        out.kept.push_back(keep);
+        st.kept += static_cast<std::uint32_t>(on - before);
+    }
+}
+
+bool have_avx512() {
+    static const bool yes = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi2") &&
+                            __builtin_cpu_supports("popcnt");
+    return yes;
+}
+#endif
+
+void run_scalar(std::string_view s, NormalText& out, State& st, char* o, std::size_t& on) {
+    for (std::size_t i = 0; i < s.size(); i += 64) {
+        std::size_t len = std::min<std::size_t>(64, s.size() - i);
+        const std::size_t before = on;
+        std::uint64_t sep = separators_scalar(s, i, len, st);
+        std::uint64_t keep = emit_scalar(s.data() + i, len, sep, st, o, on);
+        out.rank.push_back(st.kept);
+        out.kept.push_back(keep);
+        st.kept += static_cast<std::uint32_t>(on - before);
+    }
+}
+
+}  // namespace
+
+void NormalText::reserve(std::size_t bytes) {
+    if (bytes <= capacity) return;
+    buffer.reset(new char[bytes]);
+    capacity = bytes;
+}
+
+std::size_t NormalText::to_original(std::size_t pos) const noexcept {
+    const std::uint32_t k = static_cast<std::uint32_t>(pos - 1);  // index among the kept bytes
+    std::size_t lo = 0, hi = rank.size();
+    while (hi - lo > 1) {  // the last word whose rank is <= k
+        std::size_t mid = (lo + hi) / 2;
+        if (rank[mid] <= k) lo = mid;
+        else hi = mid;
+    }
+    std::uint64_t bits = kept[lo];
+    for (std::uint32_t r = k - rank[lo]; r > 0; --r) bits &= bits - 1;
+    return 64 * lo + static_cast<std::size_t>(std::countr_zero(bits));
+}
+
+std::size_t normalise(std::string_view s, NormalText& out, int path) {
+    out.reserve(s.size() + 2 + 64);  // slack for 64-byte stores past the end
+    out.kept.clear();
+    out.rank.clear();
+    out.kept.reserve(s.size() / 64 + 1);
+    out.rank.reserve(s.size() / 64 + 1);
+    char* o = out.buffer.get();
+    std::size_t on = 0;
+    o[on++] = ' ';
+    State st;
+#ifdef SB_TEXT_SSSE3
+    if ((path == 0 || path == 3) && have_avx512()) run_avx512(s, out, st, o, on);
+    else if ((path == 0 || path == 2) && have_ssse3()) run_ssse3(s, out, st, o, on);
+    else run_scalar(s, out, st, o, on);
+#else
+    (void)path;
+    run_scalar(s, out, st, o, on);
+#endif
+    if (o[on - 1] != ' ') o[on++] = ' ';
+    out.size = on;
+    return st.invalid;
+}
+
+std::string padded_literal(const std::vector<std::string>& words) {
+    std::string lit;
+    for (const auto& w : words) lit += ' ' + w;
+    if (lit.size() <= kShortLiteral) lit += ' ';
+    return lit;
+}
+
+}  // namespace switchboard::text
