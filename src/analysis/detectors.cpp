@@ -21,21 +21,6 @@ void run_stage(Flags& out, std::size_t n_in, bool final, int look, F&& f) {
     for (std::size_t t = out.size(); t < limit; ++t) out.push_back(f(t) ? 1 : 0);
 }
 
-// Any / all of a[t - r .. t + r]; frames outside the array are ignored, which
-// pads "any" with false and "all" with true.
-bool any_in(const Flags& a, std::size_t t, int r) {
-    std::size_t lo = t >= std::size_t(r) ? t - r : 0, hi = std::min(a.size(), t + r + 1);
-    for (std::size_t i = lo; i < hi; ++i)
-        if (a[i]) return true;
-    return false;
-}
-bool all_in(const Flags& a, std::size_t t, int r) {
-    std::size_t lo = t >= std::size_t(r) ? t - r : 0, hi = std::min(a.size(), t + r + 1);
-    for (std::size_t i = lo; i < hi; ++i)
-        if (!a[i]) return false;
-    return true;
-}
-
 double exact_median(std::vector<float>& v) {
     if (v.empty()) return 0;
     auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
@@ -69,6 +54,14 @@ Params Params::from(const AnalysisOptions& o) {
     p.escalation_ratio = o.escalation_pitch_ratio;
     p.escalation_db = o.escalation_level_db;
     return p;
+}
+
+// ------------------------------------------------------------------ WindowCount
+std::size_t WindowCount::count(const Flags& a, std::size_t t, int r) {
+    std::size_t lo = t >= std::size_t(r) ? t - std::size_t(r) : 0, hi = std::min(a.size(), t + std::size_t(r) + 1);
+    for (; hi_ < hi; ++hi_) count_ += a[hi_];
+    for (; lo_ < lo; ++lo_) count_ -= a[lo_];
+    return count_;
 }
 
 // ------------------------------------------------------------------ Runs
@@ -133,8 +126,8 @@ void EscalationRuns::add(bool escalated, float pitch_ratio, float level_db) {
 
 std::vector<Escalation> EscalationRuns::advance(bool final) {
     const int r = p_.escalation_radius;
-    run_stage(dil_, e_.size(), final, r, [&](std::size_t t) { return any_in(e_, t, r); });
-    run_stage(clo_, dil_.size(), final, r, [&](std::size_t t) { return all_in(dil_, t, r); });
+    run_stage(dil_, e_.size(), final, r, [&](std::size_t t) { return dil_win_.any(e_, t, r); });
+    run_stage(clo_, dil_.size(), final, r, [&](std::size_t t) { return clo_win_.all(dil_, t, r); });
     std::vector<Escalation> out;
     auto emit = [&](std::optional<FrameSpan> s) {
         if (!s) return;
@@ -165,20 +158,28 @@ ChannelDetector::ChannelDetector(const Params& p, int channel)
       level_median_(-130.0, 10.0, 0.25, false),
       live_escalation_(p) {}
 
-void ChannelDetector::add_power(float power) {
-    float threshold;
-    if (p_.absolute_power) {
-        threshold = *p_.absolute_power;
-    } else {
-        threshold = p_.floor_power;
-        if (ref_count_) threshold = std::max(threshold, static_cast<float>(ref_sum_ / ref_count_) * p_.relative_factor);
+void ChannelDetector::add_powers(const float* power, std::size_t n) {
+    const std::size_t at = power_.size();
+    power_.insert(power_.end(), power, power + n);
+    sil_.resize(at + n);
+    double sum = ref_sum_;
+    std::size_t count = ref_count_;
+    for (std::size_t i = 0; i < n; ++i) {
+        float threshold;
+        if (p_.absolute_power) {
+            threshold = *p_.absolute_power;
+        } else {
+            threshold = p_.floor_power;
+            if (count) threshold = std::max(threshold, static_cast<float>(sum / count) * p_.relative_factor);
+        }
+        sil_[at + i] = power[i] < threshold ? 1 : 0;
+        if (power[i] > p_.floor_power) {
+            sum += power[i];
+            ++count;
+        }
     }
-    power_.push_back(power);
-    sil_.push_back(power < threshold ? 1 : 0);
-    if (power > p_.floor_power) {
-        ref_sum_ += power;
-        ++ref_count_;
-    }
+    ref_sum_ = sum;
+    ref_count_ = count;
 }
 
 void ChannelDetector::add_pitch(float hz) { pitch_.push_back(hz); }
@@ -207,9 +208,9 @@ void ChannelDetector::advance(bool final, std::vector<AnalysisEvent>& events) {
         return back + fwd - 1 >= mv;
     });
     const int h = p_.hangover, r = p_.gap_radius;
-    run_stage(sp_, core_.size(), final, h, [&](std::size_t t) { return !sil_[t] && any_in(core_, t, h); });
-    run_stage(dil_, sp_.size(), final, r, [&](std::size_t t) { return any_in(sp_, t, r); });
-    run_stage(spk_, dil_.size(), final, r, [&](std::size_t t) { return all_in(dil_, t, r); });
+    run_stage(sp_, core_.size(), final, h, [&](std::size_t t) { return sp_win_.any(core_, t, h) && !sil_[t]; });
+    run_stage(dil_, sp_.size(), final, r, [&](std::size_t t) { return dil_win_.any(sp_, t, r); });
+    run_stage(spk_, dil_.size(), final, r, [&](std::size_t t) { return spk_win_.all(dil_, t, r); });
 
     for (; labelled_ < spk_.size(); ++labelled_) {
         std::size_t t = labelled_;

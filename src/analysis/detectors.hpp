@@ -40,6 +40,20 @@ struct Params {
     static Params from(const AnalysisOptions& o);
 };
 
+// The number of true frames in a[t - r, t + r] (clipped to the array) for
+// a t that only grows over an array that only grows: the window slides, so
+// each frame costs O(1) whatever r.
+class WindowCount {
+public:
+    std::size_t count(const Flags& a, std::size_t t, int r);
+    std::size_t size() const { return hi_ - lo_; }
+    bool any(const Flags& a, std::size_t t, int r) { return count(a, t, r) > 0; }
+    bool all(const Flags& a, std::size_t t, int r) { return count(a, t, r) == size(); }
+
+private:
+    std::size_t lo_ = 0, hi_ = 0, count_ = 0;
+};
+
 // Runs of true frames at least min long.
 class Runs {
 public:
@@ -84,6 +98,7 @@ public:
 private:
     const Params& p_;
     Flags e_, dil_, clo_;
+    WindowCount dil_win_, clo_win_;
     std::vector<float> ratio_, level_;
     Runs runs_;
     std::size_t done_ = 0;
@@ -94,7 +109,7 @@ public:
     ChannelDetector(const Params& p, int channel);
 
     // Features, frame by frame.
-    void add_power(float power);
+    void add_powers(const float* power, std::size_t n);
     std::size_t frames() const { return power_.size(); }
     bool silent(std::size_t t) const { return sil_[t] != 0; }
     void add_pitch(float hz);  // 0: unvoiced (or silent, not analysed)
@@ -120,6 +135,7 @@ private:
     std::size_t ref_count_ = 0;
     std::vector<float> power_, pitch_;
     Flags sil_, core_, sp_, dil_, spk_;
+    WindowCount sp_win_, dil_win_, spk_win_;
     std::size_t labelled_ = 0;
     Runs speech_, silence_, noise_;
     std::vector<FrameSpan> speech_spans_, silence_spans_, noise_spans_;

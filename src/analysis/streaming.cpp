@@ -88,38 +88,38 @@ std::string_view to_string(EventKind k) noexcept {
 
 struct StreamingAnalyzer::Impl {
     struct Channel {
-        Channel(int rate_, const Params& p, int index, int before)
-            : rate(rate_), rs(rate_, kAnalysisRate), det(p, index), origin(-before) {
-            buf.assign(static_cast<std::size_t>(before), 0.0f);
+        Channel(int rate_, const Params& p, int index, const AnalysisOptions& o)
+            : rate(rate_), rs(rate_, kAnalysisRate), det(p, index),
+              pitch(o.pitch_min_hz, o.pitch_max_hz, o.voicing_threshold), origin(-pitch.before()) {
+            buf.assign(static_cast<std::size_t>(pitch.before()), 0.0f);
         }
         int rate;
         Resampler rs;
         ChannelDetector det;
-        std::vector<float> buf;     // analysis-rate samples; buf[0] is sample `origin`
+        PitchTracker pitch;         // keeps the lag products of the last frames
+        Samples buf;                // analysis-rate samples; buf[0] is sample `origin`
         std::int64_t origin;
         std::uint64_t n_in = 0;     // input samples received
         std::int64_t level_end = INT64_MAX;  // at the end: no level frames past the samples received
     };
 
     Impl(std::vector<int> rates, int interleaved, const AnalysisOptions& o)
-        : options(o), params(Params::from(o)), pitch(o.pitch_min_hz, o.pitch_max_hz, o.voicing_threshold),
-          interleaved_channels(interleaved), inter(params) {
+        : options(o), params(Params::from(o)), interleaved_channels(interleaved), inter(params) {
         o.validate();
         channels.reserve(rates.size());
-        for (std::size_t i = 0; i < rates.size(); ++i)
-            channels.emplace_back(rates[i], params, static_cast<int>(i), pitch.before());
+        for (std::size_t i = 0; i < rates.size(); ++i) channels.emplace_back(rates[i], params, static_cast<int>(i), o);
         powers.resize(kBlockFrames);
     }
 
     AnalysisOptions options;
     Params params;
-    PitchTracker pitch;
     int interleaved_channels;  // 0: two mono streams
     std::vector<Channel> channels;
     InterruptionDetector inter;
     std::vector<AnalysisEvent> events;
     bool finished = false;
-    std::vector<float> scratch, powers;
+    Samples scratch;
+    std::vector<float> powers, powers_b;
 
     void check_open() const {
         if (finished) throw Error(ErrorCode::invalid_argument, "the analyzer has finished; start a new one");
@@ -182,9 +182,25 @@ struct StreamingAnalyzer::Impl {
             throw Error(ErrorCode::invalid_argument, "interleaved stereo needs an even number of samples", "samples");
         Channel &a = channels[0], &b = channels[1];
         check_length(a, x.size() / 2);
-        for (std::size_t at = 0; at < x.size() / 2; at += kBlockFrames) {
-            std::size_t n = std::min(kBlockFrames, x.size() / 2 - at);
+        const std::size_t total = x.size() / 2;
+        for (std::size_t at = 0, n = 0; at < total; at += n) {
+            n = std::min(kBlockFrames, total - at);
             const T* p = x.data() + 2 * at;
+            if constexpr (std::is_same_v<T, std::int16_t>) {
+                // Levels only, at the analysis rate: whole frames go straight
+                // from the int16 input to their levels; a partial frame (at
+                // the start or end of a chunk) takes the general path.
+                if (!params.voice && a.rs.bypass()) {
+                    std::int64_t pending = a.origin + static_cast<std::int64_t>(a.buf.size()) -
+                                           static_cast<std::int64_t>(a.det.frames()) * kFrame;
+                    if (pending == 0 && total - at >= std::size_t(kFrame)) {
+                        n = std::min((total - at) / kFrame, kBlockFrames) * kFrame;
+                        levels_direct(p, n / kFrame);
+                        continue;
+                    }
+                    n = std::min(n, static_cast<std::size_t>(kFrame - pending));
+                }
+            }
             if (a.rs.bypass()) {
                 deinterleave2(p, n, tail(a, n), tail(b, n));
                 a.n_in += n;
@@ -201,6 +217,22 @@ struct StreamingAnalyzer::Impl {
         advance_joint(false);
     }
 
+    // Levels of `frames` whole frames of interleaved int16 stereo at the
+    // analysis rate, when every sample received so far is in a frame.
+    void levels_direct(const std::int16_t* p, std::size_t frames) {
+        Channel &a = channels[0], &b = channels[1];
+        powers_b.resize(powers.size());
+        frame_powers2(p, frames, powers.data(), powers_b.data());
+        a.det.add_powers(powers.data(), frames);
+        b.det.add_powers(powers_b.data(), frames);
+        for (Channel* c : {&a, &b}) {
+            c->n_in += frames * kFrame;
+            c->buf.clear();  // no sample before the next frame is read again
+            c->origin = static_cast<std::int64_t>(c->det.frames()) * kFrame;
+            process(*c, false);
+        }
+    }
+
     // Frames of one channel as far as its samples allow.
     void process(Channel& c, bool final) {
         const std::int64_t end = c.origin + static_cast<std::int64_t>(c.buf.size());
@@ -211,20 +243,22 @@ struct StreamingAnalyzer::Impl {
             std::int64_t n = std::min<std::int64_t>(complete - first, static_cast<std::int64_t>(kBlockFrames));
             if (n <= 0) break;
             frame_powers(c.buf.data() + (first * kFrame - c.origin), static_cast<std::size_t>(n), powers.data());
-            for (std::int64_t i = 0; i < n; ++i) c.det.add_power(powers[static_cast<std::size_t>(i)]);
+            c.det.add_powers(powers.data(), static_cast<std::size_t>(n));
         }
         // Pitch outside silence.
         if (params.voice) {
             for (std::size_t t = c.det.pitched(); t < c.det.frames(); ++t) {
                 std::int64_t at = static_cast<std::int64_t>(t) * kFrame;
-                if (at + pitch.after() > end) break;
-                c.det.add_pitch(c.det.silent(t) ? 0.0f : pitch.estimate(c.buf.data() + (at - c.origin)));
+                if (at + c.pitch.after() > end) break;
+                c.det.add_pitch(c.det.silent(t) ? 0.0f
+                                                : c.pitch.estimate(c.buf.data() + (at - c.origin),
+                                                                   static_cast<std::int64_t>(t)));
             }
         }
         c.det.advance(final, events);
         // Drop the samples every frame is done with.
         std::int64_t next = static_cast<std::int64_t>(params.voice ? c.det.pitched() : c.det.frames()) * kFrame;
-        std::int64_t keep = next - pitch.before();
+        std::int64_t keep = next - c.pitch.before();
         if (keep - c.origin > static_cast<std::int64_t>(kCompactAt)) {
             c.buf.erase(c.buf.begin(), c.buf.begin() + (keep - c.origin));
             c.origin = keep;
@@ -251,7 +285,7 @@ struct StreamingAnalyzer::Impl {
             // windows of the last frames read zeros past the end.
             std::int64_t received = c.origin + static_cast<std::int64_t>(c.buf.size());
             c.level_end = (received + kFrame - 1) / kFrame * kFrame;
-            c.buf.resize(static_cast<std::size_t>(c.level_end + pitch.after() - c.origin), 0.0f);
+            c.buf.resize(static_cast<std::size_t>(c.level_end + c.pitch.after() - c.origin), 0.0f);
             process(c, true);
         }
         advance_joint(true);

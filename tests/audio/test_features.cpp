@@ -112,3 +112,58 @@ TEST_CASE("the running median matches the exact median within a bin", "[features
     for (double v : {-30.0, -20.0, -25.0}) lv.add(v);
     CHECK(lv.median() == Approx(-24.875));
 }
+
+TEST_CASE("YIN reusing the block products equals the one-off estimate bit for bit", "[features][pitch]") {
+    // Speech-like turns with pauses, so some frames are skipped as the engine
+    // skips silent ones; two trackers, the default and the widest lag range.
+    auto x = synth::track(3.0, 8000);
+    synth::place(x, 0.2, synth::voiced(120, 1.0, 8000, -20, 6, 0.03), 8000);
+    synth::place(x, 1.5, synth::voiced(230, 1.2, 8000, -18, 6, 0.03), 8000);
+    synth::place(x, 2.75, synth::noise(0.2, 8000, -30), 8000);
+    for (double min_hz : {65.0, 50.0}) {
+        PitchTracker once(min_hz, 500, 0.25), kept(min_hz, 500, 0.25);
+        int voiced = 0, compared = 0;
+        for (std::int64_t t = 0;; ++t) {
+            std::size_t at = std::size_t(once.before()) + std::size_t(t) * kFrame;
+            if (at + std::size_t(once.after()) > x.size()) break;
+            if (t % 7 == 3) continue;  // skipped frames
+            float a = once.estimate(x.data() + at), b = kept.estimate(x.data() + at, t);
+            CHECK(a == b);
+            ++compared;
+            if (a > 0) ++voiced;
+        }
+        INFO("min_hz " << min_hz);
+        CHECK(compared > 250);
+        CHECK(voiced > 150);
+    }
+}
+
+TEST_CASE("levels read straight from int16 stereo equal conversion then frame_powers", "[features]") {
+    std::mt19937 rng(5);
+    std::uniform_int_distribution<int> u(-32768, 32767);
+    const std::size_t frames = 9;
+    std::vector<std::int16_t> in(2 * kFrame * frames);
+    for (auto& v : in) v = static_cast<std::int16_t>(u(rng) >> (u(rng) & 7));
+    std::vector<float> a(kFrame * frames), b(kFrame * frames), pa(frames), pb(frames), qa(frames), qb(frames);
+    deinterleave2(in.data(), kFrame * frames, a.data(), b.data());
+    frame_powers(a.data(), frames, pa.data());
+    frame_powers(b.data(), frames, pb.data());
+    frame_powers2(in.data(), frames, qa.data(), qb.data());
+    for (std::size_t f = 0; f < frames; ++f) {
+        CHECK(pa[f] == qa[f]);
+        CHECK(pb[f] == qb[f]);
+        CHECK(pa[f] > 0);
+    }
+}
+
+TEST_CASE("the vectorized build in use is the one the CPU supports", "[features]") {
+    std::string isa = vector_isa();
+#if SB_HAVE_MULTIVERSION
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("x86-64-v4")) CHECK(isa == "x86-64-v4 (AVX-512)");
+    else if (__builtin_cpu_supports("x86-64-v3")) CHECK(isa == "x86-64-v3 (AVX2, FMA)");
+    else CHECK(isa == "x86-64 baseline (SSE2)");
+#else
+    CHECK(isa.find("as compiled") != std::string::npos);
+#endif
+}
