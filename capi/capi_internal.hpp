@@ -20,6 +20,7 @@
 #include "switchboard/cases.hpp"
 #include "switchboard/error.hpp"
 #include "switchboard/files.hpp"
+#include "switchboard/interactions.hpp"
 #include "switchboard/list.hpp"
 #include "switchboard/store.hpp"
 
@@ -35,6 +36,8 @@ struct sb_db {
     switchboard::ActivityLog activity;
     switchboard::Cases cases;
     switchboard::Calls calls;
+    switchboard::PhrasePools pools;
+    switchboard::Interactions interactions;  // after pools: stopped first
 
     sb_db(switchboard::Database&& db, const switchboard::AccountsOptions& options,
           switchboard::FilesOptions files_options)
@@ -43,6 +46,8 @@ struct sb_db {
           activity(database, options.list_limits),
           cases(database, switchboard::CasesOptions{options.list_limits}),
           calls(database, options.list_limits),
+          pools(database),
+          interactions(database, pools),
           files_options_(std::move(files_options)) {}
     sb_db(const sb_db&) = delete;
     sb_db& operator=(const sb_db&) = delete;

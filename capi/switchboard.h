@@ -673,5 +673,6 @@ SB_EXTERN int sb_stats(sb_db* db, char** out_json, const char* token, int64_t fr
  * with accessors and as JSON) is declared in switchboard_analysis.h, which
  * comes with this header. */
 #include "switchboard_analysis.h"
+#include "switchboard_text.h"
 
 #endif /* SWITCHBOARD_H */

@@ -46,6 +46,7 @@ namespace store {
 class AccountsStore;
 class CasesStore;
 class CallsStore;
+class TextStore;
 }  // namespace store
 
 class Database {
@@ -66,6 +67,7 @@ public:
     store::AccountsStore& accounts_store() const;
     store::CasesStore& cases_store() const;
     store::CallsStore& calls_store() const;
+    store::TextStore& text_store() const;
 
     struct Impl;
 

@@ -8,6 +8,7 @@
 #include "switchboard/cases.hpp"
 #include "switchboard/error.hpp"
 #include "switchboard/files.hpp"
+#include "switchboard/interactions.hpp"
 #include "switchboard/json.hpp"
 #include "switchboard/list.hpp"
 #include "switchboard/store.hpp"

@@ -135,6 +135,7 @@ Database Database::open(const std::string& path, const DatabaseOptions& options)
     impl->accounts = std::make_unique<store::AccountsStore>(*impl);
     impl->cases = std::make_unique<store::CasesStore>(*impl);
     impl->calls = std::make_unique<store::CallsStore>(*impl);
+    impl->text = std::make_unique<store::TextStore>(*impl);
     impl->activity = std::make_unique<store::ActivityQueue>(
         [&accounts = *impl->accounts](const std::vector<ActivityEntry>& batch) { accounts.write_activity(batch); });
     return Database(std::move(impl));
@@ -156,5 +157,6 @@ int Database::latest_schema_version() noexcept { return store::migrations().back
 store::AccountsStore& Database::accounts_store() const { return *impl_->accounts; }
 store::CasesStore& Database::cases_store() const { return *impl_->cases; }
 store::CallsStore& Database::calls_store() const { return *impl_->calls; }
+store::TextStore& Database::text_store() const { return *impl_->text; }
 
 }  // namespace switchboard

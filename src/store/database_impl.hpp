@@ -16,6 +16,7 @@
 #include "store/activity_queue.hpp"
 #include "store/calls_store.hpp"
 #include "store/cases_store.hpp"
+#include "store/text_store.hpp"
 #include "switchboard/error.hpp"
 #include "switchboard/store.hpp"
 
@@ -69,6 +70,7 @@ struct Database::Impl {
     std::unique_ptr<store::AccountsStore> accounts;
     std::unique_ptr<store::CasesStore> cases;
     std::unique_ptr<store::CallsStore> calls;
+    std::unique_ptr<store::TextStore> text;
     // Declared last so that it is destroyed first, committing what is
     // queued while the writer is still open.
     std::unique_ptr<store::ActivityQueue> activity;

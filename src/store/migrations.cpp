@@ -290,6 +290,50 @@ CREATE TRIGGER ticket_tally_update AFTER UPDATE OF org_id, status, priority ON t
         ON CONFLICT (org_id, status, priority) DO UPDATE SET n = n + 1;
 END;
 )SQL"},
+        {5, "text_interactions", R"SQL(
+-- Each organisation's phrase pools are the built-in defaults plus the rows
+-- here: entries it added (built_in = 0) and built-in entries it removed
+-- (built_in = 1, removed = 1). pools_rev changes with every edit so that a
+-- compiled analyzer knows when it is stale.
+ALTER TABLE organisations ADD COLUMN pools_rev INTEGER NOT NULL DEFAULT 0;
+-- The sequence part of the organisation's Ricket ids (the 5 digits after the
+-- time stamp are this counter modulo 100000).
+ALTER TABLE organisations ADD COLUMN ricket_seq INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE pool_entries (
+    id          INTEGER PRIMARY KEY,
+    org_id      INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    pool        TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    regex       INTEGER NOT NULL DEFAULT 0 CHECK (regex IN (0, 1)),
+    built_in    INTEGER NOT NULL DEFAULT 0 CHECK (built_in IN (0, 1)),
+    removed     INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1)),
+    created_ms  INTEGER NOT NULL,
+    UNIQUE (org_id, pool, text)
+);
+
+-- Text interactions (and, later, calls) by Ricket id. The text as posted is
+-- never stored: only its redacted form, once analysed.
+CREATE TABLE interactions (
+    id             INTEGER PRIMARY KEY,
+    org_id         INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    ricket         TEXT NOT NULL UNIQUE,
+    kind           TEXT NOT NULL CHECK (kind IN ('T', 'C')),
+    department     TEXT NOT NULL DEFAULT '',
+    agent_id       TEXT NOT NULL DEFAULT '',
+    client_id      TEXT NOT NULL DEFAULT '',
+    ticket_no      TEXT NOT NULL DEFAULT '',
+    created_by     TEXT NOT NULL DEFAULT '',
+    created_ms     INTEGER NOT NULL,
+    status         TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'ready', 'failed')),
+    ready_ms       INTEGER NOT NULL DEFAULT 0,
+    error          TEXT NOT NULL DEFAULT '',
+    text_chars     INTEGER NOT NULL DEFAULT 0,
+    redacted_text  TEXT,
+    analysis_json  TEXT
+);
+CREATE INDEX interactions_org ON interactions (org_id, id DESC);
+)SQL"},
     };
     return list;
 }

@@ -1,0 +1,148 @@
+// switchboard: text interactions and the organisations' phrase pools.
+//
+// The store-aware layer over the text analysis engine (text.hpp):
+//
+// - Each organisation has its own phrase pools (OctaPy's "word-sequence
+//   pools"), starting from default_phrase_pools() and edited through
+//   PhrasePools. The pools of an organisation compile into one TextAnalyzer,
+//   once per change, shared by every thread.
+// - A text interaction (OctaPy IO2, `POST /record/text`) is recorded with a
+//   developer token: the text is analysed off the caller's thread, only its
+//   redacted form is stored, and the interaction is named by a Ricket id:
+//   the UTC time stamp YYYYMMDDhhmmss, a 5-digit sequence, 'T' for text or
+//   'C' for a call (e.g. "2020120211461900045T"). The report (IO3,
+//   `GET /report/{Ricket}`) is ready once the analysis has run.
+//
+// Every definition and choice is documented in docs/interactions.md.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "switchboard/accounts.hpp"
+#include "switchboard/list.hpp"
+#include "switchboard/store.hpp"
+#include "switchboard/text.hpp"
+
+namespace switchboard {
+
+// ------------------------------------------------------------------ pools
+
+// One entry of an organisation's pools as stored.
+struct PoolEntry {
+    std::string pool;      // "Critical Info", "Competitor Mention" ...
+    std::string text;      // the phrase or regular expression
+    bool regex = false;
+    bool built_in = false; // from default_phrase_pools()
+};
+
+class PhrasePools {
+public:
+    explicit PhrasePools(Database& db);
+    ~PhrasePools();
+
+    // The organisation's pools (built-in entries included unless removed),
+    // pool by pool in the order of default_phrase_pools(), then pools the
+    // organisation added, entries in the order they were added. Admins,
+    // supervisors and dev tokens of the organisation.
+    std::vector<PoolEntry> list(const Principal& who);
+    // Adds a phrase (or a regular expression) to a pool, creating the pool
+    // if it is new. Admins only. Refused with Error(invalid_argument) naming
+    // the field ("pool", "phrase" or "regex") and Hyperscan's reason: a
+    // phrase validate_phrase() refuses, a duplicate, a name over
+    // kMaxPoolNameBytes. A refused entry leaves the stored pools and the
+    // compiled analyzer as they were.
+    PoolEntry add(const Principal& who, std::string_view pool, std::string_view text, bool regex = false);
+    // Removes an entry (built-in ones too). Admins only. Error(not_found)
+    // when the pool has no such entry.
+    void remove(const Principal& who, std::string_view pool, std::string_view text);
+    // Back to default_phrase_pools(). Admins only.
+    void reset(const Principal& who);
+
+    // The organisation's compiled analyzer: compiled on first use and after
+    // each change, then shared (copies are cheap). No principal: the
+    // library's own callers (the interaction worker) use it.
+    TextAnalyzer analyzer(std::int64_t org_id);
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+// ------------------------------------------------------------------ interactions
+
+struct TextInteractionFields {
+    std::string text;                        // TextContent (required)
+    std::optional<std::string> department;   // departmentLabel
+    std::optional<std::string> agent_id;     // AgentId
+    std::optional<std::string> client_id;    // ClientId
+    std::optional<std::string> ticket_no;    // TicketNo
+};
+
+enum class ReportStatus { pending, ready, failed };
+std::string_view to_string(ReportStatus s) noexcept;  // "pending", "ready", "failed"
+
+struct Interaction {
+    std::int64_t id = 0;
+    std::int64_t org_id = 0;
+    std::string ricket;       // "2020120211197000019T"
+    char kind = 'T';          // 'T' text, 'C' call
+    std::string department, agent_id, client_id, ticket_no;
+    std::string created_by;   // the dev key's username
+    std::int64_t created_ms = 0;
+    ReportStatus status = ReportStatus::pending;
+    std::int64_t ready_ms = 0;        // 0 while pending
+    std::string error;                // why, when failed
+    std::size_t text_chars = 0;       // length of the text, in code points
+    // Set when ready: the analysis of the redacted text (to_json(TextAnalysis)
+    // shape: findings, promises, redacted_text, pci ...).
+    std::optional<TextAnalysis> analysis;
+};
+
+struct InteractionOptions {
+    std::size_t max_text_bytes = 64 * 1024;  // longer TextContent is Error(too_large, "text")
+    int workers = 2;                         // analysis threads, 1 to 16
+    std::size_t max_queued = 10000;          // a post beyond this many waiting is Error(too_large, "queue")
+    void validate() const;
+};
+
+class Interactions {
+public:
+    Interactions(Database& db, PhrasePools& pools, InteractionOptions options = {});
+    // Waits for the queued analyses to finish.
+    ~Interactions();
+
+    // OctaPy IO2. Dev tokens only (an access token is Error(unauthorized)).
+    // Validates the text (empty, blank, over max_text_bytes, not UTF-8: each
+    // refused with the field "text", nothing stored), stores the
+    // interaction as pending without its text, queues the analysis and
+    // returns at once. The unredacted text is never written to the database
+    // or the log; the worker stores the redacted text and the findings and
+    // marks the interaction ready.
+    Interaction record_text(const Principal& who, const TextInteractionFields& fields);
+    // OctaPy IO3. Dev tokens, admins and supervisors of the organisation.
+    // Error(not_found, field "ricket") for an unknown Ricket or one of
+    // another organisation (the same answer for both).
+    Interaction report(const Principal& who, std::string_view ricket);
+    // Waits until every interaction queued so far has been analysed (tests,
+    // benchmarks, shutdown).
+    void drain();
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+// {"ricket", "kind", "department", "agent_id", "client_id", "ticket_no",
+//  "created_by", "created_ms", "status", "ready_ms", "error", "text_chars",
+//  "analysis": null | to_json(TextAnalysis)}
+std::string to_json(const Interaction& interaction);
+
+}  // namespace switchboard
