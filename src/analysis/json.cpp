@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "core/json_text.hpp"
 #include "switchboard/analysis.hpp"
 
 namespace switchboard {
@@ -83,7 +84,7 @@ std::string to_json(const CallAnalysis& a) {
                     {"interruptions", std::move(inter)},
                     {"stats", call_stats(a.stats)},
                     {"skipped", std::move(skipped)}};
-    return bj::serialize(root);
+    return detail::json_text(root);
 }
 
 std::string to_json(const AnalysisEvent& e) {
@@ -96,7 +97,7 @@ std::string to_json(const AnalysisEvent& e) {
         o["pitch_ratio"] = ms(e.pitch_ratio);
         o["level_db"] = r2(e.level_db);
     }
-    return bj::serialize(o);
+    return detail::json_text(o);
 }
 
 }  // namespace switchboard

@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <limits>
 
+#include "core/json_text.hpp"
 #include "switchboard/error.hpp"
 
 namespace switchboard::json {
@@ -13,7 +14,7 @@ namespace bj = boost::json;
 
 namespace {
 
-std::string dump(const bj::value& v) { return bj::serialize(v); }
+std::string dump(const bj::value& v) { return detail::json_text(v); }
 
 bj::object user_obj(const User& u) {
     return {{"id", u.id},

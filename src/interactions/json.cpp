@@ -1,6 +1,7 @@
 // Interactions as JSON, and the stored analysis read back.
 #include <boost/json.hpp>
 
+#include "core/json_text.hpp"
 #include "interactions/internal.hpp"
 #include "switchboard/error.hpp"
 #include "switchboard/interactions.hpp"
@@ -33,7 +34,7 @@ std::string to_json(const Interaction& i) {
                  {"text_chars", i.text_chars}};
     if (i.analysis) o["analysis"] = bj::parse(to_json(*i.analysis));
     else o["analysis"] = nullptr;
-    return bj::serialize(o);
+    return detail::json_text(o);
 }
 
 namespace detail {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "core/json_text.hpp"
 #include "switchboard/error.hpp"
 #include "switchboard/text.hpp"
 #include "text/matcher.hpp"
@@ -186,7 +187,7 @@ std::string to_json(const TextAnalysis& a) {
                     {"redacted_text", a.redacted_text},
                     {"pci", std::move(pci)},
                     {"truncated", a.truncated}};
-    return bj::serialize(root);
+    return detail::json_text(root);
 }
 
 }  // namespace switchboard

@@ -1,5 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <boost/json.hpp>
+
+#include <cmath>
+
+#include "core/json_text.hpp"
+
 #include "switchboard/switchboard.hpp"
 
 using namespace switchboard;
@@ -77,4 +83,20 @@ TEST_CASE("ticket, call and QA input parse with their nested contact", "[json]")
     r.rows = {{{"open"}, 3}};
     r.total = 3;
     CHECK(json::to_json(r) == R"({"xaxis":["status"],"yaxis":[],"total":3,"rows":[{"keys":["open"],"count":3}]})");
+}
+
+TEST_CASE("JSON text writes numbers as people write them", "[json]") {
+    namespace bj = boost::json;
+    const bj::value v = bj::object{{"whole", 10.0}, {"half", 0.5}, {"pitch", 120.56}, {"ms", 0.001},
+                                   {"count", 3}, {"nan", std::nan("")}, {"text", "a \"b\"\n"},
+                                   {"list", bj::array{1.25, nullptr, true}}};
+    const std::string text = switchboard::detail::json_text(v);
+    CHECK(text ==
+          "{\"whole\":10.0,\"half\":0.5,\"pitch\":120.56,\"ms\":0.001,\"count\":3,\"nan\":null,"
+          "\"text\":\"a \\\"b\\\"\\n\",\"list\":[1.25,null,true]}");
+    // It reads back to the same values, reals as reals.
+    const bj::value back = bj::parse(text);
+    CHECK(back.at("whole").is_double());
+    CHECK(back.at("pitch").as_double() == 120.56);
+    CHECK(back.at("count").is_int64());
 }
