@@ -18,6 +18,7 @@ PYBIND11_MODULE(_switchboard, m) {
     sb::python::register_errors(m);
     sb::python::bind_database(m);
     sb::python::bind_analysis(m);
+    sb::python::bind_text(m);
 
     m.def("version", [] { return std::string(sb::version()); },
           "The version of the linked switchboard library, e.g. \"0.1.0\".");

@@ -45,4 +45,8 @@ void bind_database(py::module_& m);
 // StreamingAnalyzer, CallAnalysis
 void bind_analysis(py::module_& m);
 
+// --- the text analysis engine (py_text.cpp): analyze_text,
+// default_phrase_pools
+void bind_text(py::module_& m);
+
 }  // namespace switchboard::python

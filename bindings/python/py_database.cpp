@@ -49,11 +49,14 @@ PyDatabase::PyDatabase(const std::string& path, const PyOptions& options)
     co.list_limits = list_limits_;
     cases_ = std::make_unique<Cases>(*db_, co);
     calls_ = std::make_unique<Calls>(*db_, list_limits_);
+    pools_ = std::make_unique<PhrasePools>(*db_);
 }
 
 void PyDatabase::close() {
     py::gil_scoped_release release;
     std::unique_lock lock(mu_);
+    interactions_.reset();  // finishes the queued analyses first
+    pools_.reset();
     files_.reset();
     calls_.reset();
     cases_.reset();
@@ -85,6 +88,15 @@ Files& Services::files() {
         }
     }
     return *o.files_;
+}
+
+PhrasePools& Services::pools() { return *owner_.pools_; }
+
+Interactions& Services::interactions() {
+    PyDatabase& o = owner_;
+    std::lock_guard guard(o.interactions_mu_);
+    if (!o.interactions_) o.interactions_ = std::make_unique<Interactions>(db, *o.pools_);
+    return *o.interactions_;
 }
 
 void bind_database(py::module_& m) {
@@ -482,6 +494,7 @@ void bind_database(py::module_& m) {
     bind_cases(cls);
     bind_calls(cls);
     bind_files(cls);
+    bind_text_interactions(cls);
 }
 
 }  // namespace switchboard::python

@@ -1,7 +1,8 @@
 // switchboard Python bindings: the object behind switchboard.Database, shared
 // by the files that register its methods (py_database.cpp: accounts and the
 // activity log; py_cases.cpp: categories, tickets and conversations;
-// py_calls.cpp: calls, QA and statistics; py_files.cpp: files).
+// py_calls.cpp: calls, QA and statistics; py_files.cpp: files; py_text.cpp:
+// phrase pools and text interactions).
 //
 // Threading: the GIL is released (after the arguments are converted) for
 // every call that hashes a password or touches the database, so Python
@@ -24,6 +25,7 @@
 #include "switchboard/cases.hpp"
 #include "switchboard/error.hpp"
 #include "switchboard/files.hpp"
+#include "switchboard/interactions.hpp"
 #include "switchboard/json.hpp"
 #include "switchboard/store.hpp"
 
@@ -52,6 +54,11 @@ public:
     // creates a directory). Throws Error(invalid_argument, "files_dir") when
     // the database has no files directory.
     Files& files();
+    // The organisation's phrase pools.
+    PhrasePools& pools();
+    // The text interactions service, made on first use (it starts its
+    // analysis threads then).
+    Interactions& interactions();
 
 private:
     friend class PyDatabase;
@@ -94,6 +101,17 @@ public:
         return fn(s, who);
     }
 
+    // As serve(), for an operation that authenticates (or needs no token)
+    // itself: fn(Services&).
+    template <class F>
+    auto with_services(F&& fn) {
+        py::gil_scoped_release release;
+        std::shared_lock lock(mu_);
+        if (!db_) throw Error(ErrorCode::storage, "the database is closed");
+        Services s(*this, *accounts_, *activity_, *cases_, *calls_, *db_);
+        return fn(s);
+    }
+
     void close();
     bool closed() const;
     const std::string& path() const noexcept { return path_; }
@@ -113,6 +131,9 @@ private:
     std::unique_ptr<Calls> calls_;
     std::mutex files_mu_;            // guards the creation of files_
     std::unique_ptr<Files> files_;
+    std::unique_ptr<PhrasePools> pools_;
+    std::mutex interactions_mu_;     // guards the creation of interactions_
+    std::unique_ptr<Interactions> interactions_;  // closed before pools_ (it uses them)
 };
 
 // Shorthands for the common shapes: an operation that answers a record (as
@@ -173,5 +194,6 @@ void bind_csv_and_report(py::class_<PyDatabase>& cls, const char* csv_name, CsvO
 void bind_cases(py::class_<PyDatabase>& cls);   // py_cases.cpp
 void bind_calls(py::class_<PyDatabase>& cls);   // py_calls.cpp
 void bind_files(py::class_<PyDatabase>& cls);   // py_files.cpp
+void bind_text_interactions(py::class_<PyDatabase>& cls);  // py_text.cpp
 
 }  // namespace switchboard::python

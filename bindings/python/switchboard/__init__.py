@@ -21,6 +21,16 @@ escalation::
 
 or as it arrives with switchboard.StreamingAnalyzer (docs/python.md).
 
+Analyse a text for the phrases of the default pools, promises and card data
+(masked)::
+
+    result = switchboard.analyze_text("I will call you back tomorrow.")
+    print(result["promises"][0]["time_statement"])   # by tomorrow
+
+Text interactions, recorded with a developer token and analysed with the
+organisation's own phrase pools, are Database methods (record_text,
+text_report, list_pools, add_phrase ...).
+
 Records come back as dicts whose keys are the JSON field names of the C++
 library (see switchboard.records for their shapes). Every failure raises
 switchboard.Error or one of its subclasses, whose ``code`` is the library's
@@ -47,9 +57,11 @@ from ._switchboard import (
     Unverified,
     __version__,
     analyze_call,
+    analyze_text,
     check_email,
     check_password_policy,
     check_phone,
+    default_phrase_pools,
     latest_schema_version,
     version,
 )
@@ -74,9 +86,11 @@ __all__ = [
     "Unverified",
     "__version__",
     "analyze_call",
+    "analyze_text",
     "check_email",
     "check_password_policy",
     "check_phone",
+    "default_phrase_pools",
     "latest_schema_version",
     "records",
     "version",

@@ -1,6 +1,6 @@
 # Hand-kept stubs of the private extension module (bindings/python/*.cpp).
 # Keep them in step with py_database.cpp, py_cases.cpp, py_calls.cpp,
-# py_files.cpp, py_export.cpp and py_analysis.cpp; tests/python/test_stubs.py checks that
+# py_files.cpp, py_export.cpp, py_analysis.cpp and py_text.cpp; tests/python/test_stubs.py checks that
 # every public name here exists at run time and the other way round.
 from __future__ import annotations
 
@@ -340,6 +340,24 @@ class Database:
         self, token: str, filters: _Filters = None, count: Optional[int] = None, offset: int = 0, search: str = ""
     ) -> FilePage: ...
 
+    # phrase pools and text interactions (py_text.cpp)
+    def list_pools(self, token: str) -> List[_PoolEntry]: ...
+    def add_phrase(self, token: str, pool: str, text: str, regex: bool = False) -> _PoolEntry: ...
+    def remove_phrase(self, token: str, pool: str, text: str) -> None: ...
+    def reset_pools(self, token: str) -> None: ...
+    def record_text(
+        self,
+        token: str,
+        text: str,
+        *,
+        department: Optional[str] = None,
+        agent_id: Optional[str] = None,
+        client_id: Optional[str] = None,
+        ticket_no: Optional[str] = None,
+    ) -> Dict[str, Any]: ...
+    def text_report(self, token: str, ricket: str) -> Dict[str, Any]: ...
+    def drain_interactions(self) -> None: ...
+
 # ------------------------------------------------------------------ audio analysis (py_analysis.cpp)
 
 # int16 (full scale 32768) or float32 (full scale 1.0), C-contiguous; read in place.
@@ -393,3 +411,29 @@ class StreamingAnalyzer:
     @property
     def channels(self) -> int: ...
     def finish(self) -> CallAnalysis: ...
+
+# ------------------------------------------------------------------ text analysis (py_text.cpp)
+
+class _PoolEntry(TypedDict):
+    pool: str
+    text: str
+    regex: bool
+    built_in: bool
+
+class _PhrasePool(TypedDict):
+    name: str
+    phrases: List[str]
+    regexes: List[str]
+
+# {"findings", "promises", "redacted_text", "pci", "truncated"} (docs/text.md);
+# an interaction is {"ricket", "kind", ..., "status", "analysis": None | this}.
+def analyze_text(
+    text: str,
+    *,
+    speaker: Optional[str] = None,
+    promises: bool = True,
+    pci: bool = True,
+    mask_expiry: bool = False,
+    max_bytes: Optional[int] = None,
+) -> Dict[str, Any]: ...
+def default_phrase_pools() -> List[_PhrasePool]: ...

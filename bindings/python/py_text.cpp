@@ -1,0 +1,216 @@
+// switchboard Python bindings: the text analysis engine (switchboard/text.hpp)
+// as switchboard.analyze_text and switchboard.default_phrase_pools, and the
+// organisations' phrase pools and text interactions
+// (switchboard/interactions.hpp) on switchboard.Database.
+//
+// Results are the JSON of to_json(TextAnalysis) / to_json(Interaction) turned
+// into dicts. The GIL is released while a text is analysed and while
+// drain_interactions() waits.
+#include <pybind11/stl.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "py_database.hpp"
+#include "switchboard/interactions.hpp"
+#include "switchboard/text.hpp"
+
+namespace switchboard::python {
+
+namespace {
+
+std::string type_name(py::handle value) { return py::str(py::type::of(value).attr("__name__")); }
+
+// A str argument as UTF-8. Anything else, and a str that cannot be UTF-8
+// (lone surrogates), is Error(invalid_argument) naming `field`.
+std::string utf8_text(const py::object& value, const char* field) {
+    if (!py::isinstance<py::str>(value))
+        throw Error(ErrorCode::invalid_argument,
+                    std::string(field) + " must be a str, got " + type_name(value), field);
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(value.ptr(), &size);
+    if (data == nullptr) {
+        PyErr_Clear();
+        throw Error(ErrorCode::invalid_argument,
+                    std::string("the ") + field + " is not valid UTF-8: it holds a lone surrogate", field);
+    }
+    return std::string(data, static_cast<std::size_t>(size));
+}
+
+// An optional label: None, or a str.
+std::optional<std::string> optional_text(const py::object& value, const char* field) {
+    if (value.is_none()) return std::nullopt;
+    return utf8_text(value, field);
+}
+
+// An access token, or else a developer token (list_pools, text_report).
+Principal access_or_dev(Accounts& accounts, const std::string& token) {
+    try {
+        return accounts.authenticate(token, TokenKind::access);
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::unauthorized) throw;
+        return accounts.authenticate(token, TokenKind::dev);
+    }
+}
+
+py::dict entry_dict(const PoolEntry& e) {
+    py::dict d;
+    d["pool"] = e.pool;
+    d["text"] = e.text;
+    d["regex"] = e.regex;
+    d["built_in"] = e.built_in;
+    return d;
+}
+
+}  // namespace
+
+void bind_text(py::module_& m) {
+    const TextOptions defaults;
+    m.def(
+        "analyze_text",
+        [](const py::object& text, const std::optional<std::string>& speaker, bool promises, bool pci,
+           bool mask_expiry, const std::optional<long long>& max_bytes) {
+            TextOptions o;
+            o.speaker = speaker;
+            o.promises = promises;
+            o.pci = pci;
+            o.mask_expiry = mask_expiry;
+            if (max_bytes) {
+                if (*max_bytes < 1)
+                    throw Error(ErrorCode::invalid_argument, "max_bytes must be 1 or more", "max_bytes");
+                o.max_bytes = static_cast<std::size_t>(*max_bytes);
+            }
+            o.validate();
+            const std::string input = utf8_text(text, "text");
+            std::string json;
+            {
+                py::gil_scoped_release release;
+                json = to_json(analyze_text(input, o));
+            }
+            return from_json(json);
+        },
+        py::arg("text"), py::kw_only(), py::arg("speaker") = py::none(), py::arg("promises") = defaults.promises,
+        py::arg("pci") = defaults.pci, py::arg("mask_expiry") = defaults.mask_expiry,
+        py::arg("max_bytes") = py::none(),
+        "Analyses a text with the default phrase pools (no database): masks card data,\n"
+        "then finds the pools' phrases and the promises in the redacted text. Returns\n"
+        "{\"findings\", \"promises\", \"redacted_text\", \"pci\", \"truncated\"}; start and end\n"
+        "count characters of redacted_text. speaker is copied to the promises; pci=False\n"
+        "skips the card data, mask_expiry=True masks expiry dates too; max_bytes (default\n"
+        "1 MiB) is the longest text accepted, in UTF-8 bytes. An empty or blank text is\n"
+        "InvalidArgument, a longer one TooLarge, both with field \"text\". The GIL is\n"
+        "released during the analysis.");
+
+    m.def(
+        "default_phrase_pools",
+        [] {
+            py::list out;
+            for (const PhrasePool& p : default_phrase_pools()) {
+                py::dict d;
+                d["name"] = p.name;
+                d["phrases"] = py::cast(p.phrases);
+                d["regexes"] = py::cast(p.regexes);
+                out.append(std::move(d));
+            }
+            return out;
+        },
+        "The built-in pools every organisation starts from: [{\"name\", \"phrases\", \"regexes\"}].");
+}
+
+void bind_text_interactions(py::class_<PyDatabase>& cls) {
+    cls
+        // ------------------------------------------------------- phrase pools
+        .def(
+            "list_pools",
+            [](PyDatabase& self, const std::string& token) {
+                const std::vector<PoolEntry> entries = self.with_services(
+                    [&](Services& s) { return s.pools().list(access_or_dev(s.accounts, token)); });
+                py::list out;
+                for (const PoolEntry& e : entries) out.append(entry_dict(e));
+                return out;
+            },
+            py::arg("token"),
+            "The organisation's phrase pools, one dict per entry: {\"pool\", \"text\", \"regex\",\n"
+            "\"built_in\"}, pool by pool (the built-in pools first). Admins, supervisors and\n"
+            "developer tokens.")
+        .def(
+            "add_phrase",
+            [](PyDatabase& self, const std::string& token, const py::object& pool, const py::object& text,
+               bool regex) {
+                const std::string p = utf8_text(pool, "pool");
+                const std::string t = utf8_text(text, regex ? "regex" : "phrase");
+                const PoolEntry e =
+                    self.serve(token, [&](Services& s, const Principal& who) { return s.pools().add(who, p, t, regex); });
+                return entry_dict(e);
+            },
+            py::arg("token"), py::arg("pool"), py::arg("text"), py::arg("regex") = false,
+            "Adds a phrase (or, with regex=True, a Hyperscan regular expression) to a pool,\n"
+            "creating the pool when it is new. Admins only. A duplicate, a phrase without\n"
+            "words or a regular expression Hyperscan cannot compile is InvalidArgument\n"
+            "(field \"pool\", \"phrase\" or \"regex\"; Hyperscan's reason in the message).\n"
+            "Returns the entry.")
+        .def(
+            "remove_phrase",
+            [](PyDatabase& self, const std::string& token, const py::object& pool, const py::object& text) {
+                const std::string p = utf8_text(pool, "pool");
+                const std::string t = utf8_text(text, "phrase");
+                self.serve(token, [&](Services& s, const Principal& who) { s.pools().remove(who, p, t); });
+            },
+            py::arg("token"), py::arg("pool"), py::arg("text"),
+            "Removes an entry, built-in ones too (admins only); NotFound when the pool has\n"
+            "no such entry.")
+        .def(
+            "reset_pools",
+            [](PyDatabase& self, const std::string& token) {
+                self.serve(token, [&](Services& s, const Principal& who) { s.pools().reset(who); });
+            },
+            py::arg("token"), "Puts the organisation's pools back to the built-in ones (admins only).")
+
+        // ---------------------------------------------------- text interactions
+        .def(
+            "record_text",
+            [](PyDatabase& self, const std::string& token, const py::object& text, const py::object& department,
+               const py::object& agent_id, const py::object& client_id, const py::object& ticket_no) {
+                TextInteractionFields f;
+                f.text = utf8_text(text, "text");
+                f.department = optional_text(department, "department");
+                f.agent_id = optional_text(agent_id, "agent_id");
+                f.client_id = optional_text(client_id, "client_id");
+                f.ticket_no = optional_text(ticket_no, "ticket_no");
+                const std::string json = self.with_services([&](Services& s) {
+                    const Principal who = s.accounts.authenticate(token, TokenKind::dev);
+                    return to_json(s.interactions().record_text(who, f));
+                });
+                return from_json(json);
+            },
+            py::arg("token"), py::arg("text"), py::kw_only(), py::arg("department") = py::none(),
+            py::arg("agent_id") = py::none(), py::arg("client_id") = py::none(),
+            py::arg("ticket_no") = py::none(),
+            "Records a text interaction (OctaPy IO2) with a developer token (an access token\n"
+            "is Unauthorized). The text is analysed in the background with the organisation's\n"
+            "pools and only its redacted form is stored. Returns the interaction, \"pending\",\n"
+            "with its \"ricket\" (e.g. \"2020120211197000019T\").")
+        .def(
+            "text_report",
+            [](PyDatabase& self, const std::string& token, const py::object& ricket) {
+                const std::string r = utf8_text(ricket, "ricket");
+                const std::string json = self.with_services([&](Services& s) {
+                    return to_json(s.interactions().report(access_or_dev(s.accounts, token), r));
+                });
+                return from_json(json);
+            },
+            py::arg("token"), py::arg("ricket"),
+            "The interaction named by a Ricket (OctaPy IO3): status \"pending\", \"ready\" (with\n"
+            "\"analysis\") or \"failed\" (with \"error\"). Developer tokens, admins and supervisors;\n"
+            "NotFound (field \"ricket\") for an unknown Ricket or one of another organisation.")
+        .def(
+            "drain_interactions",
+            [](PyDatabase& self) { self.with_services([](Services& s) { s.interactions().drain(); }); },
+            "Waits (without the GIL) until every text recorded so far has been analysed.");
+}
+
+}  // namespace switchboard::python
