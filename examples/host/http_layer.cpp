@@ -389,6 +389,9 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
     svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
     impl_->payload_max = impl_->options.max_body;
     svr.set_payload_max_length(impl_->payload_max);
+    // Answers are small: without TCP_NODELAY, Nagle's algorithm holds a
+    // reply back until the client's delayed ACK, about 40 ms per request.
+    svr.set_tcp_nodelay(true);
     impl_->log = [](const std::string& line) {
         std::fwrite(line.data(), 1, line.size(), stdout);
         std::fputc('\n', stdout);

@@ -16,12 +16,14 @@
 
 #include "dialect.hpp"
 #include "http_layer.hpp"
+#include "octapy_text.hpp"
 #include "switchboard/accounts.hpp"
 #include "switchboard/activity.hpp"
 #include "switchboard/calls.hpp"
 #include "switchboard/cases.hpp"
 #include "switchboard/error.hpp"
 #include "switchboard/files.hpp"
+#include "switchboard/interactions.hpp"
 #include "switchboard/store.hpp"
 
 namespace {
@@ -41,12 +43,15 @@ struct Options {
     std::size_t pwhash_memlimit = AccountsOptions{}.pwhash_memlimit;
     std::string public_url;
     bool demo = true;
+    int text_workers = InteractionOptions{}.workers;
+    std::size_t max_text_bytes = InteractionOptions{}.max_text_bytes;
 };
 
 const char* kUsage =
     "usage: switchboard-host [options]\n"
     "\n"
-    "Serves the OctaPy endpoints (/signUp, /settings/..., /userMgmt/..., /activities/...)\n"
+    "Serves the OctaPy endpoints (/signUp, /settings/..., /userMgmt/..., /activities/...,\n"
+    "/record/text, /report/{Ricket})\n"
     "and the OpenCHS endpoints (/eproc/...: users, tickets, QA, calls, files, stats)\n"
     "over one switchboard database.\n"
     "\n"
@@ -62,6 +67,8 @@ const char* kUsage =
     "  --pwhash-opslimit N     Argon2id passes (default 2; libsodium's minimum is 1)\n"
     "  --pwhash-memlimit BYTES Argon2id memory (default 67108864; minimum 8192)\n"
     "  --public-url URL        base of the links in emails (default http://HOST:PORT)\n"
+    "  --text-workers N        threads analysing POST /record/text (default 2, 1 to 16)\n"
+    "  --max-text-bytes BYTES  longest TextContent accepted (default 65536)\n"
     "  --no-demo               do not create the demo organisation on first start\n"
     "  --help                  show this help and exit\n"
     "\n"
@@ -114,6 +121,8 @@ Options parse_options(int argc, char** argv) {
         else if (arg == "--pwhash-opslimit") o.pwhash_opslimit = parse_number(arg, value(), 1, 1u << 20);
         else if (arg == "--pwhash-memlimit") o.pwhash_memlimit = parse_number(arg, value(), 8192, 1ull << 34);
         else if (arg == "--public-url") o.public_url = value();
+        else if (arg == "--text-workers") o.text_workers = static_cast<int>(parse_number(arg, value(), 1, 16));
+        else if (arg == "--max-text-bytes") o.max_text_bytes = parse_number(arg, value(), 1, 16ull << 20);
         else if (arg == "--no-demo" && !inline_value) o.demo = false;
         else usage_error("unknown option " + arg);
     }
@@ -191,8 +200,18 @@ int run(const Options& o) {
     fo.list_limits = ao.list_limits;
     Files files(db, fo);
 
+    // One set of phrase pools and one interaction queue for the database;
+    // the queued analyses finish before the host exits.
+    PhrasePools pools(db);
+    InteractionOptions io;
+    io.workers = o.text_workers;
+    io.max_text_bytes = o.max_text_bytes;
+    Interactions interactions(db, pools, io);
+
     host::Context ctx{accounts, activity, cases, calls, files};
     host::register_octapy(server, ctx);
+    host::TextContext text_ctx{ctx, pools, interactions, o.max_text_bytes, o.max_body};
+    host::register_octapy_text(server, text_ctx);
     host::register_openchs(server, ctx);
     server.on_error("/", host::octapy_transport_error);
     server.on_error("/eproc", host::openchs_transport_error);

@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "dialect.hpp"
+#include "octapy_common.hpp"
 
 namespace switchboard::host {
 
@@ -16,32 +17,7 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kDialect = "octapy";
-const std::string kSystemFailure = "system failure, please try again";
-const std::string kDatatype = "unexpected datatype, please try again";
-const std::string kUnauthorized = "unauthorized";
-
-// A refusal with one of the seed's messages.
-struct Ko {
-    std::string message;
-};
-
-Response send(const json::object& body) { return Response::json(200, json_text(body)); }
-
-json::object ok_object() {
-    json::object o;
-    o["STATUS"] = "OK";
-    return o;
-}
-
-Response ok() { return send(ok_object()); }
-
-Response ko(const std::string& message) {
-    json::object o;
-    o["STATUS"] = "KO";
-    o["errMsg"] = message;
-    return send(o);
-}
+using namespace octapy;  // the dialect's messages and answers (octapy_common.hpp)
 
 bool is_system_error(const Error& e) {
     return e.code() == ErrorCode::storage || e.code() == ErrorCode::schema || e.code() == ErrorCode::internal;

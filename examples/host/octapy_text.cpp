@@ -1,0 +1,389 @@
+// switchboard-host: the OctaPy text endpoints (seed 000).
+//
+//   IO2 POST /record/text        devToken; the analysis runs on the library's
+//                                workers, the answer carries the Ricket at once
+//   IO3 GET  /report/{Ricket}    devToken; the interaction and, once ready,
+//                                its findings, promises and PCI, redacted
+//   GET  /settings/getPoolList   accessToken; the organisation's phrase pools
+//   POST /settings/addPoolPhrase, /settings/delPoolPhrase, /settings/resetPools
+//                                accessToken (admins); switchboard additions
+//
+// Every endpoint answers HTTP 200 with {"STATUS":"OK", ...} or
+// {"STATUS":"KO","errMsg":"..."}, as the rest of the dialect (octapy.cpp).
+#include "octapy_text.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "octapy_common.hpp"
+
+namespace switchboard::host {
+
+namespace {
+
+namespace json = boost::json;
+
+using namespace octapy;  // the dialect's messages and answers (octapy_common.hpp)
+
+std::string trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return std::string(s);
+}
+
+bool is_blank(std::string_view s) {
+    for (unsigned char c : s)
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') return false;
+    return true;
+}
+
+// Well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
+bool is_utf8(std::string_view s) {
+    std::size_t i = 0;
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    while (i < s.size()) {
+        const unsigned char c = byte(i);
+        std::size_t n = 0;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c < 0x80) { ++i; continue; }
+        if (c >= 0xC2 && c <= 0xDF) n = 1;
+        else if (c == 0xE0) { n = 2; lo = 0xA0; }
+        else if (c == 0xED) { n = 2; hi = 0x9F; }
+        else if (c >= 0xE1 && c <= 0xEF) n = 2;
+        else if (c == 0xF0) { n = 3; lo = 0x90; }
+        else if (c == 0xF4) { n = 3; hi = 0x8F; }
+        else if (c >= 0xF1 && c <= 0xF3) n = 3;
+        else return false;
+        if (i + n >= s.size()) return false;
+        if (byte(i + 1) < lo || byte(i + 1) > hi) return false;
+        for (std::size_t k = 2; k <= n; ++k)
+            if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+// The parameters of a text request: a form, the query string (GET) or a
+// JSON object body. Unlike Params, a JSON body may carry invalid UTF-8 in
+// its strings, so that a bad TextContent is answered as such rather than as
+// a malformed body; the library refuses it.
+class Body {
+public:
+    static Body read(const Request& req) {
+        Body b;
+        if (req.method == "GET") {
+            for (const auto& [k, v] : req.query) b.obj_[k] = v;
+            return b;
+        }
+        if (req.is_form) {
+            for (const auto& [k, v] : req.form) b.obj_[k] = v;
+            return b;
+        }
+        std::string_view text = req.body;
+        while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\r' ||
+                                 text.front() == '\t'))
+            text.remove_prefix(1);
+        if (text.empty()) return b;
+        json::parse_options opt;
+        opt.allow_invalid_utf8 = true;
+        json::error_code ec;
+        json::value v = json::parse(text, ec, {}, opt);
+        if (ec || !v.is_object()) throw DatatypeError{};
+        b.obj_ = std::move(v.as_object());
+        return b;
+    }
+
+    // A string parameter; nullopt when absent, DatatypeError for another type.
+    std::optional<std::string> string(std::string_view key) const {
+        const auto it = obj_.find(key);
+        if (it == obj_.end()) return std::nullopt;
+        if (!it->value().is_string()) throw DatatypeError{std::string(key)};
+        return std::string(it->value().as_string());
+    }
+
+    // A boolean: JSON true/false, or "true"/"false"/"1"/"0" as a string.
+    std::optional<bool> boolean(std::string_view key) const {
+        const auto it = obj_.find(key);
+        if (it == obj_.end()) return std::nullopt;
+        const json::value& v = it->value();
+        if (v.is_bool()) return v.as_bool();
+        if (v.is_string()) {
+            const std::string_view s = v.as_string();
+            if (s == "true" || s == "1") return true;
+            if (s == "false" || s == "0") return false;
+        }
+        throw DatatypeError{std::string(key)};
+    }
+
+private:
+    json::object obj_;
+};
+
+// The developer token: the devToken header, or a devToken parameter (query
+// string or body). Any other place is not looked at.
+std::string find_dev_token(const Request& req, const Body* body) {
+    if (const auto* h = req.header("devToken")) return trim(*h);
+    if (const auto* q = req.query_value("devToken")) return *q;
+    if (body) {
+        try {
+            if (auto v = body->string("devToken")) return *v;
+        } catch (const DatatypeError&) {
+        }
+    }
+    return {};
+}
+
+// The access token, where the rest of the dialect reads it: the accessToken
+// header, Authorization: Bearer, or an accessToken parameter.
+std::string find_access_token(const Request& req, const Body* body) {
+    if (const auto* h = req.header("accessToken")) return trim(*h);
+    if (const auto* h = req.header("Authorization")) {
+        const std::string v = trim(*h);
+        if (v.size() > 7 && (v.compare(0, 7, "Bearer ") == 0 || v.compare(0, 7, "bearer ") == 0))
+            return trim(std::string_view(v).substr(7));
+    }
+    if (const auto* q = req.query_value("accessToken")) return *q;
+    if (body) {
+        try {
+            if (auto v = body->string("accessToken")) return *v;
+        } catch (const DatatypeError&) {
+        }
+    }
+    return {};
+}
+
+// --------------------------------------------------------------- wrapper
+
+struct Call {
+    TextContext& ctx;
+    const Request& req;
+    Principal who;
+    Body body;
+    bool core_called = false;
+
+    template <class F>
+    decltype(auto) core(F&& f) {
+        core_called = true;
+        return f();
+    }
+};
+
+using Fn = std::function<Response(Call&)>;
+
+Response system_failure(const Request& req, std::string_view what) {
+    log_error(kDialect, req, what);
+    return ko(kSystemFailure);
+}
+
+// The host records a refusal it made before any core operation ran (the
+// core operations record themselves), so each authenticated request leaves
+// one entry. The summary never holds the text or a token.
+void record_refusal(const std::optional<Call>& call, bool always, const std::string& summary) {
+    if (!call || (call->core_called && !always)) return;
+    try {
+        call->ctx.base.activity.record(call->who, call->who.endpoint, false, summary);
+    } catch (const std::exception& e) {
+        log_error(kDialect, call->req, std::string("cannot record activity: ") + e.what());
+    }
+}
+
+bool is_system_error(const Error& e) {
+    return e.code() == ErrorCode::storage || e.code() == ErrorCode::schema || e.code() == ErrorCode::internal;
+}
+
+Handler endpoint(TextContext& ctx, TokenKind kind, Fn fn) {
+    return [&ctx, kind, fn = std::move(fn)](const Request& req) -> Response {
+        std::optional<Call> call;
+        try {
+            std::optional<Body> body;
+            try {
+                body = Body::read(req);
+            } catch (const DatatypeError&) {
+                // answered after authentication: anonymous callers learn nothing
+            }
+            const Body* b = body ? &*body : nullptr;
+            const std::string token = kind == TokenKind::dev ? find_dev_token(req, b) : find_access_token(req, b);
+            Principal who;
+            try {
+                who = ctx.base.accounts.authenticate(token, kind);
+            } catch (const Error& e) {
+                if (e.code() == ErrorCode::unauthorized) return ko(kUnauthorized);
+                throw;
+            }
+            who.endpoint = req.method + " " + req.path;
+            call.emplace(Call{ctx, req, std::move(who), body ? std::move(*body) : Body{}});
+            if (!body) throw DatatypeError{};
+            return fn(*call);
+        } catch (const Ko& k) {
+            record_refusal(call, false, k.message);
+            return ko(k.message);
+        } catch (const DatatypeError& d) {
+            record_refusal(call, false,
+                           d.field.empty() ? "unexpected datatype: malformed body"
+                                           : "unexpected datatype: " + safe_name(d.field));
+            return ko(kDatatype);
+        } catch (const Error& e) {
+            record_refusal(call, false, e.what());
+            if (e.code() == ErrorCode::unauthorized || e.code() == ErrorCode::forbidden) return ko(kUnauthorized);
+            if (is_system_error(e)) return system_failure(req, e.what());
+            return ko(e.what());
+        } catch (const std::exception& e) {
+            record_refusal(call, true, kSystemFailure);
+            return system_failure(req, e.what());
+        } catch (...) {
+            record_refusal(call, true, kSystemFailure);
+            return system_failure(req, "unknown exception");
+        }
+    };
+}
+
+// --------------------------------------------------------------- IO2, IO3
+
+// The seed's parameter for a field the library names.
+std::string parameter_name(std::string_view field) {
+    if (field == "text") return "TextContent";
+    if (field == "department") return "departmentLabel";
+    if (field == "agent_id") return "AgentId";
+    if (field == "client_id") return "ClientId";
+    if (field == "ticket_no") return "TicketNo";
+    return safe_name(field);
+}
+
+Response record_text(Call& c) {
+    TextInteractionFields f;
+    const auto text = c.body.string("TextContent");
+    if (!text) throw Ko{"TextContent is missing"};
+    f.text = *text;
+    f.department = c.body.string("departmentLabel");
+    f.agent_id = c.body.string("AgentId");
+    f.client_id = c.body.string("ClientId");
+    f.ticket_no = c.body.string("TicketNo");
+    Interaction created;
+    try {
+        created = c.core([&] { return c.ctx.interactions.record_text(c.who, f); });
+    } catch (const Error& e) {
+        // The library decides what is refused; the answer names the
+        // parameter in the seed's style ("password is too long, ...").
+        if (e.field() == "text" && e.code() == ErrorCode::too_large)
+            throw Ko{"TextContent is too long, maximum length is " + std::to_string(c.ctx.max_text_bytes) +
+                     " bytes"};
+        if (e.field() == "text" && e.code() == ErrorCode::invalid_argument) {
+            if (is_blank(f.text)) throw Ko{"TextContent is empty"};
+            if (!is_utf8(f.text)) throw Ko{"TextContent isn't valid UTF-8"};
+            throw Ko{"TextContent isn't valid"};
+        }
+        if (e.code() == ErrorCode::too_large && e.field() == "queue") {
+            // More texts waiting than the workers' queue holds: nothing was
+            // stored; the client may post again.
+            log_error(kDialect, c.req, e.what());
+            throw Ko{kSystemFailure};
+        }
+        if (e.code() == ErrorCode::invalid_argument || e.code() == ErrorCode::too_large)
+            throw Ko{parameter_name(e.field()) + " isn't valid"};
+        throw;
+    }
+    json::object o = ok_object();
+    o["Ricket"] = created.ricket;
+    return send(o);
+}
+
+// DATA: the interaction (to_json(Interaction)) with the analysis's fields
+// (findings, promises, redacted_text, pci, truncated) lifted beside its
+// metadata once it is ready.
+json::object report_data(const Interaction& i) {
+    json::value v = json::parse(to_json(i));
+    json::object data = std::move(v.as_object());
+    if (auto it = data.find("analysis"); it != data.end()) {
+        json::value analysis = std::move(it->value());
+        data.erase(it);
+        if (analysis.is_object())
+            for (auto& kv : analysis.as_object()) data[kv.key()] = std::move(kv.value());
+    }
+    return data;
+}
+
+Response report(Call& c) {
+    const std::string ricket = c.req.path_param("Ricket");
+    Interaction i;
+    try {
+        i = c.core([&] { return c.ctx.interactions.report(c.who, ricket); });
+    } catch (const Error& e) {
+        // The seed has two answers for IO3; an unknown Ricket, or one of
+        // another organisation, is its "else".
+        if (e.code() == ErrorCode::not_found || e.code() == ErrorCode::invalid_argument) throw Ko{kSystemFailure};
+        throw;
+    }
+    json::object o = ok_object();
+    o["DATA"] = report_data(i);
+    return send(o);
+}
+
+// --------------------------------------------------------------- pools
+
+json::object pool_entry_data(const PoolEntry& e) {
+    return {{"pool", e.pool}, {"phrase", e.text}, {"regex", e.regex}, {"builtIn", e.built_in}};
+}
+
+Response pool_list(Call& c) {
+    json::array list;
+    for (const auto& e : c.core([&] { return c.ctx.pools.list(c.who); })) list.push_back(pool_entry_data(e));
+    json::object o = ok_object();
+    o["DATA"] = std::move(list);
+    return send(o);
+}
+
+// pool and phrase are required strings; regex is an optional boolean.
+std::pair<std::string, std::string> pool_and_phrase(const Body& body) {
+    auto pool = body.string("pool");
+    auto phrase = body.string("phrase");
+    if (!pool) throw DatatypeError{"pool"};
+    if (!phrase) throw DatatypeError{"phrase"};
+    return {std::move(*pool), std::move(*phrase)};
+}
+
+Response pool_add(Call& c) {
+    const auto [pool, phrase] = pool_and_phrase(c.body);
+    const bool regex = c.body.boolean("regex").value_or(false);
+    const PoolEntry e = c.core([&] { return c.ctx.pools.add(c.who, pool, phrase, regex); });
+    json::object o = ok_object();
+    o["DATA"] = pool_entry_data(e);
+    return send(o);
+}
+
+Response pool_delete(Call& c) {
+    const auto [pool, phrase] = pool_and_phrase(c.body);
+    try {
+        c.core([&] { c.ctx.pools.remove(c.who, pool, phrase); });
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::not_found) throw Ko{"phrase isn't found"};
+        throw;
+    }
+    return send(ok_object());
+}
+
+Response pool_reset(Call& c) {
+    c.core([&] { c.ctx.pools.reset(c.who); });
+    return send(ok_object());
+}
+
+}  // namespace
+
+void register_octapy_text(Server& server, TextContext& ctx) {
+    // A JSON body may escape every byte of the text (up to 6 bytes each);
+    // the route takes what the text limit needs even above --max-body.
+    RouteOptions record_options;
+    record_options.max_body = std::max(ctx.max_body, ctx.max_text_bytes * 6 + (64u << 10));
+    server.route("POST", "/record/text", endpoint(ctx, TokenKind::dev, record_text), record_options);
+    server.route("GET", "/report/{Ricket}", endpoint(ctx, TokenKind::dev, report));
+
+    server.route("GET", "/settings/getPoolList", endpoint(ctx, TokenKind::access, pool_list));
+    server.route("POST", "/settings/addPoolPhrase", endpoint(ctx, TokenKind::access, pool_add));
+    server.route("POST", "/settings/delPoolPhrase", endpoint(ctx, TokenKind::access, pool_delete));
+    server.route("POST", "/settings/resetPools", endpoint(ctx, TokenKind::access, pool_reset));
+}
+
+}  // namespace switchboard::host

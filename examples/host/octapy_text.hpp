@@ -1,0 +1,25 @@
+// switchboard-host: the OctaPy text endpoints (seed 000): IO2 `POST
+// /record/text`, IO3 `GET /report/{Ricket}` and the organisation's phrase
+// pools under /settings/ (a switchboard addition; the seed names the
+// "Word Sequence Document" but no endpoint for it).
+#pragma once
+
+#include <cstddef>
+
+#include "dialect.hpp"
+#include "http_layer.hpp"
+#include "switchboard/interactions.hpp"
+
+namespace switchboard::host {
+
+struct TextContext {
+    Context& base;  // accounts and the activity log
+    PhrasePools& pools;
+    Interactions& interactions;
+    std::size_t max_text_bytes;  // the Interactions' limit, quoted in the answer
+    std::size_t max_body;        // the server's --max-body (POST /record/text may take more)
+};
+
+void register_octapy_text(Server& server, TextContext& ctx);
+
+}  // namespace switchboard::host
