@@ -41,31 +41,6 @@ bool is_blank(std::string_view s) {
     return true;
 }
 
-// Well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
-bool is_utf8(std::string_view s) {
-    std::size_t i = 0;
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    while (i < s.size()) {
-        const unsigned char c = byte(i);
-        std::size_t n = 0;
-        unsigned lo = 0x80, hi = 0xBF;
-        if (c < 0x80) { ++i; continue; }
-        if (c >= 0xC2 && c <= 0xDF) n = 1;
-        else if (c == 0xE0) { n = 2; lo = 0xA0; }
-        else if (c == 0xED) { n = 2; hi = 0x9F; }
-        else if (c >= 0xE1 && c <= 0xEF) n = 2;
-        else if (c == 0xF0) { n = 3; lo = 0x90; }
-        else if (c == 0xF4) { n = 3; hi = 0x8F; }
-        else if (c >= 0xF1 && c <= 0xF3) n = 3;
-        else return false;
-        if (i + n >= s.size()) return false;
-        if (byte(i + 1) < lo || byte(i + 1) > hi) return false;
-        for (std::size_t k = 2; k <= n; ++k)
-            if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return false;
-        i += n + 1;
-    }
-    return true;
-}
 
 // The parameters of a text request: a form, the query string (GET) or a
 // JSON object body. Unlike Params, a JSON body may carry invalid UTF-8 in
@@ -273,7 +248,7 @@ Response record_text(Call& c) {
                      " bytes"};
         if (e.field() == "text" && e.code() == ErrorCode::invalid_argument) {
             if (is_blank(f.text)) throw Ko{"TextContent is empty"};
-            if (!is_utf8(f.text)) throw Ko{"TextContent isn't valid UTF-8"};
+            if (!valid_utf8(f.text)) throw Ko{"TextContent isn't valid UTF-8"};
             throw Ko{"TextContent isn't valid"};
         }
         if (e.code() == ErrorCode::too_large && e.field() == "queue") {

@@ -220,6 +220,11 @@ PciResult redact_pci(std::string_view text, bool mask_expiry = false);
 // Promises in the text (rules in docs/text.md).
 std::vector<Promise> find_promises(std::string_view text, const std::optional<std::string>& speaker = {});
 
+// Whether the text is well-formed UTF-8 (no overlong forms, surrogates or
+// code points above U+10FFFF): the rule every text entry point applies, for
+// adapters that answer an invalid text in their own words.
+bool valid_utf8(std::string_view text) noexcept;
+
 // The Luhn check on a string of digits (other characters are ignored; fewer
 // than two digits is false).
 bool luhn_valid(std::string_view digits) noexcept;

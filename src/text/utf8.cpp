@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "switchboard/text.hpp"
+
 namespace switchboard::text {
 
 std::size_t find_invalid_utf8(std::string_view s, bool& all_ascii) noexcept {
@@ -143,3 +145,12 @@ std::size_t CodePointIndex::operator()(std::size_t byte) noexcept {
 }
 
 }  // namespace switchboard::text
+
+namespace switchboard {
+
+bool valid_utf8(std::string_view text) noexcept {
+    bool ascii;
+    return text::find_invalid_utf8(text, ascii) == std::string_view::npos;
+}
+
+}  // namespace switchboard

@@ -44,6 +44,17 @@ TEST_CASE("bad text is refused with a clear error", "[analyze]") {
     CHECK(e.field() == "speaker");
 }
 
+TEST_CASE("valid_utf8 applies the same rule as analyze_text", "[analyze]") {
+    CHECK(valid_utf8("plain text"));
+    CHECK(valid_utf8("caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x98\x80"));  // é, an em dash, an emoji
+    CHECK_FALSE(valid_utf8("\xc0\xaf"));          // overlong '/'
+    CHECK_FALSE(valid_utf8("\xed\xa0\x80"));     // a surrogate
+    CHECK_FALSE(valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+    CHECK_FALSE(valid_utf8("abc\xe2\x80"));      // truncated
+    for (const char* bad : {"\xc0\xaf", "\xed\xa0\x80", "abc\xe2\x80"})
+        CHECK(texttest::error_of([&] { analyze_text(bad); }).code() == ErrorCode::invalid_argument);
+}
+
 TEST_CASE("the JSON carries the issue's names", "[analyze]") {
     std::string text =
         "Client: Um, I want a refund. My card is 4539 1488 0343 6467. "
