@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_text_reference.hpp"
 #include "switchboard/text.hpp"
 
 #ifndef SB_PEERS_SCRIPT
@@ -483,8 +484,8 @@ int main(int argc, char** argv) {
         return h;
     };
     std::size_t hits_default = 0, hits_stress = 0, hits_adversarial = 0;
-    Timing t_block = best_timing(3, [&] { hits_default = analyzer.count(text); });
-    Timing t_convs = best_timing(3, [&] { hits_default = each_conversation(analyzer); });
+    Timing t_block = best_timing(5, [&] { hits_default = analyzer.count(text); });
+    Timing t_convs = best_timing(5, [&] { hits_default = each_conversation(analyzer); });
     Timing t_stress = best_timing(3, [&] { hits_stress = stress_analyzer->count(text); });
     Timing t_stress_convs = best_timing(2, [&] { each_conversation(*stress_analyzer); });
     Timing t_adversarial = best_timing(2, [&] { hits_adversarial = adversarial.count(text); });
@@ -522,6 +523,27 @@ int main(int argc, char** argv) {
     row("scan, adversarial stress set, one block", gbps(n, t_adversarial.cpu), gbps(n, t_adversarial.wall), "", "", "");
     row("analyze_text (PCI, pools, promises) per conversation", mbps(n, t_analyze.cpu), mbps(n, t_analyze.wall), "",
         "", "");
+
+    // Hyperscan's literal matcher alone, in this run: the ratio is how much
+    // faster switchboard's whole scan is than Hyperscan's part of it would be
+    // on the plain normal form, and how close it comes to the matcher's best.
+    auto plain_default = bench_text::plain_normal_form(defaults, text, 3);
+    auto plain_stress = bench_text::plain_normal_form(stress_set, text, 2);
+    auto random_default = bench_text::random_literals(analyzer.phrase_count(), 64u << 20, 3);
+    auto random_stress = bench_text::random_literals(stress, 64u << 20, 3);
+    auto vs = [](const Timing& ours, double ours_bytes, const bench_text::LiteralScan& ref) {
+        return fmt("%.2fx", (ref.seconds / ref.bytes) / (ours.cpu / ours_bytes));
+    };
+    row("  vs Hyperscan alone, default literals, plain normal form", gbps(n, t_block.cpu), "",
+        gbps(plain_default.bytes, plain_default.seconds), vs(t_block, n, plain_default), "");
+    row("  vs Hyperscan alone, stress literals, plain normal form", gbps(n, t_stress.cpu), "",
+        gbps(plain_stress.bytes, plain_stress.seconds), vs(t_stress, n, plain_stress), "");
+    row(fmt("  vs Hyperscan alone, %.0f random literals, random bytes", static_cast<double>(analyzer.phrase_count())).c_str(),
+        gbps(n, t_block.cpu), "", gbps(random_default.bytes, random_default.seconds), vs(t_block, n, random_default),
+        "");
+    row(fmt("  vs Hyperscan alone, %.0f random literals, random bytes", static_cast<double>(stress)).c_str(),
+        gbps(n, t_stress.cpu), "", gbps(random_stress.bytes, random_stress.seconds), vs(t_stress, n, random_stress),
+        "");
 
     if (peers) {
         auto hs_each = hyperscan_per_phrase(defaults, text);

@@ -4,12 +4,15 @@
 // single spaces after one leading space (" call you back"; a short one also
 // ends with a space: " um "), and the text is scanned in its normal form
 // (normalise.hpp: every run of white space and punctuation one space,
-// letters lower-cased). A literal hit there followed by a space is exactly
-// a phrase match on word boundaries in the text, and its span maps back to
-// the text through the normal form's kept-byte index. Literals compile in
-// milliseconds, where the same phrases as regular expressions
-// (\bw1[sep]+w2\b) take 1-2 ms each and scan ten times slower, and nearly
-// every callback is a match (docs/text.md has the measurements).
+// letters lower-cased). A literal found there and followed by a space is
+// exactly a phrase match on word boundaries in the text, and its span maps
+// back to the text through the normal form's kept-byte index. Hyperscan
+// reads the normal form's context hash (context_hash.hpp), where each byte
+// stands for itself and the two before it in its word, and looks for each
+// literal's hashed bytes; every hit is checked against the normal form
+// itself. Literals compile in milliseconds, where the same phrases as
+// regular expressions (\bw1[sep]+w2\b) take 1-2 ms each and scan ten times
+// slower (docs/text.md has the measurements).
 // Regular expression entries go into a second database, compiled with
 // HS_FLAG_SOM_LEFTMOST (which reports where each match starts) and run over
 // the text itself.
@@ -24,10 +27,12 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstring>
 #include <unordered_map>
 
 #include "switchboard/error.hpp"
 #include "switchboard/text.hpp"
+#include "text/context_hash.hpp"
 #include "text/matcher.hpp"
 #include "text/normalise.hpp"
 #include "text/phrase.hpp"
@@ -39,14 +44,22 @@ struct TextAnalyzer::Impl {
     std::uint64_t id = 0;
     std::vector<PhrasePool> pools;
     std::size_t phrase_count = 0;
-    // Literal id -> the entries with that literal (one per pool at most),
-    // its length and whether it ends with the space after its last word.
-    struct Literal {
-        std::vector<std::pair<std::uint32_t, std::uint32_t>> entries;
-        std::size_t length = 0;
+    // What a literal hit reads, laid out flat: Hyperscan id h stands for
+    // the candidates [first[h], first[h + 1]) (nearly always one), each a
+    // literal (" w1 w2", or " w1 " when short, ending with the space after
+    // its last word) in `plains` and the entries with it (one per pool at
+    // most) in `entries`.
+    struct Candidate {
+        std::uint32_t plain = 0;  // offset in plains
+        std::uint32_t length = 0;
+        std::uint32_t entry = 0;  // first of its entries
+        std::uint32_t entry_count = 0;
         bool padded = false;
     };
-    std::vector<Literal> literals;
+    std::vector<std::uint32_t> first;
+    std::vector<Candidate> candidates;
+    std::string plains;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> entries;
     // Regex id -> (pool, entry).
     std::vector<std::pair<std::uint32_t, std::uint32_t>> regexes;
     hs_database_t* literal_db = nullptr;
@@ -127,20 +140,27 @@ struct ScanContext {
 
 int on_literal(unsigned int id, unsigned long long, unsigned long long to, unsigned int, void* ctx) {
     auto& c = *static_cast<ScanContext*>(ctx);
-    const auto& lit = c.impl->literals[id];
-    // The literal is " w1 w2", or " w1 " when short; the phrase ends on a
-    // word boundary when a space follows its last word (the normal form
-    // ends with one).
-    const std::size_t words_end = lit.padded ? to - 1 : to;
-    if (!lit.padded && (to >= c.normal->size || c.normal->buffer[to] != ' ')) return 0;
-    std::size_t start = 0, end = 0;
-    if (c.out) {
-        // The words are [to - length + 1, words_end) of the normal form.
-        start = c.normal->to_original(to - lit.length + 1);
-        end = c.normal->to_original(words_end - 1) + 1;
+    const TextAnalyzer::Impl& impl = *c.impl;
+    const char* normal = c.normal->buffer.get();
+    for (std::uint32_t k = impl.first[id]; k < impl.first[id + 1]; ++k) {
+        const auto& cand = impl.candidates[k];
+        // The hit is a candidate: the literal stands at [to - length, to) of
+        // the normal form when its bytes are there, and ends on a word
+        // boundary when a space follows its last word (the normal form ends
+        // with one).
+        const std::size_t length = cand.length;
+        if (to < length || !std::equal(normal + (to - length), normal + to, impl.plains.data() + cand.plain)) continue;
+        if (!cand.padded && (to >= c.normal->size || normal[to] != ' ')) continue;
+        std::size_t start = 0, end = 0;
+        if (c.out) {
+            // The words are [to - length + 1, words_end) of the normal form.
+            const std::size_t words_end = cand.padded ? to - 1 : to;
+            start = c.normal->to_original(to - length + 1);
+            end = c.normal->to_original(words_end - 1) + 1;
+        }
+        for (std::uint32_t e = cand.entry; e < cand.entry + cand.entry_count; ++e)
+            if (!c.add(impl.entries[e].first, impl.entries[e].second, start, end)) return 1;
     }
-    for (const auto& [pool, entry] : lit.entries)
-        if (!c.add(pool, entry, start, end)) return 1;
     return 0;
 }
 
@@ -166,6 +186,12 @@ TextAnalyzer::TextAnalyzer(std::vector<PhrasePool> pools) {
     auto impl = std::make_shared<Impl>();
     impl->id = next_id.fetch_add(1);
 
+    // Each distinct literal and the entries with it.
+    struct Literal {
+        std::string plain;
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> entries;
+    };
+    std::vector<Literal> literals;
     std::unordered_map<std::string, std::uint32_t> literal_ids;
     std::vector<std::string> regex_exprs;
     for (std::uint32_t pi = 0; pi < pools.size(); ++pi) {
@@ -190,9 +216,9 @@ TextAnalyzer::TextAnalyzer(std::vector<PhrasePool> pools) {
                             "the phrase " + text::quote(pool.phrases[e]) + where + " has the same words as " +
                                 text::quote(pool.phrases[it->second]),
                             "phrase");
-            auto [lit_it, fresh_lit] = literal_ids.emplace(lit, static_cast<std::uint32_t>(impl->literals.size()));
-            if (fresh_lit) impl->literals.push_back({{}, lit.size(), lit.back() == ' '});
-            impl->literals[lit_it->second].entries.emplace_back(pi, e);
+            auto [lit_it, fresh_lit] = literal_ids.emplace(lit, static_cast<std::uint32_t>(literals.size()));
+            if (fresh_lit) literals.push_back({lit, {}});
+            literals[lit_it->second].entries.emplace_back(pi, e);
             ++impl->phrase_count;
         }
         for (std::uint32_t r = 0; r < pool.regexes.size(); ++r) {
@@ -202,17 +228,44 @@ TextAnalyzer::TextAnalyzer(std::vector<PhrasePool> pools) {
         }
     }
 
-    if (!impl->literals.empty()) {
+    if (!literals.empty()) {
+        // One Hyperscan literal for each distinct hashed form, standing for
+        // the literals with that form.
+        std::vector<std::string> forms;
+        std::vector<std::vector<std::uint32_t>> groups;
+        std::unordered_map<std::string, std::uint32_t> form_ids;
+        for (std::uint32_t li = 0; li < literals.size(); ++li) {
+            auto [it, fresh] =
+                form_ids.emplace(text::hashed_literal(literals[li].plain), static_cast<std::uint32_t>(forms.size()));
+            if (fresh) {
+                forms.push_back(it->first);
+                groups.emplace_back();
+            }
+            groups[it->second].push_back(li);
+        }
+        for (const auto& group : groups) {
+            impl->first.push_back(static_cast<std::uint32_t>(impl->candidates.size()));
+            for (std::uint32_t li : group) {
+                const Literal& lit = literals[li];
+                Impl::Candidate cand;
+                cand.plain = static_cast<std::uint32_t>(impl->plains.size());
+                cand.length = static_cast<std::uint32_t>(lit.plain.size());
+                cand.entry = static_cast<std::uint32_t>(impl->entries.size());
+                cand.entry_count = static_cast<std::uint32_t>(lit.entries.size());
+                cand.padded = lit.plain.back() == ' ';
+                impl->plains += lit.plain;
+                impl->entries.insert(impl->entries.end(), lit.entries.begin(), lit.entries.end());
+                impl->candidates.push_back(cand);
+            }
+        }
+        impl->first.push_back(static_cast<std::uint32_t>(impl->candidates.size()));
         std::vector<const char*> exprs;
         std::vector<std::size_t> lens;
         std::vector<unsigned> flags, ids;
-        // literal_ids owns the strings; order them by id.
-        std::vector<const std::string*> by_id(impl->literals.size());
-        for (const auto& [lit, id] : literal_ids) by_id[id] = &lit;
-        for (unsigned id = 0; id < by_id.size(); ++id) {
-            exprs.push_back(by_id[id]->data());
-            lens.push_back(by_id[id]->size());
-            flags.push_back(0);  // the normal form and the literals are lower-case
+        for (unsigned id = 0; id < forms.size(); ++id) {
+            exprs.push_back(forms[id].data());
+            lens.push_back(forms[id].size());
+            flags.push_back(0);  // hashed bytes: compared exactly
             ids.push_back(id);
         }
         hs_compile_error_t* err = nullptr;
@@ -333,7 +386,7 @@ void scan_text(const TextAnalyzer::Impl& impl, std::string_view s, bool checked,
                 if (normal.capacity > kKeptBuffer) normal = NormalText{};
                 throw_not_utf8(bad);
             }
-            hs_error_t rc = hs_scan(impl.literal_db, normal.buffer.get(), static_cast<unsigned>(normal.size), 0,
+            hs_error_t rc = hs_scan(impl.literal_db, normal.hashed.get(), static_cast<unsigned>(normal.size), 0,
                                     scratch, on_literal, &ctx);
             if (normal.capacity > kKeptBuffer) normal = NormalText{};  // do not keep a huge buffer
             if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) hs_failure("scan", rc);

@@ -13,6 +13,7 @@
 #include <bit>
 #include <cstring>
 
+#include "text/context_hash.hpp"
 #include "text/utf8.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -37,6 +38,7 @@ struct State {
     bool pending_sep = false;
     std::uint32_t kept = 0;   // bytes kept so far
     std::size_t invalid = std::string_view::npos;  // offset of the first byte that is not UTF-8
+    std::size_t hashed = 0;   // bytes of the output whose context hash is written
 };
 
 // Separator mask of p[0, len) (len <= 64), decoding and checking characters.
@@ -172,8 +174,10 @@ bool have_ssse3() {
     return yes;
 }
 
-// AVX-512 (BW and VBMI2): 64 bytes compared into mask registers, the
+// AVX-512 (BW, VBMI and VBMI2): 64 bytes compared into mask registers, the
 // separators blended to spaces and the kept bytes packed with vpcompressb.
+// The last block is loaded under a mask. The context hash follows a
+// kilobyte behind, while the output is still in L1.
 __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) void run_avx512(std::string_view s, NormalText& out,
                                                                                State& st, char* o, std::size_t& on) {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -183,23 +187,26 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) void run_avx512(s
     const __m512i lo_a = _mm512_set1_epi8('a'), hi_z = _mm512_set1_epi8('z');
     const __m512i lo_0 = _mm512_set1_epi8('0'), hi_9 = _mm512_set1_epi8('9');
     const __m512i under = _mm512_set1_epi8('_');
-    std::size_t i = 0;
-    for (; i + 64 <= n; i += 64) {
-        __m512i v = _mm512_loadu_si512(p + i);
+    // The last block is loaded under a mask: a short text takes the vector
+    // path too.
+    for (std::size_t i = 0; i < n; i += 64) {
+        const std::size_t len = std::min<std::size_t>(64, n - i);
+        const std::uint64_t valid = len == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << len) - 1;
+        __m512i v = _mm512_maskz_loadu_epi8(valid, p + i);
         const std::size_t before = on;
         std::uint64_t keep;
         if (_mm512_movepi8_mask(v) != 0 || st.pending > 0) {
-            std::uint64_t sep = separators_scalar(s, i, 64, st);
-            keep = emit_scalar(s.data() + i, 64, sep, st, o, on);
+            std::uint64_t sep = separators_scalar(s, i, len, st);
+            keep = emit_scalar(s.data() + i, len, sep, st, o, on);
         } else {
             __m512i l = _mm512_or_si512(v, case_bit);
             __mmask64 alpha = _mm512_cmpge_epu8_mask(l, lo_a) & _mm512_cmple_epu8_mask(l, hi_z);
             __mmask64 word = alpha | (_mm512_cmpge_epu8_mask(v, lo_0) & _mm512_cmple_epu8_mask(v, hi_9)) |
                              _mm512_cmpeq_epi8_mask(v, under);
-            std::uint64_t sep = ~static_cast<std::uint64_t>(word);
+            std::uint64_t sep = ~static_cast<std::uint64_t>(word) & valid;
             std::uint64_t drop = sep & ((sep << 1) | st.carry);
-            st.carry = sep >> 63;
-            keep = ~drop;
+            st.carry = (sep >> (len - 1)) & 1;
+            keep = ~drop & valid;
             // Letters lower-cased, separators spaces.
             __m512i blended = _mm512_mask_blend_epi8(alpha, _mm512_mask_blend_epi8(word, space, v), l);
             _mm512_storeu_si512(o + on, _mm512_maskz_compress_epi8(keep, blended));
@@ -208,20 +215,17 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) void run_avx512(s
         out.rank.push_back(st.kept);
         out.kept.push_back(keep);
         st.kept += static_cast<std::uint32_t>(on - before);
-    }
-    if (i < n) {
-        const std::size_t before = on;
-        std::uint64_t sep = separators_scalar(s, i, n - i, st);
-        std::uint64_t keep = emit_scalar(s.data() + i, n - i, sep, st, o, on);
-        out.rank.push_back(st.kept);
-        out.kept.push_back(keep);
-        st.kept += static_cast<std::uint32_t>(on - before);
+        // Hash the output a kilobyte at a time, while it is in L1.
+        if (on - st.hashed >= 1024) {
+            hash_context(std::string_view(o, on), st.hashed, out.hashed.get(), 3);
+            st.hashed = on;
+        }
     }
 }
 
 bool have_avx512() {
-    static const bool yes = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi2") &&
-                            __builtin_cpu_supports("popcnt");
+    static const bool yes = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
+                            __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("popcnt");
     return yes;
 }
 #endif
@@ -243,6 +247,7 @@ void run_scalar(std::string_view s, NormalText& out, State& st, char* o, std::si
 void NormalText::reserve(std::size_t bytes) {
     if (bytes <= capacity) return;
     buffer.reset(new char[bytes]);
+    hashed.reset(new char[bytes]);
     capacity = bytes;
 }
 
@@ -279,6 +284,7 @@ std::size_t normalise(std::string_view s, NormalText& out, int path) {
 #endif
     if (o[on - 1] != ' ') o[on++] = ' ';
     out.size = on;
+    hash_context(out.text(), st.hashed, out.hashed.get(), path);
     return st.invalid;
 }
 

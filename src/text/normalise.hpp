@@ -22,6 +22,9 @@ struct NormalText {
     std::size_t capacity = 0;
     std::size_t size = 0;
     std::string_view text() const noexcept { return {buffer.get(), size}; }
+    // The normal form's context hash (context_hash.hpp): `size` bytes,
+    // written by normalise() with the normal form.
+    std::unique_ptr<char[]> hashed;
     void reserve(std::size_t bytes);
     // Bit i % 64 of kept[i / 64]: byte i of the original is in `text` (the
     // other bytes are the second and later bytes of a separator run).
@@ -34,7 +37,8 @@ struct NormalText {
     std::size_t to_original(std::size_t pos) const noexcept;
 };
 
-// Builds `out` from s, reusing its buffers, and checks that s is UTF-8:
+// Builds `out` (the normal form and its context hash) from s, reusing its
+// buffers, and checks that s is UTF-8:
 // returns the offset of the first byte that is not, or npos. `path`
 // chooses the implementation for tests: 0 the best the CPU has, 1 scalar,
 // 2 SSSE3, 3 AVX-512 (each when the CPU has it, else scalar).
