@@ -9,7 +9,10 @@
 //     has can scan faster than this.
 #pragma once
 
+#include <hs/hs.h>
+
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,17 +20,30 @@
 
 namespace bench_text {
 
-struct LiteralScan {
-    double seconds = 0;  // best CPU time of the scan alone
-    std::size_t bytes = 0;
-    std::size_t matches = 0;
+// Literals compiled into a Hyperscan database, and the bytes to scan.
+class LiteralScan {
+public:
+    LiteralScan(const std::vector<std::string>& literals, std::string data);
+    LiteralScan(const LiteralScan&) = delete;
+    LiteralScan& operator=(const LiteralScan&) = delete;
+    ~LiteralScan();
+    bool ok() const { return db_ != nullptr; }
+    std::size_t bytes() const { return data_.size(); }
+    // Scans the data once; the number of matches.
+    std::size_t scan() const;
+
+private:
+    std::string data_;
+    hs_database_t* db_ = nullptr;
+    hs_scratch_t* scratch_ = nullptr;
 };
 
 // The phrases of `pools` as literals " w1 w2" (" w1 " when short) over the
-// plain normal form of an ASCII text; building the normal form is not timed.
-LiteralScan plain_normal_form(const std::vector<switchboard::PhrasePool>& pools, const std::string& text, int reps);
+// plain normal form of an ASCII text.
+std::unique_ptr<LiteralScan> plain_normal_form(const std::vector<switchboard::PhrasePool>& pools,
+                                               const std::string& text);
 
 // `literals` random 8-byte literals over `bytes` random bytes.
-LiteralScan random_literals(std::size_t literals, std::size_t bytes, int reps);
+std::unique_ptr<LiteralScan> random_literals(std::size_t literals, std::size_t bytes);
 
 }  // namespace bench_text
