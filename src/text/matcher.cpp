@@ -27,7 +27,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cstring>
 #include <unordered_map>
 
 #include "switchboard/error.hpp"
