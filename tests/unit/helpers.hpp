@@ -52,6 +52,27 @@ inline Org make_org(switchboard::Accounts& acc, const std::string& email, const 
     return org;
 }
 
+// A fresh database with one organisation whose admin is signed in; the
+// fixtures of the module tests add their module to it.
+struct OrgDesk {
+    std::filesystem::path dir = temp_dir();
+    switchboard::Database db = switchboard::Database::open((dir / "sb.db").string());
+    switchboard::Accounts acc{db, fast_options()};
+    Org org = make_org(acc, "owner@example.org");
+    switchboard::Principal admin = acc.authenticate(org.admin.token);
+
+    // A user of the organisation with `role`, signed in.
+    switchboard::Principal user(const std::string& name, switchboard::Role role) {
+        switchboard::UserFields f;
+        f.username = name;
+        f.email = name + "@example.org";
+        f.password = kPassword;
+        f.role = role;
+        acc.create_user(admin, f);
+        return acc.authenticate(acc.sign_in(name, kPassword).token);
+    }
+};
+
 // Pulls the verification key or reset code out of the latest email to `to`.
 inline std::string secret_from_outbox(switchboard::Accounts& acc, const std::string& to, const std::string& marker) {
     auto mails = acc.outbox(to);

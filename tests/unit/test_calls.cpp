@@ -6,24 +6,9 @@ using namespace switchboard;
 
 namespace {
 
-struct Centre {
-    std::filesystem::path dir = sbtest::temp_dir();
-    Database db = Database::open((dir / "sb.db").string());
-    Accounts acc{db, sbtest::fast_options()};
+struct Centre : sbtest::OrgDesk {
     Calls calls{db};
     Files files{db, FilesOptions{(dir / "files").string(), 1024, {}}};
-    sbtest::Org org = sbtest::make_org(acc, "owner@example.org");
-    Principal admin = acc.authenticate(org.admin.token);
-
-    Principal user(const std::string& name, Role role) {
-        UserFields f;
-        f.username = name;
-        f.email = name + "@example.org";
-        f.password = sbtest::kPassword;
-        f.role = role;
-        acc.create_user(admin, f);
-        return acc.authenticate(acc.sign_in(name, sbtest::kPassword).token);
-    }
 };
 
 template <class F>

@@ -15,28 +15,13 @@ using namespace switchboard;
 
 namespace {
 
-struct Centre {
-    std::filesystem::path dir = sbtest::temp_dir();
-    Database db = Database::open((dir / "sb.db").string());
-    Accounts acc{db, sbtest::fast_options()};
+struct Centre : sbtest::OrgDesk {
     PhrasePools pools{db};
     Interactions inter{db, pools, InteractionOptions{4096, 2, 10000}};
-    sbtest::Org org = sbtest::make_org(acc, "owner@example.org");
-    Principal admin = acc.authenticate(org.admin.token);
     ActivityLog log{db};
 
     // Reading the log commits the queued activity entries.
     void flush() { log.list(admin, ListQuery{}); }
-
-    Principal user(const std::string& name, Role role) {
-        UserFields f;
-        f.username = name;
-        f.email = name + "@example.org";
-        f.password = sbtest::kPassword;
-        f.role = role;
-        acc.create_user(admin, f);
-        return acc.authenticate(acc.sign_in(name, sbtest::kPassword).token);
-    }
 
     Principal dev(const std::string& owner_email = "owner@example.org", const Principal* by = nullptr) {
         static int n = 0;
