@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstring>
 #include <unordered_map>
 
 #include "switchboard/error.hpp"
@@ -65,6 +66,7 @@ struct TextAnalyzer::Impl {
     hs_database_t* regex_db = nullptr;
     hs_scratch_t* prototype = nullptr;
     std::size_t bytes = 0;
+    std::size_t longest = 0;  // bytes of the longest literal
 
     Impl() = default;
     Impl(const Impl&) = delete;
@@ -79,6 +81,12 @@ struct TextAnalyzer::Impl {
 namespace {
 
 std::atomic<std::uint64_t> next_id{1};
+
+inline std::uint64_t load8(const char* p) noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+}
 
 std::string in_pool(const std::string& name) { return " in pool " + text::quote(name); }
 
@@ -118,12 +126,16 @@ hs_scratch_t* thread_scratch(const TextAnalyzer::Impl& impl) {
 }
 
 struct ScanContext {
-    const TextAnalyzer::Impl* impl;
-    const text::NormalText* normal;
-    std::vector<PhraseMatch>* out;  // null: count only
+    const TextAnalyzer::Impl* impl = nullptr;
+    const text::NormalText* normal = nullptr;
+    std::vector<PhraseMatch>* out = nullptr;  // null: count only
     std::size_t count = 0;
-    std::size_t max;
+    std::size_t max = 0;
     bool truncated = false;
+    // The normal form's offset of the bytes being scanned, and the end of
+    // the bytes whose hits were reported by the scan of the part before.
+    std::size_t base = 0;
+    std::size_t reported = 0;
     std::vector<std::size_t> last;  // per regex id: index of its last match in out, or npos
 
     bool add(std::uint32_t pool, std::uint32_t entry, std::size_t start, std::size_t end) {
@@ -137,8 +149,24 @@ struct ScanContext {
     }
 };
 
-int on_literal(unsigned int id, unsigned long long, unsigned long long to, unsigned int, void* ctx) {
+// Whether a[0, n) and b[0, n) are the same bytes: eight at a time, where a
+// library memcmp call would cost more than the comparison on phrases of a
+// few words.
+inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+    if (n >= 8) {
+        for (std::size_t i = 0; i + 8 < n; i += 8)
+            if (load8(a + i) != load8(b + i)) return false;
+        return load8(a + n - 8) == load8(b + n - 8);  // the last eight, overlapping the loop's
+    }
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
+int on_literal(unsigned int id, unsigned long long, unsigned long long to_part, unsigned int, void* ctx) {
     auto& c = *static_cast<ScanContext*>(ctx);
+    const std::size_t to = c.base + to_part;
+    if (to <= c.reported) return 0;
     const TextAnalyzer::Impl& impl = *c.impl;
     const char* normal = c.normal->buffer.get();
     for (std::uint32_t k = impl.first[id]; k < impl.first[id + 1]; ++k) {
@@ -148,7 +176,7 @@ int on_literal(unsigned int id, unsigned long long, unsigned long long to, unsig
         // boundary when a space follows its last word (the normal form ends
         // with one).
         const std::size_t length = cand.length;
-        if (to < length || !std::equal(normal + (to - length), normal + to, impl.plains.data() + cand.plain)) continue;
+        if (to < length || !same_bytes(normal + (to - length), impl.plains.data() + cand.plain, length)) continue;
         if (!cand.padded && (to >= c.normal->size || normal[to] != ' ')) continue;
         std::size_t start = 0, end = 0;
         if (c.out) {
@@ -252,6 +280,7 @@ TextAnalyzer::TextAnalyzer(std::vector<PhrasePool> pools) {
                 cand.entry = static_cast<std::uint32_t>(impl->entries.size());
                 cand.entry_count = static_cast<std::uint32_t>(lit.entries.size());
                 cand.padded = lit.plain.back() == ' ';
+                impl->longest = std::max(impl->longest, lit.plain.size());
                 impl->plains += lit.plain;
                 impl->entries.insert(impl->entries.end(), lit.entries.begin(), lit.entries.end());
                 impl->candidates.push_back(cand);
@@ -356,6 +385,9 @@ namespace {
 
 // Normal-form buffers up to this size stay with the thread for the next text.
 constexpr std::size_t kKeptBuffer = std::size_t{256} << 20;
+// A long text is normalised and scanned this many bytes at a time (a
+// multiple of 64): the part, its normal form and its hash stay in L2.
+constexpr std::size_t kPart = std::size_t{64} << 10;
 
 [[noreturn]] void throw_not_utf8(std::size_t bad) {
     throw Error(ErrorCode::invalid_argument,
@@ -375,18 +407,39 @@ void scan_text(const TextAnalyzer::Impl& impl, std::string_view s, bool checked,
                std::size_t max, std::size_t& count, bool& truncated) {
     if (s.size() > 0xFFFFFFF0u) throw Error(ErrorCode::too_large, "the text is over 4 GiB; scan it in parts", "text");
     thread_local NormalText normal;
-    ScanContext ctx{&impl, &normal, out, 0, max, false, {}};
+    ScanContext ctx;
+    ctx.impl = &impl;
+    ctx.normal = &normal;
+    ctx.out = out;
+    ctx.max = max;
     if (!impl.literal_db && !checked) require_utf8(s);
     if (impl.literal_db || impl.regex_db) {
         hs_scratch_t* scratch = thread_scratch(impl);
         if (impl.literal_db) {
-            // Building the normal form checks the UTF-8 on the way.
-            if (std::size_t bad = normalise(s, normal); bad != std::string_view::npos) {
-                if (normal.capacity > kKeptBuffer) normal = NormalText{};
-                throw_not_utf8(bad);
-            }
-            hs_error_t rc = hs_scan(impl.literal_db, normal.hashed.get(), static_cast<unsigned>(normal.size), 0,
-                                    scratch, on_literal, &ctx);
+            // The text a part at a time: each part's normal form is scanned
+            // while it is still in the cache, which the check of each hit
+            // reads. A part's scan starts early enough to take in a literal
+            // that began in the part before and reports the hits that end
+            // after the last part's; it stops a byte short of the normal
+            // form so far, since a hit needs the byte after it. Building
+            // the normal form checks the UTF-8 on the way.
+            Normaliser normaliser(s, normal);
+            std::size_t taken = 0;
+            hs_error_t rc = HS_SUCCESS;
+            do {
+                taken = s.size() - taken > kPart ? taken + kPart : s.size();
+                normaliser.advance(taken);
+                if (std::size_t bad = normaliser.invalid(); bad != std::string_view::npos) {
+                    if (normal.capacity > kKeptBuffer) normal = NormalText{};
+                    throw_not_utf8(bad);
+                }
+                const std::size_t end = taken == s.size() ? normal.size : normal.size - 1;
+                const std::size_t from = ctx.reported > impl.longest ? ctx.reported - impl.longest : 0;
+                ctx.base = from;
+                rc = hs_scan(impl.literal_db, normal.hashed.get() + from, static_cast<unsigned>(end - from), 0,
+                             scratch, on_literal, &ctx);
+                ctx.reported = end;
+            } while (taken < s.size() && rc == HS_SUCCESS);
             if (normal.capacity > kKeptBuffer) normal = NormalText{};  // do not keep a huge buffer
             if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) hs_failure("scan", rc);
         }

@@ -32,14 +32,7 @@ std::array<bool, 128> make_ascii_sep() {
 }
 const std::array<bool, 128> kAsciiSep = make_ascii_sep();
 
-struct State {
-    std::uint64_t carry = 1;  // the byte before was a separator (the leading space counts as one)
-    std::size_t pending = 0;  // continuation bytes of a character begun in the previous chunk
-    bool pending_sep = false;
-    std::uint32_t kept = 0;   // bytes kept so far
-    std::size_t invalid = std::string_view::npos;  // offset of the first byte that is not UTF-8
-    std::size_t hashed = 0;   // bytes of the output whose context hash is written
-};
+using State = Normaliser::State;
 
 // Separator mask of p[0, len) (len <= 64), decoding and checking characters.
 std::uint64_t separators_scalar(std::string_view s, std::size_t i0, std::size_t len, State& st) {
@@ -111,13 +104,15 @@ struct ShuffleTable {
 };
 const ShuffleTable kShuffle;
 
-__attribute__((target("ssse3"))) void run_ssse3(std::string_view s, NormalText& out, State& st, char* o,
-                                                std::size_t& on) {
+// Each run_* takes the input bytes [from, to) (from a multiple of 64, to
+// one or the end of s).
+__attribute__((target("ssse3"))) void run_ssse3(std::string_view s, std::size_t from, std::size_t to,
+                                                NormalText& out, State& st, char* o, std::size_t& on) {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const std::size_t n = s.size();
+    const std::size_t n = to;
     const __m128i space = _mm_set1_epi8(' ');
     const __m128i case_bit = _mm_set1_epi8(0x20);
-    std::size_t i = 0;
+    std::size_t i = from;
     for (; i + 64 <= n; i += 64) {
         __m128i v[4];
         std::uint64_t high = 0, word = 0;
@@ -178,10 +173,11 @@ bool have_ssse3() {
 // separators blended to spaces and the kept bytes packed with vpcompressb.
 // The last block is loaded under a mask. The context hash follows a
 // kilobyte behind, while the output is still in L1.
-__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) void run_avx512(std::string_view s, NormalText& out,
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) void run_avx512(std::string_view s, std::size_t from,
+                                                                               std::size_t to, NormalText& out,
                                                                                State& st, char* o, std::size_t& on) {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const std::size_t n = s.size();
+    const std::size_t n = to;
     const __m512i space = _mm512_set1_epi8(' ');
     const __m512i case_bit = _mm512_set1_epi8(0x20);
     const __m512i lo_a = _mm512_set1_epi8('a'), hi_z = _mm512_set1_epi8('z');
@@ -189,7 +185,7 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) void run_avx512(s
     const __m512i under = _mm512_set1_epi8('_');
     // The last block is loaded under a mask: a short text takes the vector
     // path too.
-    for (std::size_t i = 0; i < n; i += 64) {
+    for (std::size_t i = from; i < n; i += 64) {
         const std::size_t len = std::min<std::size_t>(64, n - i);
         const std::uint64_t valid = len == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << len) - 1;
         __m512i v = _mm512_maskz_loadu_epi8(valid, p + i);
@@ -230,9 +226,10 @@ bool have_avx512() {
 }
 #endif
 
-void run_scalar(std::string_view s, NormalText& out, State& st, char* o, std::size_t& on) {
-    for (std::size_t i = 0; i < s.size(); i += 64) {
-        std::size_t len = std::min<std::size_t>(64, s.size() - i);
+void run_scalar(std::string_view s, std::size_t from, std::size_t to, NormalText& out, State& st, char* o,
+                std::size_t& on) {
+    for (std::size_t i = from; i < to; i += 64) {
+        std::size_t len = std::min<std::size_t>(64, to - i);
         const std::size_t before = on;
         std::uint64_t sep = separators_scalar(s, i, len, st);
         std::uint64_t keep = emit_scalar(s.data() + i, len, sep, st, o, on);
@@ -264,28 +261,40 @@ std::size_t NormalText::to_original(std::size_t pos) const noexcept {
     return 64 * lo + static_cast<std::size_t>(std::countr_zero(bits));
 }
 
-std::size_t normalise(std::string_view s, NormalText& out, int path) {
+Normaliser::Normaliser(std::string_view s, NormalText& out, int path) : s_(s), out_(out), path_(path) {
     out.reserve(s.size() + 2 + 64);  // slack for 64-byte stores past the end
     out.kept.clear();
     out.rank.clear();
     out.kept.reserve(s.size() / 64 + 1);
     out.rank.reserve(s.size() / 64 + 1);
-    char* o = out.buffer.get();
-    std::size_t on = 0;
-    o[on++] = ' ';
-    State st;
+    out.buffer[on_++] = ' ';
+    out.size = on_;
+}
+
+void Normaliser::advance(std::size_t end) {
+    if (finished_ || end < done_) return;
+    char* o = out_.buffer.get();
 #ifdef SB_TEXT_SSSE3
-    if ((path == 0 || path == 3) && have_avx512()) run_avx512(s, out, st, o, on);
-    else if ((path == 0 || path == 2) && have_ssse3()) run_ssse3(s, out, st, o, on);
-    else run_scalar(s, out, st, o, on);
+    if ((path_ == 0 || path_ == 3) && have_avx512()) run_avx512(s_, done_, end, out_, state_, o, on_);
+    else if ((path_ == 0 || path_ == 2) && have_ssse3()) run_ssse3(s_, done_, end, out_, state_, o, on_);
+    else run_scalar(s_, done_, end, out_, state_, o, on_);
 #else
-    (void)path;
-    run_scalar(s, out, st, o, on);
+    run_scalar(s_, done_, end, out_, state_, o, on_);
 #endif
-    if (o[on - 1] != ' ') o[on++] = ' ';
-    out.size = on;
-    hash_context(out.text(), st.hashed, out.hashed.get(), path);
-    return st.invalid;
+    done_ = end;
+    if (end == s_.size()) {
+        finished_ = true;
+        if (o[on_ - 1] != ' ') o[on_++] = ' ';
+    }
+    out_.size = on_;
+    hash_context(out_.text(), state_.hashed, out_.hashed.get(), path_);
+    state_.hashed = on_;
+}
+
+std::size_t normalise(std::string_view s, NormalText& out, int path) {
+    Normaliser n(s, out, path);
+    n.advance(s.size());
+    return n.invalid();
 }
 
 std::string padded_literal(const std::vector<std::string>& words) {

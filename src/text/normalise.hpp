@@ -37,11 +37,44 @@ struct NormalText {
     std::size_t to_original(std::size_t pos) const noexcept;
 };
 
-// Builds `out` (the normal form and its context hash) from s, reusing its
-// buffers, and checks that s is UTF-8:
-// returns the offset of the first byte that is not, or npos. `path`
-// chooses the implementation for tests: 0 the best the CPU has, 1 scalar,
-// 2 SSSE3, 3 AVX-512 (each when the CPU has it, else scalar).
+// Builds `out` (the normal form and its context hash) from s part by part,
+// reusing its buffers, and checks that s is UTF-8 on the way. A long text
+// is scanned a part at a time while that part's normal form is still in
+// the cache. `path` chooses the implementation for tests: 0 the best the
+// CPU has, 1 scalar, 2 SSSE3, 3 AVX-512 (each when the CPU has it, else
+// scalar); every path, and every way of cutting the text into parts,
+// gives the same bytes.
+class Normaliser {
+public:
+    Normaliser(std::string_view s, NormalText& out, int path = 0);
+    // Takes the text up to byte `end` (a multiple of 64 below s.size(), or
+    // s.size(), which finishes the normal form with its last space).
+    // out.size is then the normal form's length so far, hashed in full.
+    void advance(std::size_t end);
+    // The offset of the first byte taken so far that is not UTF-8, or npos.
+    std::size_t invalid() const noexcept { return state_.invalid; }
+
+    struct State {
+        std::uint64_t carry = 1;  // the byte before was a separator (the leading space counts as one)
+        std::size_t pending = 0;  // continuation bytes of a character begun in the previous block
+        bool pending_sep = false;
+        std::uint32_t kept = 0;                        // bytes kept so far
+        std::size_t invalid = std::string_view::npos;  // offset of the first byte that is not UTF-8
+        std::size_t hashed = 0;                        // bytes of the output whose context hash is written
+    };
+
+private:
+    std::string_view s_;
+    NormalText& out_;
+    int path_;
+    std::size_t done_ = 0;  // input bytes taken
+    std::size_t on_ = 0;    // output bytes written
+    bool finished_ = false;
+    State state_;
+};
+
+// The whole text at once: returns the offset of the first byte that is not
+// UTF-8, or npos.
 std::size_t normalise(std::string_view s, NormalText& out, int path = 0);
 
 // The literal the matcher looks for: " w1 w2 ... wn", and a space after it

@@ -244,7 +244,8 @@ TEST_CASE("one analyzer serves several threads at once", "[matcher][threads]") {
 TEST_CASE("phrases match exactly what their regular expression matches", "[matcher]") {
     // The literal-plus-check matcher against Hyperscan running each phrase's
     // phrase_expression(), on text full of the default phrases written with
-    // odd case and separators, and near misses.
+    // odd case and separators, and near misses: some 240 KB, which the
+    // matcher takes in several parts.
     const TextAnalyzer a;
     std::vector<std::string> exprs;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> ids;
@@ -272,7 +273,7 @@ TEST_CASE("phrases match exactly what their regular expression matches", "[match
                                         "\xE2\x80\x99", "!"};
     const std::vector<std::string> glue{"", "x", "s", "_", "9"};  // near misses when attached
     std::string text;
-    for (int i = 0; i < 4000; ++i) {
+    for (int i = 0; i < 12000; ++i) {
         const auto& pool = a.pools()[rng() % a.pools().size()];
         if (pool.phrases.empty()) continue;
         auto words = phrase_words(pool.phrases[rng() % pool.phrases.size()]);
@@ -287,6 +288,13 @@ TEST_CASE("phrases match exactly what their regular expression matches", "[match
         if (rng() % 5 == 0) piece += glue[rng() % glue.size()];
         text += piece + seps[rng() % seps.size()] + "and ";
     }
+    // A phrase across each cut between the matcher's 64 KB parts.
+    std::string across_cut;
+    for (const auto& pool : a.pools())
+        for (const auto& phrase : pool.phrases)
+            if (across_cut.empty() && phrase_words(phrase).size() >= 3) across_cut = " " + phrase + " ";
+    REQUIRE(across_cut.size() > 8);
+    for (std::size_t cut = 65536; cut < text.size(); cut += 65536) text.insert(cut - 4, across_cut);
     using Key = std::tuple<std::size_t, std::size_t, std::uint32_t, std::uint32_t>;
     struct Ctx {
         std::set<Key> found;
@@ -305,6 +313,11 @@ TEST_CASE("phrases match exactly what their regular expression matches", "[match
     std::set<Key> ours;
     for (const auto& m : a.scan(text))
         if (!a.is_regex(m.pool, m.entry)) ours.insert({m.start, m.end, m.pool, m.entry});
-    CHECK(ours.size() > 2000);
+    CHECK(ours.size() > 6000);
     CHECK(ours == ctx.found);
+    // The text is scanned in parts of 64 KB: matches across the cuts are found.
+    REQUIRE(text.size() > 3 * 65536);
+    std::size_t across = 0;
+    for (const auto& [start, end, pool, entry] : ours) across += start / 65536 != (end - 1) / 65536;
+    CHECK(across >= 3);
 }

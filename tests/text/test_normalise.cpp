@@ -96,3 +96,47 @@ TEST_CASE("the normal form finds bytes that are not UTF-8, wherever they are", "
     }
     CHECK(text::normalise("fine \xC3\xA9", out) == std::string_view::npos);
 }
+
+TEST_CASE("the normal form built part by part is the one built at once", "[normalise]") {
+    // The matcher takes a long text in parts; cuts fall inside words, runs of
+    // separators and multi-byte characters.
+    std::mt19937_64 rng(22);
+    text::NormalText whole, parts;
+    for (int round = 0; round < 60; ++round) {
+        std::string s = random_text(rng, 200 + rng() % 3000);
+        for (int path = 1; path <= 3; ++path) {
+            INFO("path " << path << ", text of " << s.size() << " bytes");
+            REQUIRE(text::normalise(s, whole, path) == std::string_view::npos);
+            text::Normaliser n(s, parts, path);
+            std::size_t taken = 0;
+            while (taken < s.size()) {
+                taken = std::min(s.size(), taken + 64 * (rng() % 6));
+                n.advance(taken);
+                // What is there so far is final, its hash too.
+                REQUIRE(parts.size <= whole.size);
+                REQUIRE(std::string_view(parts.buffer.get(), parts.size) ==
+                        std::string_view(whole.buffer.get(), parts.size));
+                REQUIRE(std::string_view(parts.hashed.get(), parts.size) ==
+                        std::string_view(whole.hashed.get(), parts.size));
+            }
+            n.advance(s.size());
+            CHECK(n.invalid() == std::string_view::npos);
+            REQUIRE(parts.text() == whole.text());
+            REQUIRE(std::string_view(parts.hashed.get(), parts.size) ==
+                    std::string_view(whole.hashed.get(), whole.size));
+            CHECK(parts.kept == whole.kept);
+            CHECK(parts.rank == whole.rank);
+        }
+    }
+}
+
+TEST_CASE("the normal form part by part stops at the first part that is not UTF-8", "[normalise]") {
+    text::NormalText out;
+    std::string s(1000, 'a');
+    s[700] = '\xff';
+    text::Normaliser n(s, out);
+    n.advance(640);
+    CHECK(n.invalid() == std::string_view::npos);
+    n.advance(s.size());
+    CHECK(n.invalid() == 700);
+}
