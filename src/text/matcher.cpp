@@ -82,6 +82,10 @@ namespace {
 
 std::atomic<std::uint64_t> next_id{1};
 
+// The most bytes of a literal's hashed form that Hyperscan looks for: the
+// width of its literal matcher's window (FDR reads eight bytes).
+constexpr std::size_t kHyperscanLiteral = 8;
+
 inline std::uint64_t load8(const char* p) noexcept {
     std::uint64_t v;
     std::memcpy(&v, p, 8);
@@ -257,13 +261,18 @@ TextAnalyzer::TextAnalyzer(std::vector<PhrasePool> pools) {
 
     if (!literals.empty()) {
         // One Hyperscan literal for each distinct hashed form, standing for
-        // the literals with that form.
+        // the literals with that form. A form is at most the last
+        // kHyperscanLiteral bytes of a literal's hash: the check on each
+        // hit compares the whole literal anyway, and Hyperscan confirms a
+        // longer literal in a second step, per candidate, that costs more
+        // than the hits the shorter form adds (docs/text.md).
         std::vector<std::string> forms;
         std::vector<std::vector<std::uint32_t>> groups;
         std::unordered_map<std::string, std::uint32_t> form_ids;
         for (std::uint32_t li = 0; li < literals.size(); ++li) {
-            auto [it, fresh] =
-                form_ids.emplace(text::hashed_literal(literals[li].plain), static_cast<std::uint32_t>(forms.size()));
+            std::string form = text::hashed_literal(literals[li].plain);
+            if (form.size() > kHyperscanLiteral) form.erase(0, form.size() - kHyperscanLiteral);
+            auto [it, fresh] = form_ids.emplace(std::move(form), static_cast<std::uint32_t>(forms.size()));
             if (fresh) {
                 forms.push_back(it->first);
                 groups.emplace_back();

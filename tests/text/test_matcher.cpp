@@ -130,6 +130,28 @@ TEST_CASE("every match is reported, overlapping ones too, in order", "[matcher]"
     CHECK_FALSE(cut);
 }
 
+TEST_CASE("phrases that end alike are told apart", "[matcher]") {
+    // Hyperscan looks for the last eight bytes of each phrase's hash, so
+    // these share one Hyperscan literal; each hit is checked against every
+    // phrase with that ending.
+    TextAnalyzer a({{"Products",
+                     {"walenipex", "my walenipex", "the broken walenipex", "new walenipex", "owalenipex",
+                      "xwalenipex"},
+                     {}},
+                    {"Faults", {"broken walenipex", "walenipex router"}, {}}});
+    auto got = texttest::seen(a, "My  Walenipex, the broken walenipex... owalenipex! a walenipex router");
+    REQUIRE(got.size() == 8);
+    CHECK(got[0] == Seen{"Products", "my walenipex", "My  Walenipex"});
+    CHECK(got[1] == Seen{"Products", "walenipex", "Walenipex"});
+    CHECK(got[2] == Seen{"Products", "the broken walenipex", "the broken walenipex"});
+    CHECK(got[3] == Seen{"Faults", "broken walenipex", "broken walenipex"});
+    CHECK(got[4] == Seen{"Products", "walenipex", "walenipex"});
+    CHECK(got[5] == Seen{"Products", "owalenipex", "owalenipex"});
+    CHECK(got[6] == Seen{"Products", "walenipex", "walenipex"});
+    CHECK(got[7] == Seen{"Faults", "walenipex router", "walenipex router"});
+    CHECK(texts_of(a, "newwalenipex walenipexx").empty());
+}
+
 TEST_CASE("a phrase or expression that cannot be compiled is refused with the reason", "[matcher]") {
     auto e = texttest::error_of([] { validate_regex("(unclosed"); });
     CHECK(e.code() == ErrorCode::invalid_argument);
