@@ -8,11 +8,12 @@
 // exactly a phrase match on word boundaries in the text, and its span maps
 // back to the text through the normal form's kept-byte index. Hyperscan
 // reads the normal form's context hash (context_hash.hpp), where each byte
-// stands for itself and the two before it in its word, and looks for each
-// literal's hashed bytes; every hit is checked against the normal form
-// itself. Literals compile in milliseconds, where the same phrases as
-// regular expressions (\bw1[sep]+w2\b) take 1-2 ms each and scan ten times
-// slower (docs/text.md has the measurements).
+// stands for itself and the two before it in its word, and looks for eight
+// of each literal's hashed bytes (across a word boundary where the literal
+// has one); every hit is checked against the normal form itself. Literals
+// compile in milliseconds, where the same phrases as regular expressions
+// (\bw1[sep]+w2\b) take 1-2 ms each and scan ten times slower (docs/text.md
+// has the measurements).
 // Regular expression entries go into a second database, compiled with
 // HS_FLAG_SOM_LEFTMOST (which reports where each match starts) and run over
 // the text itself.
@@ -54,6 +55,7 @@ struct TextAnalyzer::Impl {
         std::uint32_t length = 0;
         std::uint32_t entry = 0;  // first of its entries
         std::uint32_t entry_count = 0;
+        std::uint32_t suffix = 0;  // bytes of the literal after the part Hyperscan looks for
         bool padded = false;
     };
     std::vector<std::uint32_t> first;
@@ -66,7 +68,8 @@ struct TextAnalyzer::Impl {
     hs_database_t* regex_db = nullptr;
     hs_scratch_t* prototype = nullptr;
     std::size_t bytes = 0;
-    std::size_t longest = 0;  // bytes of the longest literal
+    std::size_t longest = 0;      // bytes of the longest literal
+    std::size_t last_suffix = 0;  // the most bytes a literal goes on after the part Hyperscan looks for
 
     Impl() = default;
     Impl(const Impl&) = delete;
@@ -153,6 +156,34 @@ struct ScanContext {
     }
 };
 
+// The start, in a literal's hashed form (plain bytes [1, n) of " w1 w2 ..."),
+// of the kHyperscanLiteral bytes Hyperscan looks for: the window across the
+// most word boundaries, and of those the one with the most letters on the
+// shorter side of a boundary (a window across "broken router" tells more
+// than the end of "router", which many phrases share), the later on a tie.
+std::size_t window_start(const std::string& plain) {
+    const std::size_t n = plain.size() - 1;
+    std::size_t best = n - kHyperscanLiteral;
+    int best_score = -1;
+    for (std::size_t s = 0; s + kHyperscanLiteral <= n; ++s) {
+        const char* w = plain.data() + 1 + s;  // plain bytes of the window
+        int boundaries = 0, first = -1, last = -1;
+        for (int k = 1; k + 1 < static_cast<int>(kHyperscanLiteral); ++k)
+            if (w[k] == ' ') {
+                ++boundaries;
+                if (first < 0) first = k;
+                last = k;
+            }
+        int balance = boundaries ? std::min(first, static_cast<int>(kHyperscanLiteral) - 1 - last) : 0;
+        int score = boundaries * 16 + balance;
+        if (score >= best_score) {
+            best_score = score;
+            best = s;
+        }
+    }
+    return best;
+}
+
 // Whether a[0, n) and b[0, n) are the same bytes: eight at a time, where a
 // library memcmp call would cost more than the comparison on phrases of a
 // few words.
@@ -180,13 +211,16 @@ int on_literal(unsigned int id, unsigned long long, unsigned long long to_part, 
         // boundary when a space follows its last word (the normal form ends
         // with one).
         const std::size_t length = cand.length;
-        if (to < length || !same_bytes(normal + (to - length), impl.plains.data() + cand.plain, length)) continue;
-        if (!cand.padded && (to >= c.normal->size || normal[to] != ' ')) continue;
+        const std::size_t lit_end = to + cand.suffix;
+        if (lit_end < length || lit_end > c.normal->size ||
+            !same_bytes(normal + (lit_end - length), impl.plains.data() + cand.plain, length))
+            continue;
+        if (!cand.padded && (lit_end >= c.normal->size || normal[lit_end] != ' ')) continue;
         std::size_t start = 0, end = 0;
         if (c.out) {
-            // The words are [to - length + 1, words_end) of the normal form.
-            const std::size_t words_end = cand.padded ? to - 1 : to;
-            start = c.normal->to_original(to - length + 1);
+            // The words are [lit_end - length + 1, words_end) of the normal form.
+            const std::size_t words_end = cand.padded ? lit_end - 1 : lit_end;
+            start = c.normal->to_original(lit_end - length + 1);
             end = c.normal->to_original(words_end - 1) + 1;
         }
         for (std::uint32_t e = cand.entry; e < cand.entry + cand.entry_count; ++e)
@@ -261,17 +295,24 @@ TextAnalyzer::TextAnalyzer(std::vector<PhrasePool> pools) {
 
     if (!literals.empty()) {
         // One Hyperscan literal for each distinct hashed form, standing for
-        // the literals with that form. A form is at most the last
-        // kHyperscanLiteral bytes of a literal's hash: the check on each
-        // hit compares the whole literal anyway, and Hyperscan confirms a
-        // longer literal in a second step, per candidate, that costs more
-        // than the hits the shorter form adds (docs/text.md).
+        // the literals with that form. A form is kHyperscanLiteral bytes of
+        // a literal's hash at most, chosen by window_start(): the check on
+        // each hit compares the whole literal anyway, and Hyperscan
+        // confirms a longer literal in a second step, per candidate, that
+        // costs more than the hits the shorter form adds. The bytes after
+        // the window (its suffix) are where the literal goes on past the
+        // end Hyperscan reports (docs/text.md).
         std::vector<std::string> forms;
         std::vector<std::vector<std::uint32_t>> groups;
         std::unordered_map<std::string, std::uint32_t> form_ids;
+        std::vector<std::uint32_t> suffixes(literals.size(), 0);
         for (std::uint32_t li = 0; li < literals.size(); ++li) {
             std::string form = text::hashed_literal(literals[li].plain);
-            if (form.size() > kHyperscanLiteral) form.erase(0, form.size() - kHyperscanLiteral);
+            if (form.size() > kHyperscanLiteral) {
+                const std::size_t s0 = window_start(literals[li].plain);
+                suffixes[li] = static_cast<std::uint32_t>(form.size() - kHyperscanLiteral - s0);
+                form = form.substr(s0, kHyperscanLiteral);
+            }
             auto [it, fresh] = form_ids.emplace(std::move(form), static_cast<std::uint32_t>(forms.size()));
             if (fresh) {
                 forms.push_back(it->first);
@@ -289,7 +330,9 @@ TextAnalyzer::TextAnalyzer(std::vector<PhrasePool> pools) {
                 cand.entry = static_cast<std::uint32_t>(impl->entries.size());
                 cand.entry_count = static_cast<std::uint32_t>(lit.entries.size());
                 cand.padded = lit.plain.back() == ' ';
+                cand.suffix = suffixes[li];
                 impl->longest = std::max(impl->longest, lit.plain.size());
+                impl->last_suffix = std::max<std::size_t>(impl->last_suffix, cand.suffix);
                 impl->plains += lit.plain;
                 impl->entries.insert(impl->entries.end(), lit.entries.begin(), lit.entries.end());
                 impl->candidates.push_back(cand);
@@ -429,8 +472,9 @@ void scan_text(const TextAnalyzer::Impl& impl, std::string_view s, bool checked,
             // while it is still in the cache, which the check of each hit
             // reads. A part's scan starts early enough to take in a literal
             // that began in the part before and reports the hits that end
-            // after the last part's; it stops a byte short of the normal
-            // form so far, since a hit needs the byte after it. Building
+            // after the last part's; it stops short of the normal form so
+            // far by the longest suffix and a byte, since the check of a hit
+            // reads the rest of its literal and the byte after it. Building
             // the normal form checks the UTF-8 on the way.
             Normaliser normaliser(s, normal);
             std::size_t taken = 0;
@@ -442,7 +486,10 @@ void scan_text(const TextAnalyzer::Impl& impl, std::string_view s, bool checked,
                     if (normal.capacity > kKeptBuffer) normal = NormalText{};
                     throw_not_utf8(bad);
                 }
-                const std::size_t end = taken == s.size() ? normal.size : normal.size - 1;
+                const std::size_t end = taken == s.size() ? normal.size
+                                        : normal.size > impl.last_suffix + 1 ? normal.size - 1 - impl.last_suffix
+                                                                             : 0;
+                if (end <= ctx.reported) continue;
                 const std::size_t from = ctx.reported > impl.longest ? ctx.reported - impl.longest : 0;
                 ctx.base = from;
                 rc = hs_scan(impl.literal_db, normal.hashed.get() + from, static_cast<unsigned>(end - from), 0,
