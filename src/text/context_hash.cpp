@@ -125,6 +125,8 @@ void hash_context(std::string_view in, std::size_t from, char* out, int path) {
     hash_scalar(p, from, n, out);
 }
 
+const unsigned char* hash_table(int k) noexcept { return kTables.t[k]; }
+
 std::string hashed_literal(std::string_view literal) {
     std::string out(literal.size(), '\0');
     hash_context(literal, 0, out.data(), 1);

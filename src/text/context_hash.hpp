@@ -36,6 +36,10 @@ namespace switchboard::text {
 void hash_context(std::string_view in, std::size_t from, char* out, int path = 0);
 inline void hash_context(std::string_view in, char* out, int path = 0) { hash_context(in, 0, out, path); }
 
+// Table k (0, 1 or 2) of the hash, T_k above: 128 bytes, 64-byte aligned
+// (the normal form's AVX-512 path hashes its output as it writes it).
+const unsigned char* hash_table(int k) noexcept;
+
 // The bytes Hyperscan looks for in place of a literal " w1 w2 ...": its
 // hashed form without the first byte (the leading space, whose hash depends
 // on the word before).

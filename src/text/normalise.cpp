@@ -169,54 +169,103 @@ bool have_ssse3() {
     return yes;
 }
 
-// AVX-512 (BW, VBMI and VBMI2): 64 bytes compared into mask registers, the
-// separators blended to spaces and the kept bytes packed with vpcompressb.
-// The last block is loaded under a mask. The context hash follows a
-// kilobyte behind, while the output is still in L1.
-__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) void run_avx512(std::string_view s, std::size_t from,
-                                                                               std::size_t to, NormalText& out,
-                                                                               State& st, char* o, std::size_t& on) {
+// AVX-512 (BW, VBMI and VBMI2): each ASCII byte mapped to its normal-form
+// byte by one 128-entry table lookup (vpermi2b), the separators found by
+// comparing with a space, and the kept bytes packed with vpcompressb. The
+// last block is loaded under a mask. The packed bytes are hashed
+// (context_hash.hpp) while still in a register: the two output bytes before
+// them come from a register holding the output's last bytes so far.
+struct AsciiNormal {
+    alignas(64) unsigned char t[128];
+    AsciiNormal() {
+        for (unsigned c = 0; c < 128; ++c) t[c] = kAsciiSep[c] ? ' ' : static_cast<unsigned char>(ascii_lower(char(c)));
+    }
+};
+const AsciiNormal kAsciiNormal;
+
+__attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt"))) void run_avx512(
+    std::string_view s, std::size_t from, std::size_t to, NormalText& out, State& st, char* o, std::size_t& on_io) {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const std::size_t n = to;
     const __m512i space = _mm512_set1_epi8(' ');
-    const __m512i case_bit = _mm512_set1_epi8(0x20);
-    const __m512i lo_a = _mm512_set1_epi8('a'), hi_z = _mm512_set1_epi8('z');
-    const __m512i lo_0 = _mm512_set1_epi8('0'), hi_9 = _mm512_set1_epi8('9');
-    const __m512i under = _mm512_set1_epi8('_');
-    // The last block is loaded under a mask: a short text takes the vector
-    // path too.
+    const __m512i table_lo = _mm512_load_si512(kAsciiNormal.t);
+    const __m512i table_hi = _mm512_load_si512(kAsciiNormal.t + 64);
+    // The block vectors are written through raw pointers: room for one
+    // entry per block was reserved when the normal form began.
+    const std::size_t blocks = (n - from + 63) / 64;
+    const std::size_t first_block = out.kept.size();
+    out.kept.resize(first_block + blocks);
+    out.rank.resize(first_block + blocks);
+    std::uint64_t* kept_out = out.kept.data() + first_block;
+    std::uint32_t* rank_out = out.rank.data() + first_block;
+    std::uint64_t carry = st.carry;
+    std::size_t on = on_io;
+    std::uint32_t kept = st.kept;
+    // Hash what is written so far (the leading space at the start), then
+    // keep the last two output bytes in bytes 62 and 63 of `tail`.
+    char* hashed = out.hashed.get();
+    hash_context(std::string_view(o, on), st.hashed, hashed, 3);
+    __m512i tail = _mm512_set1_epi8(' ');
+    if (on >= 1) tail = _mm512_mask_set1_epi8(tail, __mmask64{1} << 63, o[on - 1]);
+    if (on >= 2) tail = _mm512_mask_set1_epi8(tail, __mmask64{1} << 62, o[on - 2]);
+    const __m512i t0_lo = _mm512_load_si512(hash_table(0)), t0_hi = _mm512_load_si512(hash_table(0) + 64);
+    const __m512i t1_lo = _mm512_load_si512(hash_table(1)), t1_hi = _mm512_load_si512(hash_table(1) + 64);
+    const __m512i t2_lo = _mm512_load_si512(hash_table(2)), t2_hi = _mm512_load_si512(hash_table(2) + 64);
+    // Byte j of concat(tail, out) (tail first) for j = 63 + i and 62 + i:
+    // each output byte's one and two bytes before.
+    alignas(64) unsigned char back1[64], back2[64], iota[64];
+    for (int j = 0; j < 64; ++j) {
+        back1[j] = static_cast<unsigned char>(63 + j);
+        back2[j] = static_cast<unsigned char>(62 + j);
+        iota[j] = static_cast<unsigned char>(j);
+    }
+    const __m512i idx1 = _mm512_load_si512(back1), idx2 = _mm512_load_si512(back2);
+    const __m512i idx_iota = _mm512_load_si512(iota);
+    const __m512i low7 = _mm512_set1_epi8(0x7F);
     for (std::size_t i = from; i < n; i += 64) {
         const std::size_t len = std::min<std::size_t>(64, n - i);
         const std::uint64_t valid = len == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << len) - 1;
-        __m512i v = _mm512_maskz_loadu_epi8(valid, p + i);
+        const __m512i v = _mm512_maskz_loadu_epi8(valid, p + i);
         const std::size_t before = on;
         std::uint64_t keep;
-        if (_mm512_movepi8_mask(v) != 0 || st.pending > 0) {
+        __m512i packed;
+        if (_mm512_movepi8_mask(v) != 0 || st.pending > 0) [[unlikely]] {
+            st.carry = carry;
             std::uint64_t sep = separators_scalar(s, i, len, st);
             keep = emit_scalar(s.data() + i, len, sep, st, o, on);
+            carry = st.carry;
+            packed = _mm512_maskz_loadu_epi8(on - before == 64 ? ~__mmask64{0} : (__mmask64{1} << (on - before)) - 1,
+                                             o + before);
         } else {
-            __m512i l = _mm512_or_si512(v, case_bit);
-            __mmask64 alpha = _mm512_cmpge_epu8_mask(l, lo_a) & _mm512_cmple_epu8_mask(l, hi_z);
-            __mmask64 word = alpha | (_mm512_cmpge_epu8_mask(v, lo_0) & _mm512_cmple_epu8_mask(v, hi_9)) |
-                             _mm512_cmpeq_epi8_mask(v, under);
-            std::uint64_t sep = ~static_cast<std::uint64_t>(word) & valid;
-            std::uint64_t drop = sep & ((sep << 1) | st.carry);
-            st.carry = (sep >> (len - 1)) & 1;
+            const __m512i normal = _mm512_permutex2var_epi8(table_lo, v, table_hi);
+            const std::uint64_t sep = _mm512_cmpeq_epi8_mask(normal, space) & valid;
+            const std::uint64_t drop = sep & ((sep << 1) | carry);
+            carry = (sep >> (len - 1)) & 1;
             keep = ~drop & valid;
-            // Letters lower-cased, separators spaces.
-            __m512i blended = _mm512_mask_blend_epi8(alpha, _mm512_mask_blend_epi8(word, space, v), l);
-            _mm512_storeu_si512(o + on, _mm512_maskz_compress_epi8(keep, blended));
+            packed = _mm512_maskz_compress_epi8(keep, normal);
+            _mm512_storeu_si512(o + on, packed);
             on += static_cast<std::size_t>(_mm_popcnt_u64(keep));
         }
-        out.rank.push_back(st.kept);
-        out.kept.push_back(keep);
-        st.kept += static_cast<std::uint32_t>(on - before);
-        // Hash the output a kilobyte at a time, while it is in L1.
-        if (on - st.hashed >= 1024) {
-            hash_context(std::string_view(o, on), st.hashed, out.hashed.get(), 3);
-            st.hashed = on;
-        }
+        // The hash of the packed bytes: T0[c] ^ T1[c - 1] ^ T2[c - 2], the
+        // last a space after a space.
+        const __m512i c1 = _mm512_permutex2var_epi8(tail, idx1, packed);
+        __m512i c2 = _mm512_permutex2var_epi8(tail, idx2, packed);
+        c2 = _mm512_mask_blend_epi8(_mm512_cmpeq_epi8_mask(c1, space), c2, space);
+        const __m512i h = _mm512_xor_si512(
+            _mm512_xor_si512(_mm512_permutex2var_epi8(t0_lo, _mm512_and_si512(packed, low7), t0_hi),
+                             _mm512_permutex2var_epi8(t1_lo, _mm512_and_si512(c1, low7), t1_hi)),
+            _mm512_permutex2var_epi8(t2_lo, _mm512_and_si512(c2, low7), t2_hi));
+        _mm512_storeu_si512(hashed + before, h);
+        const auto count = static_cast<char>(on - before);
+        tail = _mm512_permutex2var_epi8(tail, _mm512_add_epi8(idx_iota, _mm512_set1_epi8(count)), packed);
+        *rank_out++ = kept;
+        *kept_out++ = keep;
+        kept += static_cast<std::uint32_t>(on - before);
     }
+    st.carry = carry;
+    st.kept = kept;
+    st.hashed = on;
+    on_io = on;
 }
 
 bool have_avx512() {
