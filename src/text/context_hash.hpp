@@ -40,9 +40,9 @@ inline void hash_context(std::string_view in, char* out, int path = 0) { hash_co
 // (the normal form's AVX-512 path hashes its output as it writes it).
 const unsigned char* hash_table(int k) noexcept;
 
-// The bytes Hyperscan looks for in place of a literal " w1 w2 ...": its
-// hashed form without the first byte (the leading space, whose hash depends
-// on the word before).
+// The hashed form of a literal " w1 w2 ...", without the first byte (the
+// leading space, whose hash depends on the word before): the same bytes
+// wherever the literal stands. The matcher gives Hyperscan eight of them.
 std::string hashed_literal(std::string_view literal);
 
 }  // namespace switchboard::text
