@@ -183,89 +183,142 @@ struct AsciiNormal {
 };
 const AsciiNormal kAsciiNormal;
 
-__attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt"))) void run_avx512(
-    std::string_view s, std::size_t from, std::size_t to, NormalText& out, State& st, char* o, std::size_t& on_io) {
+#define SB_AVX512_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt")))
+
+// The constants of the AVX-512 loop, loaded once per run of ASCII blocks
+// (the loop makes no call, so they stay in registers).
+struct Avx512Constants {
+    __m512i space, low7, table_lo, table_hi, t0_lo, t0_hi, t1_lo, t1_hi, t2_lo, t2_hi;
+    // Byte j of concat(tail, packed) (tail first) for j = 63 + i and 62 + i:
+    // each packed byte's one and two bytes before; and 0..63.
+    __m512i back1, back2, iota;
+    SB_AVX512_TARGET Avx512Constants() {
+        alignas(64) unsigned char b1[64], b2[64], io[64];
+        for (int j = 0; j < 64; ++j) {
+            b1[j] = static_cast<unsigned char>(63 + j);
+            b2[j] = static_cast<unsigned char>(62 + j);
+            io[j] = static_cast<unsigned char>(j);
+        }
+        space = _mm512_set1_epi8(' ');
+        low7 = _mm512_set1_epi8(0x7F);
+        table_lo = _mm512_load_si512(kAsciiNormal.t);
+        table_hi = _mm512_load_si512(kAsciiNormal.t + 64);
+        t0_lo = _mm512_load_si512(hash_table(0));
+        t0_hi = _mm512_load_si512(hash_table(0) + 64);
+        t1_lo = _mm512_load_si512(hash_table(1));
+        t1_hi = _mm512_load_si512(hash_table(1) + 64);
+        t2_lo = _mm512_load_si512(hash_table(2));
+        t2_hi = _mm512_load_si512(hash_table(2) + 64);
+        back1 = _mm512_load_si512(b1);
+        back2 = _mm512_load_si512(b2);
+        iota = _mm512_load_si512(io);
+    }
+};
+
+// Where the AVX-512 path is: the output so far, its last bytes (in bytes 62
+// and 63 of `tail`) and the block vectors' next entries.
+struct Avx512State {
+    std::uint64_t carry;
+    std::size_t on;
+    std::uint32_t kept;
+    __m512i tail;
+    std::uint64_t* kept_out;
+    std::uint32_t* rank_out;
+};
+
+// Hashes the `count` packed bytes just written at hashed[0, count):
+// T0[c] ^ T1[c - 1] ^ T2[c - 2], the last a space after a space, the bytes
+// before taken from `tail`, which then moves on by `count`.
+SB_AVX512_TARGET inline __attribute__((always_inline)) void hash_packed(const Avx512Constants& k, __m512i packed,
+                                                                       std::size_t count, __m512i& tail,
+                                                                       char* hashed) {
+    const __m512i c1 = _mm512_permutex2var_epi8(tail, k.back1, packed);
+    __m512i c2 = _mm512_permutex2var_epi8(tail, k.back2, packed);
+    c2 = _mm512_mask_blend_epi8(_mm512_cmpeq_epi8_mask(c1, k.space), c2, k.space);
+    const __m512i h = _mm512_xor_si512(
+        _mm512_xor_si512(_mm512_permutex2var_epi8(k.t0_lo, _mm512_and_si512(packed, k.low7), k.t0_hi),
+                         _mm512_permutex2var_epi8(k.t1_lo, _mm512_and_si512(c1, k.low7), k.t1_hi)),
+        _mm512_permutex2var_epi8(k.t2_lo, _mm512_and_si512(c2, k.low7), k.t2_hi));
+    _mm512_storeu_si512(hashed, h);
+    tail = _mm512_permutex2var_epi8(tail, _mm512_add_epi8(k.iota, _mm512_set1_epi8(static_cast<char>(count))), packed);
+}
+
+// ASCII blocks from input byte i while they last; returns where it stopped:
+// n, or a block with a byte beyond ASCII.
+SB_AVX512_TARGET std::size_t avx512_ascii_blocks(const unsigned char* p, std::size_t i, std::size_t n, char* o,
+                                                 char* hashed, Avx512State& r) {
+    const Avx512Constants k;
+    std::uint64_t carry = r.carry;
+    std::size_t on = r.on;
+    std::uint32_t kept = r.kept;
+    __m512i tail = r.tail;
+    std::uint64_t* kept_out = r.kept_out;
+    std::uint32_t* rank_out = r.rank_out;
+    for (; i < n; i += 64) {
+        const std::size_t len = std::min<std::size_t>(64, n - i);
+        const std::uint64_t valid = len == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << len) - 1;
+        const __m512i v = _mm512_maskz_loadu_epi8(valid, p + i);
+        if (_mm512_movepi8_mask(v) != 0) break;
+        const __m512i normal = _mm512_permutex2var_epi8(k.table_lo, v, k.table_hi);
+        const std::uint64_t sep = _mm512_cmpeq_epi8_mask(normal, k.space) & valid;
+        const std::uint64_t drop = sep & ((sep << 1) | carry);
+        carry = (sep >> (len - 1)) & 1;
+        const std::uint64_t keep = ~drop & valid;
+        const __m512i packed = _mm512_maskz_compress_epi8(keep, normal);
+        _mm512_storeu_si512(o + on, packed);
+        const auto count = static_cast<std::size_t>(_mm_popcnt_u64(keep));
+        hash_packed(k, packed, count, tail, hashed + on);
+        *rank_out++ = kept;
+        *kept_out++ = keep;
+        kept += static_cast<std::uint32_t>(count);
+        on += count;
+    }
+    r = {carry, on, kept, tail, kept_out, rank_out};
+    return i;
+}
+
+SB_AVX512_TARGET void run_avx512(std::string_view s, std::size_t from, std::size_t to, NormalText& out, State& st,
+                                 char* o, std::size_t& on_io) {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const std::size_t n = to;
-    const __m512i space = _mm512_set1_epi8(' ');
-    const __m512i table_lo = _mm512_load_si512(kAsciiNormal.t);
-    const __m512i table_hi = _mm512_load_si512(kAsciiNormal.t + 64);
-    // The block vectors are written through raw pointers: room for one
-    // entry per block was reserved when the normal form began.
+    // The block vectors are written through raw pointers.
     const std::size_t blocks = (n - from + 63) / 64;
     const std::size_t first_block = out.kept.size();
     out.kept.resize(first_block + blocks);
     out.rank.resize(first_block + blocks);
-    std::uint64_t* kept_out = out.kept.data() + first_block;
-    std::uint32_t* rank_out = out.rank.data() + first_block;
-    std::uint64_t carry = st.carry;
-    std::size_t on = on_io;
-    std::uint32_t kept = st.kept;
-    // Hash what is written so far (the leading space at the start), then
-    // keep the last two output bytes in bytes 62 and 63 of `tail`.
+    // Hash what is written so far (the leading space at the start).
     char* hashed = out.hashed.get();
+    const std::size_t on = on_io;
     hash_context(std::string_view(o, on), st.hashed, hashed, 3);
-    __m512i tail = _mm512_set1_epi8(' ');
-    if (on >= 1) tail = _mm512_mask_set1_epi8(tail, __mmask64{1} << 63, o[on - 1]);
-    if (on >= 2) tail = _mm512_mask_set1_epi8(tail, __mmask64{1} << 62, o[on - 2]);
-    const __m512i t0_lo = _mm512_load_si512(hash_table(0)), t0_hi = _mm512_load_si512(hash_table(0) + 64);
-    const __m512i t1_lo = _mm512_load_si512(hash_table(1)), t1_hi = _mm512_load_si512(hash_table(1) + 64);
-    const __m512i t2_lo = _mm512_load_si512(hash_table(2)), t2_hi = _mm512_load_si512(hash_table(2) + 64);
-    // Byte j of concat(tail, out) (tail first) for j = 63 + i and 62 + i:
-    // each output byte's one and two bytes before.
-    alignas(64) unsigned char back1[64], back2[64], iota[64];
-    for (int j = 0; j < 64; ++j) {
-        back1[j] = static_cast<unsigned char>(63 + j);
-        back2[j] = static_cast<unsigned char>(62 + j);
-        iota[j] = static_cast<unsigned char>(j);
-    }
-    const __m512i idx1 = _mm512_load_si512(back1), idx2 = _mm512_load_si512(back2);
-    const __m512i idx_iota = _mm512_load_si512(iota);
-    const __m512i low7 = _mm512_set1_epi8(0x7F);
-    for (std::size_t i = from; i < n; i += 64) {
+    Avx512State r{st.carry, on, st.kept, _mm512_set1_epi8(' '), out.kept.data() + first_block,
+                  out.rank.data() + first_block};
+    if (on >= 1) r.tail = _mm512_mask_set1_epi8(r.tail, __mmask64{1} << 63, o[on - 1]);
+    if (on >= 2) r.tail = _mm512_mask_set1_epi8(r.tail, __mmask64{1} << 62, o[on - 2]);
+    std::size_t i = from;
+    while (i < n) {
+        if (st.pending == 0) i = avx512_ascii_blocks(p, i, n, o, hashed, r);
+        if (i >= n) break;
+        // A block with bytes beyond ASCII (or the rest of a character begun
+        // in the block before): decoded on the scalar path, then hashed.
         const std::size_t len = std::min<std::size_t>(64, n - i);
-        const std::uint64_t valid = len == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << len) - 1;
-        const __m512i v = _mm512_maskz_loadu_epi8(valid, p + i);
-        const std::size_t before = on;
-        std::uint64_t keep;
-        __m512i packed;
-        if (_mm512_movepi8_mask(v) != 0 || st.pending > 0) [[unlikely]] {
-            st.carry = carry;
-            std::uint64_t sep = separators_scalar(s, i, len, st);
-            keep = emit_scalar(s.data() + i, len, sep, st, o, on);
-            carry = st.carry;
-            packed = _mm512_maskz_loadu_epi8(on - before == 64 ? ~__mmask64{0} : (__mmask64{1} << (on - before)) - 1,
-                                             o + before);
-        } else {
-            const __m512i normal = _mm512_permutex2var_epi8(table_lo, v, table_hi);
-            const std::uint64_t sep = _mm512_cmpeq_epi8_mask(normal, space) & valid;
-            const std::uint64_t drop = sep & ((sep << 1) | carry);
-            carry = (sep >> (len - 1)) & 1;
-            keep = ~drop & valid;
-            packed = _mm512_maskz_compress_epi8(keep, normal);
-            _mm512_storeu_si512(o + on, packed);
-            on += static_cast<std::size_t>(_mm_popcnt_u64(keep));
-        }
-        // The hash of the packed bytes: T0[c] ^ T1[c - 1] ^ T2[c - 2], the
-        // last a space after a space.
-        const __m512i c1 = _mm512_permutex2var_epi8(tail, idx1, packed);
-        __m512i c2 = _mm512_permutex2var_epi8(tail, idx2, packed);
-        c2 = _mm512_mask_blend_epi8(_mm512_cmpeq_epi8_mask(c1, space), c2, space);
-        const __m512i h = _mm512_xor_si512(
-            _mm512_xor_si512(_mm512_permutex2var_epi8(t0_lo, _mm512_and_si512(packed, low7), t0_hi),
-                             _mm512_permutex2var_epi8(t1_lo, _mm512_and_si512(c1, low7), t1_hi)),
-            _mm512_permutex2var_epi8(t2_lo, _mm512_and_si512(c2, low7), t2_hi));
-        _mm512_storeu_si512(hashed + before, h);
-        const auto count = static_cast<char>(on - before);
-        tail = _mm512_permutex2var_epi8(tail, _mm512_add_epi8(idx_iota, _mm512_set1_epi8(count)), packed);
-        *rank_out++ = kept;
-        *kept_out++ = keep;
-        kept += static_cast<std::uint32_t>(on - before);
+        const std::size_t before = r.on;
+        st.carry = r.carry;
+        const std::uint64_t sep = separators_scalar(s, i, len, st);
+        const std::uint64_t keep = emit_scalar(s.data() + i, len, sep, st, o, r.on);
+        r.carry = st.carry;
+        const std::size_t count = r.on - before;
+        const __m512i packed =
+            _mm512_maskz_loadu_epi8(count == 64 ? ~__mmask64{0} : (__mmask64{1} << count) - 1, o + before);
+        hash_packed(Avx512Constants(), packed, count, r.tail, hashed + before);
+        *r.rank_out++ = r.kept;
+        *r.kept_out++ = keep;
+        r.kept += static_cast<std::uint32_t>(count);
+        i += 64;
     }
-    st.carry = carry;
-    st.kept = kept;
-    st.hashed = on;
-    on_io = on;
+    st.carry = r.carry;
+    st.kept = r.kept;
+    st.hashed = r.on;
+    on_io = r.on;
 }
 
 bool have_avx512() {
