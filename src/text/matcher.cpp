@@ -68,7 +68,6 @@ struct TextAnalyzer::Impl {
     hs_database_t* regex_db = nullptr;
     hs_scratch_t* prototype = nullptr;
     std::size_t bytes = 0;
-    std::size_t longest = 0;      // bytes of the longest literal
     std::size_t last_suffix = 0;  // the most bytes a literal goes on after the part Hyperscan looks for
 
     Impl() = default;
@@ -331,7 +330,6 @@ TextAnalyzer::TextAnalyzer(std::vector<PhrasePool> pools) {
                 cand.entry_count = static_cast<std::uint32_t>(lit.entries.size());
                 cand.padded = lit.plain.back() == ' ';
                 cand.suffix = suffixes[li];
-                impl->longest = std::max(impl->longest, lit.plain.size());
                 impl->last_suffix = std::max<std::size_t>(impl->last_suffix, cand.suffix);
                 impl->plains += lit.plain;
                 impl->entries.insert(impl->entries.end(), lit.entries.begin(), lit.entries.end());
@@ -470,9 +468,9 @@ void scan_text(const TextAnalyzer::Impl& impl, std::string_view s, bool checked,
         if (impl.literal_db) {
             // The text a part at a time: each part's normal form is scanned
             // while it is still in the cache, which the check of each hit
-            // reads. A part's scan starts early enough to take in a literal
-            // that began in the part before and reports the hits that end
-            // after the last part's; it stops short of the normal form so
+            // reads. A part's scan starts early enough to take in a window
+            // (the bytes Hyperscan looks for) that began in the part before
+            // and reports the hits that end after the last part's; it stops short of the normal form so
             // far by the longest suffix and a byte, since the check of a hit
             // reads the rest of its literal and the byte after it. Building
             // the normal form checks the UTF-8 on the way.
@@ -490,7 +488,7 @@ void scan_text(const TextAnalyzer::Impl& impl, std::string_view s, bool checked,
                                         : normal.size > impl.last_suffix + 1 ? normal.size - 1 - impl.last_suffix
                                                                              : 0;
                 if (end <= ctx.reported) continue;
-                const std::size_t from = ctx.reported > impl.longest ? ctx.reported - impl.longest : 0;
+                const std::size_t from = ctx.reported > kHyperscanLiteral ? ctx.reported - kHyperscanLiteral : 0;
                 ctx.base = from;
                 rc = hs_scan(impl.literal_db, normal.hashed.get() + from, static_cast<unsigned>(end - from), 0,
                              scratch, on_literal, &ctx);
