@@ -4,31 +4,18 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "../common/temp_dir.hpp"
 #include "switchboard/analysis.hpp"
 #include "synth.hpp"
 
 namespace audiotest {
 
-inline std::filesystem::path temp_dir() {
-    struct Registry {
-        std::vector<std::filesystem::path> dirs;
-        ~Registry() {
-            std::error_code ec;
-            for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
-        }
-    };
-    static Registry registry;
-    static std::mt19937_64 rng{std::random_device{}()};
-    auto dir = std::filesystem::temp_directory_path() / ("sb-audio-" + std::to_string(rng()));
-    std::filesystem::create_directories(dir);
-    registry.dirs.push_back(dir);
-    return dir;
-}
+// A fresh temporary directory (tests/common/temp_dir.hpp).
+inline std::filesystem::path temp_dir() { return sbtest::temp_dir("sb-audio"); }
 
 // Spans agree when each boundary is within tol seconds.
 inline bool near(const switchboard::TimeSpan& s, double a, double b, double tol = 0.02) {

@@ -4,31 +4,16 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "../common/temp_dir.hpp"
 #include "switchboard/switchboard.hpp"
 
 namespace sbtest {
 
-// A fresh directory under the system's temporary directory; every one made
-// by a test process is removed when the process exits.
-inline std::filesystem::path temp_dir() {
-    struct Registry {
-        std::vector<std::filesystem::path> dirs;
-        ~Registry() {
-            std::error_code ec;
-            for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
-        }
-    };
-    static Registry registry;
-    static std::mt19937_64 rng{std::random_device{}()};
-    auto dir = std::filesystem::temp_directory_path() / ("sb-unit-" + std::to_string(rng()));
-    std::filesystem::create_directories(dir);
-    registry.dirs.push_back(dir);
-    return dir;
-}
+// A fresh temporary directory (tests/common/temp_dir.hpp).
+inline std::filesystem::path temp_dir() { return sbtest::temp_dir("sb-unit"); }
 
 inline switchboard::AccountsOptions fast_options() {
     switchboard::AccountsOptions o;
