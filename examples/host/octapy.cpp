@@ -19,10 +19,6 @@ namespace json = boost::json;
 
 using namespace octapy;  // the dialect's messages and answers (octapy_common.hpp)
 
-bool is_system_error(const Error& e) {
-    return e.code() == ErrorCode::storage || e.code() == ErrorCode::schema || e.code() == ErrorCode::internal;
-}
-
 // The answer for a core error no endpoint-specific rule covered.
 std::string message_for(const Error& e) {
     switch (e.code()) {
@@ -34,12 +30,6 @@ std::string message_for(const Error& e) {
         case ErrorCode::internal: return kSystemFailure;
         default: return e.what();
     }
-}
-
-std::string trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return std::string(s);
 }
 
 // "DD/MM/YYYY, HH:mm" (UTC), the activity log's format in the seed.
@@ -68,13 +58,7 @@ std::string time_bound(const std::string& v) {
 // The access token: the accessToken header, an Authorization: Bearer header,
 // or an accessToken parameter (query string or body).
 std::string find_token(const Request& req, const Params* params) {
-    if (const auto* h = req.header("accessToken")) return trim(*h);
-    if (const auto* h = req.header("Authorization")) {
-        const std::string v = trim(*h);
-        if (v.size() > 7 && (v.compare(0, 7, "Bearer ") == 0 || v.compare(0, 7, "bearer ") == 0))
-            return trim(std::string_view(v).substr(7));
-    }
-    if (const auto* q = req.query_value("accessToken")) return *q;
+    if (auto t = access_token_outside_body(req)) return *t;
     if (params)
         if (const auto* v = params->find("accessToken"); v && v->is_string()) return std::string(v->as_string());
     return {};
@@ -86,29 +70,10 @@ Params read_params(const Request& req) {
 
 // --------------------------------------------------------------- handler wrappers
 
-// One authenticated request: the caller, the activity label and whether a
-// core operation (which records itself) has been called.
-struct Call {
-    Context& ctx;
-    const Request& req;
-    Principal who;
-    Params params;
-    bool core_called = false;
-
-    template <class F>
-    decltype(auto) core(F&& f) {
-        core_called = true;
-        return f();
-    }
-};
+using Call = AuthedCall<Context, Params>;
 
 using PublicFn = std::function<Response(Context&, const Request&, const Params&)>;
 using AuthedFn = std::function<Response(Call&)>;
-
-Response system_failure(const Request& req, std::string_view what) {
-    log_error(kDialect, req, what);
-    return ko(kSystemFailure);
-}
 
 Handler open_endpoint(Context& ctx, PublicFn fn) {
     return [&ctx, fn = std::move(fn)](const Request& req) -> Response {
@@ -130,59 +95,15 @@ Handler open_endpoint(Context& ctx, PublicFn fn) {
     };
 }
 
-// Records a refusal the host made before any core operation ran, so that
-// every authenticated request leaves one entry.
-void record_refusal(const std::optional<Call>& call, bool always, const std::string& summary) {
-    if (!call || (call->core_called && !always)) return;
-    try {
-        call->ctx.activity.record(call->who, call->who.endpoint, false, summary);
-    } catch (const std::exception& e) {
-        log_error(kDialect, call->req, std::string("cannot record activity: ") + e.what());
-    }
+// A library error no endpoint answered: the seed's message for it.
+Response answer_error(const Request& req, const Error& e) {
+    if (is_system_error(e)) log_error(kDialect, req, e.what());
+    return ko(message_for(e));
 }
 
 Handler authed_endpoint(Context& ctx, AuthedFn fn) {
-    return [&ctx, fn = std::move(fn)](const Request& req) -> Response {
-        std::optional<Call> call;
-        try {
-            std::optional<Params> params;
-            try {
-                params = read_params(req);
-            } catch (const DatatypeError&) {
-                // answered after authentication: anonymous callers learn nothing
-            }
-            const std::string token = find_token(req, params ? &*params : nullptr);
-            Principal who;
-            try {
-                who = ctx.accounts.authenticate(token, TokenKind::access);
-            } catch (const Error& e) {
-                if (e.code() == ErrorCode::unauthorized) return ko(kUnauthorized);
-                throw;
-            }
-            who.endpoint = req.method + " " + req.path;
-            call.emplace(Call{ctx, req, std::move(who), params ? std::move(*params) : Params{}});
-            if (!params) throw DatatypeError{};
-            return fn(*call);
-        } catch (const Ko& k) {
-            record_refusal(call, false, k.message);
-            return ko(k.message);
-        } catch (const DatatypeError& d) {
-            record_refusal(call, false,
-                           d.field.empty() ? "unexpected datatype: malformed body"
-                                          : "unexpected datatype: " + safe_name(d.field));
-            return ko(kDatatype);
-        } catch (const Error& e) {
-            record_refusal(call, false, e.what());
-            if (is_system_error(e)) log_error(kDialect, req, e.what());
-            return ko(message_for(e));
-        } catch (const std::exception& e) {
-            record_refusal(call, true, kSystemFailure);
-            return system_failure(req, e.what());
-        } catch (...) {
-            record_refusal(call, true, kSystemFailure);
-            return system_failure(req, "unknown exception");
-        }
-    };
+    return octapy::authed_endpoint<Context, Params>(
+        ctx, {ctx.accounts, ctx.activity, TokenKind::access, read_params, find_token, answer_error}, std::move(fn));
 }
 
 // --------------------------------------------------------------- shapes

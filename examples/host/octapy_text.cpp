@@ -29,12 +29,6 @@ namespace json = boost::json;
 
 using namespace octapy;  // the dialect's messages and answers (octapy_common.hpp)
 
-std::string trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return std::string(s);
-}
-
 bool is_blank(std::string_view s) {
     for (unsigned char c : s)
         if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') return false;
@@ -115,13 +109,7 @@ std::string find_dev_token(const Request& req, const Body* body) {
 // The access token, where the rest of the dialect reads it: the accessToken
 // header, Authorization: Bearer, or an accessToken parameter.
 std::string find_access_token(const Request& req, const Body* body) {
-    if (const auto* h = req.header("accessToken")) return trim(*h);
-    if (const auto* h = req.header("Authorization")) {
-        const std::string v = trim(*h);
-        if (v.size() > 7 && (v.compare(0, 7, "Bearer ") == 0 || v.compare(0, 7, "bearer ") == 0))
-            return trim(std::string_view(v).substr(7));
-    }
-    if (const auto* q = req.query_value("accessToken")) return *q;
+    if (auto t = access_token_outside_body(req)) return *t;
     if (body) {
         try {
             if (auto v = body->string("accessToken")) return *v;
@@ -133,87 +121,22 @@ std::string find_access_token(const Request& req, const Body* body) {
 
 // --------------------------------------------------------------- wrapper
 
-struct Call {
-    TextContext& ctx;
-    const Request& req;
-    Principal who;
-    Body body;
-    bool core_called = false;
-
-    template <class F>
-    decltype(auto) core(F&& f) {
-        core_called = true;
-        return f();
-    }
-};
-
+using Call = AuthedCall<TextContext, Body>;
 using Fn = std::function<Response(Call&)>;
 
-Response system_failure(const Request& req, std::string_view what) {
-    log_error(kDialect, req, what);
-    return ko(kSystemFailure);
-}
-
-// The host records a refusal it made before any core operation ran (the
-// core operations record themselves), so each authenticated request leaves
-// one entry. The summary never holds the text or a token.
-void record_refusal(const std::optional<Call>& call, bool always, const std::string& summary) {
-    if (!call || (call->core_called && !always)) return;
-    try {
-        call->ctx.base.activity.record(call->who, call->who.endpoint, false, summary);
-    } catch (const std::exception& e) {
-        log_error(kDialect, call->req, std::string("cannot record activity: ") + e.what());
-    }
-}
-
-bool is_system_error(const Error& e) {
-    return e.code() == ErrorCode::storage || e.code() == ErrorCode::schema || e.code() == ErrorCode::internal;
+// A library error no endpoint answered: its own message, or the seed's.
+Response answer_error(const Request& req, const Error& e) {
+    if (e.code() == ErrorCode::unauthorized || e.code() == ErrorCode::forbidden) return ko(kUnauthorized);
+    if (is_system_error(e)) return system_failure(req, e.what());
+    return ko(e.what());
 }
 
 Handler endpoint(TextContext& ctx, TokenKind kind, Fn fn) {
-    return [&ctx, kind, fn = std::move(fn)](const Request& req) -> Response {
-        std::optional<Call> call;
-        try {
-            std::optional<Body> body;
-            try {
-                body = Body::read(req);
-            } catch (const DatatypeError&) {
-                // answered after authentication: anonymous callers learn nothing
-            }
-            const Body* b = body ? &*body : nullptr;
-            const std::string token = kind == TokenKind::dev ? find_dev_token(req, b) : find_access_token(req, b);
-            Principal who;
-            try {
-                who = ctx.base.accounts.authenticate(token, kind);
-            } catch (const Error& e) {
-                if (e.code() == ErrorCode::unauthorized) return ko(kUnauthorized);
-                throw;
-            }
-            who.endpoint = req.method + " " + req.path;
-            call.emplace(Call{ctx, req, std::move(who), body ? std::move(*body) : Body{}});
-            if (!body) throw DatatypeError{};
-            return fn(*call);
-        } catch (const Ko& k) {
-            record_refusal(call, false, k.message);
-            return ko(k.message);
-        } catch (const DatatypeError& d) {
-            record_refusal(call, false,
-                           d.field.empty() ? "unexpected datatype: malformed body"
-                                           : "unexpected datatype: " + safe_name(d.field));
-            return ko(kDatatype);
-        } catch (const Error& e) {
-            record_refusal(call, false, e.what());
-            if (e.code() == ErrorCode::unauthorized || e.code() == ErrorCode::forbidden) return ko(kUnauthorized);
-            if (is_system_error(e)) return system_failure(req, e.what());
-            return ko(e.what());
-        } catch (const std::exception& e) {
-            record_refusal(call, true, kSystemFailure);
-            return system_failure(req, e.what());
-        } catch (...) {
-            record_refusal(call, true, kSystemFailure);
-            return system_failure(req, "unknown exception");
-        }
-    };
+    return authed_endpoint<TextContext, Body>(
+        ctx,
+        {ctx.base.accounts, ctx.base.activity, kind, Body::read,
+         kind == TokenKind::dev ? find_dev_token : find_access_token, answer_error},
+        std::move(fn));
 }
 
 // --------------------------------------------------------------- IO2, IO3
@@ -230,13 +153,13 @@ std::string parameter_name(std::string_view field) {
 
 Response record_text(Call& c) {
     TextInteractionFields f;
-    const auto text = c.body.string("TextContent");
+    const auto text = c.params.string("TextContent");
     if (!text) throw Ko{"TextContent is missing"};
     f.text = *text;
-    f.department = c.body.string("departmentLabel");
-    f.agent_id = c.body.string("AgentId");
-    f.client_id = c.body.string("ClientId");
-    f.ticket_no = c.body.string("TicketNo");
+    f.department = c.params.string("departmentLabel");
+    f.agent_id = c.params.string("AgentId");
+    f.client_id = c.params.string("ClientId");
+    f.ticket_no = c.params.string("TicketNo");
     Interaction created;
     try {
         created = c.core([&] { return c.ctx.interactions.record_text(c.who, f); });
@@ -321,8 +244,8 @@ std::pair<std::string, std::string> pool_and_phrase(const Body& body) {
 }
 
 Response pool_add(Call& c) {
-    const auto [pool, phrase] = pool_and_phrase(c.body);
-    const bool regex = c.body.boolean("regex").value_or(false);
+    const auto [pool, phrase] = pool_and_phrase(c.params);
+    const bool regex = c.params.boolean("regex").value_or(false);
     const PoolEntry e = c.core([&] { return c.ctx.pools.add(c.who, pool, phrase, regex); });
     json::object o = ok_object();
     o["DATA"] = pool_entry_data(e);
@@ -330,7 +253,7 @@ Response pool_add(Call& c) {
 }
 
 Response pool_delete(Call& c) {
-    const auto [pool, phrase] = pool_and_phrase(c.body);
+    const auto [pool, phrase] = pool_and_phrase(c.params);
     try {
         c.core([&] { c.ctx.pools.remove(c.who, pool, phrase); });
     } catch (const Error& e) {
