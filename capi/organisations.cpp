@@ -145,4 +145,13 @@ SB_EXTERN int sb_outbox_list(sb_db* db, char** out_json, const char* to_address)
     });
 }
 
+SB_EXTERN int sb_outbox_mark_sent(sb_db* db, char** out_json, int64_t id) {
+    reset_out(out_json);
+    return guard([&] {
+        require(db, "db");
+        require(out_json, "out_json");
+        *out_json = to_c_string(json::to_json(db->accounts.mark_outbox_sent(id)));
+    });
+}
+
 }  // extern "C"

@@ -437,10 +437,17 @@ SB_EXTERN int sb_activity_list(sb_db* db, char** out_json, const char* token,
 
 /* The emails the library has written (verification keys, reset codes), for
  * the mail sender. to_address NULL or "" gives all.
- * *out_json = [{"id","org_id","to","subject","body","kind","created_ms"} ...],
- * oldest first; kind is "verify" or "reset".
+ * *out_json = [{"id","org_id","to","subject","body","kind","created_ms",
+ * "sent_ms"} ...], oldest first; kind is "verify" or "reset"; sent_ms is 0
+ * until the email is marked sent.
  * No token: whoever holds the database reads its outbox. */
 SB_EXTERN int sb_outbox_list(sb_db* db, char** out_json, const char* to_address);
+
+/* The mail sender's receipt for email `id`: stamps it sent and clears its
+ * body (the one-time key or code). *out_json = the email as it now is;
+ * marking it again answers it unchanged. SB_ENOTFOUND for an id the outbox
+ * does not hold, SB_EINVALID for an id below 1. */
+SB_EXTERN int sb_outbox_mark_sent(sb_db* db, char** out_json, int64_t id);
 
 /* ------------------------------------------------------------------- cases
  *

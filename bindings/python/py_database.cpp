@@ -489,7 +489,16 @@ void bind_database(py::module_& m) {
                 return json_result(self, [&](Accounts& a, ActivityLog&, Database&) { return a.outbox(to); });
             },
             py::arg("to") = "",
-            "Queued emails (all, or those to one address), as read by the mail sender.");
+            "Queued emails (all, or those to one address), as read by the mail sender.")
+        .def(
+            "mark_outbox_sent",
+            [](PyDatabase& self, std::int64_t id) {
+                return json_result(self,
+                                   [&](Accounts& a, ActivityLog&, Database&) { return a.mark_outbox_sent(id); });
+            },
+            py::arg("id"),
+            "The mail sender's receipt: stamps email `id` sent and clears its body (the one-time\n"
+            "key or code); answers the email as it now is.");
 
     bind_cases(cls);
     bind_calls(cls);

@@ -176,6 +176,7 @@ struct OutboxEmail {
     std::int64_t org_id = 0;
     std::string to, subject, body, kind;  // kind: "verify" or "reset"
     std::int64_t created_ms = 0;
+    std::int64_t sent_ms = 0;  // 0 until the mail sender marks it sent (which also clears the body)
 };
 
 // Checked when Accounts is constructed: a value out of range is refused with
@@ -273,6 +274,12 @@ public:
 
     // --- outbox (read by the mail sender, and by tests)
     std::vector<OutboxEmail> outbox(std::string_view to_address = {});
+    // The mail sender's receipt: stamps the email sent and clears its body,
+    // the one-time key or code it carried, and answers the email as it now
+    // is. Marking an email sent twice answers it as the first time left it.
+    // Error(not_found) for an id the outbox does not hold,
+    // Error(invalid_argument) for an id below 1.
+    OutboxEmail mark_outbox_sent(std::int64_t id);
 
     // --- policy checks, public so adapters can validate early
     static void check_password_policy(std::string_view password);

@@ -325,4 +325,11 @@ std::vector<OutboxEmail> Accounts::outbox(std::string_view to_address) {
     return db_.accounts_store().outbox(std::string(to_address));
 }
 
+OutboxEmail Accounts::mark_outbox_sent(std::int64_t id) {
+    if (id < 1) throw Error(ErrorCode::invalid_argument, "an outbox email's id is a number from 1", "id");
+    auto email = db_.accounts_store().mark_outbox_sent(id);
+    if (!email) throw Error(ErrorCode::not_found, "the outbox holds no email " + std::to_string(id), "id");
+    return *email;
+}
+
 }  // namespace switchboard

@@ -83,7 +83,7 @@ bj::object activity_obj(const ActivityEntry& e) {
 bj::object email_obj(const OutboxEmail& e) {
     return {{"id", e.id},       {"org_id", e.org_id}, {"to", e.to},
             {"subject", e.subject}, {"body", e.body}, {"kind", e.kind},
-            {"created_ms", e.created_ms}};
+            {"created_ms", e.created_ms}, {"sent_ms", e.sent_ms}};
 }
 
 bj::object contact_obj(const Contact& c) {

@@ -138,6 +138,9 @@ public:
 
     // outbox
     std::vector<OutboxEmail> outbox(const std::string& to_address);
+    // Sets sent_ms and clears the body unless already sent; nullopt when
+    // there is no such email.
+    std::optional<OutboxEmail> mark_outbox_sent(std::int64_t id);
 
     // activity log
     // Queues the entry; it is committed within ActivityQueue::kDelay, or

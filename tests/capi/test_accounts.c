@@ -139,6 +139,36 @@ static void sleep_ms(long ms) {
 
 /* The accounts options reach the core: a second handle on the same file with
  * a short lockout and a short idle timeout. */
+/* The mail sender's receipt: the first email to `to` is stamped sent and
+ * loses its body; a second receipt answers it unchanged. */
+static void test_outbox_receipt(sb_db* db, const char* to) {
+    char *mails = NULL, *sent = NULL, *again = NULL, *after = NULL;
+    long long id;
+    REQUIRE_OK(sb_outbox_list(db, &mails, to));
+    CHECK(sbj_len(mails, "") > 0);
+    CHECK_INT(sbj_int(mails, "0.sent_ms"), 0);
+    CHECK(strlen(sbj_str(mails, "0.body")) > 0);
+    id = sbj_int(mails, "0.id");
+    CHECK_OK(sb_outbox_mark_sent(db, &sent, id));
+    CHECK_INT(sbj_int(sent, "id"), id);
+    CHECK_STR(sbj_str(sent, "to"), to);
+    CHECK_STR(sbj_str(sent, "body"), "");
+    CHECK(sbj_int(sent, "sent_ms") >= sbj_int(mails, "0.created_ms"));
+    CHECK_OK(sb_outbox_mark_sent(db, &again, id));
+    CHECK_INT(sbj_int(again, "sent_ms"), sbj_int(sent, "sent_ms"));
+    CHECK_OK(sb_outbox_list(db, &after, to));
+    CHECK_INT(sbj_int(after, "0.sent_ms"), sbj_int(sent, "sent_ms"));
+    CHECK_STR(sbj_str(after, "0.body"), "");
+    CHECK_ERROR(SB_ENOTFOUND, "the outbox holds no email 999999", sb_outbox_mark_sent(db, &again, 999999));
+    CHECK_STR(sb_last_error_field(), "id");
+    CHECK(again == NULL);
+    CHECK_ERROR(SB_EINVALID, "an outbox email's id is a number from 1", sb_outbox_mark_sent(db, &again, 0));
+    CHECK_ERROR(SB_EINVALID, "out_json is NULL", sb_outbox_mark_sent(db, NULL, id));
+    sb_free(mails);
+    sb_free(sent);
+    sb_free(after);
+}
+
 static void test_short_limits(const char* path) {
     sb_db_options options = sb_test_options();
     sb_db* db = NULL;
@@ -189,6 +219,8 @@ int main(void) {
                            "{\"company_name\":\"Acme 2\",\"email\":\"owner@acme.example\","
                            "\"phone\":\"+254700000002\",\"password\":\"Correct-Horse-42\"}"));
     CHECK_STR(sb_last_error_field(), "email");
+
+    test_outbox_receipt(db, "owner@acme.example");
 
     /* ---- sign in, by email and by username */
     session = sign_in(db, "owner@acme.example", PASSWORD);

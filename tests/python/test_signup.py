@@ -76,6 +76,27 @@ def test_verification_key_from_the_outbox_is_single_use(db):
     assert db.get_organisation(session["token"])["verified"] is True
 
 
+def test_the_mail_sender_marks_an_email_sent(db):
+    db.sign_up("Acme Helpline", EMAIL, PHONE, PASSWORD)
+    [mail] = outbox_of(db, EMAIL, "verify")
+    assert mail["sent_ms"] == 0
+    key = verification_key(db, EMAIL)
+
+    sent = db.mark_outbox_sent(mail["id"])
+    assert sent["id"] == mail["id"]
+    assert sent["to"] == EMAIL
+    assert sent["body"] == ""
+    assert sent["sent_ms"] >= mail["created_ms"]
+    assert db.outbox(EMAIL) == [sent]
+    assert db.mark_outbox_sent(mail["id"]) == sent  # a second receipt changes nothing
+    assert db.verify_email(key) is True  # only the stored copy of the key is gone
+
+    with pytest.raises(switchboard.NotFound, match="the outbox holds no email 424242"):
+        db.mark_outbox_sent(424242)
+    with pytest.raises(switchboard.InvalidArgument):
+        db.mark_outbox_sent(0)
+
+
 def test_sign_up_with_email_verified_sends_no_key(db):
     db.sign_up("Acme Helpline", EMAIL, PHONE, PASSWORD, email_verified=True)
     assert outbox_of(db, EMAIL, "verify") == []

@@ -84,6 +84,43 @@ TEST_CASE("sign-up writes a verification email; the key is single use", "[accoun
           ErrorCode::already_exists);
 }
 
+TEST_CASE("the mail sender marks an email sent, which clears its key", "[accounts][outbox]") {
+    Fixture f;
+    f.acc.sign_up({"Acme Help", "owner@example.org", "+254 700 000001", sbtest::kPassword});
+    f.acc.sign_up({"Beta Help", "other@example.org", "+254 700 000002", sbtest::kPassword});
+    auto mails = f.acc.outbox();
+    REQUIRE(mails.size() == 2);
+    CHECK(mails[0].sent_ms == 0);
+    CHECK(mails[0].body.find("Verification key: ") != std::string::npos);
+    const std::string key = sbtest::secret_from_outbox(f.acc, "owner@example.org", "Verification key: ");
+
+    const OutboxEmail sent = f.acc.mark_outbox_sent(mails[0].id);
+    CHECK(sent.id == mails[0].id);
+    CHECK(sent.to == "owner@example.org");
+    CHECK(sent.subject == mails[0].subject);
+    CHECK(sent.body.empty());
+    CHECK(sent.sent_ms >= mails[0].created_ms);
+    // Stored so, and the other email is untouched.
+    auto after = f.acc.outbox();
+    REQUIRE(after.size() == 2);
+    CHECK(after[0].body.empty());
+    CHECK(after[0].sent_ms == sent.sent_ms);
+    CHECK(after[1].sent_ms == 0);
+    CHECK(after[1].body == mails[1].body);
+    // A second receipt answers the email as the first left it.
+    const OutboxEmail again = f.acc.mark_outbox_sent(mails[0].id);
+    CHECK(again.sent_ms == sent.sent_ms);
+    CHECK(again.body.empty());
+    // The key still works: only the stored copy of it is gone.
+    CHECK(f.acc.verify_email(key));
+
+    auto [missing, missing_message] = error_of([&] { f.acc.mark_outbox_sent(999999); });
+    CHECK(missing == ErrorCode::not_found);
+    CHECK(missing_message == "the outbox holds no email 999999");
+    CHECK(error_of([&] { f.acc.mark_outbox_sent(0); }).first == ErrorCode::invalid_argument);
+    CHECK(error_of([&] { f.acc.mark_outbox_sent(-4); }).first == ErrorCode::invalid_argument);
+}
+
 TEST_CASE("verification keys expire", "[accounts][signup]") {
     auto opts = sbtest::fast_options();
     opts.verification_ttl_ms = 1;

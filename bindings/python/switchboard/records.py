@@ -114,6 +114,7 @@ class OutboxEmail(TypedDict):
     body: str
     kind: str  # "verify", "reset", "temporary-password"
     created_ms: int
+    sent_ms: int  # 0 until marked sent (which also clears the body)
 
 
 class UserPage(TypedDict):
