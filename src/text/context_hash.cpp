@@ -117,8 +117,10 @@ void hash_context(std::string_view in, std::size_t from, char* out, int path) {
         from = std::min<std::size_t>(2, n);
     }
 #ifdef SB_CONTEXT_SIMD
-    if ((path == 0 || path == 3) && have_avx512()) from = hash_avx512(p, from, n, out);
-    else if ((path == 0 || path == 2) && have_ssse3()) from = hash_ssse3(p, from, n, out);
+    // A few bytes (the normal form's last space) cost less one at a time.
+    const bool few = n - from < 16;
+    if (!few && (path == 0 || path == 3) && have_avx512()) from = hash_avx512(p, from, n, out);
+    else if (!few && (path == 0 || path == 2) && have_ssse3()) from = hash_ssse3(p, from, n, out);
 #else
     (void)path;
 #endif

@@ -185,6 +185,18 @@ const AsciiNormal kAsciiNormal;
 
 #define SB_AVX512_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt")))
 
+struct Indexes {
+    alignas(64) unsigned char back1[64], back2[64], iota[64];
+    Indexes() {
+        for (int j = 0; j < 64; ++j) {
+            back1[j] = static_cast<unsigned char>(63 + j);
+            back2[j] = static_cast<unsigned char>(62 + j);
+            iota[j] = static_cast<unsigned char>(j);
+        }
+    }
+};
+const Indexes kIndexes;
+
 // The constants of the AVX-512 loop, loaded once per run of ASCII blocks
 // (the loop makes no call, so they stay in registers).
 struct Avx512Constants {
@@ -193,12 +205,6 @@ struct Avx512Constants {
     // each packed byte's one and two bytes before; and 0..63.
     __m512i back1, back2, iota;
     SB_AVX512_TARGET Avx512Constants() {
-        alignas(64) unsigned char b1[64], b2[64], io[64];
-        for (int j = 0; j < 64; ++j) {
-            b1[j] = static_cast<unsigned char>(63 + j);
-            b2[j] = static_cast<unsigned char>(62 + j);
-            io[j] = static_cast<unsigned char>(j);
-        }
         space = _mm512_set1_epi8(' ');
         low7 = _mm512_set1_epi8(0x7F);
         table_lo = _mm512_load_si512(kAsciiNormal.t);
@@ -209,9 +215,9 @@ struct Avx512Constants {
         t1_hi = _mm512_load_si512(hash_table(1) + 64);
         t2_lo = _mm512_load_si512(hash_table(2));
         t2_hi = _mm512_load_si512(hash_table(2) + 64);
-        back1 = _mm512_load_si512(b1);
-        back2 = _mm512_load_si512(b2);
-        iota = _mm512_load_si512(io);
+        back1 = _mm512_load_si512(kIndexes.back1);
+        back2 = _mm512_load_si512(kIndexes.back2);
+        iota = _mm512_load_si512(kIndexes.iota);
     }
 };
 
@@ -289,7 +295,7 @@ SB_AVX512_TARGET void run_avx512(std::string_view s, std::size_t from, std::size
     // Hash what is written so far (the leading space at the start).
     char* hashed = out.hashed.get();
     const std::size_t on = on_io;
-    hash_context(std::string_view(o, on), st.hashed, hashed, 3);
+    if (st.hashed < on) hash_context(std::string_view(o, on), st.hashed, hashed, 3);
     Avx512State r{st.carry, on, st.kept, _mm512_set1_epi8(' '), out.kept.data() + first_block,
                   out.rank.data() + first_block};
     if (on >= 1) r.tail = _mm512_mask_set1_epi8(r.tail, __mmask64{1} << 63, o[on - 1]);
@@ -389,7 +395,7 @@ void Normaliser::advance(std::size_t end) {
         if (o[on_ - 1] != ' ') o[on_++] = ' ';
     }
     out_.size = on_;
-    hash_context(out_.text(), state_.hashed, out_.hashed.get(), path_);
+    if (state_.hashed < on_) hash_context(out_.text(), state_.hashed, out_.hashed.get(), path_);
     state_.hashed = on_;
 }
 
