@@ -167,7 +167,8 @@ std::vector<KeyHit> keywords(std::string_view s) {
         std::size_t j = i;
         while (j < s.size() && alnum(s[j])) ++j;
         if (j - i <= 10 && !text::word_before(s, i) && !text::word_at(s, j)) {
-            std::string w = lower_word(s, i, j);
+            const std::string word = lower_word(s, i, j);
+            const std::string_view w = word;  // compared with literals by length first
             std::size_t ws, we;
             auto next_is = [&](std::initializer_list<std::string_view> options) {
                 if (!next_word(j, ws, we)) return false;

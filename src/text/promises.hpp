@@ -36,9 +36,16 @@ std::optional<TimeStatement> find_time_statement(const std::vector<Token>& t, st
 // value and the tokens it spans; nullopt when there is none.
 std::optional<int> number_at(const std::vector<Token>& t, std::size_t i, std::size_t to, std::size_t& next);
 
+// Whether w is one of the options (the first byte compared before the rest:
+// most words differ there, and a library memcmp costs more than the loop).
 inline bool is_any(std::string_view w, std::initializer_list<std::string_view> options) {
+    if (w.empty()) {
+        for (auto o : options)
+            if (o.empty()) return true;
+        return false;
+    }
     for (auto o : options)
-        if (w == o) return true;
+        if (o.size() == w.size() && o[0] == w[0] && o == w) return true;
     return false;
 }
 
