@@ -86,13 +86,7 @@ std::size_t prev_start(std::string_view s, std::size_t i) noexcept {
     return j;
 }
 
-bool is_separator(char32_t c) noexcept {
-    if (c < 0x80) {
-        if (c <= 0x20 || c == 0x7F) return true;
-        if (c == '_') return false;
-        return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) ||
-               (c >= 0x7B && c <= 0x7E);
-    }
+bool is_non_ascii_separator(char32_t c) noexcept {
     return c <= 0xBF || c == 0xD7 || c == 0xF7 || (c >= 0x2000 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F) ||
            c == 0xFEFF;
 }

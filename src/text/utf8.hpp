@@ -29,7 +29,17 @@ std::size_t prev_start(std::string_view s, std::size_t i) noexcept;
 // Unicode punctuation and spaces most text carries: U+0080-U+00BF, U+00D7,
 // U+00F7, U+2000-U+206F (general punctuation: dashes, curly quotes, the
 // ellipsis, thin and non-breaking spaces), U+3000-U+303F and U+FEFF.
-bool is_separator(char32_t c) noexcept;
+// ASCII is decided inline (the text engine asks for every character).
+constexpr bool is_ascii_separator(char32_t c) noexcept {
+    if (c <= 0x20 || c == 0x7F) return true;
+    if (c == '_') return false;
+    return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) ||
+           (c >= 0x7B && c <= 0x7E);
+}
+bool is_non_ascii_separator(char32_t c) noexcept;
+inline bool is_separator(char32_t c) noexcept {
+    return c < 0x80 ? is_ascii_separator(c) : is_non_ascii_separator(c);
+}
 // Everything else that is not a control character is part of a word:
 // letters, digits, '_' and the other non-ASCII characters.
 inline bool is_word(char32_t c) noexcept { return c >= 0x20 && !is_separator(c); }
