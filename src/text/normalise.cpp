@@ -200,13 +200,12 @@ const Indexes kIndexes;
 // The constants of the AVX-512 loop, loaded once per run of ASCII blocks
 // (the loop makes no call, so they stay in registers).
 struct Avx512Constants {
-    __m512i space, low7, table_lo, table_hi, t0_lo, t0_hi, t1_lo, t1_hi, t2_lo, t2_hi;
+    __m512i space, table_lo, table_hi, t0_lo, t0_hi, t1_lo, t1_hi, t2_lo, t2_hi;
     // Byte j of concat(tail, packed) (tail first) for j = 63 + i and 62 + i:
     // each packed byte's one and two bytes before; and 0..63.
     __m512i back1, back2, iota;
     SB_AVX512_TARGET Avx512Constants() {
         space = _mm512_set1_epi8(' ');
-        low7 = _mm512_set1_epi8(0x7F);
         table_lo = _mm512_load_si512(kAsciiNormal.t);
         table_hi = _mm512_load_si512(kAsciiNormal.t + 64);
         t0_lo = _mm512_load_si512(hash_table(0));
@@ -241,10 +240,11 @@ SB_AVX512_TARGET inline __attribute__((always_inline)) void hash_packed(const Av
     const __m512i c1 = _mm512_permutex2var_epi8(tail, k.back1, packed);
     __m512i c2 = _mm512_permutex2var_epi8(tail, k.back2, packed);
     c2 = _mm512_mask_blend_epi8(_mm512_cmpeq_epi8_mask(c1, k.space), c2, k.space);
-    const __m512i h = _mm512_xor_si512(
-        _mm512_xor_si512(_mm512_permutex2var_epi8(k.t0_lo, _mm512_and_si512(packed, k.low7), k.t0_hi),
-                         _mm512_permutex2var_epi8(k.t1_lo, _mm512_and_si512(c1, k.low7), k.t1_hi)),
-        _mm512_permutex2var_epi8(k.t2_lo, _mm512_and_si512(c2, k.low7), k.t2_hi));
+    // vpermi2b reads the low seven bits of each index: a byte beyond ASCII
+    // hashes as its low seven bits, as on the other paths.
+    const __m512i h = _mm512_xor_si512(_mm512_xor_si512(_mm512_permutex2var_epi8(k.t0_lo, packed, k.t0_hi),
+                                                        _mm512_permutex2var_epi8(k.t1_lo, c1, k.t1_hi)),
+                                       _mm512_permutex2var_epi8(k.t2_lo, c2, k.t2_hi));
     _mm512_storeu_si512(hashed, h);
     tail = _mm512_permutex2var_epi8(tail, _mm512_add_epi8(k.iota, _mm512_set1_epi8(static_cast<char>(count))), packed);
 }
