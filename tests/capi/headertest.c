@@ -1,4 +1,5 @@
-/* The public header compiles on its own, twice included, as strict C. */
+/* The public header compiles on its own, twice included, as strict C (and,
+ * through headertest.cpp, as strict C++). */
 #include "switchboard.h"
 #include "switchboard.h"
 

@@ -1,57 +1,6 @@
 /* The public header compiles on its own, twice included, as strict C++;
- * switchboard_analysis.h also compiles when it is included first. */
+ * switchboard_analysis.h also compiles when it is included first. The body
+ * is the C test's, compiled as C++. */
 #include "switchboard_analysis.h"
-#include "switchboard.h"
-#include "switchboard.h"
 
-int sb_headertest();
-int sb_headertest_analysis();
-
-int sb_headertest() {
-    sb_db_options db_options = SB_DB_OPTIONS_INIT;
-    sb_accounts_options accounts_options = SB_ACCOUNTS_OPTIONS_INIT;
-    sb_db* db = nullptr;
-    int (*open_fn)(sb_db**, const char*, const sb_db_options*) = sb_db_open;
-    int (*export_fn)(sb_db*, sb_csv_sink, void*, const char*, const char*) = sb_ticket_export_csv;
-    int (*read_fn)(sb_db*, void**, size_t*, const char*, int64_t) = sb_file_read;
-    sb_csv_sink sink = nullptr;
-    const char* files_dir = db_options.files_dir;
-    int64_t max_file_bytes = db_options.max_file_bytes;
-    (void)accounts_options;
-    (void)db;
-    (void)open_fn;
-    (void)export_fn;
-    (void)read_fn;
-    (void)sink;
-    (void)files_dir;
-    (void)max_file_bytes;
-    return SB_OK + SB_ESTOPPED + SB_TOKEN_ACCESS + SB_TOKEN_DEV + SB_VERSION_MAJOR;
-}
-
-/* The analysis part (switchboard_analysis.h, included by switchboard.h). */
-int sb_headertest_analysis() {
-    sb_analysis_options options = SB_ANALYSIS_OPTIONS_INIT;
-    sb_channel_stats channel_stats = SB_CHANNEL_STATS_INIT;
-    sb_call_stats call_stats = SB_CALL_STATS_INIT;
-    sb_analysis* analysis = nullptr;
-    sb_analyzer* analyzer = nullptr;
-    sb_span span = {0, 0};
-    sb_escalation escalation = {0, 0, 0, 0};
-    sb_interruption interruption = {0, 0, 0};
-    sb_analysis_event event = {SB_KIND_SPEECH, 0, 0, 0, 0, 0, 0};
-    int (*pcm_fn)(sb_analysis**, const int16_t*, size_t, int, int, const sb_analysis_options*) = sb_analyze_pcm16;
-    int (*take_fn)(sb_analyzer*, sb_analysis_event**, size_t*) = sb_analyzer_take_events;
-    void (*free_fn)(sb_analysis*) = sb_analysis_free;
-    (void)channel_stats;
-    (void)call_stats;
-    (void)analysis;
-    (void)analyzer;
-    (void)span;
-    (void)escalation;
-    (void)interruption;
-    (void)event;
-    (void)pcm_fn;
-    (void)take_fn;
-    (void)free_fn;
-    return options.silence_min_ms + SB_ANALYSIS_OPTIONS_VERSION + SB_KIND_ESCALATION;
-}
+#include "headertest.c"
