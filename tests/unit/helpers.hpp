@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../common/temp_dir.hpp"
@@ -68,6 +69,32 @@ inline std::string secret_from_outbox(switchboard::Accounts& acc, const std::str
     pos += marker.size();
     auto end = body.find('\n', pos);
     return body.substr(pos, end - pos);
+}
+
+// What fn throws: a switchboard::Error's code, field and message. The test
+// fails when fn throws nothing.
+struct Thrown {
+    switchboard::ErrorCode code = switchboard::ErrorCode::internal;
+    std::string field;
+    std::string message;
+};
+
+template <class F>
+Thrown thrown(F&& fn) {
+    try {
+        fn();
+    } catch (const switchboard::Error& e) {
+        return {e.code(), e.field(), e.what()};
+    }
+    FAIL("no error was thrown");
+    return {};
+}
+
+// The code and field of the error fn throws.
+template <class F>
+std::pair<switchboard::ErrorCode, std::string> error_of(F&& fn) {
+    Thrown t = thrown(std::forward<F>(fn));
+    return {t.code, t.field};
 }
 
 }  // namespace sbtest

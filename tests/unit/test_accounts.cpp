@@ -18,13 +18,8 @@ struct Fixture {
 // The error code and message of what fn throws.
 template <class F>
 std::pair<ErrorCode, std::string> error_of(F&& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return {e.code(), e.what()};
-    }
-    FAIL("no error was thrown");
-    return {ErrorCode::internal, ""};
+    sbtest::Thrown t = sbtest::thrown(std::forward<F>(fn));
+    return {t.code, t.message};
 }
 
 UserFields agent_fields(const std::string& name) {

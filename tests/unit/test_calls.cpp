@@ -11,16 +11,7 @@ struct Centre : sbtest::OrgDesk {
     Files files{db, FilesOptions{(dir / "files").string(), 1024, {}}};
 };
 
-template <class F>
-std::pair<ErrorCode, std::string> error_of(F&& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return {e.code(), e.field()};
-    }
-    FAIL("no error was thrown");
-    return {ErrorCode::internal, ""};
-}
+using sbtest::error_of;
 
 QaFields scores(std::int64_t call_id, int all) {
     QaFields q;

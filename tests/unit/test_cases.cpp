@@ -12,24 +12,12 @@ struct Desk : sbtest::OrgDesk {
 
 template <class F>
 ErrorCode code_of(F&& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.code();
-    }
-    FAIL("no error was thrown");
-    return ErrorCode::internal;
+    return sbtest::thrown(std::forward<F>(fn)).code;
 }
 
 template <class F>
 std::string field_of(F&& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.field();
-    }
-    FAIL("no error was thrown");
-    return {};
+    return sbtest::thrown(std::forward<F>(fn)).field;
 }
 
 TicketFields ticket(const std::string& narrative, const std::string& phone = "") {

@@ -64,26 +64,11 @@ struct Centre : sbtest::OrgDesk {
     }
 };
 
-template <class F>
-std::pair<ErrorCode, std::string> error_of(F&& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return {e.code(), e.field()};
-    }
-    FAIL("no error was thrown");
-    return {ErrorCode::internal, ""};
-}
+using sbtest::error_of;
 
 template <class F>
 std::string message_of(F&& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    FAIL("no error was thrown");
-    return "";
+    return sbtest::thrown(std::forward<F>(fn)).message;
 }
 
 std::size_t hits(const TextAnalysis& a, const std::string& pool) {
