@@ -45,20 +45,28 @@ struct TextAnalyzer::Impl {
     std::uint64_t id = 0;
     std::vector<PhrasePool> pools;
     std::size_t phrase_count = 0;
-    // What a literal hit reads, laid out flat: Hyperscan id h stands for
-    // the candidates [first[h], first[h + 1]) (nearly always one), each a
-    // literal (" w1 w2", or " w1 " when short, ending with the space after
-    // its last word) in `plains` and the entries with it (one per pool at
-    // most) in `entries`.
-    struct Candidate {
-        std::uint32_t plain = 0;  // offset in plains
-        std::uint32_t length = 0;
+    // What a literal hit reads. Hyperscan id h stands for one or more
+    // candidates (nearly always one): candidates[h] and the ones chained
+    // from it by `next`. A candidate is a literal (" w1 w2", or " w1 " when
+    // short, ending with the space after its last word) and the entries
+    // with it (one per pool at most) in `entries`. A candidate fills one
+    // cache line and holds its literal when it fits, so a hit reads one
+    // line besides the text (a stress set's candidates do not fit in L1).
+    struct alignas(64) Candidate {
+        static constexpr std::size_t kInline = 43;
+        std::uint32_t plain = 0;  // offset in plains, when the literal is over kInline bytes
         std::uint32_t entry = 0;  // first of its entries
+        std::uint32_t next = 0;   // the next candidate with the same Hyperscan id, or 0
         std::uint32_t entry_count = 0;
-        std::uint32_t suffix = 0;  // bytes of the literal after the part Hyperscan looks for
+        std::uint16_t length = 0;
+        std::uint16_t suffix = 0;  // bytes of the literal after the part Hyperscan looks for
         bool padded = false;
+        char bytes[kInline] = {};  // the literal, when it fits
+        const char* literal(const std::string& plains) const noexcept {
+            return length <= kInline ? bytes : plains.data() + plain;
+        }
     };
-    std::vector<std::uint32_t> first;
+    static_assert(sizeof(Candidate) == 64);
     std::vector<Candidate> candidates;
     std::string plains;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> entries;
@@ -203,7 +211,7 @@ int on_literal(unsigned int id, unsigned long long, unsigned long long to_part, 
     if (to <= c.reported) return 0;
     const TextAnalyzer::Impl& impl = *c.impl;
     const char* normal = c.normal->buffer.get();
-    for (std::uint32_t k = impl.first[id]; k < impl.first[id + 1]; ++k) {
+    for (std::uint32_t k = id;; k = impl.candidates[k].next) {
         const auto& cand = impl.candidates[k];
         // The hit is a candidate: the literal stands at [to - length, to) of
         // the normal form when its bytes are there, and ends on a word
@@ -212,9 +220,11 @@ int on_literal(unsigned int id, unsigned long long, unsigned long long to_part, 
         const std::size_t length = cand.length;
         const std::size_t lit_end = to + cand.suffix;
         if (lit_end < length || lit_end > c.normal->size ||
-            !same_bytes(normal + (lit_end - length), impl.plains.data() + cand.plain, length))
+            !same_bytes(normal + (lit_end - length), cand.literal(impl.plains), length) ||
+            (!cand.padded && (lit_end >= c.normal->size || normal[lit_end] != ' '))) {
+            if (!cand.next) break;
             continue;
-        if (!cand.padded && (lit_end >= c.normal->size || normal[lit_end] != ' ')) continue;
+        }
         std::size_t start = 0, end = 0;
         if (c.out) {
             // The words are [lit_end - length + 1, words_end) of the normal form.
@@ -224,6 +234,7 @@ int on_literal(unsigned int id, unsigned long long, unsigned long long to_part, 
         }
         for (std::uint32_t e = cand.entry; e < cand.entry + cand.entry_count; ++e)
             if (!c.add(impl.entries[e].first, impl.entries[e].second, start, end)) return 1;
+        if (!cand.next) break;
     }
     return 0;
 }
@@ -319,24 +330,33 @@ TextAnalyzer::TextAnalyzer(std::vector<PhrasePool> pools) {
             }
             groups[it->second].push_back(li);
         }
-        for (const auto& group : groups) {
-            impl->first.push_back(static_cast<std::uint32_t>(impl->candidates.size()));
-            for (std::uint32_t li : group) {
+        // Each group's first candidate at its Hyperscan id, the others after.
+        impl->candidates.resize(groups.size());
+        for (std::uint32_t id = 0; id < groups.size(); ++id) {
+            std::uint32_t slot = id;
+            for (std::uint32_t li : groups[id]) {
+                if (li != groups[id].front()) {
+                    impl->candidates[slot].next = static_cast<std::uint32_t>(impl->candidates.size());
+                    slot = impl->candidates[slot].next;
+                    impl->candidates.emplace_back();
+                }
                 const Literal& lit = literals[li];
-                Impl::Candidate cand;
-                cand.plain = static_cast<std::uint32_t>(impl->plains.size());
-                cand.length = static_cast<std::uint32_t>(lit.plain.size());
+                Impl::Candidate& cand = impl->candidates[slot];
+                cand.length = static_cast<std::uint16_t>(lit.plain.size());
+                if (lit.plain.size() <= Impl::Candidate::kInline) {
+                    std::memcpy(cand.bytes, lit.plain.data(), lit.plain.size());
+                } else {
+                    cand.plain = static_cast<std::uint32_t>(impl->plains.size());
+                    impl->plains += lit.plain;
+                }
                 cand.entry = static_cast<std::uint32_t>(impl->entries.size());
                 cand.entry_count = static_cast<std::uint32_t>(lit.entries.size());
                 cand.padded = lit.plain.back() == ' ';
-                cand.suffix = suffixes[li];
+                cand.suffix = static_cast<std::uint16_t>(suffixes[li]);
                 impl->last_suffix = std::max<std::size_t>(impl->last_suffix, cand.suffix);
-                impl->plains += lit.plain;
                 impl->entries.insert(impl->entries.end(), lit.entries.begin(), lit.entries.end());
-                impl->candidates.push_back(cand);
             }
         }
-        impl->first.push_back(static_cast<std::uint32_t>(impl->candidates.size()));
         std::vector<const char*> exprs;
         std::vector<std::size_t> lens;
         std::vector<unsigned> flags, ids;

@@ -131,9 +131,9 @@ TEST_CASE("every match is reported, overlapping ones too, in order", "[matcher]"
 }
 
 TEST_CASE("phrases that end alike are told apart", "[matcher]") {
-    // Hyperscan looks for the last eight bytes of each phrase's hash, so
-    // these share one Hyperscan literal; each hit is checked against every
-    // phrase with that ending.
+    // Hyperscan looks for eight bytes of each phrase's hash; "walenipex",
+    // "owalenipex" and "xwalenipex" share theirs ("alenipex"), so one
+    // Hyperscan hit is checked against each of them.
     TextAnalyzer a({{"Products",
                      {"walenipex", "my walenipex", "the broken walenipex", "new walenipex", "owalenipex",
                       "xwalenipex"},
@@ -150,6 +150,23 @@ TEST_CASE("phrases that end alike are told apart", "[matcher]") {
     CHECK(got[6] == Seen{"Products", "walenipex", "walenipex"});
     CHECK(got[7] == Seen{"Faults", "walenipex router", "walenipex router"});
     CHECK(texts_of(a, "newwalenipex walenipexx").empty());
+}
+
+TEST_CASE("long phrases are checked in full, from their first byte", "[matcher]") {
+    // Literals over a cache line's worth are kept apart from the rest; the
+    // check on a hit still compares every byte of them.
+    const std::string hold = "please hold the line while i check the account details for you";
+    const std::string longest(kMaxPhraseBytes / 2 - 1, 'x');  // one word, under the byte limit
+    TextAnalyzer a({{"Hold", {hold, "check the account details", longest + " " + longest}, {}}});
+    auto got = texttest::seen(a, "OK. Please hold the line, while I check the account details for you!");
+    REQUIRE(got.size() == 2);
+    CHECK(got[0] == Seen{"Hold", hold, "Please hold the line, while I check the account details for you"});
+    CHECK(got[1] == Seen{"Hold", "check the account details", "check the account details"});
+    // One letter off near the start: only the shorter phrase is left.
+    CHECK(texts_of(a, "please hold the lime while i check the account details for you") ==
+          std::vector<std::string>{"check the account details"});
+    CHECK(texts_of(a, "x" + longest + " " + longest).empty());
+    CHECK(texts_of(a, longest + "  " + longest + ".") == std::vector<std::string>{longest + "  " + longest});
 }
 
 TEST_CASE("a phrase or expression that cannot be compiled is refused with the reason", "[matcher]") {
