@@ -61,22 +61,40 @@ double thread_cpu() {
     return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
+// The core's clock in GHz, about: a chain of dependent adds runs one a
+// cycle. The machines change speed from one minute to the next, so the
+// scans are also given in bytes a cycle, read with the clock beside them.
+double core_ghz() {
+    constexpr std::uint64_t kAdds = 100'000'000;
+    std::uint64_t x = 0;
+    double c0 = thread_cpu();
+    for (std::uint64_t i = 0; i < kAdds; ++i) {
+        x += 1;
+        asm volatile("" : "+r"(x));
+    }
+    return static_cast<double>(x) / (thread_cpu() - c0) / 1e9;
+}
+
 // The best of `reps` runs: CPU time of this thread, and wall time. The
 // machines are shared, so the figures are judged on CPU time; wall time is
 // printed beside them.
 struct Timing {
     double cpu = 1e30, wall = 1e30;
+    double cycles = 1e30;  // when the clock was read around each run: CPU time times the clock, the fewest
 };
 
 template <class F>
-Timing best_timing(int reps, F&& f) {
+Timing best_timing(int reps, F&& f, bool clocked = false) {
     Timing best;
     for (int i = 0; i < reps; ++i) {
+        const double ghz0 = clocked ? core_ghz() : 0;
         auto t0 = Clock::now();
         double c0 = thread_cpu();
         f();
-        best.cpu = std::min(best.cpu, thread_cpu() - c0);
+        const double cpu = thread_cpu() - c0;
+        best.cpu = std::min(best.cpu, cpu);
         best.wall = std::min(best.wall, seconds_since(t0));
+        if (clocked) best.cycles = std::min(best.cycles, cpu * (ghz0 + core_ghz()) / 2 * 1e9);
     }
     return best;
 }
@@ -84,13 +102,14 @@ Timing best_timing(int reps, F&& f) {
 // Each of `fs` in turn, `reps` rounds, the best of each: the machines change
 // speed from one second to the next, so figures that are compared with each
 // other are taken side by side.
-std::vector<Timing> interleaved(int reps, const std::vector<std::function<void()>>& fs) {
+std::vector<Timing> interleaved(int reps, const std::vector<std::function<void()>>& fs, bool clock_first = false) {
     std::vector<Timing> best(fs.size());
     for (int i = 0; i < reps; ++i)
         for (std::size_t k = 0; k < fs.size(); ++k) {
-            Timing t = best_timing(1, fs[k]);
+            Timing t = best_timing(1, fs[k], clock_first && k == 0);
             best[k].cpu = std::min(best[k].cpu, t.cpu);
             best[k].wall = std::min(best[k].wall, t.wall);
+            best[k].cycles = std::min(best[k].cycles, t.cycles);
         }
     return best;
 }
@@ -504,14 +523,19 @@ int main(int argc, char** argv) {
     // form, and as many random literals over random bytes.
     auto plain_default = bench_text::plain_normal_form(defaults, text);
     auto random_default = bench_text::random_literals(analyzer.phrase_count(), 64u << 20);
+    auto own_default = bench_text::matcher_stream(analyzer, text);
     auto t_default = interleaved(5, {[&] { hits_default = analyzer.count(text); }, [&] { plain_default->scan(); },
-                                     [&] { random_default->scan(); }});
+                                     [&] { random_default->scan(); }, [&] { own_default->scan(); }},
+                                 true);
     Timing t_block = t_default[0];
-    Timing t_convs = best_timing(5, [&] { hits_default = each_conversation(analyzer); });
+    Timing t_convs = best_timing(5, [&] { hits_default = each_conversation(analyzer); }, true);
     auto plain_stress = bench_text::plain_normal_form(stress_set, text);
     auto random_stress = bench_text::random_literals(stress, 64u << 20);
+    auto own_stress = bench_text::matcher_stream(*stress_analyzer, text);
     auto t_stress_all = interleaved(3, {[&] { hits_stress = stress_analyzer->count(text); },
-                                        [&] { plain_stress->scan(); }, [&] { random_stress->scan(); }});
+                                        [&] { plain_stress->scan(); }, [&] { random_stress->scan(); },
+                                        [&] { own_stress->scan(); }},
+                                    true);
     Timing t_stress = t_stress_all[0];
     Timing t_stress_convs = best_timing(2, [&] { each_conversation(*stress_analyzer); });
     Timing t_adversarial = best_timing(2, [&] { hits_adversarial = adversarial.count(text); });
@@ -550,12 +574,29 @@ int main(int argc, char** argv) {
     row("analyze_text (PCI, pools, promises) per conversation", mbps(n, t_analyze.cpu), mbps(n, t_analyze.wall), "",
         "", "");
 
+    // The goal scans in bytes a cycle (the clock read before and after each
+    // run), and the clock that would give 1 GB/s at that rate.
+    std::printf("\nper cycle (the core's clock read with a dependent add loop before and after each run; the best run):\n");
+    for (const auto& [what, t] : {std::pair<const char*, Timing>{"scan, default pools, corpus as one block", t_block},
+                                  {"scan, default pools, conversation by conversation", t_convs},
+                                  {"scan, stress set, corpus as one block", t_stress}}) {
+        const double per_cycle = n / t.cycles;
+        std::printf("  %-50s %5.2f bytes a cycle (%.2f GHz): 1 GB/s at %.2f GHz or more\n", what, per_cycle,
+                    t.cycles / t.cpu / 1e9, 1.0 / per_cycle);
+    }
+    std::printf("\n");
+
     // The ratio: how much faster switchboard's whole scan is than Hyperscan's
     // part alone on the plain normal form, and how close it comes to the
     // literal matcher's best.
     auto vs = [&](const Timing& ours, const Timing& ref, const bench_text::LiteralScan& scan) {
         return fmt("%.2fx", (ref.cpu / static_cast<double>(scan.bytes())) / (ours.cpu / n));
     };
+    // Hyperscan's part of each scan on its own, per byte of the text.
+    row("  vs Hyperscan alone, the default pools' own windows", gbps(n, t_block.cpu), "", gbps(n, t_default[3].cpu),
+        fmt("%.2fx", t_default[3].cpu / t_block.cpu), "");
+    row("  vs Hyperscan alone, the stress set's own windows", gbps(n, t_stress.cpu), "",
+        gbps(n, t_stress_all[3].cpu), fmt("%.2fx", t_stress_all[3].cpu / t_stress.cpu), "");
     row("  vs Hyperscan alone, default literals, plain normal form", gbps(n, t_block.cpu), "",
         gbps(plain_default->bytes(), t_default[1].cpu), vs(t_block, t_default[1], *plain_default), "");
     row(fmt("  vs Hyperscan alone, %.0f random literals, random bytes", static_cast<double>(analyzer.phrase_count())).c_str(),

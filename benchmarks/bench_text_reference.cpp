@@ -7,6 +7,9 @@
 #include <cstdio>
 #include <random>
 
+#include "text/matcher.hpp"
+#include "text/normalise.hpp"
+
 namespace bench_text {
 
 namespace {
@@ -31,19 +34,25 @@ LiteralScan::LiteralScan(const std::vector<std::string>& literals, std::string d
         ids.push_back(i);
     }
     hs_compile_error_t* err = nullptr;
+    hs_database_t* db = nullptr;
     if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(), static_cast<unsigned>(exprs.size()),
-                             HS_MODE_BLOCK, nullptr, &db_, &err) != HS_SUCCESS) {
+                             HS_MODE_BLOCK, nullptr, &db, &err) != HS_SUCCESS) {
         std::printf("reference literals: %s\n", err && err->message ? err->message : "cannot compile");
         hs_free_compile_error(err);
-        db_ = nullptr;
         return;
     }
+    db_ = db;
     hs_alloc_scratch(db_, &scratch_);
+}
+
+LiteralScan::LiteralScan(const hs_database_t* borrowed, std::string data)
+    : data_(std::move(data)), db_(borrowed), owned_(false) {
+    if (db_) hs_alloc_scratch(db_, &scratch_);
 }
 
 LiteralScan::~LiteralScan() {
     hs_free_scratch(scratch_);
-    hs_free_database(db_);
+    if (owned_) hs_free_database(const_cast<hs_database_t*>(db_));
 }
 
 std::size_t LiteralScan::scan() const {
@@ -72,6 +81,14 @@ std::unique_ptr<LiteralScan> plain_normal_form(const std::vector<switchboard::Ph
     std::sort(literals.begin(), literals.end());
     literals.erase(std::unique(literals.begin(), literals.end()), literals.end());
     return std::make_unique<LiteralScan>(literals, std::move(normal));
+}
+
+std::unique_ptr<LiteralScan> matcher_stream(const switchboard::TextAnalyzer& analyzer, const std::string& text) {
+    switchboard::text::NormalText normal;
+    switchboard::text::normalise(text, normal);
+    const auto& impl = switchboard::TextAnalyzerAccess::impl(analyzer);
+    return std::make_unique<LiteralScan>(switchboard::text::literal_database(impl),
+                                         std::string(normal.hashed.get(), normal.size));
 }
 
 std::unique_ptr<LiteralScan> random_literals(std::size_t literals, std::size_t bytes) {

@@ -4,6 +4,9 @@
 //   - the phrases' literals over the plain normal form (lower-cased words,
 //     single spaces), which is what the matcher scanned before it hashed
 //     each byte with its context (src/text/context_hash.hpp);
+//   - the matcher's own database (each phrase's eight-byte window) over the
+//     text's context hash: the Hyperscan part of a scan, without the normal
+//     form and the check on each hit;
 //   - random literals over random bytes, where the literal matcher's filter
 //     works best: no design that hands Hyperscan as many bytes as the text
 //     has can scan faster than this.
@@ -24,6 +27,8 @@ namespace bench_text {
 class LiteralScan {
 public:
     LiteralScan(const std::vector<std::string>& literals, std::string data);
+    // A database that stays another's (it must outlive this).
+    LiteralScan(const hs_database_t* borrowed, std::string data);
     LiteralScan(const LiteralScan&) = delete;
     LiteralScan& operator=(const LiteralScan&) = delete;
     ~LiteralScan();
@@ -34,7 +39,8 @@ public:
 
 private:
     std::string data_;
-    hs_database_t* db_ = nullptr;
+    const hs_database_t* db_ = nullptr;
+    bool owned_ = true;
     hs_scratch_t* scratch_ = nullptr;
 };
 
@@ -42,6 +48,10 @@ private:
 // plain normal form of an ASCII text.
 std::unique_ptr<LiteralScan> plain_normal_form(const std::vector<switchboard::PhrasePool>& pools,
                                                const std::string& text);
+
+// The analyzer's own Hyperscan database over the context hash of the text's
+// normal form: what the matcher hands Hyperscan.
+std::unique_ptr<LiteralScan> matcher_stream(const switchboard::TextAnalyzer& analyzer, const std::string& text);
 
 // `literals` random 8-byte literals over `bytes` random bytes.
 std::unique_ptr<LiteralScan> random_literals(std::size_t literals, std::size_t bytes);

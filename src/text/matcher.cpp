@@ -468,6 +468,8 @@ constexpr std::size_t kPart = std::size_t{64} << 10;
 
 }  // namespace
 
+const hs_database_t* literal_database(const TextAnalyzer::Impl& impl) noexcept { return impl.literal_db; }
+
 void require_utf8(std::string_view s) {
     bool ascii;
     if (std::size_t bad = find_invalid_utf8(s, ascii); bad != std::string_view::npos) throw_not_utf8(bad);

@@ -1,6 +1,8 @@
 // The matcher's entry points inside the text engine.
 #pragma once
 
+#include <hs/hs.h>
+
 #include <cstddef>
 #include <string_view>
 #include <vector>
@@ -24,6 +26,11 @@ void require_utf8(std::string_view s);
 // counts.
 void scan_text(const TextAnalyzer::Impl& impl, std::string_view s, bool checked, std::vector<PhraseMatch>* out,
                std::size_t max, std::size_t& count, bool& truncated);
+
+// The Hyperscan database of the phrases' windows, which scan_text runs over
+// the normal form's context hash (null when the pools hold no phrase). The
+// benchmark times Hyperscan alone on it.
+const hs_database_t* literal_database(const TextAnalyzer::Impl& impl) noexcept;
 
 }  // namespace text
 
