@@ -578,6 +578,14 @@ SB_EXTERN int sb_file_info(sb_db* db, char** out_json, const char* token, int64_
 SB_EXTERN int sb_file_read(sb_db* db, void** out_data, size_t* out_len, const char* token,
                            int64_t file_id);
 
+/* Up to `length` bytes of the file from byte `offset` (fewer at its end, none
+ * from its end on), read without loading the rest; freed and returned as for
+ * sb_file_read. The part is not checked against the SHA-256; the content must
+ * have the file's size (SB_ESTORAGE otherwise). SB_EINVALID: an offset below 0
+ * or past the end (field "offset"), a length below 0 (field "length"). */
+SB_EXTERN int sb_file_read_range(sb_db* db, void** out_data, size_t* out_len, const char* token,
+                                 int64_t file_id, int64_t offset, int64_t length);
+
 /* The files the caller sees, newest first; filters id, name, mime, sha256,
  * uploaded_by, created_on. *out_json = {"total","items":[file ...]}. */
 SB_EXTERN int sb_file_list(sb_db* db, char** out_json, const char* token,

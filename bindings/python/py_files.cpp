@@ -83,6 +83,21 @@ void bind_files(py::class_<PyDatabase>& cls) {
             "The file's content as bytes, checked against its SHA-256 (StorageError when\n"
             "it is missing or altered).")
         .def(
+            "read_file_range",
+            [](PyDatabase& self, const std::string& token, std::int64_t file_id, std::int64_t offset,
+               std::int64_t length) {
+                std::string content = self.serve(token, [&](Services& s, const Principal& who) {
+                    return s.files().read_range(who, file_id, offset, length);
+                });
+                return py::bytes(content);
+            },
+            py::arg("token"), py::arg("file_id"), py::arg("offset"), py::arg("length"),
+            "Up to `length` bytes of the file from byte `offset` (fewer at its end), read\n"
+            "without loading the rest. The part is not checked against the SHA-256; the\n"
+            "content must have the file's size (StorageError otherwise). InvalidArgument:\n"
+            "an offset below 0 or past the end (field \"offset\"), a length below 0\n"
+            "(field \"length\").")
+        .def(
             "list_files",
             [](PyDatabase& self, const std::string& token, const py::object& filters, std::optional<int> count,
                std::int64_t offset, const std::string& search) {

@@ -48,6 +48,13 @@ public:
     FileInfo info(const Principal& who, std::int64_t file_id);
     // The file's bytes (checked against its SHA-256).
     std::string read(const Principal& who, std::int64_t file_id);
+    // Up to `length` bytes of the file from byte `offset` (fewer at its end,
+    // none from its end on), read without loading the rest: a player that
+    // seeks in a recording, or a copy made a part at a time. A part cannot
+    // be checked against the file's SHA-256; the content is checked to have
+    // the file's size. Refused (invalid_argument): an offset below 0 or past
+    // the end ("offset"), a length below 0 ("length").
+    std::string read_range(const Principal& who, std::int64_t file_id, std::int64_t offset, std::int64_t length);
     // Filters: id, name, mime, sha256, uploaded_by, created_on.
     Page<FileInfo> list(const Principal& who, const ListQuery& query);
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -138,6 +139,29 @@ std::string Files::read(const Principal& who, std::int64_t id) {
         std::string bytes{std::istreambuf_iterator<char>(in), {}};
         if (detail::sha256_hex(bytes) != f.sha256)
             throw Error(ErrorCode::storage, "the content of file " + std::to_string(id) + " does not match its SHA-256");
+        return bytes;
+    });
+}
+
+std::string Files::read_range(const Principal& who, std::int64_t id, std::int64_t offset, std::int64_t length) {
+    return detail::audited(db_.accounts_store(), who, "read_file",
+                           "file " + std::to_string(id) + " from byte " + std::to_string(offset), [&] {
+        detail::require_role(who, kEveryone);
+        const FileInfo f = visible_file(db_, who, id);
+        if (offset < 0 || offset > f.size)
+            throw Error(ErrorCode::invalid_argument,
+                        "the offset " + std::to_string(offset) + " is not in file " + std::to_string(id) + " (" +
+                            std::to_string(f.size) + " bytes)",
+                        "offset");
+        if (length < 0) throw Error(ErrorCode::invalid_argument, "the length must be 0 or more", "length");
+        std::ifstream in(content_path(f), std::ios::binary | std::ios::ate);
+        if (!in) throw Error(ErrorCode::storage, "the content of file " + std::to_string(id) + " is missing");
+        if (static_cast<std::int64_t>(in.tellg()) != f.size)
+            throw Error(ErrorCode::storage, "the content of file " + std::to_string(id) + " does not have its size");
+        std::string bytes(static_cast<std::size_t>(std::min(length, f.size - offset)), '\0');
+        in.seekg(offset);
+        if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size())))
+            throw Error(ErrorCode::storage, "the content of file " + std::to_string(id) + " cannot be read");
         return bytes;
     });
 }

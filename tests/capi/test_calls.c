@@ -185,6 +185,30 @@ int main(void) {
     CHECK(data != NULL && memcmp(data, audio, sizeof audio) == 0);
     sb_free(data);
     data = NULL;
+    /* a part of it: fewer bytes at the end, none from the end on */
+    REQUIRE_OK(sb_file_read_range(db, &data, &len, ann, wav, 1000, 16));
+    CHECK_INT(len, 16);
+    CHECK(data != NULL && memcmp(data, audio + 1000, 16) == 0);
+    sb_free(data);
+    REQUIRE_OK(sb_file_read_range(db, &data, &len, ann, wav, sizeof audio - 5, 100));
+    CHECK_INT(len, 5);
+    CHECK(data != NULL && memcmp(data, audio + sizeof audio - 5, 5) == 0);
+    sb_free(data);
+    REQUIRE_OK(sb_file_read_range(db, &data, &len, ann, wav, sizeof audio, 100));
+    CHECK_INT(len, 0);
+    CHECK(data != NULL); /* empty, not NULL */
+    sb_free(data);
+    data = NULL;
+    {
+        char want[80];
+        snprintf(want, sizeof want, "the offset 3001 is not in file %lld (3000 bytes)", (long long)wav);
+        CHECK_ERROR(SB_EINVALID, want, sb_file_read_range(db, &data, &len, ann, wav, sizeof audio + 1, 1));
+    }
+    CHECK_STR(sb_last_error_field(), "offset");
+    CHECK(data == NULL);
+    CHECK_INT(len, 0);
+    CHECK_RC(SB_EINVALID, sb_file_read_range(db, &data, &len, ann, wav, 0, -1));
+    CHECK_STR(sb_last_error_field(), "length");
     REQUIRE_OK(sb_file_info(db, &json, admin, wav));
     CHECK_STR(sbj_str(json, "name"), "call-0001.wav");
     sb_free(json);
@@ -230,6 +254,8 @@ int main(void) {
     CHECK(data == NULL);
     CHECK_INT(len, 0);
     CHECK_RC(SB_ENOTFOUND, sb_file_read(db, &data, &len, globex, wav));
+    CHECK_RC(SB_ENOTFOUND, sb_file_read_range(db, &data, &len, globex, wav, 0, 1));
+    CHECK(data == NULL);
     CHECK_RC(SB_ENOTFOUND, sb_file_info(db, &json, globex, wav));
     CHECK(json == NULL);
     CHECK_RC(SB_EINVALID, sb_file_read(db, NULL, &len, admin, wav));

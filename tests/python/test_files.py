@@ -43,6 +43,33 @@ def test_upload_and_read_round_trip(db, org, db_path):
     assert db.list_files(org.admin_token, filters={"sha256": f["sha256"]})["total"] == 2
 
 
+def test_read_a_part_at_a_time(db, org):
+    data = bytes(range(256)) * 40
+    f = db.upload_file(org.admin_token, "call.wav", data, mime="audio/wav")
+    assert db.read_file_range(org.admin_token, f["id"], 256, 4) == b"\x00\x01\x02\x03"
+    assert db.read_file_range(org.admin_token, f["id"], len(data) - 3, 100) == data[-3:]
+    assert db.read_file_range(org.admin_token, f["id"], len(data), 100) == b""
+    parts = [db.read_file_range(org.admin_token, f["id"], at, 1000) for at in range(0, len(data), 1000)]
+    assert [len(p) for p in parts] == [1000] * 10 + [240]
+    assert b"".join(parts) == data
+
+    with pytest.raises(switchboard.InvalidArgument) as info:
+        db.read_file_range(org.admin_token, f["id"], len(data) + 1, 1)
+    assert info.value.field == "offset"
+    assert str(info.value) == f"the offset {len(data) + 1} is not in file {f['id']} ({len(data)} bytes)"
+    with pytest.raises(switchboard.InvalidArgument) as info:
+        db.read_file_range(org.admin_token, f["id"], 0, -1)
+    assert info.value.field == "length"
+    with pytest.raises(switchboard.NotFound):
+        db.read_file_range(org.admin_token, f["id"] + 100, 0, 1)
+
+    # Content that lost bytes is refused, not read short.
+    stored = Path(db.files_dir) / f["sha256"][:2] / f["sha256"][2:]
+    stored.write_bytes(data[:100])
+    with pytest.raises(switchboard.StorageError):
+        db.read_file_range(org.admin_token, f["id"], 0, 10)
+
+
 def test_upload_refusals(make_db, db_path):
     db = make_db(max_file_bytes=1024)
     org = new_org(db)

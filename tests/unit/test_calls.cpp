@@ -57,6 +57,37 @@ TEST_CASE("files are stored by content hash and read back", "[files]") {
     CHECK(error_of([&] { c.files.read(admin_b, mine.id); }).first == ErrorCode::not_found);
 }
 
+TEST_CASE("a file is read a part at a time", "[files]") {
+    Centre c;
+    std::string data;
+    for (int i = 0; i < 1000; ++i) data += static_cast<char>('a' + i % 26);
+    auto f = c.files.upload(c.admin, "recording.wav", "audio/wav", data);
+    CHECK(c.files.read_range(c.admin, f.id, 0, 10) == "abcdefghij");
+    CHECK(c.files.read_range(c.admin, f.id, 26, 3) == "abc");
+    CHECK(c.files.read_range(c.admin, f.id, 995, 100) == data.substr(995));  // fewer at the end
+    CHECK(c.files.read_range(c.admin, f.id, 1000, 10).empty());             // none from the end on
+    CHECK(c.files.read_range(c.admin, f.id, 5, 0).empty());
+    std::string whole;
+    for (std::int64_t at = 0; at < f.size; at += 128) whole += c.files.read_range(c.admin, f.id, at, 128);
+    CHECK(whole == data);
+
+    auto refused = error_of([&] { c.files.read_range(c.admin, f.id, 1001, 1); });
+    CHECK(refused == std::pair{ErrorCode::invalid_argument, std::string("offset")});
+    CHECK(sbtest::thrown([&] { c.files.read_range(c.admin, f.id, -1, 1); }).message ==
+          std::string("the offset -1 is not in file " + std::to_string(f.id) + " (1000 bytes)"));
+    CHECK(error_of([&] { c.files.read_range(c.admin, f.id, 0, -1); }).second == "length");
+    CHECK(error_of([&] { c.files.read_range(c.admin, f.id + 1, 0, 1); }).first == ErrorCode::not_found);
+
+    // Another organisation's admin, or an agent who did not upload it, sees no such file.
+    auto agent = c.user("kioko", Role::agent);
+    CHECK(error_of([&] { c.files.read_range(agent, f.id, 0, 1); }).first == ErrorCode::not_found);
+
+    // Content that lost bytes is refused, not read short.
+    std::filesystem::resize_file(c.files.content_path(f), 500);
+    CHECK(error_of([&] { c.files.read_range(c.admin, f.id, 0, 10); }).first == ErrorCode::storage);
+    CHECK(error_of([&] { c.files.read(c.admin, f.id); }).first == ErrorCode::storage);
+}
+
 TEST_CASE("calls are recorded, listed per role, and carry their recording", "[calls]") {
     Centre c;
     auto agent = c.user("kioko", Role::agent);
