@@ -9,14 +9,25 @@ using namespace switchboard::capi;
 
 namespace {
 
-// Hands `bytes` to the caller in memory from malloc, one byte more than
-// needed so that an empty result is not NULL.
-void give_bytes(const std::string& bytes, void** out_data, size_t* out_len) {
-    void* copy = std::malloc(bytes.size() + 1);
-    if (copy == nullptr) throw std::bad_alloc();
-    if (!bytes.empty()) std::memcpy(copy, bytes.data(), bytes.size());
-    *out_data = copy;
-    *out_len = bytes.size();
+// A call that hands the caller bytes of a file: `read(who)` gives them, and
+// they are returned in memory from malloc, one byte more than needed so
+// that an empty result is not NULL.
+template <class Read>
+int give_file_bytes(sb_db* db, void** out_data, size_t* out_len, const char* token, const char* function,
+                    Read&& read) {
+    reset_out(out_data);
+    if (out_len != nullptr) *out_len = 0;
+    return guard([&] {
+        require(db, "db");
+        require(out_data, "out_data");
+        require(out_len, "out_len");
+        const std::string bytes = read(principal(db, token, function));
+        void* copy = std::malloc(bytes.size() + 1);
+        if (copy == nullptr) throw std::bad_alloc();
+        if (!bytes.empty()) std::memcpy(copy, bytes.data(), bytes.size());
+        *out_data = copy;
+        *out_len = bytes.size();
+    });
 }
 
 }  // namespace
@@ -49,27 +60,14 @@ SB_EXTERN int sb_file_info(sb_db* db, char** out_json, const char* token, int64_
 }
 
 SB_EXTERN int sb_file_read(sb_db* db, void** out_data, size_t* out_len, const char* token, int64_t file_id) {
-    reset_out(out_data);
-    if (out_len != nullptr) *out_len = 0;
-    return guard([&] {
-        require(db, "db");
-        require(out_data, "out_data");
-        require(out_len, "out_len");
-        const Principal who = principal(db, token, "sb_file_read");
-        give_bytes(db->files().read(who, file_id), out_data, out_len);
-    });
+    return give_file_bytes(db, out_data, out_len, token, "sb_file_read",
+                           [&](const Principal& who) { return db->files().read(who, file_id); });
 }
 
 SB_EXTERN int sb_file_read_range(sb_db* db, void** out_data, size_t* out_len, const char* token, int64_t file_id,
                                  int64_t offset, int64_t length) {
-    reset_out(out_data);
-    if (out_len != nullptr) *out_len = 0;
-    return guard([&] {
-        require(db, "db");
-        require(out_data, "out_data");
-        require(out_len, "out_len");
-        const Principal who = principal(db, token, "sb_file_read_range");
-        give_bytes(db->files().read_range(who, file_id, offset, length), out_data, out_len);
+    return give_file_bytes(db, out_data, out_len, token, "sb_file_read_range", [&](const Principal& who) {
+        return db->files().read_range(who, file_id, offset, length);
     });
 }
 
