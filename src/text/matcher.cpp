@@ -77,6 +77,7 @@ struct TextAnalyzer::Impl {
     hs_scratch_t* prototype = nullptr;
     std::size_t bytes = 0;
     std::size_t last_suffix = 0;  // the most bytes a literal goes on after the part Hyperscan looks for
+    std::size_t longest = 0;      // the longest literal
 
     Impl() = default;
     Impl(const Impl&) = delete;
@@ -210,7 +211,10 @@ int on_literal(unsigned int id, unsigned long long, unsigned long long to_part, 
     const std::size_t to = c.base + to_part;
     if (to <= c.reported) return 0;
     const TextAnalyzer::Impl& impl = *c.impl;
-    const char* normal = c.normal->buffer.get();
+    // The normal form from c.normal->origin on (the scan keeps the longest
+    // literal's worth before each part's hits).
+    const std::size_t origin = c.normal->origin;
+    const char* window = c.normal->buffer.get();
     for (std::uint32_t k = id;; k = impl.candidates[k].next) {
         const auto& cand = impl.candidates[k];
         // The hit is a candidate: the literal stands at [to - length, to) of
@@ -219,9 +223,9 @@ int on_literal(unsigned int id, unsigned long long, unsigned long long to_part, 
         // with one).
         const std::size_t length = cand.length;
         const std::size_t lit_end = to + cand.suffix;
-        if (lit_end < length || lit_end > c.normal->size ||
-            !same_bytes(normal + (lit_end - length), cand.literal(impl.plains), length) ||
-            (!cand.padded && (lit_end >= c.normal->size || normal[lit_end] != ' '))) {
+        if (lit_end < origin + length || lit_end > c.normal->size ||
+            !same_bytes(window + (lit_end - length - origin), cand.literal(impl.plains), length) ||
+            (!cand.padded && (lit_end >= c.normal->size || window[lit_end - origin] != ' '))) {
             if (!cand.next) break;
             continue;
         }
@@ -354,6 +358,7 @@ TextAnalyzer::TextAnalyzer(std::vector<PhrasePool> pools) {
                 cand.padded = lit.plain.back() == ' ';
                 cand.suffix = static_cast<std::uint16_t>(suffixes[li]);
                 impl->last_suffix = std::max<std::size_t>(impl->last_suffix, cand.suffix);
+                impl->longest = std::max<std::size_t>(impl->longest, cand.length);
                 impl->entries.insert(impl->entries.end(), lit.entries.begin(), lit.entries.end());
             }
         }
@@ -453,11 +458,13 @@ namespace text {
 
 namespace {
 
-// Normal-form buffers up to this size stay with the thread for the next text.
-constexpr std::size_t kKeptBuffer = std::size_t{256} << 20;
 // A long text is normalised and scanned this many bytes at a time (a
-// multiple of 64): the part, its normal form and its hash stay in L2.
+// multiple of 64): the part, its normal form and its hash stay in L2, and
+// the buffers hold one part's normal form and hash and a little more.
 constexpr std::size_t kPart = std::size_t{64} << 10;
+// The normal form's index of kept bytes (12 bytes for every 64 of the text)
+// stays with the thread for the next text up to a text of this size.
+constexpr std::size_t kKeptIndex = std::size_t{16} << 20;
 
 [[noreturn]] void throw_not_utf8(std::size_t bad) {
     throw Error(ErrorCode::invalid_argument,
@@ -492,10 +499,13 @@ void scan_text(const TextAnalyzer::Impl& impl, std::string_view s, bool checked,
             // while it is still in the cache, which the check of each hit
             // reads. A part's scan starts early enough to take in a window
             // (the bytes Hyperscan looks for) that began in the part before
-            // and reports the hits that end after the last part's; it stops short of the normal form so
-            // far by the longest suffix and a byte, since the check of a hit
-            // reads the rest of its literal and the byte after it. Building
-            // the normal form checks the UTF-8 on the way.
+            // and reports the hits that end after the last part's; it stops
+            // short of the normal form so far by the longest suffix and a
+            // byte, since the check of a hit reads the rest of its literal
+            // and the byte after it. Between parts the buffers drop all but
+            // the longest literal's worth before the next scan's start, which
+            // is what a check reads back. Building the normal form checks the
+            // UTF-8 on the way.
             Normaliser normaliser(s, normal);
             std::size_t taken = 0;
             hs_error_t rc = HS_SUCCESS;
@@ -503,7 +513,7 @@ void scan_text(const TextAnalyzer::Impl& impl, std::string_view s, bool checked,
                 taken = s.size() - taken > kPart ? taken + kPart : s.size();
                 normaliser.advance(taken);
                 if (std::size_t bad = normaliser.invalid(); bad != std::string_view::npos) {
-                    if (normal.capacity > kKeptBuffer) normal = NormalText{};
+                    if (s.size() > kKeptIndex) normal = NormalText{};
                     throw_not_utf8(bad);
                 }
                 const std::size_t end = taken == s.size() ? normal.size
@@ -511,12 +521,13 @@ void scan_text(const TextAnalyzer::Impl& impl, std::string_view s, bool checked,
                                                                              : 0;
                 if (end <= ctx.reported) continue;
                 const std::size_t from = ctx.reported > kHyperscanLiteral ? ctx.reported - kHyperscanLiteral : 0;
+                normaliser.slide(from > impl.longest ? from - impl.longest : 0);
                 ctx.base = from;
-                rc = hs_scan(impl.literal_db, normal.hashed.get() + from, static_cast<unsigned>(end - from), 0,
-                             scratch, on_literal, &ctx);
+                rc = hs_scan(impl.literal_db, normal.hashed.get() + (from - normal.origin),
+                             static_cast<unsigned>(end - from), 0, scratch, on_literal, &ctx);
                 ctx.reported = end;
             } while (taken < s.size() && rc == HS_SUCCESS);
-            if (normal.capacity > kKeptBuffer) normal = NormalText{};  // do not keep a huge buffer
+            if (s.size() > kKeptIndex) normal = NormalText{};  // do not keep a huge index
             if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) hs_failure("scan", rc);
         }
         if (impl.regex_db && !ctx.truncated) {

@@ -349,10 +349,15 @@ void run_scalar(std::string_view s, std::size_t from, std::size_t to, NormalText
 
 }  // namespace
 
-void NormalText::reserve(std::size_t bytes) {
+void NormalText::reserve(std::size_t bytes, std::size_t keep) {
     if (bytes <= capacity) return;
-    buffer.reset(new char[bytes]);
-    hashed.reset(new char[bytes]);
+    std::unique_ptr<char[]> b(new char[bytes]), h(new char[bytes]);
+    if (keep) {
+        std::memcpy(b.get(), buffer.get(), keep);
+        std::memcpy(h.get(), hashed.get(), keep);
+    }
+    buffer = std::move(b);
+    hashed = std::move(h);
     capacity = bytes;
 }
 
@@ -369,18 +374,36 @@ std::size_t NormalText::to_original(std::size_t pos) const noexcept {
     return 64 * lo + static_cast<std::size_t>(std::countr_zero(bits));
 }
 
+// Room past the output of a step: its last space, and the 64-byte stores
+// of the vector paths.
+constexpr std::size_t kSlack = 2 + 64;
+
 Normaliser::Normaliser(std::string_view s, NormalText& out, int path) : s_(s), out_(out), path_(path) {
-    out.reserve(s.size() + 2 + 64);  // slack for 64-byte stores past the end
     out.kept.clear();
     out.rank.clear();
     out.kept.reserve(s.size() / 64 + 1);
     out.rank.reserve(s.size() / 64 + 1);
+    out.reserve(kSlack);
+    out.origin = 0;
     out.buffer[on_++] = ' ';
     out.size = on_;
 }
 
+void Normaliser::slide(std::size_t from) {
+    if (from <= out_.origin) return;
+    const std::size_t drop = from - out_.origin;
+    on_ -= drop;
+    std::memmove(out_.buffer.get(), out_.buffer.get() + drop, on_);
+    std::memmove(out_.hashed.get(), out_.hashed.get() + drop, on_);
+    state_.hashed -= drop;
+    out_.origin = from;
+}
+
 void Normaliser::advance(std::size_t end) {
     if (finished_ || end < done_) return;
+    // A step writes at most a byte for each byte it takes, and a last space.
+    const std::size_t need = on_ + (end - done_) + kSlack;
+    if (need > out_.capacity) out_.reserve(std::max(need, out_.capacity + out_.capacity / 2), on_);
     char* o = out_.buffer.get();
 #ifdef SB_TEXT_SSSE3
     if ((path_ == 0 || path_ == 3) && have_avx512()) run_avx512(s_, done_, end, out_, state_, o, on_);
@@ -394,7 +417,7 @@ void Normaliser::advance(std::size_t end) {
         finished_ = true;
         if (o[on_ - 1] != ' ') o[on_++] = ' ';
     }
-    out_.size = on_;
+    out_.size = out_.origin + on_;
     if (state_.hashed < on_) hash_context(out_.text(), state_.hashed, out_.hashed.get(), path_);
     state_.hashed = on_;
 }

@@ -16,16 +16,21 @@
 namespace switchboard::text {
 
 struct NormalText {
-    // The normal form is buffer[0, size); the buffer is reused from text to
-    // text and is not zero-filled.
+    // The normal form so far is `size` bytes; the buffer holds those from
+    // offset `origin` on (all of them unless Normaliser::slide() dropped the
+    // ones before): byte i of the normal form is buffer[i - origin]. The
+    // buffer is reused from text to text and is not zero-filled.
     std::unique_ptr<char[]> buffer;
     std::size_t capacity = 0;
     std::size_t size = 0;
-    std::string_view text() const noexcept { return {buffer.get(), size}; }
-    // The normal form's context hash (context_hash.hpp): `size` bytes,
-    // written by normalise() with the normal form.
+    std::size_t origin = 0;
+    // The bytes the buffer holds: [origin, size) of the normal form.
+    std::string_view text() const noexcept { return {buffer.get(), size - origin}; }
+    // The normal form's context hash (context_hash.hpp), laid out as the
+    // buffer, written by normalise() with the normal form.
     std::unique_ptr<char[]> hashed;
-    void reserve(std::size_t bytes);
+    // Room for `bytes` in both buffers, keeping their first `keep` bytes.
+    void reserve(std::size_t bytes, std::size_t keep = 0);
     // Bit i % 64 of kept[i / 64]: byte i of the original is in `text` (the
     // other bytes are the second and later bytes of a separator run).
     std::vector<std::uint64_t> kept;
@@ -40,7 +45,8 @@ struct NormalText {
 // Builds `out` (the normal form and its context hash) from s part by part,
 // reusing its buffers, and checks that s is UTF-8 on the way. A long text
 // is scanned a part at a time while that part's normal form is still in
-// the cache. `path` chooses the implementation for tests: 0 the best the
+// the cache, and slide() drops what the scan no longer reads, so the
+// buffers hold one part and a little more however long the text is. `path` chooses the implementation for tests: 0 the best the
 // CPU has, 1 scalar, 2 SSSE3, 3 AVX-512 (each when the CPU has it, else
 // scalar); every path, and every way of cutting the text into parts,
 // gives the same bytes.
@@ -51,6 +57,10 @@ public:
     // s.size(), which finishes the normal form with its last space).
     // out.size is then the normal form's length so far, hashed in full.
     void advance(std::size_t end);
+    // Drops the normal form before offset `from` (origin <= from <= size,
+    // and at least two bytes before size, which hash the next bytes) from
+    // the buffers: out.origin becomes `from`.
+    void slide(std::size_t from);
     // The offset of the first byte taken so far that is not UTF-8, or npos.
     std::size_t invalid() const noexcept { return state_.invalid; }
 
@@ -60,7 +70,7 @@ public:
         bool pending_sep = false;
         std::uint32_t kept = 0;                        // bytes kept so far
         std::size_t invalid = std::string_view::npos;  // offset of the first byte that is not UTF-8
-        std::size_t hashed = 0;                        // bytes of the output whose context hash is written
+        std::size_t hashed = 0;                        // bytes in the buffers whose context hash is written
     };
 
 private:
@@ -68,7 +78,7 @@ private:
     NormalText& out_;
     int path_;
     std::size_t done_ = 0;  // input bytes taken
-    std::size_t on_ = 0;    // output bytes written
+    std::size_t on_ = 0;    // output bytes in the buffers (the normal form's [origin, origin + on_))
     bool finished_ = false;
     State state_;
 };

@@ -130,6 +130,50 @@ TEST_CASE("the normal form built part by part is the one built at once", "[norma
     }
 }
 
+TEST_CASE("the buffers slide: they hold the normal form from where the scan still reads", "[normalise]") {
+    // The matcher drops what it no longer reads between parts; what is kept,
+    // and everything built after it, is the normal form and hash built at
+    // once, at the same offsets, and the index of kept bytes covers the text.
+    std::mt19937_64 rng(23);
+    text::NormalText whole, parts;
+    for (int round = 0; round < 60; ++round) {
+        std::string s = random_text(rng, 200 + rng() % 6000);
+        for (int path = 1; path <= 3; ++path) {
+            INFO("path " << path << ", text of " << s.size() << " bytes, round " << round);
+            REQUIRE(text::normalise(s, whole, path) == std::string_view::npos);
+            text::Normaliser n(s, parts, path);
+            std::size_t taken = 0;
+            while (taken < s.size()) {
+                taken = std::min(s.size(), taken + 64 * (1 + rng() % 6));
+                n.advance(taken);
+                REQUIRE(parts.origin <= parts.size);
+                const std::string_view held(whole.buffer.get() + parts.origin, parts.size - parts.origin);
+                REQUIRE(parts.text() == held);
+                REQUIRE(std::string_view(parts.hashed.get(), held.size()) ==
+                        std::string_view(whole.hashed.get() + parts.origin, held.size()));
+                n.slide(parts.origin + (parts.size - parts.origin - 2) * (rng() % 4) / 3);  // keep 2 bytes at least
+            }
+            n.advance(s.size());
+            const std::string_view held(whole.buffer.get() + parts.origin, whole.size - parts.origin);
+            REQUIRE(parts.size == whole.size);
+            REQUIRE(parts.text() == held);
+            REQUIRE(std::string_view(parts.hashed.get(), held.size()) ==
+                    std::string_view(whole.hashed.get() + parts.origin, held.size()));
+            CHECK(parts.kept == whole.kept);
+            CHECK(parts.rank == whole.rank);
+            for (std::size_t p = 1; p + 1 < whole.size; p += 1 + rng() % 50)
+                REQUIRE(parts.to_original(p) == whole.to_original(p));
+        }
+    }
+    // A slide to before the origin keeps everything.
+    text::Normaliser n("one two three", parts);
+    n.advance(13);
+    n.slide(5);
+    n.slide(2);
+    CHECK(parts.origin == 5);
+    CHECK(parts.text() == "two three ");
+}
+
 TEST_CASE("the normal form part by part stops at the first part that is not UTF-8", "[normalise]") {
     text::NormalText out;
     std::string s(1000, 'a');
