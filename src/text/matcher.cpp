@@ -502,10 +502,11 @@ void scan_text(const TextAnalyzer::Impl& impl, std::string_view s, bool checked,
             // and reports the hits that end after the last part's; it stops
             // short of the normal form so far by the longest suffix and a
             // byte, since the check of a hit reads the rest of its literal
-            // and the byte after it. Between parts the buffers drop all but
+            // and the byte after it. After each scan the buffers drop all but
             // the longest literal's worth before the next scan's start, which
-            // is what a check reads back. Building the normal form checks the
-            // UTF-8 on the way.
+            // is what a check reads back, so the next part is built behind a
+            // few hundred bytes. Building the normal form checks the UTF-8 on
+            // the way.
             Normaliser normaliser(s, normal);
             std::size_t taken = 0;
             hs_error_t rc = HS_SUCCESS;
@@ -521,11 +522,13 @@ void scan_text(const TextAnalyzer::Impl& impl, std::string_view s, bool checked,
                                                                              : 0;
                 if (end <= ctx.reported) continue;
                 const std::size_t from = ctx.reported > kHyperscanLiteral ? ctx.reported - kHyperscanLiteral : 0;
-                normaliser.slide(from > impl.longest ? from - impl.longest : 0);
                 ctx.base = from;
                 rc = hs_scan(impl.literal_db, normal.hashed.get() + (from - normal.origin),
                              static_cast<unsigned>(end - from), 0, scratch, on_literal, &ctx);
                 ctx.reported = end;
+                // Before the next part is built: the next scan starts a window
+                // before `end`, and a check reads back a literal from there.
+                if (end > kHyperscanLiteral + impl.longest) normaliser.slide(end - kHyperscanLiteral - impl.longest);
             } while (taken < s.size() && rc == HS_SUCCESS);
             if (s.size() > kKeptIndex) normal = NormalText{};  // do not keep a huge index
             if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) hs_failure("scan", rc);
