@@ -460,11 +460,9 @@ namespace {
 
 // A long text is normalised and scanned this many bytes at a time (a
 // multiple of 64): the part, its normal form and its hash stay in L2, and
-// the buffers hold one part's normal form and hash and a little more.
+// the buffers and the index hold one part's worth and a little more, which
+// stays with the thread for the next text.
 constexpr std::size_t kPart = std::size_t{64} << 10;
-// The normal form's index of kept bytes (12 bytes for every 64 of the text)
-// stays with the thread for the next text up to a text of this size.
-constexpr std::size_t kKeptIndex = std::size_t{16} << 20;
 
 [[noreturn]] void throw_not_utf8(std::size_t bad) {
     throw Error(ErrorCode::invalid_argument,
@@ -513,10 +511,7 @@ void scan_text(const TextAnalyzer::Impl& impl, std::string_view s, bool checked,
             do {
                 taken = s.size() - taken > kPart ? taken + kPart : s.size();
                 normaliser.advance(taken);
-                if (std::size_t bad = normaliser.invalid(); bad != std::string_view::npos) {
-                    if (s.size() > kKeptIndex) normal = NormalText{};
-                    throw_not_utf8(bad);
-                }
+                if (std::size_t bad = normaliser.invalid(); bad != std::string_view::npos) throw_not_utf8(bad);
                 const std::size_t end = taken == s.size() ? normal.size
                                         : normal.size > impl.last_suffix + 1 ? normal.size - 1 - impl.last_suffix
                                                                              : 0;
@@ -530,7 +525,6 @@ void scan_text(const TextAnalyzer::Impl& impl, std::string_view s, bool checked,
                 // before `end`, and a check reads back a literal from there.
                 if (end > kHyperscanLiteral + impl.longest) normaliser.slide(end - kHyperscanLiteral - impl.longest);
             } while (taken < s.size() && rc == HS_SUCCESS);
-            if (s.size() > kKeptIndex) normal = NormalText{};  // do not keep a huge index
             if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) hs_failure("scan", rc);
         }
         if (impl.regex_db && !ctx.truncated) {

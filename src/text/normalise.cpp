@@ -361,17 +361,27 @@ void NormalText::reserve(std::size_t bytes, std::size_t keep) {
     capacity = bytes;
 }
 
-std::size_t NormalText::to_original(std::size_t pos) const noexcept {
-    const std::uint32_t k = static_cast<std::uint32_t>(pos - 1);  // index among the kept bytes
+namespace {
+
+// The held index block that holds kept byte k: the last whose rank is <= k.
+std::size_t block_of(const std::vector<std::uint32_t>& rank, std::uint32_t k) noexcept {
     std::size_t lo = 0, hi = rank.size();
-    while (hi - lo > 1) {  // the last word whose rank is <= k
+    while (hi - lo > 1) {
         std::size_t mid = (lo + hi) / 2;
         if (rank[mid] <= k) lo = mid;
         else hi = mid;
     }
-    std::uint64_t bits = kept[lo];
-    for (std::uint32_t r = k - rank[lo]; r > 0; --r) bits &= bits - 1;
-    return 64 * lo + static_cast<std::size_t>(std::countr_zero(bits));
+    return lo;
+}
+
+}  // namespace
+
+std::size_t NormalText::to_original(std::size_t pos) const noexcept {
+    const std::uint32_t k = static_cast<std::uint32_t>(pos - 1);  // index among the kept bytes
+    const std::size_t b = block_of(rank, k);
+    std::uint64_t bits = kept[b];
+    for (std::uint32_t r = k - rank[b]; r > 0; --r) bits &= bits - 1;
+    return 64 * (first_block + b) + static_cast<std::size_t>(std::countr_zero(bits));
 }
 
 // Room past the output of a step: its last space, and the 64-byte stores
@@ -381,8 +391,7 @@ constexpr std::size_t kSlack = 2 + 64;
 Normaliser::Normaliser(std::string_view s, NormalText& out, int path) : s_(s), out_(out), path_(path) {
     out.kept.clear();
     out.rank.clear();
-    out.kept.reserve(s.size() / 64 + 1);
-    out.rank.reserve(s.size() / 64 + 1);
+    out.first_block = 0;
     out.reserve(kSlack);
     out.origin = 0;
     out.buffer[on_++] = ' ';
@@ -397,6 +406,13 @@ void Normaliser::slide(std::size_t from) {
     std::memmove(out_.hashed.get(), out_.hashed.get() + drop, on_);
     state_.hashed -= drop;
     out_.origin = from;
+    // The index from the block that holds the normal form's byte `from` on
+    // (the leading space, byte 0, is in none).
+    if (const std::size_t b = block_of(out_.rank, static_cast<std::uint32_t>(from - 1)); b > 0) {
+        out_.kept.erase(out_.kept.begin(), out_.kept.begin() + static_cast<std::ptrdiff_t>(b));
+        out_.rank.erase(out_.rank.begin(), out_.rank.begin() + static_cast<std::ptrdiff_t>(b));
+        out_.first_block += b;
+    }
 }
 
 void Normaliser::advance(std::size_t end) {

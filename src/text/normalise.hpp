@@ -31,14 +31,18 @@ struct NormalText {
     std::unique_ptr<char[]> hashed;
     // Room for `bytes` in both buffers, keeping their first `keep` bytes.
     void reserve(std::size_t bytes, std::size_t keep = 0);
-    // Bit i % 64 of kept[i / 64]: byte i of the original is in `text` (the
-    // other bytes are the second and later bytes of a separator run).
+    // The index from normal form to text, a 64-byte block of the text an
+    // entry, held from block `first_block` on (slide() drops the blocks
+    // before the one that holds the normal form's byte `origin`). Bit i % 64
+    // of kept[i / 64 - first_block]: byte i of the original is in the normal
+    // form (the other bytes are the second and later bytes of a separator
+    // run); rank[w - first_block]: kept bytes before byte 64 * w.
     std::vector<std::uint64_t> kept;
-    // rank[w]: kept bytes before byte 64 * w of the original.
     std::vector<std::uint32_t> rank;
+    std::size_t first_block = 0;
 
-    // The original offset of the byte at `pos` of `text` (pos >= 1: 0 is the
-    // leading space, which has none).
+    // The original offset of the normal form's byte `pos` (origin <= pos <
+    // size, and pos >= 1: byte 0 is the leading space, which has none).
     std::size_t to_original(std::size_t pos) const noexcept;
 };
 
@@ -59,7 +63,8 @@ public:
     void advance(std::size_t end);
     // Drops the normal form before offset `from` (origin <= from <= size,
     // and at least two bytes before size, which hash the next bytes) from
-    // the buffers: out.origin becomes `from`.
+    // the buffers, and the index blocks before the one that holds it:
+    // out.origin becomes `from`.
     void slide(std::size_t from);
     // The offset of the first byte taken so far that is not UTF-8, or npos.
     std::size_t invalid() const noexcept { return state_.invalid; }
