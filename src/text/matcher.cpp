@@ -215,32 +215,32 @@ int on_literal(unsigned int id, unsigned long long, unsigned long long to_part, 
     // literal's worth before each part's hits).
     const std::size_t origin = c.normal->origin;
     const char* window = c.normal->buffer.get();
-    for (std::uint32_t k = id;; k = impl.candidates[k].next) {
+    const std::size_t size = c.normal->size;
+    for (std::uint32_t k = id;;) {
         const auto& cand = impl.candidates[k];
-        // The hit is a candidate: the literal stands at [to - length, to) of
-        // the normal form when its bytes are there, and ends on a word
-        // boundary when a space follows its last word (the normal form ends
-        // with one).
+        // The hit is a candidate: the literal stands at [lit_end - length,
+        // lit_end) of the normal form when its bytes are there, and ends on
+        // a word boundary when a space follows its last word (the normal
+        // form ends with one).
         const std::size_t length = cand.length;
         const std::size_t lit_end = to + cand.suffix;
-        if (lit_end < origin + length || lit_end > c.normal->size ||
-            !same_bytes(window + (lit_end - length - origin), cand.literal(impl.plains), length) ||
-            (!cand.padded && (lit_end >= c.normal->size || window[lit_end - origin] != ' '))) {
-            if (!cand.next) break;
-            continue;
+        const bool found = lit_end >= origin + length && lit_end <= size &&
+                           same_bytes(window + (lit_end - length - origin), cand.literal(impl.plains), length) &&
+                           (cand.padded || (lit_end < size && window[lit_end - origin] == ' '));
+        if (found) {
+            std::size_t start = 0, end = 0;
+            if (c.out) {
+                // The words are [lit_end - length + 1, words_end) of the normal form.
+                const std::size_t words_end = cand.padded ? lit_end - 1 : lit_end;
+                start = c.normal->to_original(lit_end - length + 1);
+                end = c.normal->to_original(words_end - 1) + 1;
+            }
+            for (std::uint32_t e = cand.entry; e < cand.entry + cand.entry_count; ++e)
+                if (!c.add(impl.entries[e].first, impl.entries[e].second, start, end)) return 1;
         }
-        std::size_t start = 0, end = 0;
-        if (c.out) {
-            // The words are [lit_end - length + 1, words_end) of the normal form.
-            const std::size_t words_end = cand.padded ? lit_end - 1 : lit_end;
-            start = c.normal->to_original(lit_end - length + 1);
-            end = c.normal->to_original(words_end - 1) + 1;
-        }
-        for (std::uint32_t e = cand.entry; e < cand.entry + cand.entry_count; ++e)
-            if (!c.add(impl.entries[e].first, impl.entries[e].second, start, end)) return 1;
-        if (!cand.next) break;
+        if (cand.next == 0) return 0;
+        k = cand.next;
     }
-    return 0;
 }
 
 int on_regex(unsigned int id, unsigned long long from, unsigned long long to, unsigned int, void* ctx) {

@@ -50,10 +50,11 @@ struct NormalText {
 // reusing its buffers, and checks that s is UTF-8 on the way. A long text
 // is scanned a part at a time while that part's normal form is still in
 // the cache, and slide() drops what the scan no longer reads, so the
-// buffers hold one part and a little more however long the text is. `path` chooses the implementation for tests: 0 the best the
-// CPU has, 1 scalar, 2 SSSE3, 3 AVX-512 (each when the CPU has it, else
-// scalar); every path, and every way of cutting the text into parts,
-// gives the same bytes.
+// buffers hold one part and a little more however long the text is.
+// `path` chooses the implementation for tests: 0 the best the CPU has,
+// 1 scalar, 2 SSSE3, 3 AVX-512 (each when the CPU has it, else scalar);
+// every path, and every way of cutting the text into parts, gives the same
+// bytes.
 class Normaliser {
 public:
     Normaliser(std::string_view s, NormalText& out, int path = 0);

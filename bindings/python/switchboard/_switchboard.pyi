@@ -1,8 +1,8 @@
 # Hand-kept stubs of the private extension module (bindings/python/*.cpp).
 # Keep them in step with py_database.cpp, py_cases.cpp, py_calls.cpp,
 # py_files.cpp, py_export.cpp, py_analysis.cpp and py_text.cpp.
-# At run time, tests/python/test_stubs.py checks each public name here against
-# the module, and each of the module's against these stubs.
+# tests/python/test_stubs.py checks that these stubs and the module have the
+# same public names.
 from __future__ import annotations
 
 import datetime
