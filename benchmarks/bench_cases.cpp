@@ -778,8 +778,8 @@ struct Options {
 class Bench {
 public:
     Bench(const Options& o, const fs::path& dir)
-        : o_(o), sb_path_((dir / "switchboard.db").string()), db_(sb::Database::open(sb_path_)),
-          accounts_(db_, cheap_hash()), cases_(db_), admin_(sign_up(accounts_)),
+        : o_(o), sb_path_((dir / "switchboard.db").string()), core_(sb_path_, options()),
+          accounts_(core_.accounts()), cases_(core_.cases()), admin_(sign_up(accounts_)),
           raw_(open_raw((dir / "raw.db").string())), raw_writer_(raw_, 1, 1), raw_reader_(raw_, 1),
           filler_db_(sb_path_, SQLite::OPEN_READWRITE, 5000), filler_(filler_db_, admin_.org_id, admin_.user_id),
           n_diag_(std::max<std::int64_t>(500, std::min<std::int64_t>(2000, o.api / 5))),
@@ -799,6 +799,13 @@ public:
     int failures = 0;
 
 private:
+    static sb::SwitchboardOptions options() {
+        sb::SwitchboardOptions so;
+        so.accounts = cheap_hash();
+        so.jobs.workers = 0;
+        return so;
+    }
+
     static sb::AccountsOptions cheap_hash() {
         sb::AccountsOptions o;
         o.pwhash_opslimit = 1;
@@ -830,9 +837,9 @@ private:
 
     Options o_;
     std::string sb_path_;
-    sb::Database db_;
-    sb::Accounts accounts_;
-    sb::Cases cases_;
+    sb::Switchboard core_;
+    sb::Accounts& accounts_;
+    sb::Cases& cases_;
     sb::Principal admin_;
     SQLite::Database raw_;
     RawWriter raw_writer_;

@@ -41,13 +41,13 @@ int main() {
     const auto dir = std::filesystem::temp_directory_path() / ("sb-bench-inter-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     {
-        Database db = Database::open((dir / "sb.db").string());
-        AccountsOptions ao;
-        ao.pwhash_opslimit = 1;
-        ao.pwhash_memlimit = 8192;
-        Accounts acc(db, ao);
-        PhrasePools pools(db);
-        Interactions inter(db, pools);
+        SwitchboardOptions so;
+        so.accounts.pwhash_opslimit = 1;
+        so.accounts.pwhash_memlimit = 8192;
+        Switchboard sb((dir / "sb.db").string(), so);
+        Accounts& acc = sb.accounts();
+        PhrasePools& pools = sb.pools();
+        Interactions& inter = sb.interactions();
         acc.sign_up({"Bench Help", "bench@example.org", "+254 700 000001", "Correct-Horse-9-Battery", true});
         auto admin = acc.authenticate(acc.sign_in("bench@example.org", "Correct-Horse-9-Battery").token);
         auto key = acc.add_dev_key(admin, "bench");
@@ -79,7 +79,7 @@ int main() {
             post_ms.push_back(ms_since(p0));
         }
         const double posted = ms_since(b0);
-        inter.drain();
+        sb.jobs().drain();
         const double ready = ms_since(b0);
         std::sort(post_ms.begin(), post_ms.end());
 

@@ -17,7 +17,7 @@ SB_EXTERN int sb_sign_up(sb_db* db, char** out_json, const char* request_json) {
         require(db, "db");
         require(out_json, "out_json");
         const SignUp request = json::sign_up_from_json(text(request_json, "request_json"));
-        *out_json = to_c_string(json::to_json(db->accounts.sign_up(request)));
+        *out_json = to_c_string(json::to_json(db->core.accounts().sign_up(request)));
     });
 }
 
@@ -26,7 +26,7 @@ SB_EXTERN int sb_verify_email(sb_db* db, int* out_ok, const char* key) {
     return guard([&] {
         require(db, "db");
         require(out_ok, "out_ok");
-        *out_ok = db->accounts.verify_email(text(key, "key")) ? 1 : 0;
+        *out_ok = db->core.accounts().verify_email(text(key, "key")) ? 1 : 0;
     });
 }
 
@@ -35,7 +35,7 @@ SB_EXTERN int sb_sign_in(sb_db* db, char** out_session_json, const char* login, 
     return guard([&] {
         require(db, "db");
         require(out_session_json, "out_session_json");
-        const Session s = db->accounts.sign_in(text(login, "login"), text(password, "password"), "sb_sign_in");
+        const Session s = db->core.accounts().sign_in(text(login, "login"), text(password, "password"), "sb_sign_in");
         *out_session_json = to_c_string(json::to_json(s));
     });
 }
@@ -43,7 +43,7 @@ SB_EXTERN int sb_sign_in(sb_db* db, char** out_session_json, const char* login, 
 SB_EXTERN int sb_sign_out(sb_db* db, const char* token) {
     return guard([&] {
         require(db, "db");
-        db->accounts.sign_out(text(token, "token"));
+        db->core.accounts().sign_out(text(token, "token"));
     });
 }
 
@@ -55,7 +55,7 @@ SB_EXTERN int sb_authenticate(sb_db* db, char** out_principal_json, const char* 
         if (kind != SB_TOKEN_ACCESS && kind != SB_TOKEN_DEV)
             throw Error(ErrorCode::invalid_argument,
                         "kind must be SB_TOKEN_ACCESS or SB_TOKEN_DEV, not " + std::to_string(kind), "kind");
-        const Principal who = db->accounts.authenticate(
+        const Principal who = db->core.accounts().authenticate(
             text(token, "token"), kind == SB_TOKEN_DEV ? TokenKind::dev : TokenKind::access);
         *out_principal_json = to_c_string(json::to_json(who));
     });
@@ -67,7 +67,7 @@ SB_EXTERN int sb_dev_token_issue(sb_db* db, char** out_session_json, const char*
     return guard([&] {
         require(db, "db");
         require(out_session_json, "out_session_json");
-        const Session s = db->accounts.issue_dev_token(text(email, "email"), text(username, "username"),
+        const Session s = db->core.accounts().issue_dev_token(text(email, "email"), text(username, "username"),
                                                        text(dev_key, "dev_key"));
         *out_session_json = to_c_string(json::to_json(s));
     });
@@ -78,14 +78,14 @@ SB_EXTERN int sb_dev_token_issue(sb_db* db, char** out_session_json, const char*
 SB_EXTERN int sb_request_password_reset(sb_db* db, const char* email) {
     return guard([&] {
         require(db, "db");
-        db->accounts.request_password_reset(text(email, "email"));
+        db->core.accounts().request_password_reset(text(email, "email"));
     });
 }
 
 SB_EXTERN int sb_reset_password(sb_db* db, const char* email, const char* code, const char* new_password) {
     return guard([&] {
         require(db, "db");
-        db->accounts.reset_password(text(email, "email"), text(code, "code"),
+        db->core.accounts().reset_password(text(email, "email"), text(code, "code"),
                                     text(new_password, "new_password"));
     });
 }
@@ -96,7 +96,7 @@ SB_EXTERN int sb_change_password(sb_db* db, const char* token, const char* curre
         require(db, "db");
         const std::string_view current = text(current_password, "current_password");
         const std::string_view next = text(new_password, "new_password");
-        db->accounts.change_password(principal(db, token, "sb_change_password"), current, next);
+        db->core.accounts().change_password(principal(db, token, "sb_change_password"), current, next);
     });
 }
 
@@ -106,7 +106,7 @@ SB_EXTERN int sb_admin_reset_password(sb_db* db, char** out_temporary_password, 
     return guard([&] {
         require(db, "db");
         require(out_temporary_password, "out_temporary_password");
-        const auto reset = db->accounts.admin_reset_password(principal(db, token, "sb_admin_reset_password"), user_id);
+        const auto reset = db->core.accounts().admin_reset_password(principal(db, token, "sb_admin_reset_password"), user_id);
         *out_temporary_password = to_c_string(reset.temporary_password);
     });
 }
@@ -119,7 +119,7 @@ SB_EXTERN int sb_register_customer(sb_db* db, char** out_json, const char* reque
         require(db, "db");
         require(out_json, "out_json");
         const Registration request = json::registration_from_json(text(request_json, "request_json"));
-        *out_json = to_c_string(json::to_json(db->accounts.register_customer(request)));
+        *out_json = to_c_string(json::to_json(db->core.accounts().register_customer(request)));
     });
 }
 
@@ -130,7 +130,7 @@ SB_EXTERN int sb_user_create(sb_db* db, char** out_json, const char* token, cons
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_user_create");
         const UserFields fields = json::user_fields_from_json(text(fields_json, "fields_json"));
-        *out_json = to_c_string(json::to_json(db->accounts.create_user(who, fields)));
+        *out_json = to_c_string(json::to_json(db->core.accounts().create_user(who, fields)));
     });
 }
 
@@ -142,7 +142,7 @@ SB_EXTERN int sb_user_update(sb_db* db, char** out_json, const char* token, int6
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_user_update");
         const UserFields fields = json::user_fields_from_json(text(fields_json, "fields_json"));
-        *out_json = to_c_string(json::to_json(db->accounts.update_user(who, user_id, fields)));
+        *out_json = to_c_string(json::to_json(db->core.accounts().update_user(who, user_id, fields)));
     });
 }
 
@@ -152,7 +152,7 @@ SB_EXTERN int sb_user_get(sb_db* db, char** out_json, const char* token, int64_t
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_user_get");
-        *out_json = to_c_string(json::to_json(db->accounts.get_user(who, user_id)));
+        *out_json = to_c_string(json::to_json(db->core.accounts().get_user(who, user_id)));
     });
 }
 
@@ -163,14 +163,14 @@ SB_EXTERN int sb_user_list(sb_db* db, char** out_json, const char* token, const 
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_user_list");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
-        *out_json = to_c_string(json::to_json(db->accounts.list_users(who, query)));
+        *out_json = to_c_string(json::to_json(db->core.accounts().list_users(who, query)));
     });
 }
 
 SB_EXTERN int sb_user_deactivate(sb_db* db, const char* token, int64_t user_id) {
     return guard([&] {
         require(db, "db");
-        db->accounts.deactivate_user(principal(db, token, "sb_user_deactivate"), user_id);
+        db->core.accounts().deactivate_user(principal(db, token, "sb_user_deactivate"), user_id);
     });
 }
 
@@ -181,7 +181,7 @@ SB_EXTERN int sb_user_export_csv(sb_db* db, sb_csv_sink sink, void* sink_data, c
         const CsvSink out = c_sink(sink, sink_data);
         const Principal who = principal(db, token, "sb_user_export_csv");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
-        db->accounts.export_users_csv(who, query, out);
+        db->core.accounts().export_users_csv(who, query, out);
     });
 }
 
@@ -192,7 +192,7 @@ SB_EXTERN int sb_user_export_csv_string(sb_db* db, char** out_csv, const char* t
         require(out_csv, "out_csv");
         const Principal who = principal(db, token, "sb_user_export_csv_string");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
-        *out_csv = csv_string([&](const CsvSink& sink) { db->accounts.export_users_csv(who, query, sink); });
+        *out_csv = csv_string([&](const CsvSink& sink) { db->core.accounts().export_users_csv(who, query, sink); });
     });
 }
 
@@ -205,7 +205,7 @@ SB_EXTERN int sb_user_report(sb_db* db, char** out_json, const char* token, cons
         const Principal who = principal(db, token, "sb_user_report");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
         *out_json = to_c_string(
-            json::to_json(db->accounts.report_users(who, query, axis_list(xaxis_csv), axis_list(yaxis_csv))));
+            json::to_json(db->core.accounts().report_users(who, query, axis_list(xaxis_csv), axis_list(yaxis_csv))));
     });
 }
 

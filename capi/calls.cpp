@@ -19,7 +19,7 @@ SB_EXTERN int sb_call_create(sb_db* db, char** out_json, const char* token, cons
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_call_create");
         const CallFields fields = json::call_fields_from_json(text(fields_json, "fields_json"));
-        *out_json = to_c_string(json::to_json(db->calls.create_call(who, fields)));
+        *out_json = to_c_string(json::to_json(db->core.calls().create_call(who, fields)));
     });
 }
 
@@ -29,7 +29,7 @@ SB_EXTERN int sb_call_get(sb_db* db, char** out_json, const char* token, int64_t
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_call_get");
-        *out_json = to_c_string(json::to_json(db->calls.get_call(who, call_id)));
+        *out_json = to_c_string(json::to_json(db->core.calls().get_call(who, call_id)));
     });
 }
 
@@ -40,7 +40,7 @@ SB_EXTERN int sb_call_list(sb_db* db, char** out_json, const char* token, const 
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_call_list");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
-        *out_json = to_c_string(json::to_json(db->calls.list_calls(who, query)));
+        *out_json = to_c_string(json::to_json(db->core.calls().list_calls(who, query)));
     });
 }
 
@@ -51,7 +51,7 @@ SB_EXTERN int sb_call_export_csv(sb_db* db, sb_csv_sink sink, void* sink_data, c
         const CsvSink out = c_sink(sink, sink_data);
         const Principal who = principal(db, token, "sb_call_export_csv");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
-        db->calls.export_calls_csv(who, query, out);
+        db->core.calls().export_calls_csv(who, query, out);
     });
 }
 
@@ -62,7 +62,7 @@ SB_EXTERN int sb_call_export_csv_string(sb_db* db, char** out_csv, const char* t
         require(out_csv, "out_csv");
         const Principal who = principal(db, token, "sb_call_export_csv_string");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
-        *out_csv = csv_string([&](const CsvSink& sink) { db->calls.export_calls_csv(who, query, sink); });
+        *out_csv = csv_string([&](const CsvSink& sink) { db->core.calls().export_calls_csv(who, query, sink); });
     });
 }
 
@@ -75,7 +75,7 @@ SB_EXTERN int sb_call_report(sb_db* db, char** out_json, const char* token, cons
         const Principal who = principal(db, token, "sb_call_report");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
         *out_json = to_c_string(
-            json::to_json(db->calls.report_calls(who, query, axis_list(xaxis_csv), axis_list(yaxis_csv))));
+            json::to_json(db->core.calls().report_calls(who, query, axis_list(xaxis_csv), axis_list(yaxis_csv))));
     });
 }
 
@@ -86,7 +86,7 @@ SB_EXTERN int sb_call_attach_recording(sb_db* db, char** out_json, const char* t
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_call_attach_recording");
-        *out_json = to_c_string(json::to_json(db->calls.attach_recording(who, call_id, file_id)));
+        *out_json = to_c_string(json::to_json(db->core.calls().attach_recording(who, call_id, file_id)));
     });
 }
 
@@ -96,7 +96,7 @@ SB_EXTERN int sb_call_recording(sb_db* db, char** out_json, const char* token, i
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_call_recording");
-        *out_json = to_c_string(json::to_json(db->calls.recording(who, call_id)));
+        *out_json = to_c_string(json::to_json(db->core.calls().recording(who, call_id)));
     });
 }
 
@@ -109,7 +109,7 @@ SB_EXTERN int sb_qa_create(sb_db* db, char** out_json, const char* token, const 
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_qa_create");
         const QaFields fields = json::qa_fields_from_json(text(fields_json, "fields_json"));
-        *out_json = to_c_string(json::to_json(db->calls.create_qa(who, fields)));
+        *out_json = to_c_string(json::to_json(db->core.calls().create_qa(who, fields)));
     });
 }
 
@@ -119,7 +119,7 @@ SB_EXTERN int sb_qa_get(sb_db* db, char** out_json, const char* token, int64_t q
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_qa_get");
-        *out_json = to_c_string(json::to_json(db->calls.get_qa(who, qa_id)));
+        *out_json = to_c_string(json::to_json(db->core.calls().get_qa(who, qa_id)));
     });
 }
 
@@ -130,7 +130,7 @@ SB_EXTERN int sb_qa_list(sb_db* db, char** out_json, const char* token, const ch
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_qa_list");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
-        *out_json = to_c_string(json::to_json(db->calls.list_qa(who, query)));
+        *out_json = to_c_string(json::to_json(db->core.calls().list_qa(who, query)));
     });
 }
 
@@ -141,7 +141,7 @@ SB_EXTERN int sb_qa_export_csv(sb_db* db, sb_csv_sink sink, void* sink_data, con
         const CsvSink out = c_sink(sink, sink_data);
         const Principal who = principal(db, token, "sb_qa_export_csv");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
-        db->calls.export_qa_csv(who, query, out);
+        db->core.calls().export_qa_csv(who, query, out);
     });
 }
 
@@ -152,7 +152,7 @@ SB_EXTERN int sb_qa_export_csv_string(sb_db* db, char** out_csv, const char* tok
         require(out_csv, "out_csv");
         const Principal who = principal(db, token, "sb_qa_export_csv_string");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
-        *out_csv = csv_string([&](const CsvSink& sink) { db->calls.export_qa_csv(who, query, sink); });
+        *out_csv = csv_string([&](const CsvSink& sink) { db->core.calls().export_qa_csv(who, query, sink); });
     });
 }
 
@@ -165,7 +165,7 @@ SB_EXTERN int sb_qa_report(sb_db* db, char** out_json, const char* token, const 
         const Principal who = principal(db, token, "sb_qa_report");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
         *out_json = to_c_string(
-            json::to_json(db->calls.report_qa(who, query, axis_list(xaxis_csv), axis_list(yaxis_csv))));
+            json::to_json(db->core.calls().report_qa(who, query, axis_list(xaxis_csv), axis_list(yaxis_csv))));
     });
 }
 
@@ -177,7 +177,7 @@ SB_EXTERN int sb_stats(sb_db* db, char** out_json, const char* token, int64_t fr
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_stats");
-        *out_json = to_c_string(json::to_json(db->calls.stats(who, from_ms, to_ms)));
+        *out_json = to_c_string(json::to_json(db->core.calls().stats(who, from_ms, to_ms)));
     });
 }
 

@@ -14,53 +14,18 @@
 #include <vector>
 
 #include "switchboard.h"
-#include "switchboard/accounts.hpp"
-#include "switchboard/activity.hpp"
-#include "switchboard/calls.hpp"
-#include "switchboard/cases.hpp"
 #include "switchboard/error.hpp"
-#include "switchboard/files.hpp"
-#include "switchboard/interactions.hpp"
+#include "switchboard/facade.hpp"
 #include "switchboard/list.hpp"
-#include "switchboard/store.hpp"
 
-// One wrapper behind the opaque handle. The services keep a reference to
-// `database`, so an sb_db never moves once built.
-//
-// Files is made on first use (its constructor creates the directory, which
-// opening a database should not do); until then files_options holds what it
-// needs. An empty files_options->dir means the handle has no files directory.
+// One wrapper behind the opaque handle: the facade, which owns every
+// module. A handle never moves once built.
 struct sb_db {
-    switchboard::Database database;
-    switchboard::Accounts accounts;
-    switchboard::ActivityLog activity;
-    switchboard::Cases cases;
-    switchboard::Calls calls;
-    switchboard::PhrasePools pools;
-    switchboard::Interactions interactions;  // after pools: stopped first
+    switchboard::Switchboard core;
 
-    sb_db(switchboard::Database&& db, const switchboard::AccountsOptions& options,
-          switchboard::FilesOptions files_options)
-        : database(std::move(db)),
-          accounts(database, options),
-          activity(database, options.list_limits),
-          cases(database, switchboard::CasesOptions{options.list_limits}),
-          calls(database, options.list_limits),
-          pools(database),
-          interactions(database, pools),
-          files_options_(std::move(files_options)) {}
+    sb_db(const std::string& path, switchboard::SwitchboardOptions options) : core(path, std::move(options)) {}
     sb_db(const sb_db&) = delete;
     sb_db& operator=(const sb_db&) = delete;
-
-    // The files service; throws Error(invalid_argument, "files_dir") when the
-    // handle has no files directory, and whatever Files' constructor throws
-    // (a directory that cannot be created: storage) until it succeeds once.
-    switchboard::Files& files();
-
-private:
-    switchboard::FilesOptions files_options_;
-    std::mutex files_mu_;
-    std::unique_ptr<switchboard::Files> files_;
 };
 
 namespace switchboard::capi {
@@ -125,9 +90,16 @@ void reset_out(T** out) noexcept {
     if (out != nullptr) *out = nullptr;
 }
 
+// The handle's files service; the refusal of a handle without a files
+// directory names the C option.
+Files& files_of(sb_db* db);
+
 // Authenticates an access token and labels the principal's activity with
 // the C function's name.
 Principal principal(sb_db* db, const char* token, const char* endpoint);
+// The same for a token of either kind (report readers: an admin's or
+// supervisor's access token, or a dev token).
+Principal any_principal(sb_db* db, const char* token, const char* endpoint);
 
 // ------------------------------------------------------------ CSV and reports
 

@@ -17,7 +17,7 @@ SB_EXTERN int sb_category_add(sb_db* db, char** out_json, const char* token, con
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_category_add");
-        *out_json = to_c_string(json::to_json(db->cases.add_category(who, text(name, "name"), parent_id)));
+        *out_json = to_c_string(json::to_json(db->core.cases().add_category(who, text(name, "name"), parent_id)));
     });
 }
 
@@ -27,7 +27,7 @@ SB_EXTERN int sb_category_list(sb_db* db, char** out_json, const char* token) {
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_category_list");
-        *out_json = to_c_string(json::to_json(db->cases.list_categories(who)));
+        *out_json = to_c_string(json::to_json(db->core.cases().list_categories(who)));
     });
 }
 
@@ -40,7 +40,7 @@ SB_EXTERN int sb_ticket_create(sb_db* db, char** out_json, const char* token, co
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_ticket_create");
         const TicketFields fields = json::ticket_fields_from_json(text(fields_json, "fields_json"));
-        *out_json = to_c_string(json::to_json(db->cases.create_ticket(who, fields)));
+        *out_json = to_c_string(json::to_json(db->core.cases().create_ticket(who, fields)));
     });
 }
 
@@ -52,7 +52,7 @@ SB_EXTERN int sb_ticket_update(sb_db* db, char** out_json, const char* token, in
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_ticket_update");
         const TicketFields fields = json::ticket_fields_from_json(text(fields_json, "fields_json"));
-        *out_json = to_c_string(json::to_json(db->cases.update_ticket(who, ticket_id, fields)));
+        *out_json = to_c_string(json::to_json(db->core.cases().update_ticket(who, ticket_id, fields)));
     });
 }
 
@@ -62,7 +62,7 @@ SB_EXTERN int sb_ticket_get(sb_db* db, char** out_json, const char* token, int64
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_ticket_get");
-        *out_json = to_c_string(json::to_json(db->cases.get_ticket(who, ticket_id)));
+        *out_json = to_c_string(json::to_json(db->core.cases().get_ticket(who, ticket_id)));
     });
 }
 
@@ -73,7 +73,7 @@ SB_EXTERN int sb_ticket_list(sb_db* db, char** out_json, const char* token, cons
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_ticket_list");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
-        *out_json = to_c_string(json::to_json(db->cases.list_tickets(who, query)));
+        *out_json = to_c_string(json::to_json(db->core.cases().list_tickets(who, query)));
     });
 }
 
@@ -84,7 +84,7 @@ SB_EXTERN int sb_ticket_export_csv(sb_db* db, sb_csv_sink sink, void* sink_data,
         const CsvSink out = c_sink(sink, sink_data);
         const Principal who = principal(db, token, "sb_ticket_export_csv");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
-        db->cases.export_tickets_csv(who, query, out);
+        db->core.cases().export_tickets_csv(who, query, out);
     });
 }
 
@@ -95,7 +95,7 @@ SB_EXTERN int sb_ticket_export_csv_string(sb_db* db, char** out_csv, const char*
         require(out_csv, "out_csv");
         const Principal who = principal(db, token, "sb_ticket_export_csv_string");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
-        *out_csv = csv_string([&](const CsvSink& sink) { db->cases.export_tickets_csv(who, query, sink); });
+        *out_csv = csv_string([&](const CsvSink& sink) { db->core.cases().export_tickets_csv(who, query, sink); });
     });
 }
 
@@ -108,7 +108,7 @@ SB_EXTERN int sb_ticket_report(sb_db* db, char** out_json, const char* token, co
         const Principal who = principal(db, token, "sb_ticket_report");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
         *out_json = to_c_string(
-            json::to_json(db->cases.report_tickets(who, query, axis_list(xaxis_csv), axis_list(yaxis_csv))));
+            json::to_json(db->core.cases().report_tickets(who, query, axis_list(xaxis_csv), axis_list(yaxis_csv))));
     });
 }
 
@@ -118,7 +118,7 @@ SB_EXTERN int sb_ticket_history(sb_db* db, char** out_json, const char* token, i
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_ticket_history");
-        *out_json = to_c_string(json::to_json(db->cases.ticket_history(who, ticket_id)));
+        *out_json = to_c_string(json::to_json(db->core.cases().ticket_history(who, ticket_id)));
     });
 }
 
@@ -128,7 +128,7 @@ SB_EXTERN int sb_ticket_assign(sb_db* db, char** out_json, const char* token, in
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_ticket_assign");
-        *out_json = to_c_string(json::to_json(db->cases.assign_ticket(who, ticket_id, agent_id)));
+        *out_json = to_c_string(json::to_json(db->core.cases().assign_ticket(who, ticket_id, agent_id)));
     });
 }
 
@@ -138,7 +138,7 @@ SB_EXTERN int sb_ticket_close(sb_db* db, char** out_json, const char* token, int
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_ticket_close");
-        *out_json = to_c_string(json::to_json(db->cases.close_ticket(who, ticket_id)));
+        *out_json = to_c_string(json::to_json(db->core.cases().close_ticket(who, ticket_id)));
     });
 }
 
@@ -151,7 +151,7 @@ SB_EXTERN int sb_ticket_message_post(sb_db* db, char** out_json, const char* tok
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_ticket_message_post");
-        *out_json = to_c_string(json::to_json(db->cases.post_message(who, ticket_id, text(body, "body"))));
+        *out_json = to_c_string(json::to_json(db->core.cases().post_message(who, ticket_id, text(body, "body"))));
     });
 }
 
@@ -161,7 +161,7 @@ SB_EXTERN int sb_ticket_message_list(sb_db* db, char** out_json, const char* tok
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_ticket_message_list");
-        *out_json = to_c_string(json::to_json(db->cases.list_messages(who, ticket_id)));
+        *out_json = to_c_string(json::to_json(db->core.cases().list_messages(who, ticket_id)));
     });
 }
 

@@ -73,19 +73,16 @@ std::size_t db_options_size(unsigned int version) {
 
 // Where files live: files_dir when given, else "<directory of the database
 // file>/files"; "" (none) for an in-memory database without files_dir.
-FilesOptions files_options(const sb_db_options& c, const std::string& path, const ListLimits& limits) {
-    FilesOptions o;
-    o.list_limits = limits;
+void files_options(const sb_db_options& c, const std::string& path, SwitchboardOptions& o) {
     if (c.version >= 2) {
-        take(o.max_bytes, c.max_file_bytes, "max_file_bytes");
+        take(o.max_file_bytes, c.max_file_bytes, "max_file_bytes");
         if (c.files_dir != nullptr && c.files_dir[0] != '\0') {
-            o.dir = c.files_dir;
-            return o;
+            o.files_dir = c.files_dir;
+            return;
         }
     }
-    if (path == ":memory:" || path.empty()) return o;
-    o.dir = (std::filesystem::path(path).parent_path() / "files").string();
-    return o;
+    if (path == ":memory:" || path.empty()) return;
+    o.files_dir = (std::filesystem::path(path).parent_path() / "files").string();
 }
 
 DatabaseOptions database_options(const sb_db_options& c) {
@@ -124,8 +121,24 @@ std::vector<std::string> axis_list(const char* csv) {
     return out;
 }
 
+Files& files_of(sb_db* db) {
+    try {
+        return db->core.files();
+    } catch (const Error& e) {
+        if (e.field() != "files_dir") throw;
+        throw Error(e.code(), "this database has no files directory: open it with sb_db_options.files_dir set",
+                    "files_dir");
+    }
+}
+
+Principal any_principal(sb_db* db, const char* token, const char* endpoint) {
+    Principal who = db->core.accounts().authenticate_any(text(token, "token"));
+    who.endpoint = endpoint;
+    return who;
+}
+
 Principal principal(sb_db* db, const char* token, const char* endpoint) {
-    Principal who = db->accounts.authenticate(text(token, "token"), TokenKind::access);
+    Principal who = db->core.accounts().authenticate(text(token, "token"), TokenKind::access);
     who.endpoint = endpoint;
     return who;
 }
@@ -134,18 +147,6 @@ Principal principal(sb_db* db, const char* token, const char* endpoint) {
 
 using namespace switchboard;
 using namespace switchboard::capi;
-
-Files& sb_db::files() {
-    std::lock_guard<std::mutex> lock(files_mu_);
-    if (!files_) {
-        if (files_options_.dir.empty())
-            throw Error(ErrorCode::invalid_argument,
-                        "this database has no files directory: open it with sb_db_options.files_dir set",
-                        "files_dir");
-        files_ = std::make_unique<Files>(database, files_options_);
-    }
-    return *files_;
-}
 
 extern "C" {
 
@@ -175,10 +176,11 @@ SB_EXTERN int sb_db_open(sb_db** out, const char* path, const sb_db_options* opt
         const std::string file(text(path, "path"));
         sb_db_options defaults = SB_DB_OPTIONS_INIT;
         const sb_db_options& c = opts != nullptr ? *opts : defaults;
-        const DatabaseOptions db_options = database_options(c);
-        const AccountsOptions acc_options = accounts_options(c.accounts);
-        FilesOptions f_options = files_options(c, file, acc_options.list_limits);
-        auto handle = std::make_unique<sb_db>(Database::open(file, db_options), acc_options, std::move(f_options));
+        SwitchboardOptions o;
+        o.database = database_options(c);
+        o.accounts = accounts_options(c.accounts);
+        files_options(c, file, o);
+        auto handle = std::make_unique<sb_db>(file, std::move(o));
         *out = handle.release();
     });
 }
@@ -192,7 +194,7 @@ SB_EXTERN int sb_db_schema_version(sb_db* db, int* out) {
     return guard([&] {
         require(db, "db");
         require(out, "out");
-        *out = db->database.schema_version();
+        *out = db->core.database().schema_version();
     });
 }
 

@@ -66,6 +66,7 @@ int set_error(int code, std::string_view message, std::string_view field) noexce
 }
 
 int code_of(ErrorCode code) noexcept {
+    if (code == ErrorCode::busy) return SB_EBUSY;
     const int c = static_cast<int>(code);
     if (c < static_cast<int>(ErrorCode::invalid_argument) || c > static_cast<int>(ErrorCode::internal))
         return SB_EINTERNAL;
@@ -132,6 +133,7 @@ SB_EXTERN const char* sb_error_name(int code) {
         case SB_EINTERNAL: return "SB_EINTERNAL";
         case SB_ENOMEM: return "SB_ENOMEM";
         case SB_ESTOPPED: return "SB_ESTOPPED";
+        case SB_EBUSY: return "SB_EBUSY";
     }
     return "SB_E?";
 }

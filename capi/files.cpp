@@ -44,7 +44,7 @@ SB_EXTERN int sb_file_upload(sb_db* db, char** out_json, const char* token, cons
         const Principal who = principal(db, token, "sb_file_upload");
         const std::string_view content =
             len == 0 ? std::string_view() : std::string_view(static_cast<const char*>(data), len);
-        const FileInfo f = db->files().upload(who, text(name, "name"), optional_text(mime), content);
+        const FileInfo f = files_of(db).upload(who, text(name, "name"), optional_text(mime), content);
         *out_json = to_c_string(json::to_json(f));
     });
 }
@@ -55,19 +55,19 @@ SB_EXTERN int sb_file_info(sb_db* db, char** out_json, const char* token, int64_
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_file_info");
-        *out_json = to_c_string(json::to_json(db->files().info(who, file_id)));
+        *out_json = to_c_string(json::to_json(files_of(db).info(who, file_id)));
     });
 }
 
 SB_EXTERN int sb_file_read(sb_db* db, void** out_data, size_t* out_len, const char* token, int64_t file_id) {
     return give_file_bytes(db, out_data, out_len, token, "sb_file_read",
-                           [&](const Principal& who) { return db->files().read(who, file_id); });
+                           [&](const Principal& who) { return files_of(db).read(who, file_id); });
 }
 
 SB_EXTERN int sb_file_read_range(sb_db* db, void** out_data, size_t* out_len, const char* token, int64_t file_id,
                                  int64_t offset, int64_t length) {
     return give_file_bytes(db, out_data, out_len, token, "sb_file_read_range", [&](const Principal& who) {
-        return db->files().read_range(who, file_id, offset, length);
+        return files_of(db).read_range(who, file_id, offset, length);
     });
 }
 
@@ -78,7 +78,7 @@ SB_EXTERN int sb_file_list(sb_db* db, char** out_json, const char* token, const 
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_file_list");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
-        *out_json = to_c_string(json::to_json(db->files().list(who, query)));
+        *out_json = to_c_string(json::to_json(files_of(db).list(who, query)));
     });
 }
 

@@ -18,7 +18,7 @@ SB_EXTERN int sb_org_get(sb_db* db, char** out_json, const char* token) {
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_org_get");
-        *out_json = to_c_string(json::to_json(db->accounts.get_organisation(who)));
+        *out_json = to_c_string(json::to_json(db->core.accounts().get_organisation(who)));
     });
 }
 
@@ -29,7 +29,7 @@ SB_EXTERN int sb_org_modify(sb_db* db, char** out_json, const char* token, const
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_org_modify");
         const SettingsPatch patch = json::settings_patch_from_json(text(patch_json, "patch_json"));
-        *out_json = to_c_string(json::to_json(db->accounts.modify_settings(who, patch)));
+        *out_json = to_c_string(json::to_json(db->core.accounts().modify_settings(who, patch)));
     });
 }
 
@@ -41,7 +41,7 @@ SB_EXTERN int sb_operator_create(sb_db* db, char** out_json, const char* usernam
     return guard([&] {
         require(db, "db");
         require(out_json, "out_json");
-        const User u = db->accounts.create_operator(std::string(text(username, "username")),
+        const User u = db->core.accounts().create_operator(std::string(text(username, "username")),
                                                     std::string(text(email, "email")),
                                                     std::string(text(password, "password")));
         *out_json = to_c_string(json::to_json(u));
@@ -55,7 +55,7 @@ SB_EXTERN int sb_org_list(sb_db* db, char** out_json, const char* token, const c
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_org_list");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
-        *out_json = to_c_string(json::to_json(db->accounts.list_organisations(who, query)));
+        *out_json = to_c_string(json::to_json(db->core.accounts().list_organisations(who, query)));
     });
 }
 
@@ -65,7 +65,7 @@ SB_EXTERN int sb_org_get_by_id(sb_db* db, char** out_json, const char* token, in
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_org_get_by_id");
-        *out_json = to_c_string(json::to_json(db->accounts.get_organisation(who, org_id)));
+        *out_json = to_c_string(json::to_json(db->core.accounts().get_organisation(who, org_id)));
     });
 }
 
@@ -77,7 +77,7 @@ SB_EXTERN int sb_org_modify_by_id(sb_db* db, char** out_json, const char* token,
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_org_modify_by_id");
         const SettingsPatch patch = json::settings_patch_from_json(text(patch_json, "patch_json"));
-        *out_json = to_c_string(json::to_json(db->accounts.modify_organisation(who, org_id, patch)));
+        *out_json = to_c_string(json::to_json(db->core.accounts().modify_organisation(who, org_id, patch)));
     });
 }
 
@@ -89,7 +89,7 @@ SB_EXTERN int sb_devkey_add(sb_db* db, char** out_json, const char* token, const
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_devkey_add");
-        *out_json = to_c_string(json::to_json(db->accounts.add_dev_key(who, text(username, "username"))));
+        *out_json = to_c_string(json::to_json(db->core.accounts().add_dev_key(who, text(username, "username"))));
     });
 }
 
@@ -99,7 +99,7 @@ SB_EXTERN int sb_devkey_list(sb_db* db, char** out_json, const char* token) {
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_devkey_list");
-        *out_json = to_c_string(json::to_json(db->accounts.list_dev_keys(who)));
+        *out_json = to_c_string(json::to_json(db->core.accounts().list_dev_keys(who)));
     });
 }
 
@@ -110,7 +110,7 @@ SB_EXTERN int sb_devkey_set_active(sb_db* db, char** out_json, const char* token
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_devkey_set_active");
-        const DevKey key = db->accounts.set_dev_key_active(who, text(username, "username"), active != 0);
+        const DevKey key = db->core.accounts().set_dev_key_active(who, text(username, "username"), active != 0);
         *out_json = to_c_string(json::to_json(key));
     });
 }
@@ -119,7 +119,7 @@ SB_EXTERN int sb_devkey_delete(sb_db* db, const char* token, const char* usernam
     return guard([&] {
         require(db, "db");
         const Principal who = principal(db, token, "sb_devkey_delete");
-        db->accounts.delete_dev_key(who, text(username, "username"));
+        db->core.accounts().delete_dev_key(who, text(username, "username"));
     });
 }
 
@@ -132,7 +132,7 @@ SB_EXTERN int sb_activity_list(sb_db* db, char** out_json, const char* token, co
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_activity_list");
         const ListQuery query = json::list_query_from_json(optional_text(query_json));
-        *out_json = to_c_string(json::to_json(db->activity.list(who, query)));
+        *out_json = to_c_string(json::to_json(db->core.activity().list(who, query)));
     });
 }
 
@@ -141,7 +141,7 @@ SB_EXTERN int sb_outbox_list(sb_db* db, char** out_json, const char* to_address)
     return guard([&] {
         require(db, "db");
         require(out_json, "out_json");
-        *out_json = to_c_string(json::to_json(db->accounts.outbox(optional_text(to_address))));
+        *out_json = to_c_string(json::to_json(db->core.accounts().outbox(optional_text(to_address))));
     });
 }
 
@@ -150,7 +150,7 @@ SB_EXTERN int sb_outbox_mark_sent(sb_db* db, char** out_json, int64_t id) {
     return guard([&] {
         require(db, "db");
         require(out_json, "out_json");
-        *out_json = to_c_string(json::to_json(db->accounts.mark_outbox_sent(id)));
+        *out_json = to_c_string(json::to_json(db->core.accounts().mark_outbox_sent(id)));
     });
 }
 

@@ -84,7 +84,8 @@ typedef enum sb_error_code {
     SB_ESTORAGE = -11,        /* the database or the file system failed */
     SB_EINTERNAL = -12,       /* a bug in switchboard: please report it */
     SB_ENOMEM = -13,          /* out of memory */
-    SB_ESTOPPED = -14         /* a callback of the caller (a CSV sink) returned non-zero */
+    SB_ESTOPPED = -14,        /* a callback of the caller (a CSV sink) returned non-zero */
+    SB_EBUSY = -15            /* at a configured limit for now (a full job backlog): try again shortly */
 } sb_error_code;
 
 /* The message of the last failed call on this thread, or "no error" after a
@@ -362,7 +363,7 @@ SB_EXTERN int sb_user_export_csv_string(sb_db* db, char** out_csv, const char* t
                                         const char* query_json);
 
 /* Admins and supervisors: a pivot report of users; group fields "role" and
- * "enabled". *out_json = the report (free with sb_free()). */
+ * "active". *out_json = the report (free with sb_free()). */
 SB_EXTERN int sb_user_report(sb_db* db, char** out_json, const char* token, const char* query_json,
                              const char* xaxis_csv, const char* yaxis_csv);
 
@@ -615,9 +616,9 @@ SB_EXTERN int sb_call_create(sb_db* db, char** out_json, const char* token, cons
 /* *out_json = the call. SB_ENOTFOUND "no call <id>" for one the caller does not see. */
 SB_EXTERN int sb_call_get(sb_db* db, char** out_json, const char* token, int64_t call_id);
 
-/* The calls the caller sees, newest first; filters id, direction (vector),
- * agent_id (usr), queue (context_masq), caller, hangup_status, qa_done,
- * activity_count, ticket_id, wait_s (sla_wait), start and created_on (time).
+/* The calls the caller sees, newest first; filters id, direction, agent_id,
+ * queue, caller, hangup_status, qa_done, activity_count, ticket_id, wait_s,
+ * start and created_on (time).
  * *out_json = {"total","items":[call ...]}. */
 SB_EXTERN int sb_call_list(sb_db* db, char** out_json, const char* token, const char* query_json);
 
@@ -629,8 +630,8 @@ SB_EXTERN int sb_call_export_csv(sb_db* db, sb_csv_sink sink, void* sink_data, c
 SB_EXTERN int sb_call_export_csv_string(sb_db* db, char** out_csv, const char* token,
                                         const char* query_json);
 
-/* A pivot report of calls; group fields usr, context_masq, vector,
- * hangup_status, sla_wait, qa_done, activity_count. */
+/* A pivot report of calls; group fields agent_id, queue, direction,
+ * hangup_status, wait_s, qa_done, activity_count. */
 SB_EXTERN int sb_call_report(sb_db* db, char** out_json, const char* token, const char* query_json,
                              const char* xaxis_csv, const char* yaxis_csv);
 
@@ -656,8 +657,8 @@ SB_EXTERN int sb_qa_create(sb_db* db, char** out_json, const char* token, const 
 SB_EXTERN int sb_qa_get(sb_db* db, char** out_json, const char* token, int64_t qa_id);
 
 /* The scorecards the caller sees, newest first; filters id, call_id, each
- * score, reviewer_id, created_on, chan_usr (the call's agent), chan_vector
- * (the call's direction). *out_json = {"total","items":[qa ...]}. */
+ * score, reviewer_id, created_on, call_agent_id (the call's agent),
+ * call_direction (the call's direction). *out_json = {"total","items":[qa ...]}. */
 SB_EXTERN int sb_qa_list(sb_db* db, char** out_json, const char* token, const char* query_json);
 
 /* The scorecards of sb_qa_list as CSV, to a sink. */
@@ -668,7 +669,7 @@ SB_EXTERN int sb_qa_export_csv(sb_db* db, sb_csv_sink sink, void* sink_data, con
 SB_EXTERN int sb_qa_export_csv_string(sb_db* db, char** out_csv, const char* token,
                                       const char* query_json);
 
-/* A pivot report of scorecards; group fields chan_usr, chan_vector and each score. */
+/* A pivot report of scorecards; group fields call_agent_id, call_direction and each score. */
 SB_EXTERN int sb_qa_report(sb_db* db, char** out_json, const char* token, const char* query_json,
                            const char* xaxis_csv, const char* yaxis_csv);
 
@@ -689,5 +690,6 @@ SB_EXTERN int sb_stats(sb_db* db, char** out_json, const char* token, int64_t fr
  * comes with this header. */
 #include "switchboard_analysis.h"
 #include "switchboard_text.h"
+#include "switchboard_jobs.h"
 
 #endif /* SWITCHBOARD_H */

@@ -73,7 +73,9 @@ SB_EXTERN int sb_text_record(sb_db* db, char** out_json, const char* token, cons
  * or supervisor. SB_ENOTFOUND (field "ricket") for an unknown Ricket or one
  * of another organisation. */
 SB_EXTERN int sb_text_report(sb_db* db, char** out_json, const char* token, const char* ricket);
-/* Waits until every text recorded so far through this handle is analysed. */
+/* Waits (up to 60 s) until no job of the database is queued or running: every
+ * text recorded so far analysed. SB_EBUSY when jobs still wait then
+ * (sb_jobs_drain takes a timeout). */
 SB_EXTERN int sb_text_drain(sb_db* db);
 
 #ifdef __cplusplus

@@ -34,21 +34,8 @@ TextOptions text_options(const sb_text_options* opts) {
 }
 
 // An access token, or else a developer token.
-Principal any_principal(sb_db* db, const char* token, const char* endpoint) {
-    const std::string_view t = text(token, "token");
-    Principal who;
-    try {
-        who = db->accounts.authenticate(t, TokenKind::access);
-    } catch (const Error& e) {
-        if (e.code() != ErrorCode::unauthorized) throw;
-        who = db->accounts.authenticate(t, TokenKind::dev);
-    }
-    who.endpoint = endpoint;
-    return who;
-}
-
 Principal dev_principal(sb_db* db, const char* token, const char* endpoint) {
-    Principal who = db->accounts.authenticate(text(token, "token"), TokenKind::dev);
+    Principal who = db->core.accounts().authenticate(text(token, "token"), TokenKind::dev);
     who.endpoint = endpoint;
     return who;
 }
@@ -119,7 +106,7 @@ SB_EXTERN int sb_pools_list(sb_db* db, char** out_json, const char* token) {
         require(out_json, "out_json");
         const Principal who = any_principal(db, token, "sb_pools_list");
         bj::array items;
-        for (const auto& e : db->pools.list(who)) items.push_back(bj::parse(entry_json(e)));
+        for (const auto& e : db->core.pools().list(who)) items.push_back(bj::parse(entry_json(e)));
         *out_json = to_c_string(bj::serialize(items));
     });
 }
@@ -132,7 +119,7 @@ SB_EXTERN int sb_pools_add(sb_db* db, char** out_json, const char* token, const 
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_pools_add");
         *out_json =
-            to_c_string(entry_json(db->pools.add(who, text(pool, "pool"), text(phrase, regex ? "regex" : "phrase"),
+            to_c_string(entry_json(db->core.pools().add(who, text(pool, "pool"), text(phrase, regex ? "regex" : "phrase"),
                                                  regex != 0)));
     });
 }
@@ -141,7 +128,7 @@ SB_EXTERN int sb_pools_remove(sb_db* db, const char* token, const char* pool, co
     return guard([&] {
         require(db, "db");
         const Principal who = principal(db, token, "sb_pools_remove");
-        db->pools.remove(who, text(pool, "pool"), text(phrase, "phrase"));
+        db->core.pools().remove(who, text(pool, "pool"), text(phrase, "phrase"));
     });
 }
 
@@ -149,7 +136,7 @@ SB_EXTERN int sb_pools_reset(sb_db* db, const char* token) {
     return guard([&] {
         require(db, "db");
         const Principal who = principal(db, token, "sb_pools_reset");
-        db->pools.reset(who);
+        db->core.pools().reset(who);
     });
 }
 
@@ -160,7 +147,7 @@ SB_EXTERN int sb_text_record(sb_db* db, char** out_json, const char* token, cons
         require(out_json, "out_json");
         const Principal who = dev_principal(db, token, "sb_text_record");
         const TextInteractionFields fields = fields_from_json(text(fields_json, "fields_json"));
-        *out_json = to_c_string(to_json(db->interactions.record_text(who, fields)));
+        *out_json = to_c_string(to_json(db->core.interactions().record_text(who, fields)));
     });
 }
 
@@ -170,14 +157,15 @@ SB_EXTERN int sb_text_report(sb_db* db, char** out_json, const char* token, cons
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = any_principal(db, token, "sb_text_report");
-        *out_json = to_c_string(to_json(db->interactions.report(who, text(ricket, "ricket"))));
+        *out_json = to_c_string(to_json(db->core.interactions().report(who, text(ricket, "ricket"))));
     });
 }
 
 SB_EXTERN int sb_text_drain(sb_db* db) {
     return guard([&] {
         require(db, "db");
-        db->interactions.drain();
+        if (!db->core.jobs().drain())
+            throw Error(ErrorCode::busy, "jobs are still queued or running after 60 s", "jobs");
     });
 }
 

@@ -43,9 +43,9 @@ void bind_calls(py::class_<PyDatabase>& cls) {
             py::arg("token"), py::arg("filters") = py::none(), py::arg("count") = py::none(),
             py::arg("offset") = 0, py::arg("search") = "",
             "The calls the caller sees (admins and supervisors all, an agent their own).\n"
-            "Filters: id, direction (vector), agent_id (usr), queue (context_masq), caller,\n"
-            "hangup_status, qa_done, activity_count, ticket_id, wait_s (sla_wait), start\n"
-            "(time), created_on. Returns {\"total\": n, \"items\": [...]}, newest first.");
+            "Filters: id, direction, agent_id, queue, caller, hangup_status, qa_done,\n"
+            "activity_count, ticket_id, wait_s, start (time), created_on. Returns\n"
+            "{\"total\": n, \"items\": [...]}, newest first.");
     bind_csv_and_report(
         cls, "export_calls_csv",
         [](Services& s, const Principal& who, const ListQuery& q, const CsvSink& out) {
@@ -54,7 +54,7 @@ void bind_calls(py::class_<PyDatabase>& cls) {
         "report_calls",
         [](Services& s, const Principal& who, const ListQuery& q, const std::vector<std::string>& x,
            const std::vector<std::string>& y) { return s.calls.report_calls(who, q, x, y); },
-        "Group fields: usr, context_masq, vector, hangup_status, sla_wait, qa_done,\n"
+        "Group fields: agent_id, queue, direction, hangup_status, wait_s, qa_done,\n"
         "activity_count.\n\n" SB_PY_REPORT_DOC);
     cls
 
@@ -110,8 +110,8 @@ void bind_calls(py::class_<PyDatabase>& cls) {
             py::arg("token"), py::arg("filters") = py::none(), py::arg("count") = py::none(),
             py::arg("offset") = 0, py::arg("search") = "",
             "The scorecards the caller sees (an agent those of their own calls). Filters:\n"
-            "id, call_id, each score, reviewer_id, created_on, chan_usr (the call's agent),\n"
-            "chan_vector (the call's direction). Returns {\"total\": n, \"items\": [...]}.");
+            "id, call_id, each score, reviewer_id, created_on, call_agent_id (the call's agent),\n"
+            "call_direction (the call's direction). Returns {\"total\": n, \"items\": [...]}.");
     bind_csv_and_report(
         cls, "export_qa_csv",
         [](Services& s, const Principal& who, const ListQuery& q, const CsvSink& out) {
@@ -120,7 +120,7 @@ void bind_calls(py::class_<PyDatabase>& cls) {
         "report_qa",
         [](Services& s, const Principal& who, const ListQuery& q, const std::vector<std::string>& x,
            const std::vector<std::string>& y) { return s.calls.report_qa(who, q, x, y); },
-        "Group fields: chan_usr, chan_vector and each score.\n\n" SB_PY_REPORT_DOC);
+        "Group fields: call_agent_id, call_direction and each score.\n\n" SB_PY_REPORT_DOC);
     cls
 
         // --------------------------------------------------------- statistics

@@ -34,69 +34,37 @@ std::string default_files_dir(const std::string& path) {
 
 }  // namespace
 
-PyDatabase::PyDatabase(const std::string& path, const PyOptions& options)
-    : path_(path),
-      files_dir_(options.files_dir),
-      max_file_bytes_(options.max_file_bytes),
-      list_limits_(options.accounts.list_limits) {
-    if (max_file_bytes_ < 1)
+PyDatabase::PyDatabase(const std::string& path, SwitchboardOptions options)
+    : path_(path), files_dir_(options.files_dir) {
+    if (options.max_file_bytes < 1)
         throw Error(ErrorCode::invalid_argument, "max_file_bytes must be 1 or more", "max_file_bytes");
     py::gil_scoped_release release;
-    db_ = std::make_unique<Database>(Database::open(path, options.database));
-    accounts_ = std::make_unique<Accounts>(*db_, options.accounts);
-    activity_ = std::make_unique<ActivityLog>(*db_, list_limits_);
-    CasesOptions co;
-    co.list_limits = list_limits_;
-    cases_ = std::make_unique<Cases>(*db_, co);
-    calls_ = std::make_unique<Calls>(*db_, list_limits_);
-    pools_ = std::make_unique<PhrasePools>(*db_);
+    sb_ = std::make_unique<Switchboard>(path, std::move(options));
 }
 
 void PyDatabase::close() {
     py::gil_scoped_release release;
     std::unique_lock lock(mu_);
-    interactions_.reset();  // finishes the queued analyses first
-    pools_.reset();
-    files_.reset();
-    calls_.reset();
-    cases_.reset();
-    activity_.reset();
-    accounts_.reset();
-    db_.reset();
+    sb_.reset();  // stops the job workers first, then closes every module and the database
 }
 
 bool PyDatabase::closed() const {
     std::shared_lock lock(mu_);
-    return !db_;
+    return !sb_;
 }
 
 Files& Services::files() {
-    PyDatabase& o = owner_;
-    if (o.files_dir_.empty())
-        throw Error(ErrorCode::invalid_argument,
-                    "this database has no files directory: open it with Database(..., files_dir=...)",
-                    "files_dir");
-    std::lock_guard guard(o.files_mu_);
-    if (!o.files_) {
-        try {
-            o.files_ = std::make_unique<Files>(db, FilesOptions{o.files_dir_, o.max_file_bytes_, o.list_limits_});
-        } catch (const Error& e) {
-            // The options' names as the Python keywords spell them.
-            if (e.field() == "dir") throw Error(e.code(), e.what(), "files_dir");
-            if (e.field() == "max_bytes") throw Error(e.code(), e.what(), "max_file_bytes");
-            throw;
-        }
+    try {
+        return sb_.files();
+    } catch (const Error& e) {
+        if (e.field() == "files_dir")
+            throw Error(e.code(), "this database has no files directory: open it with Database(..., files_dir=...)",
+                        "files_dir");
+        // The options' names as the Python keywords spell them.
+        if (e.field() == "dir") throw Error(e.code(), e.what(), "files_dir");
+        if (e.field() == "max_bytes") throw Error(e.code(), e.what(), "max_file_bytes");
+        throw;
     }
-    return *o.files_;
-}
-
-PhrasePools& Services::pools() { return *owner_.pools_; }
-
-Interactions& Services::interactions() {
-    PyDatabase& o = owner_;
-    std::lock_guard guard(o.interactions_mu_);
-    if (!o.interactions_) o.interactions_ = std::make_unique<Interactions>(db, *o.pools_);
-    return *o.interactions_;
 }
 
 void bind_database(py::module_& m) {
@@ -115,11 +83,13 @@ void bind_database(py::module_& m) {
                          std::int64_t reset_code_ttl_ms, int reset_code_max_attempts, int max_failed_sign_ins,
                          std::int64_t failed_window_ms, std::int64_t lockout_ms, int list_default_count,
                          int list_max_count, const std::string& public_url, const py::object& files_dir,
-                         std::int64_t max_file_bytes) {
+                         std::int64_t max_file_bytes, int job_workers, std::int64_t job_lease_ms,
+                         int job_max_attempts, std::int64_t job_retry_backoff_ms, std::int64_t max_backlog_bytes,
+                         const py::object& key_file) {
                  // str, bytes or any os.PathLike
                  auto fspath = py::module_::import("os").attr("fspath");
                  const auto path = fspath(path_like).cast<std::string>();
-                 PyOptions options;
+                 SwitchboardOptions options;
                  options.files_dir =
                      files_dir.is_none() ? default_files_dir(path) : fspath(files_dir).cast<std::string>();
                  options.max_file_bytes = max_file_bytes;
@@ -143,7 +113,15 @@ void bind_database(py::module_& m) {
                  o.list_limits.default_count = list_default_count;
                  o.list_limits.max_count = list_max_count;
                  o.public_url = public_url;
-                 return std::make_unique<PyDatabase>(path, options);
+                 JobsOptions& j = options.jobs;
+                 j.workers = job_workers;
+                 j.lease_ms = job_lease_ms;
+                 j.max_attempts = job_max_attempts;
+                 j.retry_backoff_ms = job_retry_backoff_ms;
+                 j.max_backoff_ms = std::max(j.max_backoff_ms, job_retry_backoff_ms);
+                 j.max_backlog_bytes = max_backlog_bytes;
+                 if (!key_file.is_none()) options.key_file = fspath(key_file).cast<std::string>();
+                 return std::make_unique<PyDatabase>(path, std::move(options));
              }),
              py::arg("path"), py::kw_only(), py::arg("create") = dbo.create,
              py::arg("busy_timeout_ms") = dbo.busy_timeout_ms,
@@ -161,11 +139,17 @@ void bind_database(py::module_& m) {
              py::arg("list_default_count") = ao.list_limits.default_count,
              py::arg("list_max_count") = ao.list_limits.max_count, py::arg("public_url") = ao.public_url,
              py::arg("files_dir") = py::none(), py::arg("max_file_bytes") = FilesOptions{}.max_bytes,
+             py::arg("job_workers") = JobsOptions{}.workers, py::arg("job_lease_ms") = JobsOptions{}.lease_ms,
+             py::arg("job_max_attempts") = JobsOptions{}.max_attempts,
+             py::arg("job_retry_backoff_ms") = JobsOptions{}.retry_backoff_ms,
+             py::arg("max_backlog_bytes") = JobsOptions{}.max_backlog_bytes, py::arg("key_file") = py::none(),
              "Opens (creating and migrating) the database at `path` (a str or os.PathLike);\n"
              "\":memory:\" is a private "
              "in-memory database. The keyword arguments are DatabaseOptions and AccountsOptions,\n"
-             "and files_dir (where uploaded files live; default: \"files\" beside the database\n"
-             "file, none for \":memory:\") and max_file_bytes (the largest upload).")
+             "files_dir (where uploaded files live; default: \"files\" beside the database\n"
+             "file, none for \":memory:\") and max_file_bytes (the largest upload), the\n"
+             "JobsOptions (job_workers: 0 runs no background job in this process), and\n"
+             "key_file (the key that seals job payloads; default \"<path>.key\").")
 
         // ------------------------------------------------------------ database
         .def_property_readonly("path", &PyDatabase::path)
@@ -349,7 +333,7 @@ void bind_database(py::module_& m) {
         "report_users",
         [](Services& s, const Principal& who, const ListQuery& q, const std::vector<std::string>& x,
            const std::vector<std::string>& y) { return s.accounts.report_users(who, q, x, y); },
-        "Group fields: role, enabled.\n\n" SB_PY_REPORT_DOC);
+        "Group fields: role, active.\n\n" SB_PY_REPORT_DOC);
     cls
 
         // ------------------------------------------------------ organisations
@@ -504,6 +488,7 @@ void bind_database(py::module_& m) {
     bind_calls(cls);
     bind_files(cls);
     bind_text_interactions(cls);
+    bind_jobs_events(cls);
 }
 
 }  // namespace switchboard::python

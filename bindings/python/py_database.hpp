@@ -19,29 +19,16 @@
 #include <utility>
 
 #include "py_common.hpp"
-#include "switchboard/accounts.hpp"
-#include "switchboard/activity.hpp"
-#include "switchboard/calls.hpp"
-#include "switchboard/cases.hpp"
 #include "switchboard/error.hpp"
-#include "switchboard/files.hpp"
-#include "switchboard/interactions.hpp"
+#include "switchboard/facade.hpp"
 #include "switchboard/json.hpp"
-#include "switchboard/store.hpp"
 
 namespace switchboard::python {
-
-struct PyOptions {
-    DatabaseOptions database;
-    AccountsOptions accounts;   // its list_limits serve every service
-    std::string files_dir;      // "" for a database without one (":memory:" unless given)
-    std::int64_t max_file_bytes = FilesOptions{}.max_bytes;
-};
 
 class PyDatabase;
 
 // The services of one open database, handed to the operations run without
-// the GIL.
+// the GIL: the facade's modules.
 class Services {
 public:
     Accounts& accounts;
@@ -50,26 +37,25 @@ public:
     Calls& calls;
     Database& db;
 
-    // The files service, made on first use (so opening a database never
-    // creates a directory). Throws Error(invalid_argument, "files_dir") when
-    // the database has no files directory.
+    // The files service; Error(invalid_argument, "files_dir") when the
+    // database has no files directory.
     Files& files();
-    // The organisation's phrase pools.
-    PhrasePools& pools();
-    // The text interactions service, made on first use (it starts its
-    // analysis threads then).
-    Interactions& interactions();
+    PhrasePools& pools() { return sb_.pools(); }
+    Interactions& interactions() { return sb_.interactions(); }
+    Jobs& jobs() { return sb_.jobs(); }
+    Events& events() { return sb_.events(); }
+
+    explicit Services(Switchboard& sb)
+        : accounts(sb.accounts()), log(sb.activity()), cases(sb.cases()), calls(sb.calls()), db(sb.database()),
+          sb_(sb) {}
 
 private:
-    friend class PyDatabase;
-    Services(PyDatabase& owner, Accounts& a, ActivityLog& l, Cases& c, Calls& k, Database& d)
-        : accounts(a), log(l), cases(c), calls(k), db(d), owner_(owner) {}
-    PyDatabase& owner_;
+    Switchboard& sb_;
 };
 
 class PyDatabase {
 public:
-    PyDatabase(const std::string& path, const PyOptions& options);
+    PyDatabase(const std::string& path, SwitchboardOptions options);
 
     // Runs fn(Accounts&, ActivityLog&, Database&) without the GIL. Called
     // with the GIL held; the arguments fn captures must already be C++ values.
@@ -77,8 +63,8 @@ public:
     auto run(F&& fn) {
         py::gil_scoped_release release;
         std::shared_lock lock(mu_);
-        if (!db_) throw Error(ErrorCode::storage, "the database is closed");
-        return fn(*accounts_, *activity_, *db_);
+        if (!sb_) throw Error(ErrorCode::storage, "the database is closed");
+        return fn(sb_->accounts(), sb_->activity(), sb_->database());
     }
 
     // As run(), for an operation on behalf of the holder of `token`.
@@ -93,12 +79,10 @@ public:
     // As as(), with every service: fn(Services&, const Principal&).
     template <class F>
     auto serve(const std::string& token, F&& fn) {
-        py::gil_scoped_release release;
-        std::shared_lock lock(mu_);
-        if (!db_) throw Error(ErrorCode::storage, "the database is closed");
-        Services s(*this, *accounts_, *activity_, *cases_, *calls_, *db_);
-        const Principal who = accounts_->authenticate(token);
-        return fn(s, who);
+        return with_services([&](Services& s) {
+            const Principal who = s.accounts.authenticate(token);
+            return fn(s, who);
+        });
     }
 
     // As serve(), for an operation that authenticates (or needs no token)
@@ -107,8 +91,8 @@ public:
     auto with_services(F&& fn) {
         py::gil_scoped_release release;
         std::shared_lock lock(mu_);
-        if (!db_) throw Error(ErrorCode::storage, "the database is closed");
-        Services s(*this, *accounts_, *activity_, *cases_, *calls_, *db_);
+        if (!sb_) throw Error(ErrorCode::storage, "the database is closed");
+        Services s(*sb_);
         return fn(s);
     }
 
@@ -118,22 +102,10 @@ public:
     const std::string& files_dir() const noexcept { return files_dir_; }
 
 private:
-    friend class Services;
     std::string path_;
     std::string files_dir_;
-    std::int64_t max_file_bytes_;
-    ListLimits list_limits_;
     mutable std::shared_mutex mu_;
-    std::unique_ptr<Database> db_;
-    std::unique_ptr<Accounts> accounts_;
-    std::unique_ptr<ActivityLog> activity_;
-    std::unique_ptr<Cases> cases_;
-    std::unique_ptr<Calls> calls_;
-    std::mutex files_mu_;            // guards the creation of files_
-    std::unique_ptr<Files> files_;
-    std::unique_ptr<PhrasePools> pools_;
-    std::mutex interactions_mu_;     // guards the creation of interactions_
-    std::unique_ptr<Interactions> interactions_;  // closed before pools_ (it uses them)
+    std::unique_ptr<Switchboard> sb_;
 };
 
 // Shorthands for the common shapes: an operation that answers a record (as
@@ -195,5 +167,6 @@ void bind_cases(py::class_<PyDatabase>& cls);   // py_cases.cpp
 void bind_calls(py::class_<PyDatabase>& cls);   // py_calls.cpp
 void bind_files(py::class_<PyDatabase>& cls);   // py_files.cpp
 void bind_text_interactions(py::class_<PyDatabase>& cls);  // py_text.cpp
+void bind_jobs_events(py::class_<PyDatabase>& cls);        // py_jobs.cpp
 
 }  // namespace switchboard::python

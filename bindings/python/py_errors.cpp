@@ -12,7 +12,8 @@
 //   ├── TooLarge               "too_large"          (also a ValueError)
 //   ├── SchemaError            "schema"
 //   ├── StorageError           "storage"
-//   └── InternalError          "internal"
+//   ├── InternalError          "internal"
+//   └── BusyError              "busy"  (a full job backlog: try again shortly)
 //
 // Every instance carries `code` (the C++ ErrorCode's name, as the C API and
 // the JSON answers spell it), `field` (the input it concerns, or "") and
@@ -34,7 +35,7 @@ struct ClassSpec {
     const char* doc;
 };
 
-constexpr std::size_t kCodes = static_cast<std::size_t>(ErrorCode::internal) + 1;
+constexpr std::size_t kCodes = static_cast<std::size_t>(ErrorCode::busy) + 1;
 
 // Strong references, kept for the life of the process (the classes live in
 // the module's namespace too; an extension module is never unloaded).
@@ -104,6 +105,8 @@ void register_errors(py::module_& m) {
          "The database or the file system failed."},
         {ErrorCode::internal, "switchboard.InternalError", nullptr,
          "A bug in switchboard: please report it."},
+        {ErrorCode::busy, "switchboard.BusyError", nullptr,
+         "At a configured limit for now (a full job backlog): nothing was stored; try again shortly."},
     };
 
     g_base = new_class("switchboard.Error", py::make_tuple(py::handle(PyExc_Exception)), "",

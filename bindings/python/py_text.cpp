@@ -48,15 +48,6 @@ std::optional<std::string> optional_text(const py::object& value, const char* fi
 }
 
 // An access token, or else a developer token (list_pools, text_report).
-Principal access_or_dev(Accounts& accounts, const std::string& token) {
-    try {
-        return accounts.authenticate(token, TokenKind::access);
-    } catch (const Error& e) {
-        if (e.code() != ErrorCode::unauthorized) throw;
-        return accounts.authenticate(token, TokenKind::dev);
-    }
-}
-
 py::dict entry_dict(const PoolEntry& e) {
     py::dict d;
     d["pool"] = e.pool;
@@ -128,7 +119,7 @@ void bind_text_interactions(py::class_<PyDatabase>& cls) {
             "list_pools",
             [](PyDatabase& self, const std::string& token) {
                 const std::vector<PoolEntry> entries = self.with_services(
-                    [&](Services& s) { return s.pools().list(access_or_dev(s.accounts, token)); });
+                    [&](Services& s) { return s.pools().list(s.accounts.authenticate_any(token)); });
                 py::list out;
                 for (const PoolEntry& e : entries) out.append(entry_dict(e));
                 return out;
@@ -199,7 +190,7 @@ void bind_text_interactions(py::class_<PyDatabase>& cls) {
             [](PyDatabase& self, const std::string& token, const py::object& ricket) {
                 const std::string r = utf8_text(ricket, "ricket");
                 const std::string json = self.with_services([&](Services& s) {
-                    return to_json(s.interactions().report(access_or_dev(s.accounts, token), r));
+                    return to_json(s.interactions().report(s.accounts.authenticate_any(token), r));
                 });
                 return from_json(json);
             },
@@ -209,8 +200,14 @@ void bind_text_interactions(py::class_<PyDatabase>& cls) {
             "NotFound (field \"ricket\") for an unknown Ricket or one of another organisation.")
         .def(
             "drain_interactions",
-            [](PyDatabase& self) { self.with_services([](Services& s) { s.interactions().drain(); }); },
-            "Waits (without the GIL) until every text recorded so far has been analysed.");
+            [](PyDatabase& self, double timeout_s) {
+                return self.with_services([&](Services& s) {
+                    return s.jobs().drain(std::chrono::milliseconds(static_cast<std::int64_t>(timeout_s * 1000)));
+                });
+            },
+            py::arg("timeout_s") = 60.0,
+            "Waits (without the GIL) until no job is queued or running (every text recorded\n"
+            "so far analysed); True then, False when timeout_s passed first.");
 }
 
 }  // namespace switchboard::python

@@ -12,21 +12,23 @@
 #include <vector>
 
 #include "http_layer.hpp"
-#include "switchboard/accounts.hpp"
-#include "switchboard/activity.hpp"
-#include "switchboard/calls.hpp"
-#include "switchboard/cases.hpp"
 #include "switchboard/error.hpp"
-#include "switchboard/files.hpp"
+#include "switchboard/facade.hpp"
 
 namespace switchboard::host {
 
+// What every handler reaches: the facade's modules.
 struct Context {
+    Switchboard& core;
     Accounts& accounts;
     ActivityLog& activity;
     Cases& cases;
     Calls& calls;
     Files& files;
+
+    explicit Context(Switchboard& sb)
+        : core(sb), accounts(sb.accounts()), activity(sb.activity()), cases(sb.cases()), calls(sb.calls()),
+          files(sb.files()) {}
 };
 
 void register_octapy(Server& server, Context& ctx);

@@ -17,14 +17,8 @@
 #include "dialect.hpp"
 #include "http_layer.hpp"
 #include "octapy_text.hpp"
-#include "switchboard/accounts.hpp"
-#include "switchboard/activity.hpp"
-#include "switchboard/calls.hpp"
-#include "switchboard/cases.hpp"
 #include "switchboard/error.hpp"
-#include "switchboard/files.hpp"
-#include "switchboard/interactions.hpp"
-#include "switchboard/store.hpp"
+#include "switchboard/facade.hpp"
 
 namespace {
 
@@ -43,7 +37,9 @@ struct Options {
     std::size_t pwhash_memlimit = AccountsOptions{}.pwhash_memlimit;
     std::string public_url;
     bool demo = true;
-    int text_workers = InteractionOptions{}.workers;
+    int job_workers = JobsOptions{}.workers;
+    long long job_lease_ms = JobsOptions{}.lease_ms;
+    long long max_backlog_bytes = JobsOptions{}.max_backlog_bytes;
     std::size_t max_text_bytes = InteractionOptions{}.max_text_bytes;
 };
 
@@ -67,7 +63,12 @@ const char* kUsage =
     "  --pwhash-opslimit N     Argon2id passes (default 2; libsodium's minimum is 1)\n"
     "  --pwhash-memlimit BYTES Argon2id memory (default 67108864; minimum 8192)\n"
     "  --public-url URL        base of the links in emails (default http://HOST:PORT)\n"
-    "  --text-workers N        threads analysing POST /record/text (default 2, 1 to 16)\n"
+    "  --job-workers N         threads running background jobs, such as the analysis of\n"
+    "                          POST /record/text (default 2, 1 to 64)\n"
+    "  --job-lease-ms MS       how long a claimed job is held before another worker may\n"
+    "                          take it (default 30000; renewed while it runs)\n"
+    "  --max-backlog-bytes N   payload bytes the jobs' backlog holds; past it new work is\n"
+    "                          answered \"busy\" (default 268435456)\n"
     "  --max-text-bytes BYTES  longest TextContent accepted (default 65536)\n"
     "  --no-demo               do not create the demo organisation on first start\n"
     "  --help                  show this help and exit\n"
@@ -121,30 +122,16 @@ Options parse_options(int argc, char** argv) {
         else if (arg == "--pwhash-opslimit") o.pwhash_opslimit = parse_number(arg, value(), 1, 1u << 20);
         else if (arg == "--pwhash-memlimit") o.pwhash_memlimit = parse_number(arg, value(), 8192, 1ull << 34);
         else if (arg == "--public-url") o.public_url = value();
-        else if (arg == "--text-workers") o.text_workers = static_cast<int>(parse_number(arg, value(), 1, 16));
+        else if (arg == "--job-workers") o.job_workers = static_cast<int>(parse_number(arg, value(), 1, 64));
+        else if (arg == "--job-lease-ms") o.job_lease_ms = static_cast<long long>(parse_number(arg, value(), 100, 86'400'000));
+        else if (arg == "--max-backlog-bytes")
+            o.max_backlog_bytes = static_cast<long long>(parse_number(arg, value(), 1, 1ull << 40));
         else if (arg == "--max-text-bytes") o.max_text_bytes = parse_number(arg, value(), 1, 16ull << 20);
         else if (arg == "--no-demo" && !inline_value) o.demo = false;
         else usage_error("unknown option " + arg);
     }
     if (o.page_size > o.max_page_size) usage_error("--page-size must not be above --max-page-size");
     return o;
-}
-
-// A password that meets the policy: 20 characters with a digit, an upper-
-// and a lower-case letter, from the OS's random source.
-std::string random_password() {
-    static const std::string lower = "abcdefghijkmnopqrstuvwxyz", upper = "ABCDEFGHJKLMNPQRSTUVWXYZ",
-                             digits = "23456789";
-    const std::string all = lower + upper + digits;
-    std::random_device rd;
-    auto pick = [&](const std::string& from) { return from[rd() % from.size()]; };
-    std::string p;
-    p += pick(lower);
-    p += pick(upper);
-    p += pick(digits);
-    while (p.size() < 20) p += pick(all);
-    for (std::size_t i = p.size() - 1; i > 0; --i) std::swap(p[i], p[rd() % (i + 1)]);
-    return p;
 }
 
 // The demo organisation: the host vouches for its admin's address, so the
@@ -154,7 +141,7 @@ void create_demo(Accounts& accounts) {
     request.company_name = "Demo Helpline";
     request.email = "admin@demo.switchboard.example";
     request.phone = "+15550100100";
-    request.password = random_password();
+    request.password = generate_password();
     request.email_verified = true;
     accounts.sign_up(request);
     std::printf("demo admin: email=%s password=%s\n", request.email.c_str(), request.password.c_str());
@@ -168,8 +155,6 @@ int run(const Options& o) {
     const fs::path db_path = data / "switchboard.db";
     const bool first_start = !fs::exists(db_path);
 
-    Database db = Database::open(db_path.string());
-
     host::ServerOptions so;
     so.host = o.host;
     so.port = o.port;
@@ -180,37 +165,26 @@ int run(const Options& o) {
     const std::string url_host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
     const std::string base_url = "http://" + url_host + ":" + std::to_string(port);
 
-    AccountsOptions ao;
-    ao.pwhash_opslimit = o.pwhash_opslimit;
-    ao.pwhash_memlimit = o.pwhash_memlimit;
-    ao.list_limits = ListLimits{o.page_size, o.max_page_size};
-    ao.public_url = o.public_url.empty() ? base_url : o.public_url;
-    Accounts accounts(db, ao);
-    ActivityLog activity(db, ao.list_limits);
+    SwitchboardOptions sbo;
+    sbo.accounts.pwhash_opslimit = o.pwhash_opslimit;
+    sbo.accounts.pwhash_memlimit = o.pwhash_memlimit;
+    sbo.accounts.list_limits = ListLimits{o.page_size, o.max_page_size};
+    sbo.accounts.public_url = o.public_url.empty() ? base_url : o.public_url;
+    sbo.files_dir = (data / "files").string();
+    sbo.max_file_bytes = static_cast<std::int64_t>(o.max_upload);
+    sbo.interactions.max_text_bytes = o.max_text_bytes;
+    sbo.jobs.workers = o.job_workers;
+    sbo.jobs.lease_ms = o.job_lease_ms;
+    sbo.jobs.max_backlog_bytes = o.max_backlog_bytes;
+    // The modules, the job workers (which pick up what a previous run left
+    // queued or running) and the events, over one database.
+    Switchboard sb(db_path.string(), sbo);
 
-    if (first_start && o.demo) create_demo(accounts);
+    if (first_start && o.demo) create_demo(sb.accounts());
 
-    CasesOptions co;
-    co.list_limits = ao.list_limits;
-    Cases cases(db, co);
-    Calls calls(db, ao.list_limits);
-    FilesOptions fo;
-    fo.dir = (data / "files").string();
-    fo.max_bytes = static_cast<std::int64_t>(o.max_upload);
-    fo.list_limits = ao.list_limits;
-    Files files(db, fo);
-
-    // One set of phrase pools and one interaction queue for the database;
-    // the queued analyses finish before the host exits.
-    PhrasePools pools(db);
-    InteractionOptions io;
-    io.workers = o.text_workers;
-    io.max_text_bytes = o.max_text_bytes;
-    Interactions interactions(db, pools, io);
-
-    host::Context ctx{accounts, activity, cases, calls, files};
+    host::Context ctx(sb);
     host::register_octapy(server, ctx);
-    host::TextContext text_ctx{ctx, pools, interactions, o.max_text_bytes, o.max_body};
+    host::TextContext text_ctx{ctx, o.max_text_bytes, o.max_body};
     host::register_octapy_text(server, text_ctx);
     host::register_openchs(server, ctx);
     server.on_error("/", host::octapy_transport_error);
@@ -248,6 +222,9 @@ int run(const Options& o) {
         std::fprintf(stderr, "switchboard-host: the server stopped unexpectedly\n");
         return 1;
     }
+    // The job workers stop (a running job is given a moment to end; what is
+    // queued stays queued for the next start), then events and the activity
+    // log are stored and the database is closed, as `sb` goes.
     std::printf("stopped\n");
     std::fflush(stdout);
     return 0;

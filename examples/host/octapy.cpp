@@ -417,8 +417,11 @@ Response organisations_page(Call& c, const std::string& search) {
     ListQuery q;
     read_paging(c.req, q);
     q.search = search;
-    for (const auto& [k, v] : c.req.query)
-        if (k != "accessToken" && k != "_c" && k != "_a" && k != "q") q.filters.emplace_back(k, v);
+    // The seed's names (companyName, contactNo) beside switchboard's.
+    for (const auto& [k, v] : c.req.query) {
+        if (k == "accessToken" || k == "_c" || k == "_a" || k == "q") continue;
+        q.filters.emplace_back(k == "companyName" ? "company_name" : k == "contactNo" ? "contact_number" : k, v);
+    }
     const Page<Organisation> page = list_call(c, [&] { return c.ctx.accounts.list_organisations(c.who, q); });
     json::array list;
     for (const auto& o : page.items) list.push_back(org_widget(o));

@@ -19,6 +19,10 @@ inline constexpr std::string_view kDialect = "octapy";
 inline const std::string kSystemFailure = "system failure, please try again";
 inline const std::string kDatatype = "unexpected datatype, please try again";
 inline const std::string kUnauthorized = "unauthorized";
+// At a configured limit for now (the jobs' backlog is full): nothing was
+// stored. The seed has no busy answer; this one follows its "..., please
+// try again" form.
+inline const std::string kBusy = "busy, please try again";
 
 // A refusal with one of the seed's messages.
 struct Ko {

@@ -162,7 +162,7 @@ Response record_text(Call& c) {
     f.ticket_no = c.params.string("TicketNo");
     Interaction created;
     try {
-        created = c.core([&] { return c.ctx.interactions.record_text(c.who, f); });
+        created = c.core([&] { return c.ctx.interactions().record_text(c.who, f); });
     } catch (const Error& e) {
         // The library decides what is refused; the answer names the
         // parameter in the seed's style ("password is too long, ...").
@@ -174,11 +174,11 @@ Response record_text(Call& c) {
             if (!valid_utf8(f.text)) throw Ko{"TextContent isn't valid UTF-8"};
             throw Ko{"TextContent isn't valid"};
         }
-        if (e.code() == ErrorCode::too_large && e.field() == "queue") {
-            // More texts waiting than the workers' queue holds: nothing was
-            // stored; the client may post again.
+        if (e.code() == ErrorCode::busy) {
+            // The jobs' backlog is at its byte budget: nothing was stored;
+            // the client may post again (the seed's "please try again").
             log_error(kDialect, c.req, e.what());
-            throw Ko{kSystemFailure};
+            throw Ko{kBusy};
         }
         if (e.code() == ErrorCode::invalid_argument || e.code() == ErrorCode::too_large)
             throw Ko{parameter_name(e.field()) + " isn't valid"};
@@ -208,7 +208,7 @@ Response report(Call& c) {
     const std::string ricket = c.req.path_param("Ricket");
     Interaction i;
     try {
-        i = c.core([&] { return c.ctx.interactions.report(c.who, ricket); });
+        i = c.core([&] { return c.ctx.interactions().report(c.who, ricket); });
     } catch (const Error& e) {
         // The seed has two answers for IO3; an unknown Ricket, or one of
         // another organisation, is its "else".
@@ -228,7 +228,7 @@ json::object pool_entry_data(const PoolEntry& e) {
 
 Response pool_list(Call& c) {
     json::array list;
-    for (const auto& e : c.core([&] { return c.ctx.pools.list(c.who); })) list.push_back(pool_entry_data(e));
+    for (const auto& e : c.core([&] { return c.ctx.pools().list(c.who); })) list.push_back(pool_entry_data(e));
     json::object o = ok_object();
     o["DATA"] = std::move(list);
     return send(o);
@@ -246,7 +246,7 @@ std::pair<std::string, std::string> pool_and_phrase(const Body& body) {
 Response pool_add(Call& c) {
     const auto [pool, phrase] = pool_and_phrase(c.params);
     const bool regex = c.params.boolean("regex").value_or(false);
-    const PoolEntry e = c.core([&] { return c.ctx.pools.add(c.who, pool, phrase, regex); });
+    const PoolEntry e = c.core([&] { return c.ctx.pools().add(c.who, pool, phrase, regex); });
     json::object o = ok_object();
     o["DATA"] = pool_entry_data(e);
     return send(o);
@@ -255,7 +255,7 @@ Response pool_add(Call& c) {
 Response pool_delete(Call& c) {
     const auto [pool, phrase] = pool_and_phrase(c.params);
     try {
-        c.core([&] { c.ctx.pools.remove(c.who, pool, phrase); });
+        c.core([&] { c.ctx.pools().remove(c.who, pool, phrase); });
     } catch (const Error& e) {
         if (e.code() == ErrorCode::not_found) throw Ko{"phrase isn't found"};
         throw;
@@ -264,7 +264,7 @@ Response pool_delete(Call& c) {
 }
 
 Response pool_reset(Call& c) {
-    c.core([&] { c.ctx.pools.reset(c.who); });
+    c.core([&] { c.ctx.pools().reset(c.who); });
     return send(ok_object());
 }
 

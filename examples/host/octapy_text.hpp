@@ -13,11 +13,11 @@
 namespace switchboard::host {
 
 struct TextContext {
-    Context& base;  // accounts and the activity log
-    PhrasePools& pools;
-    Interactions& interactions;
+    Context& base;               // the facade's modules
     std::size_t max_text_bytes;  // the Interactions' limit, quoted in the answer
     std::size_t max_body;        // the server's --max-body (POST /record/text may take more)
+    PhrasePools& pools() { return base.core.pools(); }
+    Interactions& interactions() { return base.core.interactions(); }
 };
 
 void register_octapy_text(Server& server, TextContext& ctx);

@@ -168,11 +168,12 @@ Response view_user(Exchange& c) {
 // filter on a user field (usn, fname, lname, exten, phone, email, role,
 // enabled, created_on, id); newest first. ?csv=1: the same selection as CSV (2.5).
 Response list_users(Exchange& c) {
-    const ListRequest lr = list_request(c, {"csv"});
+    const ListRequest lr = list_request(c, {"csv"}, {}, kUserFields);
     if (csv_requested(lr)) {
-        return stream_csv(c, "users.csv", [&ctx = c.ctx, who = c.who, q = lr.query](const CsvSink& sink) {
-            ctx.accounts.export_users_csv(who, q, sink);
-        });
+        return stream_csv(
+            c, "users.csv",
+            [&ctx = c.ctx, who = c.who, q = lr.query](const CsvSink& sink) { ctx.accounts.export_users_csv(who, q, sink); },
+            lr.names);
     }
     const Page<User> page = c.core([&] { return c.ctx.accounts.list_users(c.who, lr.query); });
     json::array users;
@@ -185,10 +186,10 @@ Response list_users(Exchange& c) {
 
 // 2.6 GET /eproc/users/rpt?xaxis=role&yaxis=enabled (and any filter).
 Response report_users(Exchange& c) {
-    const ListRequest lr = list_request(c, {"xaxis", "yaxis"});
+    const ListRequest lr = list_request(c, {"xaxis", "yaxis"}, {}, kUserFields);
     const Axes a = axes(lr);
     const PivotReport r = c.core([&] { return c.ctx.accounts.report_users(c.who, lr.query, a.x, a.y); });
-    return pivot_answer("users", r);
+    return pivot_answer("users", r, lr.names);
 }
 
 // Customer Care Registry: a customer registers with an organisation.

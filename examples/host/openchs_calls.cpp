@@ -106,11 +106,12 @@ Response view_call(Exchange& c) {
 }
 
 Response list_calls(Exchange& c) {
-    const ListRequest lr = list_request(c, {"csv"});
+    const ListRequest lr = list_request(c, {"csv"}, {}, kCallFields);
     if (csv_requested(lr)) {
-        return stream_csv(c, "calls.csv", [&ctx = c.ctx, who = c.who, q = lr.query](const CsvSink& sink) {
-            ctx.calls.export_calls_csv(who, q, sink);
-        });
+        return stream_csv(
+            c, "calls.csv",
+            [&ctx = c.ctx, who = c.who, q = lr.query](const CsvSink& sink) { ctx.calls.export_calls_csv(who, q, sink); },
+            lr.names);
     }
     const Page<Call> page = c.core([&] { return c.ctx.calls.list_calls(c.who, lr.query); });
     json::array items;
@@ -122,11 +123,10 @@ Response list_calls(Exchange& c) {
 }
 
 Response report_calls(Exchange& c) {
-    const ListRequest lr = list_request(c, {"xaxis", "yaxis"});
+    const ListRequest lr = list_request(c, {"xaxis", "yaxis"}, {}, kCallFields);
     const Axes a = axes(lr);
-    const PivotReport r =
-        c.core([&] { return c.ctx.calls.report_calls(c.who, lr.query, a.x, a.y); });
-    return pivot_answer("calls", r);
+    const PivotReport r = c.core([&] { return c.ctx.calls.report_calls(c.who, lr.query, a.x, a.y); });
+    return pivot_answer("calls", r, lr.names);
 }
 
 // POST /eproc/calls/{id}/recording {"file_id": "7"}
@@ -218,11 +218,12 @@ Response view_qa(Exchange& c) {
 }
 
 Response list_qa(Exchange& c) {
-    const ListRequest lr = list_request(c, {"csv"});
+    const ListRequest lr = list_request(c, {"csv"}, {}, kQaFields);
     if (csv_requested(lr)) {
-        return stream_csv(c, "qa.csv", [&ctx = c.ctx, who = c.who, q = lr.query](const CsvSink& sink) {
-            ctx.calls.export_qa_csv(who, q, sink);
-        });
+        return stream_csv(
+            c, "qa.csv",
+            [&ctx = c.ctx, who = c.who, q = lr.query](const CsvSink& sink) { ctx.calls.export_qa_csv(who, q, sink); },
+            lr.names);
     }
     const Page<QaRecord> page = c.core([&] { return c.ctx.calls.list_qa(c.who, lr.query); });
     json::array items;
@@ -234,11 +235,10 @@ Response list_qa(Exchange& c) {
 }
 
 Response report_qa(Exchange& c) {
-    const ListRequest lr = list_request(c, {"xaxis", "yaxis"});
+    const ListRequest lr = list_request(c, {"xaxis", "yaxis"}, {}, kQaFields);
     const Axes a = axes(lr);
-    const PivotReport r =
-        c.core([&] { return c.ctx.calls.report_qa(c.who, lr.query, a.x, a.y); });
-    return pivot_answer("qa", r);
+    const PivotReport r = c.core([&] { return c.ctx.calls.report_qa(c.who, lr.query, a.x, a.y); });
+    return pivot_answer("qa", r, lr.names);
 }
 
 // --------------------------------------------------------------- files

@@ -165,11 +165,12 @@ Response view_ticket(Exchange& c) {
 
 // GET /eproc/tickets/?status=open&_c=50&_a=0&q=words; ?csv=1 for CSV.
 Response list_tickets(Exchange& c) {
-    const ListRequest lr = list_request(c, {"csv"}, {"q", "search"});
+    const ListRequest lr = list_request(c, {"csv"}, {"q", "search"}, kTicketFields);
     if (csv_requested(lr)) {
-        return stream_csv(c, "tickets.csv", [&ctx = c.ctx, who = c.who, q = lr.query](const CsvSink& sink) {
-            ctx.cases.export_tickets_csv(who, q, sink);
-        });
+        return stream_csv(
+            c, "tickets.csv",
+            [&ctx = c.ctx, who = c.who, q = lr.query](const CsvSink& sink) { ctx.cases.export_tickets_csv(who, q, sink); },
+            lr.names);
     }
     const Page<Ticket> page = c.core([&] { return c.ctx.cases.list_tickets(c.who, lr.query); });
     json::array items;

@@ -2,6 +2,8 @@
 // and file downloads shared by the OpenCHS handlers.
 #include "openchs_common.hpp"
 
+#include <cctype>
+
 #include <condition_variable>
 #include <cstdio>
 #include <ctime>
@@ -39,11 +41,21 @@ Response system_failure(const Request& req, std::string_view what) {
 
 const FieldMap kUserFields = {{"username", "usn"},  {"extension", "exten"}, {"first_name", "fname"},
                               {"last_name", "lname"}, {"password", "pass"},  {"active", "enabled"}};
+const FieldMap kTicketFields = {{"contact_first_name", "contact_fname"}, {"contact_last_name", "contact_lname"}};
+const FieldMap kCallFields = {{"agent_id", "usr"}, {"direction", "vector"}, {"queue", "context_masq"},
+                              {"wait_s", "sla_wait"}};
+const FieldMap kQaFields = {{"call_agent_id", "chan_usr"}, {"call_direction", "chan_vector"}};
 
 std::string map_field(const std::string& core_field, const FieldMap& map) {
     for (const auto& [from, to] : map)
         if (core_field == from) return to;
     return core_field;
+}
+
+std::string core_field(const std::string& client_field, const FieldMap& map) {
+    for (const auto& [from, to] : map)
+        if (client_field == to) return from;
+    return client_field;
 }
 
 std::string bearer_token(const Request& req) {
@@ -64,9 +76,29 @@ std::string id_text(std::int64_t n) { return n ? std::to_string(n) : std::string
 
 namespace {
 
+// A core message with the field names in it said as the client says them
+// ("filter active expects 1 or 0" is "filter enabled expects 1 or 0" to an
+// OpenCHS client). Only whole names are replaced.
+std::string client_words(const std::string& message, const FieldMap& fields) {
+    auto word_char = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
+    std::string out;
+    for (std::size_t i = 0; i < message.size();) {
+        if (!word_char(message[i])) {
+            out += message[i++];
+            continue;
+        }
+        std::size_t j = i;
+        while (j < message.size() && word_char(message[j])) ++j;
+        out += map_field(message.substr(i, j - i), fields);
+        i = j;
+    }
+    return out;
+}
+
 // The answer for a core error.
 Response error_response(const Request& req, const Error& e, const std::string& table, const std::string& row,
-                        const FieldMap& fields, const std::vector<std::pair<std::string, std::string>>& nested) {
+                        const FieldMap& fields, const std::vector<std::pair<std::string, std::string>>& nested,
+                        bool listing = false) {
     switch (e.code()) {
         case ErrorCode::unauthorized: return auth_required();
         case ErrorCode::schema:
@@ -76,7 +108,12 @@ Response error_response(const Request& req, const Error& e, const std::string& t
             std::string t = table;
             for (const auto& [field, nested_table] : nested)
                 if (e.field() == field) t = nested_table;
-            return error_row(412, e.what(), to_string(e.code()), t, row, map_field(e.field(), fields));
+            // A list's refused filter or group field: its message names
+            // fields, which the client knows by its own names.
+            const bool names_fields = listing && (e.field() == "xaxis" || e.field() == "yaxis" ||
+                                                  map_field(e.field(), fields) != e.field());
+            return error_row(412, names_fields ? client_words(e.what(), fields) : std::string(e.what()),
+                             to_string(e.code()), t, row, map_field(e.field(), fields));
         }
     }
 }
@@ -130,7 +167,8 @@ Handler authed_endpoint(Context& ctx, std::string table, AuthedFn fn) {
         } catch (const Error& e) {
             record_refusal(c, false, e.what());
             return error_response(req, e, c ? c->table : table, c ? c->row : "", c ? c->fields : kUserFields,
-                                  c ? c->nested_tables : std::vector<std::pair<std::string, std::string>>{});
+                                  c ? c->nested_tables : std::vector<std::pair<std::string, std::string>>{},
+                                  c && c->listing);
         } catch (const std::exception& e) {
             record_refusal(c, true, kSystemFailure);
             return system_failure(req, e.what());
@@ -176,8 +214,10 @@ const std::string* ListRequest::get(std::string_view name) const {
 }
 
 ListRequest list_request(Exchange& c, std::initializer_list<std::string_view> reserved,
-                         std::initializer_list<std::string_view> search_names) {
+                         std::initializer_list<std::string_view> search_names, const FieldMap& names) {
     ListRequest lr;
+    lr.names = names;
+    c.listing = true;
     auto is_in = [](const std::string& k, std::initializer_list<std::string_view> names) {
         for (auto n : names)
             if (k == n) return true;
@@ -197,10 +237,12 @@ ListRequest list_request(Exchange& c, std::initializer_list<std::string_view> re
         } else if (is_in(k, reserved)) {
             lr.reserved.emplace_back(k, v);
         } else {
-            lr.query.filters.emplace_back(k, v);
+            lr.query.filters.emplace_back(core_field(k, names), v);
         }
     }
-    c.fields = {{"count", "_c"}, {"offset", "_a"}};  // filter names are the client's own
+    // Error rows name the fields as the client does.
+    c.fields = {{"count", "_c"}, {"offset", "_a"}};
+    c.fields.insert(c.fields.end(), names.begin(), names.end());
     return lr;
 }
 
@@ -226,7 +268,7 @@ Axes axes(const ListRequest& lr) {
                 for (const auto& s : seen)
                     if (s == item) throw Refusal{"group field \"" + safe_name(item) + "\" is repeated", name};
                 seen.push_back(item);
-                out.push_back(std::move(item));
+                out.push_back(core_field(item, lr.names));
             }
             i = comma + 1;
         }
@@ -234,9 +276,10 @@ Axes axes(const ListRequest& lr) {
     return a;
 }
 
-Response pivot_answer(const std::string& name, const PivotReport& report) {
+Response pivot_answer(const std::string& name, const PivotReport& report, const FieldMap& names) {
     std::vector<std::string> groups = report.xaxis;
     groups.insert(groups.end(), report.yaxis.begin(), report.yaxis.end());
+    for (auto& g : groups) g = map_field(g, names);
     json::array rows;
     for (const auto& r : report.rows) {
         json::object row;
@@ -244,9 +287,9 @@ Response pivot_answer(const std::string& name, const PivotReport& report) {
         row["count"] = str(r.count);
         rows.push_back(std::move(row));
     }
-    auto join = [](const std::vector<std::string>& v) {
+    auto join = [&names](const std::vector<std::string>& v) {
         std::string s;
-        for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+        for (const auto& x : v) s += (s.empty() ? "" : ",") + map_field(x, names);
         return s;
     };
     json::object o;
@@ -260,6 +303,21 @@ Response pivot_answer(const std::string& name, const PivotReport& report) {
 // --------------------------------------------------------------- CSV streaming
 
 namespace {
+
+// The CSV text with the names of its header row (the first line, plain
+// names separated by commas; the core writes it whole in its first piece)
+// mapped to the client's.
+std::string renamed_header(const std::string& text, const FieldMap& names) {
+    const std::size_t end = text.find("\r\n");
+    if (end == std::string::npos) return text;
+    std::string out;
+    for (std::size_t i = 0; i <= end;) {
+        const std::size_t comma = std::min(text.find(',', i), end);
+        out += (i ? "," : "") + map_field(text.substr(i, comma - i), names);
+        i = comma + 1;
+    }
+    return out + text.substr(end);
+}
 
 // The pieces of a CSV export between the thread that runs it and the one that
 // sends them. At most kDepth pieces (~64 KiB each) wait at a time.
@@ -286,18 +344,23 @@ struct CsvPipe {
 
 }  // namespace
 
-Response stream_csv(Exchange& c, const std::string& filename, std::function<void(const CsvSink&)> run) {
+Response stream_csv(Exchange& c, const std::string& filename, std::function<void(const CsvSink&)> run,
+                    const FieldMap& names) {
     auto pipe = std::make_shared<CsvPipe>();
     CsvPipe* p = pipe.get();  // the worker never owns the pipe: its destructor joins the worker
     c.core_called = true;
-    p->worker = std::thread([p, run = std::move(run)] {
+    p->worker = std::thread([p, run = std::move(run), names] {
+        bool header = true;
         try {
-            run([p](std::string_view piece) {
+            run([p, &header, &names](std::string_view piece) {
+                std::string text(piece);
+                if (header && !names.empty()) text = renamed_header(text, names);
+                header = false;
                 std::unique_lock<std::mutex> lock(p->mu);
                 p->cv.wait(lock, [p] { return p->cancelled || p->pieces.size() < CsvPipe::kDepth; });
                 // The core records the export as failed with this message.
                 if (p->cancelled) throw Error(ErrorCode::storage, "the client stopped reading the CSV");
-                p->pieces.emplace_back(piece);
+                p->pieces.push_back(std::move(text));
                 p->cv.notify_all();
             });
         } catch (...) {

@@ -33,10 +33,17 @@ Response error_row(int status, const std::string& message, std::string_view type
                    const std::string& row, const std::string& field);
 Response system_failure(const Request& req, std::string_view what);
 
-// Core field names -> the OpenCHS names a client sent.
+// Core field names -> the OpenCHS names a client sends and reads, where
+// they differ. The C++ API speaks switchboard's names; the dialect maps
+// them both ways here (filters, group fields, CSV headers, error rows).
 using FieldMap = std::vector<std::pair<std::string, std::string>>;
-extern const FieldMap kUserFields;
+extern const FieldMap kUserFields;    // usn, fname, lname, exten, enabled, pass
+extern const FieldMap kTicketFields;  // contact_fname, contact_lname (CSV)
+extern const FieldMap kCallFields;    // usr, vector, context_masq, sla_wait
+extern const FieldMap kQaFields;      // chan_usr, chan_vector
 std::string map_field(const std::string& core_field, const FieldMap& map);
+// The core name of a name the client sent (the name itself when unmapped).
+std::string core_field(const std::string& client_field, const FieldMap& map);
 
 // A refusal decided in the host before any core operation ran. `table`
 // overrides the endpoint's table (a nested "contacts" object).
@@ -64,6 +71,7 @@ struct Exchange {
     // Core fields that belong to a nested object: their error rows name that table.
     std::vector<std::pair<std::string, std::string>> nested_tables;
     bool core_called = false;
+    bool listing = false;   // a list or report: its filters are the client's names
 
     // Every authenticated request makes exactly one core call, which writes
     // the activity entry; before it, a refusal is recorded by the wrapper.
@@ -86,31 +94,37 @@ std::int64_t id_param(Exchange& c, const std::string& value, const char* field);
 // The query string of a list: _c, _a, the `reserved` names (returned aside,
 // last value wins) and filters (every other name). `search_names` become the
 // free-text search.
+// `names` maps the record's fields: the filters come in with the client's
+// names and go to the core with switchboard's.
 struct ListRequest {
     ListQuery query;
     std::vector<std::pair<std::string, std::string>> reserved;
+    FieldMap names;
     const std::string* get(std::string_view name) const;
 };
 ListRequest list_request(Exchange& c, std::initializer_list<std::string_view> reserved,
-                         std::initializer_list<std::string_view> search_names = {});
+                         std::initializer_list<std::string_view> search_names = {}, const FieldMap& names = {});
 // "1" -> true, "0"/absent -> false; anything else is refused.
 bool csv_requested(const ListRequest& lr);
-// xaxis and yaxis: comma-separated group fields; a field given twice (on
-// one axis or both) is refused.
+// xaxis and yaxis: comma-separated group fields (the client's names, given
+// to the core as switchboard's); a field given twice (on one axis or both)
+// is refused.
 struct Axes {
     std::vector<std::string> x, y;
 };
 Axes axes(const ListRequest& lr);
 
 // {"<name>_rpt": [{"<group field>": value, ..., "count": "n"}],
-//  "<name>_ctx": [["total", "n"], ["xaxis", "a,b"], ["yaxis", "c"]]}
-Response pivot_answer(const std::string& name, const PivotReport& report);
+//  "<name>_ctx": [["total", "n"], ["xaxis", "a,b"], ["yaxis", "c"]]},
+// group fields named as the client names them (`names`).
+Response pivot_answer(const std::string& name, const PivotReport& report, const FieldMap& names = {});
 
 // Streams a CSV export: `run` (the core's export, given the sink) runs on a
 // thread of its own feeding a bounded queue. An error before the first piece
 // is thrown here (and answered as any refusal); a later one aborts the
-// response. Sets c.core_called.
-Response stream_csv(Exchange& c, const std::string& filename, std::function<void(const CsvSink&)> run);
+// response. The header row's names are mapped by `names`. Sets c.core_called.
+Response stream_csv(Exchange& c, const std::string& filename, std::function<void(const CsvSink&)> run,
+                    const FieldMap& names = {});
 
 // Streams a stored file (Content-Length from its size).
 Response stream_file(const std::string& path, std::int64_t size, const std::string& content_type,

@@ -17,6 +17,10 @@
 namespace switchboard {
 
 class Database;
+namespace store {
+struct UserCredentials;
+struct SignInState;
+}  // namespace store
 
 // ---------------------------------------------------------------- roles
 enum class Role {
@@ -202,6 +206,12 @@ struct AccountsOptions {
     std::string public_url = "http://127.0.0.1:8080";   // for links in emails
 };
 
+// A random password that meets the password policy: 20 characters of
+// [A-Za-z0-9] with an upper-case letter, a lower-case letter and a digit,
+// from the OS's random source. The one generator of the library (temporary
+// passwords, the host's demo admin).
+std::string generate_password();
+
 // ---------------------------------------------------------------- service
 class Accounts {
 public:
@@ -224,6 +234,9 @@ public:
     // Throws Error(unauthorized) for an unknown, expired or revoked token, or
     // one of the other kind.
     Principal authenticate(std::string_view token, TokenKind kind = TokenKind::access);
+    // A token of either kind (the endpoints that report readers use: an
+    // admin's or supervisor's access token, or a dev token).
+    Principal authenticate_any(std::string_view token);
 
     // --- passwords
     // Writes a one-time code to the outbox when the email belongs to an
@@ -287,6 +300,10 @@ public:
     static void check_phone(std::string_view phone);
 
 private:
+    Principal authenticate_as(std::string_view token, const TokenKind* wanted);
+    void record_failed_sign_in(const store::UserCredentials& c, std::int64_t now_ms);
+    void clear_failed_sign_ins(std::int64_t user_id, const store::SignInState& seen);
+
     Database& db_;
     AccountsOptions options_;
     std::string dummy_hash_;

@@ -78,12 +78,12 @@ public:
     // Admins and supervisors record any call; an agent their own.
     Call create_call(const Principal& who, const CallFields& fields);
     Call get_call(const Principal& who, std::int64_t call_id);
-    // Filters: id, direction (vector), agent_id (usr), queue (context_masq),
+    // Filters: id, direction, agent_id, queue,
     // caller, hangup_status, qa_done, activity_count, ticket_id,
-    // wait_s (sla_wait), start (time), created_on (time).
+    // wait_s, start (time), created_on (time).
     Page<Call> list_calls(const Principal& who, const ListQuery& query);
     void export_calls_csv(const Principal& who, const ListQuery& query, const CsvSink& sink);
-    // Group fields: usr, context_masq, vector, hangup_status, sla_wait, qa_done, activity_count.
+    // Group fields: agent_id, queue, direction, hangup_status, wait_s, qa_done, activity_count.
     PivotReport report_calls(const Principal& who, const ListQuery& query, const std::vector<std::string>& xaxis,
                              const std::vector<std::string>& yaxis);
     // Attaches an uploaded file of the organisation as the call's recording.
@@ -97,10 +97,10 @@ public:
     QaRecord create_qa(const Principal& who, const QaFields& fields);
     QaRecord get_qa(const Principal& who, std::int64_t qa_id);
     // Filters: id, call_id, each score, reviewer_id, created_on,
-    // chan_usr (the call's agent), chan_vector (the call's direction).
+    // call_agent_id (the call's agent), call_direction (the call's direction).
     Page<QaRecord> list_qa(const Principal& who, const ListQuery& query);
     void export_qa_csv(const Principal& who, const ListQuery& query, const CsvSink& sink);
-    // Group fields: chan_usr, chan_vector and each score.
+    // Group fields: call_agent_id, call_direction and each score.
     PivotReport report_qa(const Principal& who, const ListQuery& query, const std::vector<std::string>& xaxis,
                           const std::vector<std::string>& yaxis);
 

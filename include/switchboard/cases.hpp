@@ -20,6 +20,7 @@
 namespace switchboard {
 
 class Database;
+class Events;
 
 struct Contact {
     std::int64_t id = 0;
@@ -93,7 +94,9 @@ struct CasesOptions {
 
 class Cases {
 public:
-    explicit Cases(Database& db, CasesOptions options = {});
+    // Publishes "ticket.created", "ticket.changed" and "message.posted" to
+    // `events` after each change is committed (docs/events.md).
+    Cases(Database& db, Events& events, CasesOptions options = {});
 
     // Categories: admins add them; every role reads them.
     Category add_category(const Principal& who, std::string_view name, std::int64_t parent_id = 0);
@@ -131,6 +134,7 @@ public:
 
 private:
     Database& db_;
+    Events& events_;
     CasesOptions options_;
 };
 

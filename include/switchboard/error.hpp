@@ -22,6 +22,7 @@ enum class ErrorCode {
     schema,                // the database was written by a newer switchboard
     storage,               // the database or the file system failed
     internal,              // a bug: please report it
+    busy,                  // at a configured limit for now (a full backlog): try again shortly
 };
 
 std::string_view to_string(ErrorCode code) noexcept;

@@ -7,8 +7,9 @@
 //   PhrasePools. The pools of an organisation compile into one TextAnalyzer,
 //   once per change, shared by every thread.
 // - A text interaction (OctaPy IO2, `POST /record/text`) is recorded with a
-//   developer token: the text is analysed off the caller's thread, only its
-//   redacted form is stored, and the interaction is named by a Ricket id:
+//   developer token: the text is analysed by a durable background job (it
+//   survives a crash of the process, jobs.hpp), only its redacted form is
+//   kept once analysed, and the interaction is named by a Ricket id:
 //   the UTC time stamp YYYYMMDDhhmmss, a 5-digit sequence, 'T' for text or
 //   'C' for a call (e.g. "2020120211461900045T"). The report (IO3,
 //   `GET /report/{Ricket}`) is ready once the analysis has run.
@@ -26,7 +27,6 @@
 
 #include "switchboard/accounts.hpp"
 #include "switchboard/list.hpp"
-#include "switchboard/store.hpp"
 #include "switchboard/text.hpp"
 
 namespace switchboard {
@@ -107,32 +107,34 @@ struct Interaction {
 
 struct InteractionOptions {
     std::size_t max_text_bytes = 64 * 1024;  // longer TextContent is Error(too_large, "text")
-    int workers = 2;                         // analysis threads, 1 to 16
-    std::size_t max_queued = 10000;          // a post beyond this many waiting is Error(too_large, "queue")
     void validate() const;
 };
 
+class Jobs;
+class Events;
+
 class Interactions {
 public:
-    Interactions(Database& db, PhrasePools& pools, InteractionOptions options = {});
-    // Waits for the queued analyses to finish.
+    // Registers the "text_analysis" job kind with `jobs`; publishes
+    // "interaction.ready" to `events` when an analysis is stored.
+    Interactions(Database& db, PhrasePools& pools, Jobs& jobs, Events& events, InteractionOptions options = {});
     ~Interactions();
 
     // OctaPy IO2. Dev tokens only (an access token is Error(unauthorized)).
     // Validates the text (empty, blank, over max_text_bytes, not UTF-8: each
-    // refused with the field "text", nothing stored), stores the
-    // interaction as pending without its text, queues the analysis and
-    // returns at once. The unredacted text is never written to the database
-    // or the log; the worker stores the redacted text and the findings and
-    // marks the interaction ready.
+    // refused with the field "text", nothing stored), then stores the
+    // interaction as pending and its analysis job in one transaction, and
+    // returns at once. Card numbers in the labels are masked before they are
+    // stored. The text waits in the job's payload, sealed (never in clear in
+    // the database, nor in the log) until the analysis stores its redacted
+    // form and the findings and marks the interaction ready; the payload is
+    // then cleared. Error(busy, field "queue") when the jobs' backlog is at
+    // its byte budget: nothing is stored, post again shortly.
     Interaction record_text(const Principal& who, const TextInteractionFields& fields);
     // OctaPy IO3. Dev tokens, admins and supervisors of the organisation.
     // Error(not_found, field "ricket") for an unknown Ricket or one of
     // another organisation (the same answer for both).
     Interaction report(const Principal& who, std::string_view ricket);
-    // Waits until every interaction queued so far has been analysed (tests,
-    // benchmarks, shutdown).
-    void drain();
 
     struct Impl;
 

@@ -1,4 +1,5 @@
-// switchboard: the embedded store (SQLite).
+// switchboard: the database a Switchboard keeps its records in (SQLite
+// today; the store is an interface, so that another backend can follow).
 //
 // Threading model
 // ---------------
@@ -43,11 +44,13 @@ struct DatabaseOptions {
 };
 
 namespace store {
-class AccountsStore;
-class CasesStore;
-class CallsStore;
-class TextStore;
+class Store;
 }  // namespace store
+struct ActivityEntry;
+namespace detail {
+template <class T>
+class WriteBehind;
+}  // namespace detail
 
 class Database {
 public:
@@ -57,17 +60,17 @@ public:
 
     Database(Database&&) noexcept;
     Database& operator=(Database&&) noexcept;
+    // Commits the activity entries still queued, then closes.
     ~Database();
 
     const std::string& path() const noexcept;
     int schema_version() const;
     static int latest_schema_version() noexcept;
 
-    // Internal: the typed storage used by the library's modules.
-    store::AccountsStore& accounts_store() const;
-    store::CasesStore& cases_store() const;
-    store::CallsStore& calls_store() const;
-    store::TextStore& text_store() const;
+    // Internal to the library: the store behind the handle, and the queue
+    // the activity log is written behind (docs/store.md).
+    store::Store& store() const;
+    detail::WriteBehind<ActivityEntry>& activity_queue() const;
 
     struct Impl;
 

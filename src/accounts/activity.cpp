@@ -1,6 +1,6 @@
 #include "accounts/internal.hpp"
+#include "core/write_behind.hpp"
 #include "switchboard/activity.hpp"
-#include "switchboard/store.hpp"
 
 namespace switchboard {
 
@@ -9,15 +9,15 @@ ActivityLog::ActivityLog(Database& db, ListLimits limits) : db_(db), limits_(lim
 void ActivityLog::record(const Principal& who, std::string_view endpoint, bool ok, std::string_view summary) {
     Principal labelled = who;
     labelled.endpoint = std::string(endpoint);
-    detail::record_activity(db_.accounts_store(), labelled, endpoint, ok, summary);
+    detail::record_activity(db_, labelled, endpoint, ok, summary);
 }
 
 Page<ActivityEntry> ActivityLog::list(const Principal& who, const ListQuery& query) {
-    auto& store = db_.accounts_store();
-    return detail::audited(store, who, "list_activity", "", [&] {
+    return detail::audited(db_, who, "list_activity", "", [&] {
         detail::require_role(who, {Role::platform_operator, Role::admin, Role::supervisor});
+        db_.activity_queue().flush();  // the caller's own entries included
         // The operator sees the platform's own entries (org_id 0).
-        return store.list_activity(who.org_id, query, limits_);
+        return db_.store().activity().list_activity(who.org_id, query, limits_);
     });
 }
 

@@ -7,34 +7,42 @@
 #include <string_view>
 #include <utility>
 
-#include "store/accounts_store.hpp"
+#include "store/store.hpp"
 #include "switchboard/accounts.hpp"
 #include "switchboard/error.hpp"
 
 namespace switchboard::detail {
 
-void record_activity(store::AccountsStore& store, const Principal& who, std::string_view operation, bool ok,
+void record_activity(Database& db, const Principal& who, std::string_view operation, bool ok,
                      std::string_view summary);
 
 // Throws forbidden unless who holds one of the roles; also refuses dev
 // tokens and sessions that must change their password first.
 void require_role(const Principal& who, std::initializer_list<Role> roles);
 
+// The one rule for who reads a report (an interaction's, the jobs that make
+// them, their events): a dev token of the organisation, or the access token
+// of one of its admins or supervisors. OctaPy IO3 names the dev token and
+// leaves the rest open ("devToken // OR ?"); the same rule holds over HTTP,
+// C and Python (docs/interactions.md). Throws forbidden or
+// password_change_required as require_role does.
+void require_report_reader(const Principal& who);
+
 // Runs fn and records the call (OK or KO with the error's message).
 template <class F>
-auto audited(store::AccountsStore& store, const Principal& who, std::string_view operation, std::string summary,
+auto audited(Database& db, const Principal& who, std::string_view operation, std::string summary,
              F&& fn) -> decltype(fn()) {
     try {
         if constexpr (std::is_void_v<decltype(fn())>) {
             fn();
-            record_activity(store, who, operation, true, summary);
+            record_activity(db, who, operation, true, summary);
         } else {
             auto result = fn();
-            record_activity(store, who, operation, true, summary);
+            record_activity(db, who, operation, true, summary);
             return result;
         }
     } catch (const Error& e) {
-        record_activity(store, who, operation, false, summary.empty() ? e.what() : summary + ": " + e.what());
+        record_activity(db, who, operation, false, summary.empty() ? e.what() : summary + ": " + e.what());
         throw;
     }
 }

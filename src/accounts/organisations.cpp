@@ -1,9 +1,8 @@
 // Organisation profile and settings, the platform operator's view, and
 // developer keys.
-#include "accounts/crypto.hpp"
+#include "core/crypto.hpp"
 #include "accounts/internal.hpp"
 #include "core/time.hpp"
-#include "switchboard/store.hpp"
 
 namespace switchboard {
 
@@ -16,8 +15,17 @@ void check_range(const std::optional<int>& v, const char* field, const char* wha
                     field);
 }
 
+// The rule between the settings: checked before the change and again on the
+// organisation as the change leaves it, inside its transaction (another
+// change may have come in between).
+void check_constraints(const Organisation& o) {
+    if (o.constraints.min_call_len_s > o.constraints.max_call_len_s)
+        throw Error(ErrorCode::invalid_argument, "the minimum call length must not be above the maximum",
+                    "min_call_len_s");
+}
+
 // Checks every value of the patch (not the password) and turns it into the
-// columns to write.
+// fields to write.
 store::OrgUpdate org_update(const SettingsPatch& p, const Organisation& current) {
     store::OrgUpdate u;
     if (p.company_name) {
@@ -43,16 +51,16 @@ store::OrgUpdate org_update(const SettingsPatch& p, const Organisation& current)
     check_range(p.max_call_len_s, "max_call_len_s", "the maximum call length (s)", 1, 86400);
     u.silence_len_ms = p.silence_len_ms;
     u.interruption_len_ms = p.interruption_len_ms;
-    if (p.list_by) u.list_by = std::string(to_string(list_by_from_string(*p.list_by)));
+    if (p.list_by) u.list_by = list_by_from_string(*p.list_by);
     u.exp_daily = p.expected_tickets_daily;
     u.exp_weekly = p.expected_tickets_weekly;
     u.exp_monthly = p.expected_tickets_monthly;
     u.min_call_len_s = p.min_call_len_s;
     u.max_call_len_s = p.max_call_len_s;
-    const int min_len = p.min_call_len_s.value_or(current.constraints.min_call_len_s);
-    const int max_len = p.max_call_len_s.value_or(current.constraints.max_call_len_s);
-    if (min_len > max_len)
-        throw Error(ErrorCode::invalid_argument, "the minimum call length must not be above the maximum", "min_call_len_s");
+    Organisation after = current;
+    after.constraints.min_call_len_s = p.min_call_len_s.value_or(current.constraints.min_call_len_s);
+    after.constraints.max_call_len_s = p.max_call_len_s.value_or(current.constraints.max_call_len_s);
+    check_constraints(after);
     return u;
 }
 
@@ -61,25 +69,25 @@ std::string patch_summary(const SettingsPatch& p) {
     auto add = [&](bool set, const char* name) {
         if (set) s += (s.empty() ? "" : ", ") + std::string(name);
     };
-    add(p.company_name.has_value(), "companyName");
+    add(p.company_name.has_value(), "company_name");
     add(p.email.has_value(), "email");
-    add(p.contact_number.has_value(), "contactNo");
+    add(p.contact_number.has_value(), "contact_number");
     add(p.password.has_value(), "password");
-    add(p.silence_len_ms.has_value(), "silenceLen");
-    add(p.interruption_len_ms.has_value(), "interruptionLen");
-    add(p.list_by.has_value(), "listBy");
+    add(p.silence_len_ms.has_value(), "silence_len_ms");
+    add(p.interruption_len_ms.has_value(), "interruption_len_ms");
+    add(p.list_by.has_value(), "list_by");
     add(p.expected_tickets_daily.has_value() || p.expected_tickets_weekly.has_value() ||
             p.expected_tickets_monthly.has_value(),
-        "expTicketNo");
-    add(p.min_call_len_s.has_value() || p.max_call_len_s.has_value(), "thresholds");
+        "expected_tickets");
+    add(p.min_call_len_s.has_value() || p.max_call_len_s.has_value(), "call_length");
     return "settings: " + (s.empty() ? std::string("nothing") : s);
 }
 
 }  // namespace
 
 Organisation Accounts::get_organisation(const Principal& who) {
-    auto& store = db_.accounts_store();
-    return detail::audited(store, who, "get_organisation", "", [&] {
+    auto& store = db_.store().accounts();
+    return detail::audited(db_, who, "get_organisation", "", [&] {
         detail::require_role(who, {Role::admin, Role::supervisor});
         auto org = store.organisation(who.org_id);
         if (!org) throw Error(ErrorCode::not_found, "the organisation no longer exists");
@@ -88,8 +96,8 @@ Organisation Accounts::get_organisation(const Principal& who) {
 }
 
 Organisation Accounts::modify_settings(const Principal& who, const SettingsPatch& patch) {
-    auto& store = db_.accounts_store();
-    return detail::audited(store, who, "modify_settings", patch_summary(patch), [&] {
+    auto& store = db_.store().accounts();
+    return detail::audited(db_, who, "modify_settings", patch_summary(patch), [&] {
         detail::require_role(who, {Role::admin});
         auto org = store.organisation(who.org_id);
         if (!org) throw Error(ErrorCode::not_found, "the organisation no longer exists");
@@ -104,21 +112,21 @@ Organisation Accounts::modify_settings(const Principal& who, const SettingsPatch
             check_password_policy(*patch.password);
             hash = detail::hash_password(*patch.password, options_.pwhash_opslimit, options_.pwhash_memlimit);
         }
-        return store.update_organisation(who.org_id, update, who.user_id, hash);
+        return store.update_organisation(who.org_id, update, who.user_id, hash, check_constraints);
     });
 }
 
 Page<Organisation> Accounts::list_organisations(const Principal& who, const ListQuery& query) {
-    auto& store = db_.accounts_store();
-    return detail::audited(store, who, "list_organisations", query.search.empty() ? "" : "search", [&] {
+    auto& store = db_.store().accounts();
+    return detail::audited(db_, who, "list_organisations", query.search.empty() ? "" : "search", [&] {
         detail::require_role(who, {Role::platform_operator});
         return store.list_organisations(query, options_.list_limits);
     });
 }
 
 Organisation Accounts::get_organisation(const Principal& who, std::int64_t org_id) {
-    auto& store = db_.accounts_store();
-    return detail::audited(store, who, "get_organisation", "organisation " + std::to_string(org_id), [&] {
+    auto& store = db_.store().accounts();
+    return detail::audited(db_, who, "get_organisation", "organisation " + std::to_string(org_id), [&] {
         detail::require_role(who, {Role::platform_operator});
         auto org = store.organisation(org_id);
         if (!org) throw Error(ErrorCode::not_found, "no organisation " + std::to_string(org_id), "org_id");
@@ -127,8 +135,8 @@ Organisation Accounts::get_organisation(const Principal& who, std::int64_t org_i
 }
 
 Organisation Accounts::modify_organisation(const Principal& who, std::int64_t org_id, const SettingsPatch& patch) {
-    auto& store = db_.accounts_store();
-    return detail::audited(store, who, "modify_organisation",
+    auto& store = db_.store().accounts();
+    return detail::audited(db_, who, "modify_organisation",
                            "organisation " + std::to_string(org_id) + " " + patch_summary(patch), [&] {
         detail::require_role(who, {Role::platform_operator});
         auto org = store.organisation(org_id);
@@ -140,16 +148,16 @@ Organisation Accounts::modify_organisation(const Principal& who, std::int64_t or
             check_password_policy(*patch.password);
             hash = detail::hash_password(*patch.password, options_.pwhash_opslimit, options_.pwhash_memlimit);
         }
-        return store.update_organisation(org_id, update, 0, hash);
+        return store.update_organisation(org_id, update, 0, hash, check_constraints);
     });
 }
 
 // ------------------------------------------------------------ developer keys
 
 CreatedDevKey Accounts::add_dev_key(const Principal& who, std::string_view username_in) {
-    auto& store = db_.accounts_store();
+    auto& store = db_.store().accounts();
     const std::string username = detail::trimmed(username_in);
-    return detail::audited(store, who, "add_dev_key", "developer " + username.substr(0, 64), [&] {
+    return detail::audited(db_, who, "add_dev_key", "developer " + username.substr(0, 64), [&] {
         detail::require_role(who, {Role::admin});
         detail::check_username(username);
         if (store.dev_key(who.org_id, username))
@@ -163,17 +171,17 @@ CreatedDevKey Accounts::add_dev_key(const Principal& who, std::string_view usern
 }
 
 std::vector<DevKey> Accounts::list_dev_keys(const Principal& who) {
-    auto& store = db_.accounts_store();
-    return detail::audited(store, who, "list_dev_keys", "", [&] {
+    auto& store = db_.store().accounts();
+    return detail::audited(db_, who, "list_dev_keys", "", [&] {
         detail::require_role(who, {Role::admin});
         return store.list_dev_keys(who.org_id);
     });
 }
 
 DevKey Accounts::set_dev_key_active(const Principal& who, std::string_view username_in, bool active) {
-    auto& store = db_.accounts_store();
+    auto& store = db_.store().accounts();
     const std::string username = detail::trimmed(username_in);
-    return detail::audited(store, who, "set_dev_key_active",
+    return detail::audited(db_, who, "set_dev_key_active",
                            "developer " + username.substr(0, 64) + (active ? " activated" : " deactivated"), [&] {
         detail::require_role(who, {Role::admin});
         detail::check_username(username);
@@ -184,9 +192,9 @@ DevKey Accounts::set_dev_key_active(const Principal& who, std::string_view usern
 }
 
 void Accounts::delete_dev_key(const Principal& who, std::string_view username_in) {
-    auto& store = db_.accounts_store();
+    auto& store = db_.store().accounts();
     const std::string username = detail::trimmed(username_in);
-    detail::audited(store, who, "delete_dev_key", "developer " + username.substr(0, 64), [&] {
+    detail::audited(db_, who, "delete_dev_key", "developer " + username.substr(0, 64), [&] {
         detail::require_role(who, {Role::admin});
         if (!store.delete_dev_key(who.org_id, username))
             throw Error(ErrorCode::not_found, "username isn't found", "username");

@@ -3,6 +3,8 @@
 #include <cctype>
 
 #include "accounts/internal.hpp"
+#include "core/crypto.hpp"
+#include "core/write_behind.hpp"
 #include "core/time.hpp"
 
 namespace switchboard {
@@ -94,6 +96,8 @@ void Accounts::check_phone(std::string_view phone) {
     if (digits < 7 || digits > 15) throw Error(ErrorCode::invalid_argument, "phone isn't valid", "phone");
 }
 
+std::string generate_password() { return detail::random_password(); }
+
 namespace detail {
 
 void check_username(std::string_view username, const char* field) {
@@ -122,7 +126,12 @@ void require_role(const Principal& who, std::initializer_list<Role> roles) {
                 "the " + std::string(to_string(who.role)) + " role may not do this");
 }
 
-void record_activity(store::AccountsStore& store, const Principal& who, std::string_view operation, bool ok,
+void require_report_reader(const Principal& who) {
+    if (who.kind == TokenKind::dev) return;
+    require_role(who, {Role::admin, Role::supervisor});
+}
+
+void record_activity(Database& db, const Principal& who, std::string_view operation, bool ok,
                      std::string_view summary) {
     ActivityEntry e;
     e.org_id = who.org_id;
@@ -132,7 +141,7 @@ void record_activity(store::AccountsStore& store, const Principal& who, std::str
     e.time_ms = now_ms();
     e.ok = ok;
     e.summary = std::string(summary.substr(0, 500));
-    store.insert_activity(e);
+    db.activity_queue().push(std::move(e));
 }
 
 }  // namespace detail

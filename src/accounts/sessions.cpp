@@ -1,8 +1,7 @@
 // Sign-up, verification, sign-in, tokens and passwords.
-#include "accounts/crypto.hpp"
+#include "core/crypto.hpp"
 #include "accounts/internal.hpp"
 #include "core/time.hpp"
-#include "switchboard/store.hpp"
 
 namespace switchboard {
 
@@ -72,7 +71,7 @@ SignUpResult Accounts::sign_up(const SignUp& request) {
     check_email(email);
     check_phone(phone);
     check_password_policy(request.password);
-    auto& store = db_.accounts_store();
+    auto& store = db_.store().accounts();
     if (store.email_taken(email, 0))
         throw Error(ErrorCode::already_exists, "email is already registered", "email");
 
@@ -102,14 +101,52 @@ SignUpResult Accounts::sign_up(const SignUp& request) {
 
 bool Accounts::verify_email(std::string_view key) {
     if (key.empty() || key.size() > 128) return false;
-    auto& store = db_.accounts_store();
+    auto& store = db_.store().accounts();
     auto token = store.email_token_by_hash("verify", detail::token_digest(key));
     if (!token || token->used_ms || token->expires_ms < now_ms()) return false;
     return store.spend_verification(token->id, now_ms());
 }
 
+// The lockout rule: failures are counted within failed_window_ms of the
+// first (a failure after the window starts a new count); the
+// max_failed_sign_ins-th locks the account for lockout_ms and starts the
+// count again. The state is replaced only if no other sign-in changed it
+// meanwhile (compare and set), so parallel guesses are all counted.
+void Accounts::record_failed_sign_in(const store::UserCredentials& c, std::int64_t now) {
+    auto& store = db_.store().accounts();
+    store::SignInState seen = c.sign_in;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        store::SignInState next = seen;
+        if (next.first_failure_ms < now - options_.failed_window_ms) {
+            next.failures = 1;
+            next.first_failure_ms = now;
+        } else {
+            ++next.failures;
+        }
+        if (next.failures >= options_.max_failed_sign_ins) {
+            next.locked_until_ms = now + options_.lockout_ms;
+            next.failures = 0;
+            next.first_failure_ms = 0;
+        }
+        if (store.replace_sign_in_state(c.user.id, seen, next)) return;
+        auto fresh = store.user_by_id(c.user.id);
+        if (!fresh) return;
+        seen = fresh->sign_in;
+    }
+    throw Error(ErrorCode::storage, "the failed sign-in could not be counted (too many at once)");
+}
+
+// A good sign-in forgets the failures before it (not a lockout in force:
+// a locked account is never signed in).
+void Accounts::clear_failed_sign_ins(std::int64_t user_id, const store::SignInState& seen) {
+    store::SignInState next = seen;
+    next.failures = 0;
+    next.first_failure_ms = 0;
+    if (next != seen) db_.store().accounts().replace_sign_in_state(user_id, seen, next);
+}
+
 Session Accounts::sign_in(std::string_view login_in, std::string_view password, std::string_view endpoint) {
-    auto& store = db_.accounts_store();
+    auto& store = db_.store().accounts();
     const std::string login = detail::trimmed(login_in);
     std::vector<store::UserCredentials> candidates;
     if (!login.empty() && login.size() <= 254) {
@@ -132,12 +169,12 @@ Session Accounts::sign_in(std::string_view login_in, std::string_view password, 
         p.role = c.user.role;
         p.username = c.user.username;
         p.endpoint = std::string(endpoint);
-        detail::record_activity(store, p, "sign_in", ok, summary);
+        detail::record_activity(db_, p, "sign_in", ok, summary);
     };
     for (std::size_t i = 0; i < candidates.size() && i < 8; ++i) {
         auto& c = candidates[i];
         if (!c.user.active) continue;
-        if (c.locked_until_ms > now) {
+        if (c.sign_in.locked_until_ms > now) {
             detail::verify_password(dummy_hash_, password);
             any_checked = true;
             log_attempt(c, false, "sign-in refused: the account is locked after repeated failures");
@@ -147,8 +184,7 @@ Session Accounts::sign_in(std::string_view login_in, std::string_view password, 
         if (detail::verify_password(c.password_hash, password)) {
             matched.push_back(&c);
         } else {
-            store.record_failed_sign_in(c.user.id, now, options_.failed_window_ms, options_.max_failed_sign_ins,
-                                        options_.lockout_ms);
+            record_failed_sign_in(c, now);
             if (candidates.size() == 1) log_attempt(c, false, "sign-in failed: wrong password");
         }
     }
@@ -163,7 +199,7 @@ Session Accounts::sign_in(std::string_view login_in, std::string_view password, 
             throw Error(ErrorCode::unverified, "email isn't verified, please follow the link sent to it", "email");
         }
     }
-    if (c.failed_sign_ins) store.clear_failed_sign_ins(c.user.id);
+    if (c.sign_in != store::SignInState{}) clear_failed_sign_ins(c.user.id, c.sign_in);
     log_attempt(c, true, "signed in");
 
     const std::string token = detail::random_token();
@@ -176,30 +212,34 @@ Session Accounts::sign_in(std::string_view login_in, std::string_view password, 
     s.principal.username = c.user.username;
     s.principal.kind = TokenKind::access;
     s.principal.must_change_password = c.user.must_change_password;
-    s.principal.session_id = store.insert_session(detail::token_digest(token), TokenKind::access, c.user.id,
+    s.principal.session_id = db_.store().sessions().insert_session(detail::token_digest(token), TokenKind::access, c.user.id,
                                                   c.user.org_id, 0, now, s.expires_ms);
     return s;
 }
 
 void Accounts::sign_out(std::string_view token) {
     if (token.empty() || token.size() > 128) return;
-    db_.accounts_store().delete_session_by_hash(detail::token_digest(token));
+    db_.store().sessions().delete_session_by_hash(detail::token_digest(token));
 }
 
-Principal Accounts::authenticate(std::string_view token, TokenKind kind) {
+Principal Accounts::authenticate(std::string_view token, TokenKind kind) { return authenticate_as(token, &kind); }
+
+Principal Accounts::authenticate_any(std::string_view token) { return authenticate_as(token, nullptr); }
+
+Principal Accounts::authenticate_as(std::string_view token, const TokenKind* wanted) {
     auto unauthorized = [] { return Error(ErrorCode::unauthorized, "unauthorized"); };
     if (token.size() != 32) throw unauthorized();
-    auto& store = db_.accounts_store();
-    auto row = store.session(detail::token_digest(token));
-    if (!row || row->kind != kind || !row->principal_active) throw unauthorized();
+    auto row = db_.store().sessions().session(detail::token_digest(token));
+    if (!row || (wanted && row->kind != *wanted) || !row->principal_active) throw unauthorized();
+    const TokenKind kind = row->kind;
     const auto now = now_ms();
     const bool idle = kind == TokenKind::access && row->last_seen_ms + options_.session_idle_ms < now;
     if (row->expires_ms < now || idle) {
-        store.delete_session(row->id);
+        db_.store().sessions().delete_session(row->id);
         throw unauthorized();
     }
     // last_seen is written at most every 30 s, so reads do not turn into writes.
-    if (kind == TokenKind::access && now - row->last_seen_ms > 30'000) store.touch_session(row->id, now);
+    if (kind == TokenKind::access && now - row->last_seen_ms > 30'000) db_.store().sessions().touch_session(row->id, now);
     Principal p;
     p.user_id = row->user_id;
     p.org_id = row->org_id;
@@ -216,7 +256,7 @@ Principal Accounts::authenticate(std::string_view token, TokenKind kind) {
 void Accounts::request_password_reset(std::string_view email_in) {
     const std::string email = detail::trimmed(email_in);
     check_email(email);
-    auto& store = db_.accounts_store();
+    auto& store = db_.store().accounts();
     auto user = store.user_by_email(email);
     if (!user || !user->user.active) return;  // says nothing either way
     const std::string code = detail::random_digits(6);
@@ -236,7 +276,7 @@ void Accounts::request_password_reset(std::string_view email_in) {
 void Accounts::reset_password(std::string_view email_in, std::string_view code, std::string_view new_password) {
     const std::string email = detail::trimmed(email_in);
     const Error refused(ErrorCode::credentials, "the reset code is not valid or has expired", "code");
-    auto& store = db_.accounts_store();
+    auto& store = db_.store().accounts();
     auto user = store.user_by_email(email);
     if (!user || !user->user.active) throw refused;
     auto token = store.latest_email_token(user->user.id, "reset");
@@ -254,8 +294,8 @@ void Accounts::reset_password(std::string_view email_in, std::string_view code, 
 }
 
 User Accounts::change_password(const Principal& who, std::string_view current, std::string_view next) {
-    auto& store = db_.accounts_store();
-    return detail::audited(store, who, "change_password", "own password", [&] {
+    auto& store = db_.store().accounts();
+    return detail::audited(db_, who, "change_password", "own password", [&] {
         if (who.kind != TokenKind::access || !who.user_id) throw Error(ErrorCode::unauthorized, "unauthorized");
         auto user = store.user_by_id(who.user_id);
         if (!user) throw Error(ErrorCode::unauthorized, "unauthorized");
@@ -273,8 +313,8 @@ User Accounts::change_password(const Principal& who, std::string_view current, s
 }
 
 PasswordReset Accounts::admin_reset_password(const Principal& who, std::int64_t user_id) {
-    auto& store = db_.accounts_store();
-    return detail::audited(store, who, "admin_reset_password", "user " + std::to_string(user_id), [&] {
+    auto& store = db_.store().accounts();
+    return detail::audited(db_, who, "admin_reset_password", "user " + std::to_string(user_id), [&] {
         detail::require_role(who, {Role::admin});
         auto user = store.user_by_id(user_id);
         if (!user || user->user.org_id != who.org_id)
@@ -292,7 +332,7 @@ PasswordReset Accounts::admin_reset_password(const Principal& who, std::int64_t 
 // ------------------------------------------------------------ developer tokens
 
 Session Accounts::issue_dev_token(std::string_view email_in, std::string_view username_in, std::string_view dev_key) {
-    auto& store = db_.accounts_store();
+    auto& store = db_.store().accounts();
     const std::string email = detail::trimmed(email_in);
     const std::string username = detail::trimmed(username_in);
     const Error refused(ErrorCode::credentials, kCredentials);
@@ -315,19 +355,19 @@ Session Accounts::issue_dev_token(std::string_view email_in, std::string_view us
         s.principal.username = key->key.username;
         s.principal.kind = TokenKind::dev;
         s.principal.session_id =
-            store.insert_session(detail::token_digest(token), TokenKind::dev, 0, org_id, key->key.id, now, s.expires_ms);
+            db_.store().sessions().insert_session(detail::token_digest(token), TokenKind::dev, 0, org_id, key->key.id, now, s.expires_ms);
         return s;
     }
     throw refused;
 }
 
 std::vector<OutboxEmail> Accounts::outbox(std::string_view to_address) {
-    return db_.accounts_store().outbox(std::string(to_address));
+    return db_.store().outbox().outbox(std::string(to_address));
 }
 
 OutboxEmail Accounts::mark_outbox_sent(std::int64_t id) {
     if (id < 1) throw Error(ErrorCode::invalid_argument, "an outbox email's id is a number from 1", "id");
-    auto email = db_.accounts_store().mark_outbox_sent(id);
+    auto email = db_.store().outbox().mark_outbox_sent(id);
     if (!email) throw Error(ErrorCode::not_found, "the outbox holds no email " + std::to_string(id), "id");
     return *email;
 }

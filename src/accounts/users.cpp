@@ -1,8 +1,7 @@
 // Users of an organisation, customer self-registration and platform operators.
-#include "accounts/crypto.hpp"
+#include "core/crypto.hpp"
 #include "accounts/internal.hpp"
 #include "core/time.hpp"
-#include "switchboard/store.hpp"
 
 namespace switchboard {
 
@@ -54,7 +53,7 @@ std::string free_username(store::AccountsStore& store, std::int64_t org_id, cons
 }  // namespace
 
 User Accounts::register_customer(const Registration& r) {
-    auto& store = db_.accounts_store();
+    auto& store = db_.store().accounts();
     auto org = store.organisation(r.org_id);
     if (!org) throw Error(ErrorCode::not_found, "no organisation " + std::to_string(r.org_id), "org_id");
     UserFields f;
@@ -99,9 +98,9 @@ User Accounts::register_customer(const Registration& r) {
 }
 
 CreatedUser Accounts::create_user(const Principal& who, const UserFields& fields) {
-    auto& store = db_.accounts_store();
+    auto& store = db_.store().accounts();
     const std::string summary = "create user " + fields.username.value_or("");
-    return detail::audited(store, who, "create_user", summary, [&] {
+    return detail::audited(db_, who, "create_user", summary, [&] {
         detail::require_role(who, {Role::admin});
         UserFields f = clean_fields(fields);
         if (!f.username) throw Error(ErrorCode::invalid_argument, "username is required", "username");
@@ -135,8 +134,8 @@ CreatedUser Accounts::create_user(const Principal& who, const UserFields& fields
 }
 
 User Accounts::update_user(const Principal& who, std::int64_t user_id, const UserFields& fields) {
-    auto& store = db_.accounts_store();
-    return detail::audited(store, who, "update_user", "user " + std::to_string(user_id), [&] {
+    auto& store = db_.store().accounts();
+    return detail::audited(db_, who, "update_user", "user " + std::to_string(user_id), [&] {
         detail::require_role(who, {Role::admin, Role::supervisor, Role::agent, Role::customer});
         auto target = store.user_by_id(user_id);
         if (!target || target->user.org_id != who.org_id)
@@ -160,8 +159,8 @@ User Accounts::update_user(const Principal& who, std::int64_t user_id, const Use
 }
 
 User Accounts::get_user(const Principal& who, std::int64_t user_id) {
-    auto& store = db_.accounts_store();
-    return detail::audited(store, who, "get_user", "user " + std::to_string(user_id), [&] {
+    auto& store = db_.store().accounts();
+    return detail::audited(db_, who, "get_user", "user " + std::to_string(user_id), [&] {
         detail::require_role(who, {Role::admin, Role::supervisor, Role::agent, Role::customer});
         if (who.role != Role::admin && who.role != Role::supervisor && who.user_id != user_id)
             throw Error(ErrorCode::forbidden, "the " + std::string(to_string(who.role)) + " role may see only itself");
@@ -173,16 +172,16 @@ User Accounts::get_user(const Principal& who, std::int64_t user_id) {
 }
 
 Page<User> Accounts::list_users(const Principal& who, const ListQuery& query) {
-    auto& store = db_.accounts_store();
-    return detail::audited(store, who, "list_users", "", [&] {
+    auto& store = db_.store().accounts();
+    return detail::audited(db_, who, "list_users", "", [&] {
         detail::require_role(who, {Role::admin, Role::supervisor});
         return store.list_users(who.org_id, query, options_.list_limits);
     });
 }
 
 void Accounts::export_users_csv(const Principal& who, const ListQuery& query, const CsvSink& sink) {
-    auto& store = db_.accounts_store();
-    detail::audited(store, who, "export_users_csv", "csv", [&] {
+    auto& store = db_.store().accounts();
+    detail::audited(db_, who, "export_users_csv", "csv", [&] {
         detail::require_role(who, {Role::admin, Role::supervisor});
         store.users_csv(who.org_id, query, options_.list_limits, sink);
     });
@@ -190,8 +189,8 @@ void Accounts::export_users_csv(const Principal& who, const ListQuery& query, co
 
 PivotReport Accounts::report_users(const Principal& who, const ListQuery& query, const std::vector<std::string>& xaxis,
                                    const std::vector<std::string>& yaxis) {
-    auto& store = db_.accounts_store();
-    return detail::audited(store, who, "report_users", "pivot", [&] {
+    auto& store = db_.store().accounts();
+    return detail::audited(db_, who, "report_users", "pivot", [&] {
         detail::require_role(who, {Role::admin, Role::supervisor});
         return store.pivot_users(who.org_id, query, xaxis, yaxis);
     });
@@ -205,7 +204,7 @@ void Accounts::deactivate_user(const Principal& who, std::int64_t user_id) {
 
 User Accounts::create_operator(const std::string& username_in, const std::string& email_in,
                                const std::string& password) {
-    auto& store = db_.accounts_store();
+    auto& store = db_.store().accounts();
     const std::string username = detail::trimmed(username_in);
     const std::string email = detail::trimmed(email_in);
     detail::check_username(username);

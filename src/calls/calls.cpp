@@ -4,9 +4,9 @@
 #include <limits>
 
 #include "accounts/internal.hpp"
+#include "cases/internal.hpp"
 #include "core/time.hpp"
-#include "store/calls_store.hpp"
-#include "switchboard/store.hpp"
+#include "files/internal.hpp"
 
 namespace switchboard {
 
@@ -14,8 +14,8 @@ namespace {
 
 bool staff(const Principal& who) { return who.role == Role::admin || who.role == Role::supervisor; }
 
-// The agent whose calls alone `who` sees; 0 for staff.
-std::int64_t agent_scope(const Principal& who) { return staff(who) ? 0 : who.user_id; }
+// The calls `who` sees: the organisation's, or an agent's own.
+store::CallScope call_scope(const Principal& who) { return {who.org_id, staff(who) ? 0 : who.user_id}; }
 
 Error no_call(std::int64_t id, const char* field = "id") {
     return Error(ErrorCode::not_found, "no call " + std::to_string(id), field);
@@ -33,8 +33,8 @@ Calls::Calls(Database& db, ListLimits limits) : db_(db), limits_(limits) {
 }
 
 Call Calls::create_call(const Principal& who, const CallFields& f) {
-    auto& store = db_.calls_store();
-    return detail::audited(db_.accounts_store(), who, "create_call", "", [&] {
+    auto& store = db_.store().calls();
+    return detail::audited(db_, who, "create_call", "", [&] {
         detail::require_role(who, {Role::admin, Role::supervisor, Role::agent});
         Call c;
         c.org_id = who.org_id;
@@ -46,8 +46,8 @@ Call Calls::create_call(const Principal& who, const CallFields& f) {
                 throw Error(ErrorCode::forbidden, "an agent records only their own calls");
             c.agent_id = who.user_id;
         } else if (f.agent_id && *f.agent_id) {
-            auto role = store.active_role(who.org_id, *f.agent_id);
-            if (!role || *role == Role::customer)
+            auto role = db_.store().accounts().user_role(who.org_id, *f.agent_id);
+            if (!role || !role->second || role->first == Role::customer)
                 throw Error(ErrorCode::invalid_argument,
                             "user " + std::to_string(*f.agent_id) + " is not an active agent of the organisation",
                             "agent_id");
@@ -78,13 +78,17 @@ Call Calls::create_call(const Principal& who, const CallFields& f) {
         c.talk_s = f.talk_s.value_or(0);
         c.hold_s = f.hold_s.value_or(0);
         c.activity_count = f.activity_count.value_or(0);
+        // A call links only a ticket its creator may read (the rule of
+        // get_ticket) and a recording its creator may read (the rule of
+        // attach_recording): one that exists but is out of reach is answered
+        // as one that does not exist.
         if (f.ticket_id && *f.ticket_id) {
-            if (!store.ticket_exists(who.org_id, *f.ticket_id))
+            if (!db_.store().cases().ticket(detail::ticket_scope(who), *f.ticket_id))
                 throw Error(ErrorCode::invalid_argument, "no ticket " + std::to_string(*f.ticket_id), "ticket_id");
             c.ticket_id = *f.ticket_id;
         }
         if (f.recording_file_id && *f.recording_file_id) {
-            if (!store.file(who.org_id, *f.recording_file_id))
+            if (!detail::readable_file(db_, who, *f.recording_file_id))
                 throw Error(ErrorCode::invalid_argument, "no file " + std::to_string(*f.recording_file_id),
                             "recording_file_id");
             c.recording_file_id = *f.recording_file_id;
@@ -94,60 +98,57 @@ Call Calls::create_call(const Principal& who, const CallFields& f) {
 }
 
 Call Calls::get_call(const Principal& who, std::int64_t id) {
-    return detail::audited(db_.accounts_store(), who, "get_call", "call " + std::to_string(id), [&] {
+    return detail::audited(db_, who, "get_call", "call " + std::to_string(id), [&] {
         detail::require_role(who, {Role::admin, Role::supervisor, Role::agent});
-        auto c = db_.calls_store().call(who.org_id, agent_scope(who), id);
+        auto c = db_.store().calls().call(call_scope(who), id);
         if (!c) throw no_call(id);
         return *c;
     });
 }
 
 Page<Call> Calls::list_calls(const Principal& who, const ListQuery& query) {
-    return detail::audited(db_.accounts_store(), who, "list_calls", "", [&] {
+    return detail::audited(db_, who, "list_calls", "", [&] {
         detail::require_role(who, {Role::admin, Role::supervisor, Role::agent});
-        return db_.calls_store().list_calls(who.org_id, agent_scope(who), query, limits_);
+        return db_.store().calls().list_calls(call_scope(who), query, limits_);
     });
 }
 
 void Calls::export_calls_csv(const Principal& who, const ListQuery& query, const CsvSink& sink) {
-    detail::audited(db_.accounts_store(), who, "export_calls_csv", "csv", [&] {
+    detail::audited(db_, who, "export_calls_csv", "csv", [&] {
         detail::require_role(who, {Role::admin, Role::supervisor, Role::agent});
-        db_.calls_store().calls_csv(who.org_id, agent_scope(who), query, limits_, sink);
+        db_.store().calls().calls_csv(call_scope(who), query, limits_, sink);
     });
 }
 
 PivotReport Calls::report_calls(const Principal& who, const ListQuery& query, const std::vector<std::string>& xaxis,
                                 const std::vector<std::string>& yaxis) {
-    return detail::audited(db_.accounts_store(), who, "report_calls", "pivot", [&] {
+    return detail::audited(db_, who, "report_calls", "pivot", [&] {
         detail::require_role(who, {Role::admin, Role::supervisor, Role::agent});
-        return db_.calls_store().pivot_calls(who.org_id, agent_scope(who), query, xaxis, yaxis);
+        return db_.store().calls().pivot_calls(call_scope(who), query, xaxis, yaxis);
     });
 }
 
 Call Calls::attach_recording(const Principal& who, std::int64_t call_id, std::int64_t file_id) {
-    auto& store = db_.calls_store();
-    return detail::audited(db_.accounts_store(), who, "attach_recording",
+    return detail::audited(db_, who, "attach_recording",
                            "call " + std::to_string(call_id) + " file " + std::to_string(file_id), [&] {
         detail::require_role(who, {Role::admin, Role::supervisor, Role::agent});
         // An agent attaches only a file they uploaded themselves.
-        auto file = store.file(who.org_id, file_id);
-        if (!file || (!staff(who) && file->uploaded_by != who.user_id))
+        if (!detail::readable_file(db_, who, file_id))
             throw Error(ErrorCode::invalid_argument, "no file " + std::to_string(file_id), "file_id");
-        auto c = store.set_recording(who.org_id, agent_scope(who), call_id, file_id);
+        auto c = db_.store().calls().set_recording(call_scope(who), call_id, file_id);
         if (!c) throw no_call(call_id);
         return *c;
     });
 }
 
 FileInfo Calls::recording(const Principal& who, std::int64_t call_id) {
-    auto& store = db_.calls_store();
-    return detail::audited(db_.accounts_store(), who, "call_recording", "call " + std::to_string(call_id), [&] {
+    return detail::audited(db_, who, "call_recording", "call " + std::to_string(call_id), [&] {
         detail::require_role(who, {Role::admin, Role::supervisor, Role::agent});
-        auto c = store.call(who.org_id, agent_scope(who), call_id);
+        auto c = db_.store().calls().call(call_scope(who), call_id);
         if (!c) throw no_call(call_id);
         if (!c->recording_file_id)
             throw Error(ErrorCode::not_found, "call " + std::to_string(call_id) + " has no recording", "file");
-        auto f = store.file(who.org_id, c->recording_file_id);
+        auto f = db_.store().files().file(who.org_id, c->recording_file_id);
         if (!f) throw Error(ErrorCode::not_found, "the recording of call " + std::to_string(call_id) + " is gone", "file");
         return *f;
     });
@@ -156,7 +157,7 @@ FileInfo Calls::recording(const Principal& who, std::int64_t call_id) {
 // ------------------------------------------------------------ QA
 
 QaRecord Calls::create_qa(const Principal& who, const QaFields& f) {
-    return detail::audited(db_.accounts_store(), who, "create_qa",
+    return detail::audited(db_, who, "create_qa",
                            "call " + std::to_string(f.call_id.value_or(0)), [&] {
         detail::require_role(who, {Role::admin, Role::supervisor});
         if (!f.call_id || *f.call_id <= 0) throw Error(ErrorCode::invalid_argument, "call_id is required", "call_id");
@@ -186,7 +187,7 @@ QaRecord Calls::create_qa(const Principal& who, const QaFields& f) {
                         r.comments.size() > 64 * 1024 ? "comments" : "recommendations");
         r.reviewer_id = who.user_id;
         r.reviewer = who.username;
-        auto saved = db_.calls_store().insert_qa(r);
+        auto saved = db_.store().qa().insert_qa(r);
         if (!saved) throw no_call(r.call_id, "call_id");
         return *saved;
     });
@@ -197,16 +198,16 @@ namespace {
 // Agents read the scorecards of their own calls.
 ListQuery qa_scope(const Principal& who, const ListQuery& q) {
     ListQuery scoped = q;
-    if (!staff(who)) scoped.filters.emplace_back("chan_usr", std::to_string(who.user_id));
+    if (!staff(who)) scoped.filters.emplace_back("call_agent_id", std::to_string(who.user_id));
     return scoped;
 }
 
 }  // namespace
 
 QaRecord Calls::get_qa(const Principal& who, std::int64_t id) {
-    return detail::audited(db_.accounts_store(), who, "get_qa", "qa " + std::to_string(id), [&] {
+    return detail::audited(db_, who, "get_qa", "qa " + std::to_string(id), [&] {
         detail::require_role(who, {Role::admin, Role::supervisor, Role::agent});
-        auto r = db_.calls_store().qa(who.org_id, id);
+        auto r = db_.store().qa().qa(who.org_id, id);
         if (!r || (!staff(who) && r->call_agent_id != who.user_id))
             throw Error(ErrorCode::not_found, "no QA record " + std::to_string(id), "id");
         return *r;
@@ -214,35 +215,35 @@ QaRecord Calls::get_qa(const Principal& who, std::int64_t id) {
 }
 
 Page<QaRecord> Calls::list_qa(const Principal& who, const ListQuery& query) {
-    return detail::audited(db_.accounts_store(), who, "list_qa", "", [&] {
+    return detail::audited(db_, who, "list_qa", "", [&] {
         detail::require_role(who, {Role::admin, Role::supervisor, Role::agent});
-        return db_.calls_store().list_qa(who.org_id, qa_scope(who, query), limits_);
+        return db_.store().qa().list_qa(who.org_id, qa_scope(who, query), limits_);
     });
 }
 
 void Calls::export_qa_csv(const Principal& who, const ListQuery& query, const CsvSink& sink) {
-    detail::audited(db_.accounts_store(), who, "export_qa_csv", "csv", [&] {
+    detail::audited(db_, who, "export_qa_csv", "csv", [&] {
         detail::require_role(who, {Role::admin, Role::supervisor, Role::agent});
-        db_.calls_store().qa_csv(who.org_id, qa_scope(who, query), limits_, sink);
+        db_.store().qa().qa_csv(who.org_id, qa_scope(who, query), limits_, sink);
     });
 }
 
 PivotReport Calls::report_qa(const Principal& who, const ListQuery& query, const std::vector<std::string>& xaxis,
                              const std::vector<std::string>& yaxis) {
-    return detail::audited(db_.accounts_store(), who, "report_qa", "pivot", [&] {
+    return detail::audited(db_, who, "report_qa", "pivot", [&] {
         detail::require_role(who, {Role::admin, Role::supervisor, Role::agent});
-        return db_.calls_store().pivot_qa(who.org_id, qa_scope(who, query), xaxis, yaxis);
+        return db_.store().qa().pivot_qa(who.org_id, qa_scope(who, query), xaxis, yaxis);
     });
 }
 
 HelplineStats Calls::stats(const Principal& who, std::int64_t from_ms, std::int64_t to_ms) {
-    return detail::audited(db_.accounts_store(), who, "stats", "", [&] {
+    return detail::audited(db_, who, "stats", "", [&] {
         detail::require_role(who, {Role::admin, Role::supervisor});
         if (from_ms < 0 || to_ms < 0)
             throw Error(ErrorCode::invalid_argument, "the range must be times or 0", from_ms < 0 ? "from" : "to");
         const std::int64_t until = to_ms == 0 ? std::numeric_limits<std::int64_t>::max() : to_ms;
         if (from_ms > until) throw Error(ErrorCode::invalid_argument, "the range ends before it starts", "to");
-        auto s = db_.calls_store().stats(who.org_id, from_ms, until);
+        auto s = db_.store().stats().stats(who.org_id, from_ms, until);
         s.to_ms = to_ms;  // 0 stays 0: no upper bound
         return s;
     });

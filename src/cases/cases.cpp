@@ -3,9 +3,13 @@
 
 #include <algorithm>
 
+#include <boost/json.hpp>
+
 #include "accounts/internal.hpp"
-#include "store/cases_store.hpp"
-#include "switchboard/store.hpp"
+#include "cases/internal.hpp"
+#include "core/json_text.hpp"
+#include "switchboard/events.hpp"
+#include "switchboard/json.hpp"
 
 namespace switchboard {
 
@@ -30,20 +34,47 @@ std::string disposition_of(std::string v) {
     return one_of(v, {"", "blank-call", "call-disconnected", "prank", "call-completed", "transfer"}, "disposition");
 }
 
-store::TicketScope scope_of(const Principal& who) {
+store::Actor actor_of(const Principal& who) { return {who.user_id, who.username}; }
+
+// The event of a committed ticket change (docs/events.md).
+Event ticket_event(const char* type, const Ticket& t) {
+    Event e;
+    e.org_id = t.org_id;
+    e.type = type;
+    e.time_ms = t.updated_ms;
+    e.subject = t.ticket_no;
+    e.data = json::to_json(t);
+    e.audience = EventAudience::ticket;
+    e.assigned_to = t.assigned_to;
+    e.created_by = t.created_by;
+    return e;
+}
+
+Error no_ticket(std::int64_t id) { return Error(ErrorCode::not_found, "no ticket " + std::to_string(id), "id"); }
+
+}  // namespace
+
+namespace detail {
+
+store::TicketScope ticket_scope(const Principal& who) {
     store::TicketScope s{who.org_id};
     if (who.role == Role::agent) s.assigned_to = who.user_id;
     if (who.role == Role::customer) s.created_by = who.user_id;
     return s;
 }
 
-store::Actor actor_of(const Principal& who) { return {who.user_id, who.username}; }
+bool ticket_visible(const Principal& who, std::int64_t org_id, std::int64_t assigned_to, std::int64_t created_by) {
+    const store::TicketScope s = ticket_scope(who);
+    return s.org_id == org_id && (!s.assigned_to || s.assigned_to == assigned_to) &&
+           (!s.created_by || s.created_by == created_by);
+}
 
-Error no_ticket(std::int64_t id) { return Error(ErrorCode::not_found, "no ticket " + std::to_string(id), "id"); }
+}  // namespace detail
 
-}  // namespace
+using detail::ticket_scope;
 
-Cases::Cases(Database& db, CasesOptions options) : db_(db), options_(std::move(options)) {
+Cases::Cases(Database& db, Events& events, CasesOptions options)
+    : db_(db), events_(events), options_(std::move(options)) {
     if (options_.list_limits.default_count < 1 || options_.list_limits.max_count < options_.list_limits.default_count)
         throw Error(ErrorCode::invalid_argument, "list limits: 1 <= default count <= max count", "list_limits");
 }
@@ -51,20 +82,19 @@ Cases::Cases(Database& db, CasesOptions options) : db_(db), options_(std::move(o
 // ------------------------------------------------------------ categories
 
 Category Cases::add_category(const Principal& who, std::string_view name_in, std::int64_t parent_id) {
-    auto& accounts = db_.accounts_store();
     const std::string name = detail::trimmed(name_in);
-    return detail::audited(accounts, who, "add_category", "category " + name.substr(0, 100), [&] {
+    return detail::audited(db_, who, "add_category", "category " + name.substr(0, 100), [&] {
         detail::require_role(who, {Role::admin});
         if (name.empty() || name.size() > 200)
             throw Error(ErrorCode::invalid_argument, "a category needs a name of 1 to 200 characters", "name");
         if (parent_id) {
-            auto parent = db_.cases_store().category(who.org_id, parent_id);
+            auto parent = db_.store().cases().category(who.org_id, parent_id);
             if (!parent) throw Error(ErrorCode::invalid_argument, "no category " + std::to_string(parent_id), "parent_id");
             if (parent->parent_id)
                 throw Error(ErrorCode::invalid_argument, "sub-categories go under a main category", "parent_id");
         }
         try {
-            return db_.cases_store().insert_category(who.org_id, parent_id, name);
+            return db_.store().cases().insert_category(who.org_id, parent_id, name);
         } catch (const Error& e) {
             if (e.code() == ErrorCode::already_exists)
                 throw Error(ErrorCode::already_exists, "category \"" + name + "\" already exists there", "name");
@@ -74,9 +104,9 @@ Category Cases::add_category(const Principal& who, std::string_view name_in, std
 }
 
 std::vector<Category> Cases::list_categories(const Principal& who) {
-    return detail::audited(db_.accounts_store(), who, "list_categories", "", [&] {
+    return detail::audited(db_, who, "list_categories", "", [&] {
         detail::require_role(who, kEveryone);
-        return db_.cases_store().categories(who.org_id);
+        return db_.store().cases().categories(who.org_id);
     });
 }
 
@@ -84,8 +114,25 @@ std::vector<Category> Cases::list_categories(const Principal& who) {
 
 namespace {
 
-// Checks and applies the set fields of `f` to `t`, as `who` may.
-void apply_fields(store::CasesStore& store, const Principal& who, const TicketFields& f, Ticket& t,
+// What the fields of a change refer to, looked up before the change's
+// transaction (whose edit must not call the store again).
+struct References {
+    std::optional<Category> category_main, category_sub;
+    std::optional<std::pair<Role, bool>> assignee;  // role, active
+};
+
+References references(Database& db, const Principal& who, const TicketFields& f) {
+    References r;
+    auto& cases = db.store().cases();
+    if (f.category_main && *f.category_main) r.category_main = cases.category(who.org_id, *f.category_main);
+    if (f.category_sub && *f.category_sub) r.category_sub = cases.category(who.org_id, *f.category_sub);
+    if (f.assigned_to && *f.assigned_to) r.assignee = db.store().accounts().user_role(who.org_id, *f.assigned_to);
+    return r;
+}
+
+// Checks and applies the set fields of `f` to `t`, as `who` may. Pure: what
+// it needs from the store comes in `refs`.
+void apply_fields(const Principal& who, const TicketFields& f, const References& refs, Ticket& t,
                   std::size_t max_text, bool creating) {
     const bool staff = is_staff_reader(who.role);
     auto text = [&](const std::optional<std::string>& v, const char* field, std::size_t max) {
@@ -123,13 +170,13 @@ void apply_fields(store::CasesStore& store, const Principal& who, const TicketFi
     if (f.category_main) t.category_main = *f.category_main;
     if (f.category_sub) t.category_sub = *f.category_sub;
     if (f.category_main && *f.category_main) {
-        auto c = store.category(who.org_id, *f.category_main);
+        const auto& c = refs.category_main;
         if (!c || c->parent_id)
             throw Error(ErrorCode::invalid_argument,
                         "category_main " + std::to_string(*f.category_main) + " is not a main category", "category_main");
     }
     if (f.category_sub && *f.category_sub) {
-        auto c = store.category(who.org_id, *f.category_sub);
+        const auto& c = refs.category_sub;
         if (!c || !c->parent_id)
             throw Error(ErrorCode::invalid_argument,
                         "category_sub " + std::to_string(*f.category_sub) + " is not a sub-category", "category_sub");
@@ -138,7 +185,7 @@ void apply_fields(store::CasesStore& store, const Principal& who, const TicketFi
     }
     if (f.assigned_to) {
         if (*f.assigned_to) {
-            auto role = store.user_role(who.org_id, *f.assigned_to);
+            const auto& role = refs.assignee;
             if (!role || !role->second || role->first == Role::customer)
                 throw Error(ErrorCode::invalid_argument,
                             "user " + std::to_string(*f.assigned_to) + " is not an active agent of the organisation",
@@ -175,8 +222,8 @@ std::string fields_summary(const TicketFields& f) {
 }  // namespace
 
 Ticket Cases::create_ticket(const Principal& who, const TicketFields& fields) {
-    auto& store = db_.cases_store();
-    return detail::audited(db_.accounts_store(), who, "create_ticket", "fields " + fields_summary(fields), [&] {
+    auto& store = db_.store().cases();
+    return detail::audited(db_, who, "create_ticket", "fields " + fields_summary(fields), [&] {
         detail::require_role(who, kEveryone);
         Ticket t;
         t.org_id = who.org_id;
@@ -184,118 +231,134 @@ Ticket Cases::create_ticket(const Principal& who, const TicketFields& fields) {
         t.status = "open";
         t.priority = "medium";
         if (who.role == Role::agent && !fields.assigned_to) t.assigned_to = who.user_id;
-        apply_fields(store, who, fields, t, options_.max_text, true);
+        apply_fields(who, fields, references(db_, who, fields), t, options_.max_text, true);
         if (t.category_sub && !t.category_main)
             throw Error(ErrorCode::invalid_argument, "category_sub needs category_main", "category_main");
-        return store.insert_ticket(t, fields.contact, actor_of(who));
+        Ticket created = store.insert_ticket(t, fields.contact, actor_of(who));
+        events_.publish(ticket_event("ticket.created", created));
+        return created;
     });
 }
 
 Ticket Cases::update_ticket(const Principal& who, std::int64_t id, const TicketFields& fields) {
-    auto& store = db_.cases_store();
-    return detail::audited(db_.accounts_store(), who, "update_ticket",
+    auto& store = db_.store().cases();
+    return detail::audited(db_, who, "update_ticket",
                            "ticket " + std::to_string(id) + " fields " + fields_summary(fields), [&] {
         detail::require_role(who, kEveryone);
+        const References refs = references(db_, who, fields);
         auto updated = store.update_ticket(
-            scope_of(who), id,
+            ticket_scope(who), id,
             [&](Ticket& t, std::optional<ContactFields>& contact) {
-                apply_fields(store, who, fields, t, options_.max_text, false);
+                apply_fields(who, fields, refs, t, options_.max_text, false);
                 contact = fields.contact;
             },
             actor_of(who));
         if (!updated) throw no_ticket(id);
+        events_.publish(ticket_event("ticket.changed", *updated));
         return *updated;
     });
 }
 
 Ticket Cases::get_ticket(const Principal& who, std::int64_t id) {
-    return detail::audited(db_.accounts_store(), who, "get_ticket", "ticket " + std::to_string(id), [&] {
+    return detail::audited(db_, who, "get_ticket", "ticket " + std::to_string(id), [&] {
         detail::require_role(who, kEveryone);
-        auto t = db_.cases_store().ticket(scope_of(who), id);
+        auto t = db_.store().cases().ticket(ticket_scope(who), id);
         if (!t) throw no_ticket(id);
         return *t;
     });
 }
 
 Page<Ticket> Cases::list_tickets(const Principal& who, const ListQuery& query) {
-    return detail::audited(db_.accounts_store(), who, "list_tickets", query.search.empty() ? "" : "search", [&] {
+    return detail::audited(db_, who, "list_tickets", query.search.empty() ? "" : "search", [&] {
         detail::require_role(who, kEveryone);
-        return db_.cases_store().list_tickets(scope_of(who), query, options_.list_limits);
+        return db_.store().cases().list_tickets(ticket_scope(who), query, options_.list_limits);
     });
 }
 
 void Cases::export_tickets_csv(const Principal& who, const ListQuery& query, const CsvSink& sink) {
-    detail::audited(db_.accounts_store(), who, "export_tickets_csv", "csv", [&] {
+    detail::audited(db_, who, "export_tickets_csv", "csv", [&] {
         detail::require_role(who, kEveryone);
-        db_.cases_store().tickets_csv(scope_of(who), query, options_.list_limits, sink);
+        db_.store().cases().tickets_csv(ticket_scope(who), query, options_.list_limits, sink);
     });
 }
 
 PivotReport Cases::report_tickets(const Principal& who, const ListQuery& query, const std::vector<std::string>& xaxis,
                                   const std::vector<std::string>& yaxis) {
-    return detail::audited(db_.accounts_store(), who, "report_tickets", "pivot", [&] {
+    return detail::audited(db_, who, "report_tickets", "pivot", [&] {
         detail::require_role(who, kEveryone);
-        return db_.cases_store().pivot_tickets(scope_of(who), query, xaxis, yaxis);
+        return db_.store().cases().pivot_tickets(ticket_scope(who), query, xaxis, yaxis);
     });
 }
 
 std::vector<TicketChange> Cases::ticket_history(const Principal& who, std::int64_t id) {
-    return detail::audited(db_.accounts_store(), who, "ticket_history", "ticket " + std::to_string(id), [&] {
+    return detail::audited(db_, who, "ticket_history", "ticket " + std::to_string(id), [&] {
         detail::require_role(who, kEveryone);
-        if (!db_.cases_store().ticket(scope_of(who), id)) throw no_ticket(id);
-        return db_.cases_store().history(id);
+        if (!db_.store().cases().ticket(ticket_scope(who), id)) throw no_ticket(id);
+        return db_.store().cases().history(id);
     });
 }
 
 Ticket Cases::assign_ticket(const Principal& who, std::int64_t id, std::int64_t agent_id) {
-    auto& store = db_.cases_store();
-    return detail::audited(db_.accounts_store(), who, "assign_ticket",
+    auto& store = db_.store().cases();
+    return detail::audited(db_, who, "assign_ticket",
                            "ticket " + std::to_string(id) + " to user " + std::to_string(agent_id), [&] {
         detail::require_role(who, {Role::admin, Role::supervisor});
         TicketFields f;
         f.assigned_to = agent_id;
+        const References refs = references(db_, who, f);
         auto updated = store.update_ticket(
-            scope_of(who), id,
-            [&](Ticket& t, std::optional<ContactFields>&) { apply_fields(store, who, f, t, options_.max_text, false); },
+            ticket_scope(who), id,
+            [&](Ticket& t, std::optional<ContactFields>&) { apply_fields(who, f, refs, t, options_.max_text, false); },
             actor_of(who));
         if (!updated) throw no_ticket(id);
+        events_.publish(ticket_event("ticket.changed", *updated));
         return *updated;
     });
 }
 
 Ticket Cases::close_ticket(const Principal& who, std::int64_t id) {
-    auto& store = db_.cases_store();
-    return detail::audited(db_.accounts_store(), who, "close_ticket", "ticket " + std::to_string(id), [&] {
+    auto& store = db_.store().cases();
+    return detail::audited(db_, who, "close_ticket", "ticket " + std::to_string(id), [&] {
         detail::require_role(who, kEveryone);
         auto updated = store.update_ticket(
-            scope_of(who), id, [&](Ticket& t, std::optional<ContactFields>&) { t.status = "closed"; },
+            ticket_scope(who), id, [&](Ticket& t, std::optional<ContactFields>&) { t.status = "closed"; },
             actor_of(who));
         if (!updated) throw no_ticket(id);
+        events_.publish(ticket_event("ticket.changed", *updated));
         return *updated;
     });
 }
 
 TicketMessage Cases::post_message(const Principal& who, std::int64_t id, std::string_view body_in) {
-    auto& store = db_.cases_store();
-    return detail::audited(db_.accounts_store(), who, "post_message", "ticket " + std::to_string(id), [&] {
+    auto& store = db_.store().cases();
+    return detail::audited(db_, who, "post_message", "ticket " + std::to_string(id), [&] {
         detail::require_role(who, kEveryone);
         const std::string body = detail::trimmed(body_in);
         if (body.empty()) throw Error(ErrorCode::invalid_argument, "the message is empty", "body");
         if (body.size() > options_.max_text)
             throw Error(ErrorCode::too_large, "the message is over " + std::to_string(options_.max_text) + " bytes",
                         "body");
-        auto t = store.ticket(scope_of(who), id);
+        auto t = store.ticket(ticket_scope(who), id);
         if (!t) throw no_ticket(id);
         if (t->status == "closed") throw Error(ErrorCode::invalid_argument, "the ticket is closed", "status");
-        return store.insert_message(id, actor_of(who), std::string(to_string(who.role)), body);
+        TicketMessage m = store.insert_message(id, actor_of(who), std::string(to_string(who.role)), body);
+        Event e = ticket_event("message.posted", *t);
+        e.time_ms = m.time_ms;
+        boost::json::object data;
+        data["ticket_id"] = t->id;
+        data["ticket_no"] = t->ticket_no;
+        data["message"] = boost::json::parse(json::to_json(m));
+        e.data = detail::json_text(data);
+        events_.publish(std::move(e));
+        return m;
     });
 }
 
 std::vector<TicketMessage> Cases::list_messages(const Principal& who, std::int64_t id) {
-    return detail::audited(db_.accounts_store(), who, "list_messages", "ticket " + std::to_string(id), [&] {
+    return detail::audited(db_, who, "list_messages", "ticket " + std::to_string(id), [&] {
         detail::require_role(who, kEveryone);
-        if (!db_.cases_store().ticket(scope_of(who), id)) throw no_ticket(id);
-        return db_.cases_store().messages(id);
+        if (!db_.store().cases().ticket(ticket_scope(who), id)) throw no_ticket(id);
+        return db_.store().cases().messages(id);
     });
 }
 

@@ -19,6 +19,7 @@ std::string_view to_string(ErrorCode code) noexcept {
         case ErrorCode::schema: return "schema";
         case ErrorCode::storage: return "storage";
         case ErrorCode::internal: return "internal";
+        case ErrorCode::busy: return "busy";
     }
     return "internal";
 }

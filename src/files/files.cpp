@@ -11,10 +11,9 @@
 #include <fstream>
 #include <iterator>
 
-#include "accounts/crypto.hpp"
+#include "core/crypto.hpp"
 #include "accounts/internal.hpp"
-#include "store/calls_store.hpp"
-#include "switchboard/store.hpp"
+#include "files/internal.hpp"
 
 namespace switchboard {
 
@@ -87,7 +86,7 @@ std::string Files::content_path(const FileInfo& f) const {
 }
 
 FileInfo Files::upload(const Principal& who, std::string_view name, std::string_view mime_in, std::string_view content) {
-    return detail::audited(db_.accounts_store(), who, "upload_file",
+    return detail::audited(db_, who, "upload_file",
                            "file of " + std::to_string(content.size()) + " bytes", [&] {
         detail::require_role(who, kEveryone);
         check_name(name);
@@ -108,30 +107,39 @@ FileInfo Files::upload(const Principal& who, std::string_view name, std::string_
         const fs::path target = content_path(f);
         std::error_code ec;
         if (!(fs::exists(target, ec) && fs::file_size(target, ec) == content.size())) write_atomically(target, content);
-        return db_.calls_store().insert_file(f);
+        return db_.store().files().insert_file(f);
     });
 }
+
+namespace detail {
+
+std::optional<FileInfo> readable_file(Database& db, const Principal& who, std::int64_t id) {
+    auto f = db.store().files().file(who.org_id, id);
+    if (!f || (!staff(who) && f->uploaded_by != who.user_id)) return std::nullopt;
+    return f;
+}
+
+}  // namespace detail
 
 namespace {
 
 FileInfo visible_file(Database& db, const Principal& who, std::int64_t id) {
-    auto f = db.calls_store().file(who.org_id, id);
-    if (!f || (!staff(who) && f->uploaded_by != who.user_id))
-        throw Error(ErrorCode::not_found, "no file " + std::to_string(id), "id");
+    auto f = detail::readable_file(db, who, id);
+    if (!f) throw Error(ErrorCode::not_found, "no file " + std::to_string(id), "id");
     return *f;
 }
 
 }  // namespace
 
 FileInfo Files::info(const Principal& who, std::int64_t id) {
-    return detail::audited(db_.accounts_store(), who, "file_info", "file " + std::to_string(id), [&] {
+    return detail::audited(db_, who, "file_info", "file " + std::to_string(id), [&] {
         detail::require_role(who, kEveryone);
         return visible_file(db_, who, id);
     });
 }
 
 std::string Files::read(const Principal& who, std::int64_t id) {
-    return detail::audited(db_.accounts_store(), who, "read_file", "file " + std::to_string(id), [&] {
+    return detail::audited(db_, who, "read_file", "file " + std::to_string(id), [&] {
         detail::require_role(who, kEveryone);
         const FileInfo f = visible_file(db_, who, id);
         std::ifstream in(content_path(f), std::ios::binary);
@@ -144,7 +152,7 @@ std::string Files::read(const Principal& who, std::int64_t id) {
 }
 
 std::string Files::read_range(const Principal& who, std::int64_t id, std::int64_t offset, std::int64_t length) {
-    return detail::audited(db_.accounts_store(), who, "read_file",
+    return detail::audited(db_, who, "read_file",
                            "file " + std::to_string(id) + " from byte " + std::to_string(offset), [&] {
         detail::require_role(who, kEveryone);
         const FileInfo f = visible_file(db_, who, id);
@@ -167,11 +175,11 @@ std::string Files::read_range(const Principal& who, std::int64_t id, std::int64_
 }
 
 Page<FileInfo> Files::list(const Principal& who, const ListQuery& query) {
-    return detail::audited(db_.accounts_store(), who, "list_files", "", [&] {
+    return detail::audited(db_, who, "list_files", "", [&] {
         detail::require_role(who, kEveryone);
         ListQuery q = query;
         if (!staff(who)) q.filters.emplace_back("uploaded_by", std::to_string(who.user_id));
-        return db_.calls_store().list_files(who.org_id, q, options_.list_limits);
+        return db_.store().files().list_files(who.org_id, q, options_.list_limits);
     });
 }
 

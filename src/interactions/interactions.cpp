@@ -1,17 +1,12 @@
-// Text interactions: validation, the pending row, the analysis workers and
-// the report.
+// Text interactions: validation, the pending row and its analysis job, the
+// job's handler and the report.
 #include "switchboard/interactions.hpp"
-
-#include <algorithm>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-#include <thread>
 
 #include "accounts/internal.hpp"
 #include "core/time.hpp"
 #include "interactions/internal.hpp"
-#include "store/text_store.hpp"
+#include "switchboard/events.hpp"
+#include "switchboard/jobs.hpp"
 #include "text/utf8.hpp"
 
 namespace switchboard {
@@ -61,137 +56,127 @@ std::string label(const std::optional<std::string>& v, const char* field) {
     return *v;
 }
 
-struct Job {
-    std::int64_t id = 0;
-    std::int64_t org_id = 0;
-    std::string text;
-};
+constexpr const char* kJobKind = "text_analysis";
+
+// Card numbers (and what stands next to them) masked in a label.
+std::string masked_label(std::string value) {
+    if (value.empty()) return value;
+    return redact_pci(value).redacted_text;
+}
 
 }  // namespace
 
 void InteractionOptions::validate() const {
     if (max_text_bytes < 1 || max_text_bytes > (std::size_t{16} << 20))
         throw Error(ErrorCode::invalid_argument, "max_text_bytes must be between 1 and 16 MiB", "max_text_bytes");
-    if (workers < 1 || workers > 16)
-        throw Error(ErrorCode::invalid_argument, "workers must be between 1 and 16", "workers");
-    if (max_queued < 1) throw Error(ErrorCode::invalid_argument, "max_queued must be 1 or more", "max_queued");
 }
 
 struct Interactions::Impl {
     Database& db;
     PhrasePools& pools;
+    Jobs& jobs;
+    Events& events;
     InteractionOptions options;
 
-    std::mutex mu;
-    std::condition_variable work_cv;  // a job was queued, or stopping
-    std::condition_variable idle_cv;  // a job finished
-    std::deque<Job> queue;
-    std::size_t busy = 0;
-    bool stopping = false;
-    std::vector<std::thread> workers;
+    Impl(Database& d, PhrasePools& p, Jobs& j, Events& e, InteractionOptions o)
+        : db(d), pools(p), jobs(j), events(e), options(o) {}
 
-    Impl(Database& d, PhrasePools& p, InteractionOptions o) : db(d), pools(p), options(o) {}
-
-    void run() {
-        for (;;) {
-            Job job;
-            {
-                std::unique_lock<std::mutex> lock(mu);
-                work_cv.wait(lock, [&] { return stopping || !queue.empty(); });
-                if (queue.empty()) return;  // stopping, nothing left
-                job = std::move(queue.front());
-                queue.pop_front();
-                ++busy;
-            }
-            analyse(job);
-            {
-                std::lock_guard<std::mutex> lock(mu);
-                --busy;
-            }
-            idle_cv.notify_all();
+    // The job: analyse the text (the payload) and store the outcome under
+    // the Ricket (the subject). Running it again stores the same outcome.
+    void analyse(const JobRun& run) {
+        auto& store = db.store().text();
+        auto row = store.interaction(run.job.org_id, run.job.subject);
+        if (!row) return;  // the organisation (and its interactions) are gone
+        TextOptions topts;
+        topts.max_bytes = options.max_text_bytes;
+        TextAnalysis analysis;
+        try {
+            analysis = analyze_text(run.payload, pools.analyzer(run.job.org_id), topts);
+        } catch (const Error& e) {
+            // The text itself is refused: the interaction fails, for good.
+            if (e.code() == ErrorCode::storage || e.code() == ErrorCode::busy) throw;
+            finish(row->interaction, ReportStatus::failed, e.what(), nullptr);
+            return;
         }
+        finish(row->interaction, ReportStatus::ready, "", &analysis);
     }
 
-    void analyse(Job& job) {
-        auto& store = db.text_store();
-        try {
-            TextOptions topts;
-            topts.max_bytes = options.max_text_bytes;
-            const TextAnalysis analysis = analyze_text(job.text, pools.analyzer(job.org_id), topts);
-            store.finish_interaction(job.id, ReportStatus::ready, detail::now_ms(), "", analysis.redacted_text,
-                                     to_json(analysis));
-        } catch (const std::exception& e) {
-            try {
-                store.finish_interaction(job.id, ReportStatus::failed, detail::now_ms(), e.what(), "", "");
-            } catch (const std::exception&) {
-                // The store itself is failing: the interaction stays pending,
-                // which its report shows.
-            }
-        }
-        // The raw text lives no longer than its analysis.
-        std::fill(job.text.begin(), job.text.end(), '\0');
-        job.text.clear();
+    void finish(Interaction i, ReportStatus status, const std::string& error, const TextAnalysis* analysis) {
+        const auto now = detail::now_ms();
+        db.store().text().finish_interaction(i.id, status, now, error, analysis ? analysis->redacted_text : "",
+                                             analysis ? to_json(*analysis) : "");
+        i.status = status;
+        i.ready_ms = now;
+        i.error = error;
+        Event e;
+        e.org_id = i.org_id;
+        e.type = status == ReportStatus::ready ? "interaction.ready" : "interaction.failed";
+        e.time_ms = now;
+        e.subject = i.ricket;
+        e.data = to_json(i);
+        e.audience = EventAudience::reports;
+        events.publish(std::move(e));
     }
 };
 
-Interactions::Interactions(Database& db, PhrasePools& pools, InteractionOptions options) {
+Interactions::Interactions(Database& db, PhrasePools& pools, Jobs& jobs, Events& events, InteractionOptions options) {
     options.validate();
-    impl_ = std::make_unique<Impl>(db, pools, options);
-    for (int i = 0; i < options.workers; ++i) impl_->workers.emplace_back([this] { impl_->run(); });
+    impl_ = std::make_unique<Impl>(db, pools, jobs, events, options);
+    jobs.handle(
+        kJobKind, [impl = impl_.get()](const JobRun& run) { impl->analyse(run); },
+        [impl = impl_.get()](const Job& failed) {
+            auto row = impl->db.store().text().interaction(failed.org_id, failed.subject);
+            if (row && row->interaction.status == ReportStatus::pending)
+                impl->finish(row->interaction, ReportStatus::failed,
+                             "the analysis could not be run: " + failed.last_error, nullptr);
+        });
 }
 
-Interactions::~Interactions() {
-    {
-        std::lock_guard<std::mutex> lock(impl_->mu);
-        impl_->stopping = true;
-    }
-    impl_->work_cv.notify_all();
-    for (auto& t : impl_->workers) t.join();
-}
+Interactions::~Interactions() = default;
 
 Interaction Interactions::record_text(const Principal& who, const TextInteractionFields& fields) {
-    auto& accounts = impl_->db.accounts_store();
     try {
         if (who.kind != TokenKind::dev) throw Error(ErrorCode::unauthorized, "unauthorized");
         check_text(fields.text, impl_->options.max_text_bytes);
         Interaction row;
         row.org_id = who.org_id;
         row.kind = 'T';
-        row.department = label(fields.department, "department");
-        row.agent_id = label(fields.agent_id, "agent_id");
-        row.client_id = label(fields.client_id, "client_id");
-        row.ticket_no = label(fields.ticket_no, "ticket_no");
+        row.department = masked_label(label(fields.department, "department"));
+        row.agent_id = masked_label(label(fields.agent_id, "agent_id"));
+        row.client_id = masked_label(label(fields.client_id, "client_id"));
+        row.ticket_no = masked_label(label(fields.ticket_no, "ticket_no"));
         row.created_by = who.username;
         row.created_ms = detail::now_ms();
         row.text_chars = code_points(fields.text);
-        {
-            std::lock_guard<std::mutex> lock(impl_->mu);
-            if (impl_->queue.size() >= impl_->options.max_queued)
-                throw Error(ErrorCode::too_large,
-                            "too many texts are waiting for analysis (" + std::to_string(impl_->options.max_queued) +
-                                "); try again shortly",
-                            "queue");
+        store::NewJobRow job;
+        job.kind = kJobKind;
+        job.org_id = who.org_id;
+        job.payload = impl_->jobs.seal(kJobKind, who.org_id, fields.text);
+        job.max_attempts = impl_->jobs.max_attempts();
+        job.created_ms = row.created_ms;
+        const auto bytes = static_cast<std::int64_t>(job.payload.size());
+        impl_->jobs.reserve(bytes);
+        try {
+            row = impl_->db.store().text().insert_interaction(row, std::move(job));
+        } catch (...) {
+            impl_->jobs.release(bytes);
+            throw;
         }
-        row = impl_->db.text_store().insert_interaction(row);
-        {
-            std::lock_guard<std::mutex> lock(impl_->mu);
-            impl_->queue.push_back({row.id, row.org_id, fields.text});
-        }
-        impl_->work_cv.notify_one();
-        detail::record_activity(accounts, who, "record_text", true,
+        impl_->jobs.notify();
+        detail::record_activity(impl_->db, who, "record_text", true,
                                 "ricket " + row.ricket + ", " + std::to_string(row.text_chars) + " characters");
         return row;
     } catch (const Error& e) {
-        detail::record_activity(accounts, who, "record_text", false, e.what());
+        detail::record_activity(impl_->db, who, "record_text", false, e.what());
         throw;
     }
 }
 
 Interaction Interactions::report(const Principal& who, std::string_view ricket_in) {
     const std::string ricket(ricket_in.substr(0, 40));
-    return detail::audited(impl_->db.accounts_store(), who, "report", "ricket " + ricket, [&] {
-        if (who.kind != TokenKind::dev) detail::require_role(who, {Role::admin, Role::supervisor});
-        auto row = ricket.size() == ricket_in.size() ? impl_->db.text_store().interaction(who.org_id, ricket)
+    return detail::audited(impl_->db, who, "report", "ricket " + ricket, [&] {
+        detail::require_report_reader(who);
+        auto row = ricket.size() == ricket_in.size() ? impl_->db.store().text().interaction(who.org_id, ricket)
                                                      : std::nullopt;
         if (!row) throw Error(ErrorCode::not_found, "no interaction has this Ricket", "ricket");
         Interaction out = std::move(row->interaction);
@@ -199,11 +184,6 @@ Interaction Interactions::report(const Principal& who, std::string_view ricket_i
             out.analysis = detail::analysis_from_json(row->analysis_json);
         return out;
     });
-}
-
-void Interactions::drain() {
-    std::unique_lock<std::mutex> lock(impl_->mu);
-    impl_->idle_cv.wait(lock, [&] { return impl_->queue.empty() && impl_->busy == 0; });
 }
 
 }  // namespace switchboard

@@ -5,7 +5,6 @@
 
 #include "accounts/internal.hpp"
 #include "interactions/internal.hpp"
-#include "store/text_store.hpp"
 #include "switchboard/interactions.hpp"
 
 namespace switchboard {
@@ -101,11 +100,6 @@ void check_pool_name(const std::string& name) {
                     "pool");
 }
 
-void require_reader(const Principal& who) {
-    if (who.kind == TokenKind::dev) return;
-    detail::require_role(who, {Role::admin, Role::supervisor});
-}
-
 }  // namespace
 
 struct PhrasePools::Impl {
@@ -140,9 +134,9 @@ PhrasePools::PhrasePools(Database& db) : impl_(std::make_unique<Impl>(db)) {}
 PhrasePools::~PhrasePools() = default;
 
 std::vector<PoolEntry> PhrasePools::list(const Principal& who) {
-    return detail::audited(impl_->db.accounts_store(), who, "list_pools", "", [&] {
-        require_reader(who);
-        return effective_entries(impl_->db.text_store().pool_rows(who.org_id));
+    return detail::audited(impl_->db, who, "list_pools", "", [&] {
+        detail::require_report_reader(who);
+        return effective_entries(impl_->db.store().text().pool_rows(who.org_id));
     });
 }
 
@@ -150,12 +144,12 @@ PoolEntry PhrasePools::add(const Principal& who, std::string_view pool_in, std::
     const std::string pool_given = trim(pool_in);
     const std::string text = trim(text_in);
     const char* field = regex ? "regex" : "phrase";
-    return detail::audited(impl_->db.accounts_store(), who, "add_phrase", "pool " + pool_given.substr(0, 64), [&] {
+    return detail::audited(impl_->db, who, "add_phrase", "pool " + pool_given.substr(0, 64), [&] {
         detail::require_role(who, {Role::admin});
         check_pool_name(pool_given);
         if (regex) validate_regex(text);
         else validate_phrase(text);
-        auto& store = impl_->db.text_store();
+        auto& store = impl_->db.store().text();
         std::lock_guard<std::mutex> lock(impl_->change_mu);
         const auto rows = store.pool_rows(who.org_id);
         auto entries = effective_entries(rows);
@@ -195,9 +189,9 @@ PoolEntry PhrasePools::add(const Principal& who, std::string_view pool_in, std::
 void PhrasePools::remove(const Principal& who, std::string_view pool_in, std::string_view text_in) {
     const std::string pool_given = trim(pool_in);
     const std::string text = trim(text_in);
-    detail::audited(impl_->db.accounts_store(), who, "remove_phrase", "pool " + pool_given.substr(0, 64), [&] {
+    detail::audited(impl_->db, who, "remove_phrase", "pool " + pool_given.substr(0, 64), [&] {
         detail::require_role(who, {Role::admin});
-        auto& store = impl_->db.text_store();
+        auto& store = impl_->db.store().text();
         std::lock_guard<std::mutex> lock(impl_->change_mu);
         auto entries = effective_entries(store.pool_rows(who.org_id));
         const std::string pool = canonical_pool(entries, pool_given);
@@ -218,16 +212,16 @@ void PhrasePools::remove(const Principal& who, std::string_view pool_in, std::st
 }
 
 void PhrasePools::reset(const Principal& who) {
-    detail::audited(impl_->db.accounts_store(), who, "reset_pools", "", [&] {
+    detail::audited(impl_->db, who, "reset_pools", "", [&] {
         detail::require_role(who, {Role::admin});
         std::lock_guard<std::mutex> lock(impl_->change_mu);
-        const std::int64_t rev = impl_->db.text_store().delete_pool_rows(who.org_id);
+        const std::int64_t rev = impl_->db.store().text().delete_pool_rows(who.org_id);
         impl_->remember(who.org_id, rev, default_text_analyzer());
     });
 }
 
 TextAnalyzer PhrasePools::analyzer(std::int64_t org_id) {
-    auto& store = impl_->db.text_store();
+    auto& store = impl_->db.store().text();
     const std::int64_t rev = store.pools_revision(org_id);
     if (auto a = impl_->cached(org_id, rev)) return *a;
     std::lock_guard<std::mutex> lock(impl_->compile_mu);

@@ -1,4 +1,4 @@
-// Internal: every SQL statement about categories, contacts, tickets, their
+// Internal: the store's interface for categories, contacts, tickets, their
 // history, messages and full-text index. The rules live in src/cases.
 #pragma once
 
@@ -10,7 +10,6 @@
 
 #include "switchboard/cases.hpp"
 #include "switchboard/list.hpp"
-#include "switchboard/store.hpp"
 
 namespace switchboard::store {
 
@@ -29,38 +28,34 @@ struct Actor {
 
 class CasesStore {
 public:
-    explicit CasesStore(Database::Impl& db) : db_(db) {}
+    virtual ~CasesStore() = default;
 
-    Category insert_category(std::int64_t org_id, std::int64_t parent_id, const std::string& name);
-    std::optional<Category> category(std::int64_t org_id, std::int64_t id);
-    std::vector<Category> categories(std::int64_t org_id);
+    virtual Category insert_category(std::int64_t org_id, std::int64_t parent_id, const std::string& name) = 0;
+    virtual std::optional<Category> category(std::int64_t org_id, std::int64_t id) = 0;
+    virtual std::vector<Category> categories(std::int64_t org_id) = 0;
 
     // In one transaction: reuses the organisation's contact with the same
     // phone or email (updating the fields given) or creates one, numbers the
     // ticket, inserts it, records its creation and indexes it.
-    Ticket insert_ticket(const Ticket& ticket, const std::optional<ContactFields>& contact, const Actor& actor);
-    std::optional<Ticket> ticket(const TicketScope& scope, std::int64_t id);
+    virtual Ticket insert_ticket(const Ticket& ticket, const std::optional<ContactFields>& contact, const Actor& actor) = 0;
+    virtual std::optional<Ticket> ticket(const TicketScope& scope, std::int64_t id) = 0;
     // In one transaction: loads the ticket (nullopt when out of scope), lets
     // `change` edit it (it may throw: nothing is written), writes the changed
     // columns, one history row per changed field, and re-indexes it.
-    std::optional<Ticket> update_ticket(const TicketScope& scope, std::int64_t id,
+    // `change` runs inside the transaction: it must not call the store.
+    virtual std::optional<Ticket> update_ticket(const TicketScope& scope, std::int64_t id,
                                         const std::function<void(Ticket&, std::optional<ContactFields>&)>& change,
-                                        const Actor& actor);
-    Page<Ticket> list_tickets(const TicketScope& scope, const ListQuery& q, const ListLimits& limits);
-    void tickets_csv(const TicketScope& scope, const ListQuery& q, const ListLimits& limits, const CsvSink& sink);
-    PivotReport pivot_tickets(const TicketScope& scope, const ListQuery& q, const std::vector<std::string>& xaxis,
-                              const std::vector<std::string>& yaxis);
-    std::vector<TicketChange> history(std::int64_t ticket_id);
+                                        const Actor& actor) = 0;
+    virtual Page<Ticket> list_tickets(const TicketScope& scope, const ListQuery& q, const ListLimits& limits) = 0;
+    virtual void tickets_csv(const TicketScope& scope, const ListQuery& q, const ListLimits& limits, const CsvSink& sink) = 0;
+    virtual PivotReport pivot_tickets(const TicketScope& scope, const ListQuery& q, const std::vector<std::string>& xaxis,
+                              const std::vector<std::string>& yaxis) = 0;
+    virtual std::vector<TicketChange> history(std::int64_t ticket_id) = 0;
 
-    TicketMessage insert_message(std::int64_t ticket_id, const Actor& author, const std::string& role,
-                                 const std::string& body);
-    std::vector<TicketMessage> messages(std::int64_t ticket_id);
+    virtual TicketMessage insert_message(std::int64_t ticket_id, const Actor& author, const std::string& role,
+                                 const std::string& body) = 0;
+    virtual std::vector<TicketMessage> messages(std::int64_t ticket_id) = 0;
 
-    // For the checks of assignees: the user's role in the organisation, if any.
-    std::optional<std::pair<Role, bool>> user_role(std::int64_t org_id, std::int64_t user_id);
-
-private:
-    Database::Impl& db_;
 };
 
 }  // namespace switchboard::store

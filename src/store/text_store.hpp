@@ -1,5 +1,5 @@
-// Internal: every SQL statement about the organisations' phrase pools and
-// the text interactions (Ricket ids). The rules live in src/interactions.
+// Internal: the store's interface for the organisations' phrase pools and
+// the interactions (Ricket ids). The rules live in src/interactions.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "switchboard/interactions.hpp"
-#include "switchboard/store.hpp"
+#include "store/jobs_store.hpp"
 
 namespace switchboard::store {
 
@@ -30,30 +30,33 @@ struct InteractionRow {
 
 class TextStore {
 public:
-    explicit TextStore(Database::Impl& db) : db_(db) {}
+    virtual ~TextStore() = default;
 
     // --- pools. Each change bumps the organisation's pools revision in the
     // same transaction and returns the new revision.
-    std::vector<PoolRow> pool_rows(std::int64_t org_id);  // in the order added
-    std::int64_t pools_revision(std::int64_t org_id);
-    std::int64_t insert_pool_row(std::int64_t org_id, const PoolRow& row);
+    virtual std::vector<PoolRow> pool_rows(std::int64_t org_id) = 0;  // in the order added
+    virtual std::int64_t pools_revision(std::int64_t org_id) = 0;
+    virtual std::int64_t insert_pool_row(std::int64_t org_id, const PoolRow& row) = 0;
     // Deletes the organisation's row for (pool, text); `changed` says whether
     // there was one.
-    std::int64_t delete_pool_row(std::int64_t org_id, const std::string& pool, const std::string& text,
-                                 bool* changed = nullptr);
-    std::int64_t delete_pool_rows(std::int64_t org_id);
+    virtual std::int64_t delete_pool_row(std::int64_t org_id, const std::string& pool, const std::string& text,
+                                         bool* changed = nullptr) = 0;
+    virtual std::int64_t delete_pool_rows(std::int64_t org_id) = 0;
 
     // --- interactions
-    // Numbers the interaction (organisations.ricket_seq), names it
-    // stamp + sequence + kind, skipping a name already taken, and inserts it
-    // as pending. Returns it with id and ricket set.
-    Interaction insert_interaction(const Interaction& i);
-    void finish_interaction(std::int64_t id, ReportStatus status, std::int64_t ready_ms, const std::string& error,
-                            const std::string& redacted_text, const std::string& analysis_json);
-    std::optional<InteractionRow> interaction(std::int64_t org_id, const std::string& ricket);
-
-private:
-    Database::Impl& db_;
+    // In one transaction: numbers the interaction (the organisation's
+    // Ricket sequence), names it stamp + sequence + kind, skipping a name
+    // already taken, inserts it as pending, and queues `job` (its subject set
+    // to the Ricket) to analyse it. Returns the interaction with id and
+    // ricket set.
+    virtual Interaction insert_interaction(const Interaction& i, NewJobRow job) = 0;
+    // Stores the outcome of the analysis. A ready interaction keeps the
+    // redacted text and the analysis; a failed one the error only.
+    virtual void finish_interaction(std::int64_t id, ReportStatus status, std::int64_t ready_ms,
+                                    const std::string& error, const std::string& redacted_text,
+                                    const std::string& analysis_json) = 0;
+    virtual std::optional<InteractionRow> interaction(std::int64_t org_id, const std::string& ricket) = 0;
+    virtual std::optional<InteractionRow> interaction_by_id(std::int64_t id) = 0;
 };
 
 }  // namespace switchboard::store

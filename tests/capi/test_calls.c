@@ -338,7 +338,7 @@ int main(void) {
     REQUIRE_OK(sb_call_list(db, &json, sup, "{\"filters\":{\"direction\":\"inbound\"}}"));
     CHECK_INT(sbj_int(json, "total"), 2);
     sb_free(json);
-    REQUIRE_OK(sb_call_list(db, &json, admin, "{\"filters\":{\"vector\":\"outbound\"}}")); /* OpenCHS name */
+    REQUIRE_OK(sb_call_list(db, &json, admin, "{\"filters\":{\"direction\":\"outbound\"}}"));
     CHECK_INT(sbj_int(json, "total"), 1);
     CHECK_INT(sbj_int(json, "items.0.id"), c2);
     sb_free(json);
@@ -444,7 +444,7 @@ int main(void) {
     sb_free(json);
 
     REQUIRE_OK(sb_qa_export_csv_string(db, &csv, admin, NULL));
-    CHECK(strncmp(csv, "id,call_id,chan_usr,chan_vector,opening,", 40) == 0);
+    CHECK(strncmp(csv, "id,call_id,call_agent_id,call_direction,opening,", 48) == 0);
     CHECK_INT(sb_test_count_lines(csv), 3);
     CHECK(strstr(csv, "\"'-Greet by name\"") != NULL); /* neutralised */
     sb_free(csv);
@@ -465,7 +465,7 @@ int main(void) {
     CHECK_INT(pivot_count(json, "5"), 1);
     sb_free(json);
     snprintf(fields, sizeof fields, "%lld", ann_id);
-    REQUIRE_OK(sb_qa_report(db, &json, admin, NULL, "chan_usr", ""));
+    REQUIRE_OK(sb_qa_report(db, &json, admin, NULL, "call_agent_id", ""));
     CHECK_INT(pivot_count(json, fields), 1);
     sb_free(json);
 
@@ -486,7 +486,7 @@ int main(void) {
     CHECK_INT(sb_test_count_lines(csv), 2); /* its own one call */
     CHECK(strstr(csv, "+254711") == NULL);
     sb_free(csv);
-    REQUIRE_OK(sb_call_report(db, &json, admin, NULL, "vector", "hangup_status"));
+    REQUIRE_OK(sb_call_report(db, &json, admin, NULL, "direction", "hangup_status"));
     CHECK_INT(sbj_int(json, "total"), 3);
     CHECK_INT(sbj_len(json, "rows"), 3);
     CHECK_STR(sbj_str(json, "rows.0.keys.0"), "inbound");

@@ -421,7 +421,7 @@ int main(void) {
     {
         char* csv = NULL;
         REQUIRE_OK(sb_user_export_csv_string(db, &csv, admin, NULL));
-        CHECK(strncmp(csv, "id,usn,email,", 13) == 0);
+        CHECK(strncmp(csv, "id,username,email,", 18) == 0);
         CHECK_INT(sb_test_count_lines(csv), 7); /* owner, sue, ann, bob, carol, dave */
         CHECK(strstr(csv, "carol@mail.example") != NULL);
         CHECK(strstr(csv, "globex") == NULL);

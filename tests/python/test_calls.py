@@ -41,10 +41,10 @@ def test_calls_are_recorded_and_listed_per_role(db, org):
     assert [c["id"] for c in db.list_calls(agent_token)["items"]] == [call["id"]]
     with pytest.raises(switchboard.NotFound):
         db.get_call(other_token, call["id"])
-    by_vector = db.list_calls(org.admin_token, filters={"vector": "inbound", "hangup_status": "answered"})
+    by_vector = db.list_calls(org.admin_token, filters={"direction": "inbound", "hangup_status": "answered"})
     assert [c["id"] for c in by_vector["items"]] == [call["id"]]
     assert db.list_calls(org.admin_token, filters={"direction": "outbound"})["items"][0]["id"] == out["id"]
-    assert db.list_calls(org.admin_token, filters={"usr": other["id"]})["total"] == 1
+    assert db.list_calls(org.admin_token, filters={"agent_id": other["id"]})["total"] == 1
     with pytest.raises(switchboard.InvalidArgument) as info:
         db.list_calls(org.admin_token, filters={"colour": "red"})
     assert info.value.field == "colour"
@@ -78,10 +78,10 @@ def test_call_csv_and_pivot(db, org):
     # Formula neutralising covers a leading '+' as well, phone numbers included.
     assert callers == ["", "'=cmd|' /C calc'!A0", "'+254711000001"]
     chunks = []
-    db.export_calls_csv(org.admin_token, {"vector": "outbound"}, sink=chunks.append)
+    db.export_calls_csv(org.admin_token, {"direction": "outbound"}, sink=chunks.append)
     assert "".join(chunks).count("\r\n") == 2
 
-    report = db.report_calls(org.admin_token, ["vector"], ["usr"])
+    report = db.report_calls(org.admin_token, ["direction"], ["agent_id"])
     assert report["total"] == 3
     assert [(r["keys"], r["count"]) for r in report["rows"]] == [
         (["inbound", str(agent["id"])], 2), (["outbound", ""], 1)]  # no agent: ""
@@ -158,7 +158,7 @@ def test_qa_scorecards_mark_the_call_and_refuse_bad_scores(db, org):
     assert db.list_qa(org.admin_token, filters={"accuracy": 4})["total"] == 1
     assert db.list_qa(org.admin_token, filters={"accuracy": 3})["total"] == 0
 
-    report = db.report_qa(org.admin_token, ["chan_usr"], ["accuracy"])
+    report = db.report_qa(org.admin_token, ["call_agent_id"], ["accuracy"])
     assert report["rows"] == [{"keys": [str(agent["id"]), "4"], "count": 1}]
     text = db.export_qa_csv(org.admin_token)
     rows = list(csv.reader(io.StringIO(text, newline="")))

@@ -254,12 +254,18 @@ def test_report_of_another_organisation_is_not_found(db, org):
     assert db.text_report(dev, ricket)["analysis"]["promises"][0]["due"]["days"] == 1
 
 
-def test_close_finishes_queued_interactions(db_path, make_db, org, db):
+def test_texts_queued_at_close_are_analysed_after_the_reopen(db_path, make_db, org, db):
+    """Closing does not wait for the backlog: what is still queued stays in the
+    database (its text sealed) and the next open analyses it."""
     dev = dev_token(db, org)
-    rickets = [db.record_text(dev, f"Ticket {i}: I will call you back today.")["ricket"] for i in range(20)]
+    rickets = [db.record_text(dev, f"Ticket {i}: I will call you back today.")["ricket"] for i in range(200)]
     db.close()
     with pytest.raises(switchboard.StorageError):
         db.drain_interactions()
     again = make_db()
-    statuses = {again.text_report(org.admin_token, r)["status"] for r in rickets}
-    assert statuses == {"ready"}
+    assert again.drain_interactions(timeout_s=60)
+    reports = [again.text_report(org.admin_token, r) for r in rickets]
+    assert {r["status"] for r in reports} == {"ready"}
+    assert all(r["analysis"]["promises"][0]["time_statement"] == "today" for r in reports)
+    counts = again.job_counts(org.admin_token)
+    assert (counts["queued"], counts["running"], counts["failed"]) == (0, 0, 0)

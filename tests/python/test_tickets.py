@@ -240,7 +240,7 @@ def test_tickets_export_as_csv_spreadsheets_cannot_run(db, org):
     assert header[-2:] == ["created_on", "updated_on"]
     assert [r[header.index("ticket_no")] for r in rows[1:]] == ["TK000002", "TK000001"]  # newest first
     assert rows[2][header.index("narrative")] == "'=HYPERLINK(\"http://x\")"
-    assert rows[2][header.index("contact_fname")] == "Amina"
+    assert rows[2][header.index("contact_first_name")] == "Amina"
 
     # The selection of the list method; count and offset apply when given.
     low = list(csv.reader(io.StringIO(db.export_tickets_csv(org.admin_token, {"priority": "low"}), newline="")))
@@ -317,7 +317,7 @@ def test_users_export_and_report(db, org):
     add_user(db, org, "kioko")
     add_user(db, org, "sue", role="supervisor")
     text = db.export_users_csv(org.admin_token)
-    assert text.startswith("id,usn,email,phone,fname,lname,exten,photo,role,enabled,created_on\r\n")
+    assert text.startswith("id,username,email,phone,first_name,last_name,extension,photo,role,active,created_on\r\n")
     assert "kioko@acme.example" in text
     assert text.count("\r\n") == 4
     agents = db.export_users_csv(org.admin_token, filters={"role": "agent"})
@@ -325,7 +325,7 @@ def test_users_export_and_report(db, org):
     chunks = []
     db.export_users_csv(org.admin_token, sink=chunks.append)
     assert "".join(chunks) == text
-    report = db.report_users(org.admin_token, ["role"], ["enabled"])
+    report = db.report_users(org.admin_token, ["role"], ["active"])
     assert report["total"] == 3
     assert [(r["keys"], r["count"]) for r in report["rows"]] == [
         (["admin", "1"], 1), (["agent", "1"], 1), (["supervisor", "1"], 1)]

@@ -4,6 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,14 +42,34 @@ inline Org make_org(switchboard::Accounts& acc, const std::string& email, const 
     return org;
 }
 
-// A fresh database with one organisation whose admin is signed in; the
-// fixtures of the module tests add their module to it.
+// The options of the fixtures: fast Argon2, files beside the database.
+inline switchboard::SwitchboardOptions desk_options(const std::filesystem::path& dir) {
+    switchboard::SwitchboardOptions o;
+    o.accounts = fast_options();
+    o.files_dir = (dir / "files").string();
+    return o;
+}
+
+// A fresh Switchboard over a database file with one organisation whose
+// admin is signed in. A fixture may tune the options first.
 struct OrgDesk {
-    std::filesystem::path dir = temp_dir();
-    switchboard::Database db = switchboard::Database::open((dir / "sb.db").string());
-    switchboard::Accounts acc{db, fast_options()};
+    using Tune = std::function<void(switchboard::SwitchboardOptions&)>;
+
+    explicit OrgDesk(const Tune& tune = {}) : dir(temp_dir()), sb(std::make_unique<switchboard::Switchboard>(
+                                                                      (dir / "sb.db").string(), tuned(dir, tune))) {}
+
+    std::filesystem::path dir;
+    std::unique_ptr<switchboard::Switchboard> sb;
+    switchboard::Database& db = sb->database();
+    switchboard::Accounts& acc = sb->accounts();
     Org org = make_org(acc, "owner@example.org");
     switchboard::Principal admin = acc.authenticate(org.admin.token);
+
+    static switchboard::SwitchboardOptions tuned(const std::filesystem::path& dir, const Tune& tune) {
+        auto o = desk_options(dir);
+        if (tune) tune(o);
+        return o;
+    }
 
     // A user of the organisation with `role`, signed in.
     switchboard::Principal user(const std::string& name, switchboard::Role role) {
@@ -58,6 +82,18 @@ struct OrgDesk {
         return acc.authenticate(acc.sign_in(name, kPassword).token);
     }
 };
+
+// The bytes of every file in `dir` (the database, its write-ahead log ...),
+// for the checks of what rests on disk.
+inline std::string bytes_in(const std::filesystem::path& dir) {
+    std::string all;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+        if (!entry.is_regular_file()) continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        all.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    return all;
+}
 
 // Pulls the verification key or reset code out of the latest email to `to`.
 inline std::string secret_from_outbox(switchboard::Accounts& acc, const std::string& to, const std::string& marker) {

@@ -238,7 +238,7 @@ TEST_CASE("user lists filter, page and count", "[accounts][users][list]") {
     CHECK(p.items.back().id == org.created.admin.id);
 
     ListQuery by_name;
-    by_name.filters = {{"usn", "agent4"}};
+    by_name.filters = {{"username", "agent4"}};
     CHECK(f.acc.list_users(admin, by_name).items.at(0).email == "agent4@example.org");
 
     ListQuery unknown;

@@ -7,8 +7,9 @@ using namespace switchboard;
 namespace {
 
 struct Centre : sbtest::OrgDesk {
-    Calls calls{db};
-    Files files{db, FilesOptions{(dir / "files").string(), 1024, {}}};
+    Centre() : OrgDesk([](SwitchboardOptions& o) { o.max_file_bytes = 1024; }) {}
+    Calls& calls = sb->calls();
+    Files& files = sb->files();
 };
 
 using sbtest::error_of;
@@ -113,7 +114,7 @@ TEST_CASE("calls are recorded, listed per role, and carry their recording", "[ca
     CHECK(c.calls.list_calls(agent, {}).total == 1);
     CHECK(error_of([&] { c.calls.get_call(other, call.id); }).first == ErrorCode::not_found);
     ListQuery by_vector;
-    by_vector.filters = {{"vector", "inbound"}, {"hangup_status", "answered"}};
+    by_vector.filters = {{"direction", "inbound"}, {"hangup_status", "answered"}};
     CHECK(c.calls.list_calls(c.admin, by_vector).items.at(0).id == call.id);
 
     CallFields bad;
@@ -136,7 +137,7 @@ TEST_CASE("calls are recorded, listed per role, and carry their recording", "[ca
     c.calls.attach_recording(c.admin, call.id, wav.id);
     CHECK(c.calls.recording(agent, call.id).id == wav.id);
 
-    auto report = c.calls.report_calls(c.admin, {}, {"vector"}, {});
+    auto report = c.calls.report_calls(c.admin, {}, {"direction"}, {});
     REQUIRE(report.rows.size() == 2);
     CHECK(report.rows[0].keys == std::vector<std::string>{"inbound"});
     std::string csv;
@@ -175,14 +176,14 @@ TEST_CASE("QA scorecards mark the call and refuse bad scores by field", "[calls]
     ListQuery q;
     q.filters = {{"accuracy", "4"}};
     CHECK(c.calls.list_qa(c.admin, q).total == 1);
-    auto r = c.calls.report_qa(c.admin, {}, {"chan_usr"}, {"accuracy"});
+    auto r = c.calls.report_qa(c.admin, {}, {"call_agent_id"}, {"accuracy"});
     REQUIRE(r.rows.size() == 1);
     CHECK(r.rows[0].keys == std::vector<std::string>{std::to_string(agent.user_id), "4"});
 }
 
 TEST_CASE("helpline statistics count calls and tickets in a range", "[calls][stats]") {
     Centre c;
-    Cases cases(c.db);
+    Cases& cases = c.sb->cases();
     for (int i = 0; i < 3; ++i) {
         CallFields f;
         f.direction = i == 0 ? "outbound" : "inbound";
@@ -205,15 +206,15 @@ TEST_CASE("helpline statistics count calls and tickets in a range", "[calls][sta
     CHECK(error_of([&] { c.calls.stats(agent); }).first == ErrorCode::forbidden);
 }
 
-TEST_CASE("users export as CSV and summarise by role and enabled", "[accounts][users][csv]") {
+TEST_CASE("users export as CSV and summarise by role and active", "[accounts][users][csv]") {
     Centre c;
     c.user("kioko", Role::agent);
     c.user("sue", Role::supervisor);
     std::string csv;
     c.acc.export_users_csv(c.admin, {}, [&](std::string_view s) { csv += s; });
-    CHECK(csv.rfind("id,usn,email,phone,fname,lname,exten,photo,role,enabled,created_on\r\n", 0) == 0);
+    CHECK(csv.rfind("id,username,email,phone,first_name,last_name,extension,photo,role,active,created_on\r\n", 0) == 0);
     CHECK(csv.find("kioko@example.org") != std::string::npos);
-    auto r = c.acc.report_users(c.admin, {}, {"role"}, {"enabled"});
+    auto r = c.acc.report_users(c.admin, {}, {"role"}, {"active"});
     CHECK(r.total == 3);
     REQUIRE(r.rows.size() == 3);
     CHECK(r.rows[0].keys == std::vector<std::string>{"admin", "1"});

@@ -7,7 +7,7 @@ using namespace switchboard;
 namespace {
 
 struct Desk : sbtest::OrgDesk {
-    Cases cases{db};
+    Cases& cases = sb->cases();
 };
 
 template <class F>

@@ -50,7 +50,7 @@ TEST_CASE("bad JSON input names what was wrong", "[json]") {
 }
 
 TEST_CASE("list queries parse filters, count and offset", "[json]") {
-    auto q = json::list_query_from_json(R"({"filters":{"role":"agent","enabled":true},"count":20,"offset":40})");
+    auto q = json::list_query_from_json(R"({"filters":{"role":"agent","active":true},"count":20,"offset":40})");
     REQUIRE(q.filters.size() == 2);
     CHECK(q.count == 20);
     CHECK(q.offset == 40);

@@ -40,6 +40,7 @@ the input concerned.
 
 from ._switchboard import (
     AlreadyExists,
+    BusyError,
     CallAnalysis,
     CredentialsError,
     Database,
@@ -69,6 +70,7 @@ from . import records
 
 __all__ = [
     "AlreadyExists",
+    "BusyError",
     "CallAnalysis",
     "CredentialsError",
     "Database",

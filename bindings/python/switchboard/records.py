@@ -7,7 +7,7 @@ snake_case member names, times as Unix milliseconds in keys ending in "_ms".
 
 from __future__ import annotations
 
-from typing import List, Optional, TypedDict
+from typing import Any, Dict, List, Optional, TypedDict
 
 
 class User(TypedDict):
@@ -289,6 +289,50 @@ class FilePage(TypedDict):
     items: List[FileInfo]
 
 
+class Job(TypedDict):
+    id: int
+    kind: str  # "text_analysis" ...
+    subject: str  # what it works on (a Ricket ...)
+    state: str  # "queued", "running", "done" or "failed"
+    attempts: int
+    max_attempts: int
+    run_after_ms: int  # while queued: not run before this time (a retry's backoff)
+    lease_owner: str  # while running: the worker that holds it
+    lease_expires_ms: int
+    last_error: str
+    payload_bytes: int  # 0 once done or failed
+    created_ms: int
+    updated_ms: int
+    finished_ms: int
+
+
+class JobPage(TypedDict):
+    total: int
+    items: List[Job]
+
+
+class JobCounts(TypedDict):
+    queued: int
+    running: int
+    done: int
+    failed: int
+
+
+class Event(TypedDict):
+    seq: int  # per organisation, from 1
+    org_id: int
+    type: str  # "ticket.created", "ticket.changed", "message.posted", "interaction.ready", "job.failed" ...
+    time_ms: int
+    subject: str  # a ticket number, a Ricket, a job id
+    data: Dict[str, Any]  # the record as its reader sees it
+
+
+class EventBatch(TypedDict):
+    events: List[Event]
+    last_seq: int  # resume after this
+    gap: bool  # events after `after` were removed (past the retention window)
+
+
 __all__ = [
     "ActivityEntry",
     "ActivityPage",
@@ -300,9 +344,14 @@ __all__ = [
     "CreatedDevKey",
     "CreatedUser",
     "DevKey",
+    "Event",
+    "EventBatch",
     "FileInfo",
     "FilePage",
     "HelplineStats",
+    "Job",
+    "JobCounts",
+    "JobPage",
     "Organisation",
     "OrganisationPage",
     "OutboxEmail",

@@ -1,9 +1,9 @@
-#include "store/list_sql.hpp"
+#include "store/sqlite/list_sql.hpp"
 
 #include "core/time.hpp"
 #include "switchboard/error.hpp"
 
-namespace switchboard::store {
+namespace switchboard::store::sqlite {
 
 namespace {
 
@@ -175,4 +175,10 @@ void bind_all(SQLite::Statement& st, const std::vector<Binding>& b, int first_in
     }
 }
 
-}  // namespace switchboard::store
+Where org_where(const ListSpec& spec, std::int64_t org_id, const ListQuery& q) {
+    Where w = build_where(spec, q);
+    w.bindings.insert(w.bindings.begin(), org_id);
+    return w;
+}
+
+}  // namespace switchboard::store::sqlite

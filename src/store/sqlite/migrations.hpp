@@ -3,7 +3,7 @@
 
 #include <vector>
 
-namespace switchboard::store {
+namespace switchboard::store::sqlite {
 
 struct Migration {
     int version;
@@ -13,4 +13,4 @@ struct Migration {
 
 const std::vector<Migration>& migrations();
 
-}  // namespace switchboard::store
+}  // namespace switchboard::store::sqlite

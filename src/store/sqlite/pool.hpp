@@ -1,5 +1,6 @@
-// Internal: the connections behind a Database and the helpers that run a
-// piece of SQL work on them. Only src/store includes this (and SQLiteCpp).
+// Internal to the SQLite store: the connections behind one database file and
+// the helpers that run a piece of SQL work on them. Only src/store/sqlite
+// includes this (and SQLiteCpp).
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -12,20 +13,13 @@
 #include <unordered_map>
 #include <vector>
 
-#include "store/accounts_store.hpp"
-#include "store/activity_queue.hpp"
-#include "store/calls_store.hpp"
-#include "store/cases_store.hpp"
-#include "store/text_store.hpp"
 #include "switchboard/error.hpp"
 #include "switchboard/store.hpp"
 
-namespace switchboard {
+namespace switchboard::store::sqlite {
 
 // Turns a SQLite failure into the library's error.
-[[noreturn]] void rethrow_sqlite(const SQLite::Exception& e);
-
-namespace store {
+[[noreturn]] void rethrow(const SQLite::Exception& e);
 
 // A connection with its cache of prepared statements. A connection is used by
 // one thread at a time (the writer under its mutex, a reader while leased), so
@@ -52,33 +46,27 @@ private:
     SQLite::Statement* st_;
 };
 
-}  // namespace store
-
-struct Database::Impl {
+// One writer connection, guarded by a mutex, and a pool of reader
+// connections (WAL mode lets them read while the writer writes). An
+// in-memory database has the writer only; reads then take the writer's lock.
+struct Pool {
     std::string path;
     DatabaseOptions options;
     bool memory = false;
 
     std::mutex write_mu;
-    std::unique_ptr<store::Connection> writer;
+    std::unique_ptr<Connection> writer;
 
     std::mutex pool_mu;
     std::condition_variable pool_cv;
-    std::vector<std::unique_ptr<store::Connection>> idle_readers;
+    std::vector<std::unique_ptr<Connection>> idle_readers;
     int readers_open = 0;
 
-    std::unique_ptr<store::AccountsStore> accounts;
-    std::unique_ptr<store::CasesStore> cases;
-    std::unique_ptr<store::CallsStore> calls;
-    std::unique_ptr<store::TextStore> text;
-    // Declared last so that it is destroyed first, committing what is
-    // queued while the writer is still open.
-    std::unique_ptr<store::ActivityQueue> activity;
-
-    std::unique_ptr<store::Connection> connect(bool readonly) const;
+    std::unique_ptr<Connection> connect(bool readonly) const;
 
     // Runs fn(SQLite::Database&) inside one IMMEDIATE transaction on the
-    // writer; commits when fn returns, rolls back when it throws.
+    // writer; commits when fn returns, rolls back when it throws. fn must not
+    // call the store again (the writer's lock is held).
     template <class F>
     auto write(F&& fn) -> std::invoke_result_t<F, SQLite::Database&> {
         std::lock_guard<std::mutex> lock(write_mu);
@@ -93,7 +81,7 @@ struct Database::Impl {
                 return result;
             }
         } catch (const SQLite::Exception& e) {
-            rethrow_sqlite(e);
+            rethrow(e);
         }
     }
 
@@ -106,24 +94,25 @@ struct Database::Impl {
             try {
                 return fn(*writer);
             } catch (const SQLite::Exception& e) {
-                rethrow_sqlite(e);
+                rethrow(e);
             }
         }
         Lease lease(*this);
         try {
             return fn(*lease.db);
         } catch (const SQLite::Exception& e) {
-            rethrow_sqlite(e);
+            rethrow(e);
         }
     }
 
 private:
     struct Lease {
-        Impl& impl;
-        std::unique_ptr<store::Connection> db;
-        explicit Lease(Impl& i);
+        Pool& pool;
+        std::unique_ptr<Connection> db;
+        explicit Lease(Pool& p);
         ~Lease();
     };
 };
 
-}  // namespace switchboard
+
+}  // namespace switchboard::store::sqlite

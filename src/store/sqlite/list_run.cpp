@@ -1,6 +1,6 @@
-#include "store/list_run.hpp"
+#include "store/sqlite/list_run.hpp"
 
-namespace switchboard::store {
+namespace switchboard::store::sqlite {
 
 PivotReport run_pivot(SQLite::Database& db, const ListSpec& spec, const std::string& count_from, const Where& w,
                       const std::vector<std::string>& xaxis, const std::vector<std::string>& yaxis) {
@@ -46,4 +46,4 @@ std::string export_paging(const ListQuery& q, const ListLimits& limits) {
     return " LIMIT " + std::to_string(count) + " OFFSET " + std::to_string(offset);
 }
 
-}  // namespace switchboard::store
+}  // namespace switchboard::store::sqlite

@@ -1,12 +1,13 @@
-#include "store/cases_store.hpp"
-
+// The SQLite store: categories, contacts, tickets, their history and
+// messages, and the full-text index.
 #include <cstdio>
 
 #include "core/csv.hpp"
 #include "core/time.hpp"
-#include "store/list_run.hpp"
+#include "store/sqlite/list_run.hpp"
+#include "store/sqlite/stores.hpp"
 
-namespace switchboard::store {
+namespace switchboard::store::sqlite {
 
 namespace {
 
@@ -232,11 +233,37 @@ std::vector<Column> columns_of(const Ticket& t) {
 
 std::string shown(const Column& c) { return c.is_id ? (c.id ? std::to_string(c.id) : "") : c.text; }
 
+class Cases final : public CasesStore {
+public:
+    explicit Cases(Pool& db) : db_(db) {}
+    Category insert_category(std::int64_t org_id, std::int64_t parent_id, const std::string& name) override;
+    std::optional<Category> category(std::int64_t org_id, std::int64_t id) override;
+    std::vector<Category> categories(std::int64_t org_id) override;
+    Ticket insert_ticket(const Ticket& ticket, const std::optional<ContactFields>& contact,
+                         const Actor& actor) override;
+    std::optional<Ticket> ticket(const TicketScope& scope, std::int64_t id) override;
+    std::optional<Ticket> update_ticket(const TicketScope& scope, std::int64_t id,
+                                        const std::function<void(Ticket&, std::optional<ContactFields>&)>& change,
+                                        const Actor& actor) override;
+    Page<Ticket> list_tickets(const TicketScope& scope, const ListQuery& q, const ListLimits& limits) override;
+    void tickets_csv(const TicketScope& scope, const ListQuery& q, const ListLimits& limits,
+                     const CsvSink& sink) override;
+    PivotReport pivot_tickets(const TicketScope& scope, const ListQuery& q, const std::vector<std::string>& xaxis,
+                              const std::vector<std::string>& yaxis) override;
+    std::vector<TicketChange> history(std::int64_t ticket_id) override;
+    TicketMessage insert_message(std::int64_t ticket_id, const Actor& author, const std::string& role,
+                                 const std::string& body) override;
+    std::vector<TicketMessage> messages(std::int64_t ticket_id) override;
+
+private:
+    Pool& db_;
+};
+
 }  // namespace
 
 // ------------------------------------------------------------ categories
 
-Category CasesStore::insert_category(std::int64_t org_id, std::int64_t parent_id, const std::string& name) {
+Category Cases::insert_category(std::int64_t org_id, std::int64_t parent_id, const std::string& name) {
     return db_.write([&](SQLite::Database& db) {
         Prepared st(db, "INSERT INTO categories (org_id, parent_id, name, created_ms) VALUES (?, ?, ?, ?)");
         st->bind(1, static_cast<int64_t>(org_id));
@@ -248,7 +275,7 @@ Category CasesStore::insert_category(std::int64_t org_id, std::int64_t parent_id
     });
 }
 
-std::optional<Category> CasesStore::category(std::int64_t org_id, std::int64_t id) {
+std::optional<Category> Cases::category(std::int64_t org_id, std::int64_t id) {
     return db_.read([&](SQLite::Database& db) -> std::optional<Category> {
         Prepared st(db, "SELECT id, ifnull(parent_id, 0), name FROM categories WHERE org_id = ? AND id = ?");
         st->bind(1, static_cast<int64_t>(org_id));
@@ -258,7 +285,7 @@ std::optional<Category> CasesStore::category(std::int64_t org_id, std::int64_t i
     });
 }
 
-std::vector<Category> CasesStore::categories(std::int64_t org_id) {
+std::vector<Category> Cases::categories(std::int64_t org_id) {
     return db_.read([&](SQLite::Database& db) {
         std::vector<Category> out;
         Prepared st(db, "SELECT id, ifnull(parent_id, 0), name FROM categories WHERE org_id = ? ORDER BY id");
@@ -271,7 +298,7 @@ std::vector<Category> CasesStore::categories(std::int64_t org_id) {
 
 // ------------------------------------------------------------ tickets
 
-Ticket CasesStore::insert_ticket(const Ticket& t, const std::optional<ContactFields>& contact, const Actor& actor) {
+Ticket Cases::insert_ticket(const Ticket& t, const std::optional<ContactFields>& contact, const Actor& actor) {
     return db_.write([&](SQLite::Database& db) {
         const auto now = detail::now_ms();
         std::int64_t contact_id = contact ? resolve_contact(db, t.org_id, 0, *contact) : 0;
@@ -309,11 +336,11 @@ Ticket CasesStore::insert_ticket(const Ticket& t, const std::optional<ContactFie
     });
 }
 
-std::optional<Ticket> CasesStore::ticket(const TicketScope& scope, std::int64_t id) {
+std::optional<Ticket> Cases::ticket(const TicketScope& scope, std::int64_t id) {
     return db_.read([&](SQLite::Database& db) { return load_ticket(db, scope, id); });
 }
 
-std::optional<Ticket> CasesStore::update_ticket(
+std::optional<Ticket> Cases::update_ticket(
     const TicketScope& scope, std::int64_t id,
     const std::function<void(Ticket&, std::optional<ContactFields>&)>& change, const Actor& actor) {
     return db_.write([&](SQLite::Database& db) -> std::optional<Ticket> {
@@ -372,7 +399,7 @@ std::optional<Where> tally_total(const TicketScope& scope, const ListQuery& q) {
 
 }  // namespace
 
-Page<Ticket> CasesStore::list_tickets(const TicketScope& scope, const ListQuery& q, const ListLimits& limits) {
+Page<Ticket> Cases::list_tickets(const TicketScope& scope, const ListQuery& q, const ListLimits& limits) {
     const Where w = scoped(scope, q);
     const auto [count, offset] = page_bounds(q, limits);
     const std::optional<Where> total = tally_total(scope, q);
@@ -383,7 +410,7 @@ Page<Ticket> CasesStore::list_tickets(const TicketScope& scope, const ListQuery&
     });
 }
 
-void CasesStore::tickets_csv(const TicketScope& scope, const ListQuery& q, const ListLimits& limits,
+void Cases::tickets_csv(const TicketScope& scope, const ListQuery& q, const ListLimits& limits,
                              const CsvSink& sink) {
     const Where w = scoped(scope, q);
     const std::string paging = export_paging(q, limits);
@@ -391,7 +418,7 @@ void CasesStore::tickets_csv(const TicketScope& scope, const ListQuery& q, const
         detail::CsvWriter out(sink);
         for (const char* h : {"id", "ticket_no", "source", "source_id", "category_main", "category_sub", "narrative",
                               "resolution", "status", "priority", "referred_to", "escalated_to", "disposition",
-                              "contact_id", "contact_fname", "contact_lname", "contact_phone", "contact_email",
+                              "contact_id", "contact_first_name", "contact_last_name", "contact_phone", "contact_email",
                               "assigned_to", "created_by", "created_on", "updated_on"})
             out.cell(h);
         out.end_row();
@@ -428,7 +455,7 @@ void CasesStore::tickets_csv(const TicketScope& scope, const ListQuery& q, const
     });
 }
 
-PivotReport CasesStore::pivot_tickets(const TicketScope& scope, const ListQuery& q,
+PivotReport Cases::pivot_tickets(const TicketScope& scope, const ListQuery& q,
                                       const std::vector<std::string>& xaxis, const std::vector<std::string>& yaxis) {
     const Where w = scoped(scope, q);
     return db_.read([&](SQLite::Database& db) {
@@ -436,7 +463,7 @@ PivotReport CasesStore::pivot_tickets(const TicketScope& scope, const ListQuery&
     });
 }
 
-std::vector<TicketChange> CasesStore::history(std::int64_t ticket_id) {
+std::vector<TicketChange> Cases::history(std::int64_t ticket_id) {
     return db_.read([&](SQLite::Database& db) {
         std::vector<TicketChange> out;
         Prepared st(db,
@@ -453,7 +480,7 @@ std::vector<TicketChange> CasesStore::history(std::int64_t ticket_id) {
 
 // ------------------------------------------------------------ messages
 
-TicketMessage CasesStore::insert_message(std::int64_t ticket_id, const Actor& author, const std::string& role,
+TicketMessage Cases::insert_message(std::int64_t ticket_id, const Actor& author, const std::string& role,
                                          const std::string& body) {
     return db_.write([&](SQLite::Database& db) {
         const auto now = detail::now_ms();
@@ -477,7 +504,7 @@ TicketMessage CasesStore::insert_message(std::int64_t ticket_id, const Actor& au
     });
 }
 
-std::vector<TicketMessage> CasesStore::messages(std::int64_t ticket_id) {
+std::vector<TicketMessage> Cases::messages(std::int64_t ticket_id) {
     return db_.read([&](SQLite::Database& db) {
         std::vector<TicketMessage> out;
         Prepared st(db,
@@ -492,14 +519,6 @@ std::vector<TicketMessage> CasesStore::messages(std::int64_t ticket_id) {
     });
 }
 
-std::optional<std::pair<Role, bool>> CasesStore::user_role(std::int64_t org_id, std::int64_t user_id) {
-    return db_.read([&](SQLite::Database& db) -> std::optional<std::pair<Role, bool>> {
-        Prepared st(db, "SELECT role, active FROM users WHERE org_id = ? AND id = ?");
-        st->bind(1, static_cast<int64_t>(org_id));
-        st->bind(2, static_cast<int64_t>(user_id));
-        if (!st->executeStep()) return std::nullopt;
-        return std::make_pair(role_from_string(st->getColumn(0).getString()), st->getColumn(1).getInt() != 0);
-    });
-}
+std::unique_ptr<CasesStore> make_cases_store(Pool& pool) { return std::make_unique<Cases>(pool); }
 
-}  // namespace switchboard::store
+}  // namespace switchboard::store::sqlite

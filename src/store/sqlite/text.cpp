@@ -1,12 +1,11 @@
-#include "store/text_store.hpp"
-
+// The SQLite store: phrase pools and interactions.
 #include <cstdio>
 #include <ctime>
 
 #include "core/time.hpp"
-#include "store/database_impl.hpp"
+#include "store/sqlite/stores.hpp"
 
-namespace switchboard::store {
+namespace switchboard::store::sqlite {
 
 namespace {
 
@@ -37,11 +36,56 @@ ReportStatus status_of(const std::string& s) {
     return ReportStatus::pending;
 }
 
+constexpr const char* kInteractionColumns =
+    "SELECT id, org_id, ricket, kind, department, agent_id, client_id, ticket_no, created_by, "
+    "created_ms, status, ready_ms, error, text_chars, ifnull(analysis_json, '') FROM interactions ";
+
+InteractionRow read_interaction(const Prepared& st) {
+    InteractionRow r;
+    auto& i = r.interaction;
+    i.id = st->getColumn(0).getInt64();
+    i.org_id = st->getColumn(1).getInt64();
+    i.ricket = st->getColumn(2).getString();
+    const std::string kind = st->getColumn(3).getString();
+    i.kind = kind.empty() ? 'T' : kind[0];
+    i.department = st->getColumn(4).getString();
+    i.agent_id = st->getColumn(5).getString();
+    i.client_id = st->getColumn(6).getString();
+    i.ticket_no = st->getColumn(7).getString();
+    i.created_by = st->getColumn(8).getString();
+    i.created_ms = st->getColumn(9).getInt64();
+    i.status = status_of(st->getColumn(10).getString());
+    i.ready_ms = st->getColumn(11).getInt64();
+    i.error = st->getColumn(12).getString();
+    i.text_chars = static_cast<std::size_t>(st->getColumn(13).getInt64());
+    r.analysis_json = st->getColumn(14).getString();
+    return r;
+}
+
+class Text final : public TextStore {
+public:
+    explicit Text(Pool& db) : db_(db) {}
+    std::vector<PoolRow> pool_rows(std::int64_t org_id) override;
+    std::int64_t pools_revision(std::int64_t org_id) override;
+    std::int64_t insert_pool_row(std::int64_t org_id, const PoolRow& row) override;
+    std::int64_t delete_pool_row(std::int64_t org_id, const std::string& pool, const std::string& text,
+                                 bool* changed) override;
+    std::int64_t delete_pool_rows(std::int64_t org_id) override;
+    Interaction insert_interaction(const Interaction& i, NewJobRow job) override;
+    void finish_interaction(std::int64_t id, ReportStatus status, std::int64_t ready_ms, const std::string& error,
+                            const std::string& redacted_text, const std::string& analysis_json) override;
+    std::optional<InteractionRow> interaction(std::int64_t org_id, const std::string& ricket) override;
+    std::optional<InteractionRow> interaction_by_id(std::int64_t id) override;
+
+private:
+    Pool& db_;
+};
+
 }  // namespace
 
 // ------------------------------------------------------------ pools
 
-std::vector<PoolRow> TextStore::pool_rows(std::int64_t org_id) {
+std::vector<PoolRow> Text::pool_rows(std::int64_t org_id) {
     return db_.read([&](SQLite::Database& db) {
         std::vector<PoolRow> out;
         Prepared st(db, "SELECT pool, text, regex, built_in, removed FROM pool_entries WHERE org_id = ? ORDER BY id");
@@ -53,7 +97,7 @@ std::vector<PoolRow> TextStore::pool_rows(std::int64_t org_id) {
     });
 }
 
-std::int64_t TextStore::pools_revision(std::int64_t org_id) {
+std::int64_t Text::pools_revision(std::int64_t org_id) {
     return db_.read([&](SQLite::Database& db) {
         Prepared st(db, "SELECT pools_rev FROM organisations WHERE id = ?");
         st->bind(1, static_cast<int64_t>(org_id));
@@ -62,7 +106,7 @@ std::int64_t TextStore::pools_revision(std::int64_t org_id) {
     });
 }
 
-std::int64_t TextStore::insert_pool_row(std::int64_t org_id, const PoolRow& row) {
+std::int64_t Text::insert_pool_row(std::int64_t org_id, const PoolRow& row) {
     return db_.write([&](SQLite::Database& db) {
         Prepared st(db,
                     "INSERT INTO pool_entries (org_id, pool, text, regex, built_in, removed, created_ms) "
@@ -79,7 +123,7 @@ std::int64_t TextStore::insert_pool_row(std::int64_t org_id, const PoolRow& row)
     });
 }
 
-std::int64_t TextStore::delete_pool_row(std::int64_t org_id, const std::string& pool, const std::string& text,
+std::int64_t Text::delete_pool_row(std::int64_t org_id, const std::string& pool, const std::string& text,
                                         bool* changed) {
     return db_.write([&](SQLite::Database& db) {
         Prepared st(db, "DELETE FROM pool_entries WHERE org_id = ? AND pool = ? AND text = ?");
@@ -92,7 +136,7 @@ std::int64_t TextStore::delete_pool_row(std::int64_t org_id, const std::string& 
     });
 }
 
-std::int64_t TextStore::delete_pool_rows(std::int64_t org_id) {
+std::int64_t Text::delete_pool_rows(std::int64_t org_id) {
     return db_.write([&](SQLite::Database& db) {
         Prepared st(db, "DELETE FROM pool_entries WHERE org_id = ?");
         st->bind(1, static_cast<int64_t>(org_id));
@@ -103,7 +147,7 @@ std::int64_t TextStore::delete_pool_rows(std::int64_t org_id) {
 
 // ------------------------------------------------------------ interactions
 
-Interaction TextStore::insert_interaction(const Interaction& in) {
+Interaction Text::insert_interaction(const Interaction& in, NewJobRow job) {
     return db_.write([&](SQLite::Database& db) {
         Interaction row = in;
         const std::string prefix = stamp(row.created_ms);
@@ -138,6 +182,8 @@ Interaction TextStore::insert_interaction(const Interaction& in) {
                 while (st->executeStep()) {
                 }
                 row.status = ReportStatus::pending;
+                job.subject = row.ricket;
+                insert_job_row(db, job);
                 return row;
             }
         }
@@ -145,7 +191,7 @@ Interaction TextStore::insert_interaction(const Interaction& in) {
     });
 }
 
-void TextStore::finish_interaction(std::int64_t id, ReportStatus status, std::int64_t ready_ms,
+void Text::finish_interaction(std::int64_t id, ReportStatus status, std::int64_t ready_ms,
                                    const std::string& error, const std::string& redacted_text,
                                    const std::string& analysis_json) {
     db_.write([&](SQLite::Database& db) {
@@ -167,35 +213,25 @@ void TextStore::finish_interaction(std::int64_t id, ReportStatus status, std::in
     });
 }
 
-std::optional<InteractionRow> TextStore::interaction(std::int64_t org_id, const std::string& ricket) {
+std::optional<InteractionRow> Text::interaction(std::int64_t org_id, const std::string& ricket) {
     return db_.read([&](SQLite::Database& db) -> std::optional<InteractionRow> {
-        Prepared st(db,
-                    "SELECT id, org_id, ricket, kind, department, agent_id, client_id, ticket_no, created_by, "
-                    "created_ms, status, ready_ms, error, text_chars, ifnull(analysis_json, '') "
-                    "FROM interactions WHERE org_id = ? AND ricket = ?");
+        Prepared st(db, std::string(kInteractionColumns) + "WHERE org_id = ? AND ricket = ?");
         st->bind(1, static_cast<int64_t>(org_id));
         st->bind(2, ricket);
         if (!st->executeStep()) return std::nullopt;
-        InteractionRow r;
-        auto& i = r.interaction;
-        i.id = st->getColumn(0).getInt64();
-        i.org_id = st->getColumn(1).getInt64();
-        i.ricket = st->getColumn(2).getString();
-        const std::string kind = st->getColumn(3).getString();
-        i.kind = kind.empty() ? 'T' : kind[0];
-        i.department = st->getColumn(4).getString();
-        i.agent_id = st->getColumn(5).getString();
-        i.client_id = st->getColumn(6).getString();
-        i.ticket_no = st->getColumn(7).getString();
-        i.created_by = st->getColumn(8).getString();
-        i.created_ms = st->getColumn(9).getInt64();
-        i.status = status_of(st->getColumn(10).getString());
-        i.ready_ms = st->getColumn(11).getInt64();
-        i.error = st->getColumn(12).getString();
-        i.text_chars = static_cast<std::size_t>(st->getColumn(13).getInt64());
-        r.analysis_json = st->getColumn(14).getString();
-        return r;
+        return read_interaction(st);
     });
 }
 
-}  // namespace switchboard::store
+std::optional<InteractionRow> Text::interaction_by_id(std::int64_t id) {
+    return db_.read([&](SQLite::Database& db) -> std::optional<InteractionRow> {
+        Prepared st(db, std::string(kInteractionColumns) + "WHERE id = ?");
+        st->bind(1, static_cast<int64_t>(id));
+        if (!st->executeStep()) return std::nullopt;
+        return read_interaction(st);
+    });
+}
+
+std::unique_ptr<TextStore> make_text_store(Pool& pool) { return std::make_unique<Text>(pool); }
+
+}  // namespace switchboard::store::sqlite

@@ -1,11 +1,27 @@
-#include "store/accounts_store.hpp"
-
+// The SQLite store: organisations, users, developer keys and email tokens.
 #include "core/csv.hpp"
 #include "core/time.hpp"
-#include "store/database_impl.hpp"
-#include "store/list_run.hpp"
+#include "store/sqlite/list_run.hpp"
+#include "store/sqlite/stores.hpp"
 
-namespace switchboard::store {
+namespace switchboard::store::sqlite {
+
+void put_outbox(SQLite::Database& db, const OutboxEmail& e, std::int64_t org_id) {
+    Prepared st(db, "INSERT INTO outbox (org_id, to_address, subject, body, kind, created_ms) VALUES (?, ?, ?, ?, ?, ?)");
+    if (org_id) st->bind(1, static_cast<int64_t>(org_id)); else st->bind(1);
+    st->bind(2, e.to);
+    st->bind(3, e.subject);
+    st->bind(4, e.body);
+    st->bind(5, e.kind);
+    st->bind(6, static_cast<int64_t>(detail::now_ms()));
+    st->exec();
+}
+
+void end_sessions_of(SQLite::Database& db, std::int64_t user_id) {
+    Prepared st(db, "DELETE FROM sessions WHERE user_id = ?");
+    st->bind(1, static_cast<int64_t>(user_id));
+    st->exec();
+}
 
 
 namespace {
@@ -68,9 +84,9 @@ UserCredentials read_credentials(const Prepared& st) {
     UserCredentials c;
     c.user = read_user(st);
     c.password_hash = st->getColumn(15).getString();
-    c.failed_sign_ins = st->getColumn(16).getInt();
-    c.first_failure_ms = st->getColumn(17).getInt64();
-    c.locked_until_ms = st->getColumn(18).getInt64();
+    c.sign_in.failures = st->getColumn(16).getInt();
+    c.sign_in.first_failure_ms = st->getColumn(17).getInt64();
+    c.sign_in.locked_until_ms = st->getColumn(18).getInt64();
     return c;
 }
 
@@ -93,17 +109,6 @@ std::optional<UserCredentials> user_by_id_in(SQLite::Database& db, std::int64_t 
     st->bind(1, static_cast<int64_t>(id));
     if (!st->executeStep()) return std::nullopt;
     return read_credentials(st);
-}
-
-void put_outbox(SQLite::Database& db, const OutboxEmail& e, std::int64_t org_id) {
-    Prepared st(db, "INSERT INTO outbox (org_id, to_address, subject, body, kind, created_ms) VALUES (?, ?, ?, ?, ?, ?)");
-    if (org_id) st->bind(1, static_cast<int64_t>(org_id)); else st->bind(1);
-    st->bind(2, e.to);
-    st->bind(3, e.subject);
-    st->bind(4, e.body);
-    st->bind(5, e.kind);
-    st->bind(6, static_cast<int64_t>(detail::now_ms()));
-    st->exec();
 }
 
 std::int64_t insert_user_row(SQLite::Database& db, const NewUserRow& row) {
@@ -132,12 +137,6 @@ std::int64_t insert_user_row(SQLite::Database& db, const NewUserRow& row) {
     return db.getLastInsertRowid();
 }
 
-void end_sessions_of(SQLite::Database& db, std::int64_t user_id) {
-    Prepared st(db, "DELETE FROM sessions WHERE user_id = ?");
-    st->bind(1, static_cast<int64_t>(user_id));
-    st->exec();
-}
-
 DevKey read_dev_key(const Prepared& st) {
     DevKey k;
     k.id = st->getColumn(0).getInt64();
@@ -155,25 +154,20 @@ const ListSpec& user_list_spec() {
     static const ListSpec spec{
         "users",
         {{"id", "u.id", FieldKind::integer},
-         {"usn", "u.username", FieldKind::text},
          {"username", "u.username", FieldKind::text},
          {"email", "u.email", FieldKind::text},
          {"phone", "u.phone", FieldKind::text},
-         {"fname", "u.first_name", FieldKind::text},
          {"first_name", "u.first_name", FieldKind::text},
-         {"lname", "u.last_name", FieldKind::text},
          {"last_name", "u.last_name", FieldKind::text},
-         {"exten", "u.extension", FieldKind::text},
          {"extension", "u.extension", FieldKind::text},
          {"role", "u.role", FieldKind::text},
-         {"enabled", "u.active", FieldKind::boolean},
          {"active", "u.active", FieldKind::boolean},
          {"created_on", "u.created_ms", FieldKind::time},
          {"created", "u.created_ms", FieldKind::time}},
         {"u.username", "u.email", "u.first_name", "u.last_name", "u.phone"},
         {},
         {},
-        {"role", "enabled"}};
+        {"role", "active"}};
     return spec;
 }
 
@@ -181,10 +175,8 @@ const ListSpec& org_list_spec() {
     static const ListSpec spec{"organisations",
                                {{"id", "o.id", FieldKind::integer},
                                 {"company_name", "o.company_name", FieldKind::text},
-                                {"companyName", "o.company_name", FieldKind::text},
                                 {"email", "o.email", FieldKind::text},
                                 {"contact_number", "o.contact_number", FieldKind::text},
-                                {"contactNo", "o.contact_number", FieldKind::text},
                                 {"created_on", "o.created_ms", FieldKind::time},
                                 {"created", "o.created_ms", FieldKind::time}},
                                {"o.company_name", "o.email", "o.contact_number"},
@@ -194,25 +186,62 @@ const ListSpec& org_list_spec() {
     return spec;
 }
 
-const ListSpec& activity_list_spec() {
-    static const ListSpec spec{"activity",
-                               {{"time", "a.time_ms", FieldKind::time},
-                                {"endpoint", "a.endpoint", FieldKind::prefix_text},
-                                {"status", "CASE a.ok WHEN 1 THEN 'OK' ELSE 'KO' END", FieldKind::text},
-                                {"actor", "a.actor", FieldKind::text},
-                                {"user_id", "a.user_id", FieldKind::integer}},
-                               {"a.endpoint", "a.summary", "a.actor"},
-                               {},
-                               {},
-                               {}};
-    return spec;
-}
+class Accounts final : public AccountsStore {
+public:
+    explicit Accounts(Pool& db) : db_(db) {}
+
+    std::pair<Organisation, User> create_organisation(const Organisation& org, const NewUserRow& admin,
+                                                      const std::string& verify_token_hash,
+                                                      std::int64_t verify_expires_ms,
+                                                      const OutboxEmail& email) override;
+    std::optional<Organisation> organisation(std::int64_t org_id) override;
+    std::vector<std::int64_t> organisations_by_email(const std::string& email) override;
+    Page<Organisation> list_organisations(const ListQuery& q, const ListLimits& limits) override;
+    Organisation update_organisation(std::int64_t org_id, const OrgUpdate& update, std::int64_t password_user_id,
+                                     const std::optional<std::string>& password_hash,
+                                     const std::function<void(const Organisation&)>& check) override;
+
+    User insert_user(const NewUserRow& row, const std::optional<OutboxEmail>& email) override;
+    std::optional<UserCredentials> user_by_email(const std::string& email) override;
+    std::vector<UserCredentials> users_by_username(const std::string& username) override;
+    std::optional<UserCredentials> user_by_id(std::int64_t user_id) override;
+    Page<User> list_users(std::int64_t org_id, const ListQuery& q, const ListLimits& limits) override;
+    void users_csv(std::int64_t org_id, const ListQuery& q, const ListLimits& limits, const CsvSink& sink) override;
+    PivotReport pivot_users(std::int64_t org_id, const ListQuery& q, const std::vector<std::string>& xaxis,
+                            const std::vector<std::string>& yaxis) override;
+    User update_user(std::int64_t user_id, const UserFields& fields, const std::optional<std::string>& password_hash,
+                     std::optional<bool> must_change_password, bool ends_sessions) override;
+    bool username_taken(std::int64_t org_id, const std::string& username, std::int64_t except_id) override;
+    bool email_taken(const std::string& email, std::int64_t except_id) override;
+    bool replace_sign_in_state(std::int64_t user_id, const SignInState& expected, const SignInState& next) override;
+    std::optional<std::pair<Role, bool>> user_role(std::int64_t org_id, std::int64_t user_id) override;
+
+    void insert_email_token(std::int64_t user_id, const std::string& purpose, const std::string& token_hash,
+                            std::int64_t now_ms, std::int64_t expires_ms, const OutboxEmail& email) override;
+    std::optional<EmailTokenRow> email_token_by_hash(const std::string& purpose,
+                                                     const std::string& token_hash) override;
+    std::optional<EmailTokenRow> latest_email_token(std::int64_t user_id, const std::string& purpose) override;
+    bool spend_verification(std::int64_t token_id, std::int64_t now_ms) override;
+    void count_email_token_attempt(std::int64_t token_id) override;
+    void spend_reset(std::int64_t token_id, std::int64_t user_id, const std::string& password_hash,
+                     std::int64_t now_ms) override;
+
+    DevKey insert_dev_key(std::int64_t org_id, const std::string& username, const std::string& key_hash,
+                          const std::string& hint, std::int64_t created_by) override;
+    std::vector<DevKey> list_dev_keys(std::int64_t org_id) override;
+    std::optional<DevKeyCredentials> dev_key(std::int64_t org_id, const std::string& username) override;
+    std::optional<DevKey> set_dev_key_active(std::int64_t org_id, const std::string& username, bool active) override;
+    bool delete_dev_key(std::int64_t org_id, const std::string& username) override;
+
+private:
+    Pool& db_;
+};
 
 }  // namespace
 
 // ------------------------------------------------------------ organisations
 
-std::pair<Organisation, User> AccountsStore::create_organisation(const Organisation& org, const NewUserRow& admin,
+std::pair<Organisation, User> Accounts::create_organisation(const Organisation& org, const NewUserRow& admin,
                                                                  const std::string& verify_token_hash,
                                                                  std::int64_t verify_expires_ms,
                                                                  const OutboxEmail& email) {
@@ -253,11 +282,11 @@ std::pair<Organisation, User> AccountsStore::create_organisation(const Organisat
     });
 }
 
-std::optional<Organisation> AccountsStore::organisation(std::int64_t org_id) {
+std::optional<Organisation> Accounts::organisation(std::int64_t org_id) {
     return db_.read([&](SQLite::Database& db) { return org_by_id(db, org_id); });
 }
 
-std::vector<std::int64_t> AccountsStore::organisations_by_email(const std::string& email) {
+std::vector<std::int64_t> Accounts::organisations_by_email(const std::string& email) {
     return db_.read([&](SQLite::Database& db) {
         std::vector<std::int64_t> ids;
         Prepared st(db, "SELECT id FROM organisations WHERE email = ? ORDER BY id");
@@ -267,7 +296,7 @@ std::vector<std::int64_t> AccountsStore::organisations_by_email(const std::strin
     });
 }
 
-Page<Organisation> AccountsStore::list_organisations(const ListQuery& q, const ListLimits& limits) {
+Page<Organisation> Accounts::list_organisations(const ListQuery& q, const ListLimits& limits) {
     const Where w = build_where(org_list_spec(), q);
     const auto [count, offset] = page_bounds(q, limits);
     return db_.read([&](SQLite::Database& db) {
@@ -277,9 +306,9 @@ Page<Organisation> AccountsStore::list_organisations(const ListQuery& q, const L
     });
 }
 
-Organisation AccountsStore::update_organisation(std::int64_t org_id, const OrgUpdate& u,
-                                                std::int64_t password_user_id,
-                                                const std::optional<std::string>& password_hash) {
+Organisation Accounts::update_organisation(std::int64_t org_id, const OrgUpdate& u, std::int64_t password_user_id,
+                                           const std::optional<std::string>& password_hash,
+                                           const std::function<void(const Organisation&)>& check) {
     return db_.write([&](SQLite::Database& db) {
         auto current = org_by_id(db, org_id);
         if (!current) throw Error(ErrorCode::not_found, "no organisation " + std::to_string(org_id), "id");
@@ -296,7 +325,7 @@ Organisation AccountsStore::update_organisation(std::int64_t org_id, const OrgUp
         set_text("contact_number", u.contact_number);
         set_int("silence_len_ms", u.silence_len_ms);
         set_int("interruption_len_ms", u.interruption_len_ms);
-        set_text("list_by", u.list_by);
+        if (u.list_by) set_text("list_by", std::string(to_string(*u.list_by)));
         set_int("exp_tickets_daily", u.exp_daily);
         set_int("exp_tickets_weekly", u.exp_weekly);
         set_int("exp_tickets_monthly", u.exp_monthly);
@@ -319,17 +348,14 @@ Organisation AccountsStore::update_organisation(std::int64_t org_id, const OrgUp
             end_sessions_of(db, pw_user);
         }
         auto after = org_by_id(db, org_id);
-        // Keep sessions/lists consistent with the constraints the database enforces.
-        if (after->constraints.min_call_len_s > after->constraints.max_call_len_s)
-            throw Error(ErrorCode::invalid_argument,
-                        "the minimum call length is above the maximum call length", "min_call_len_s");
+        check(*after);
         return *after;
     });
 }
 
 // ------------------------------------------------------------ users
 
-User AccountsStore::insert_user(const NewUserRow& row, const std::optional<OutboxEmail>& email) {
+User Accounts::insert_user(const NewUserRow& row, const std::optional<OutboxEmail>& email) {
     return db_.write([&](SQLite::Database& db) {
         const std::int64_t id = insert_user_row(db, row);
         if (email) put_outbox(db, *email, row.user.org_id);
@@ -337,11 +363,11 @@ User AccountsStore::insert_user(const NewUserRow& row, const std::optional<Outbo
     });
 }
 
-std::optional<UserCredentials> AccountsStore::user_by_email(const std::string& email) {
+std::optional<UserCredentials> Accounts::user_by_email(const std::string& email) {
     return db_.read([&](SQLite::Database& db) { return user_where(db, "u.email = ?", email); });
 }
 
-std::vector<UserCredentials> AccountsStore::users_by_username(const std::string& username) {
+std::vector<UserCredentials> Accounts::users_by_username(const std::string& username) {
     return db_.read([&](SQLite::Database& db) {
         std::vector<UserCredentials> out;
         Prepared st(db, std::string("SELECT ") + kUserColumns + " FROM users u WHERE u.username = ? ORDER BY u.id");
@@ -351,11 +377,11 @@ std::vector<UserCredentials> AccountsStore::users_by_username(const std::string&
     });
 }
 
-std::optional<UserCredentials> AccountsStore::user_by_id(std::int64_t user_id) {
+std::optional<UserCredentials> Accounts::user_by_id(std::int64_t user_id) {
     return db_.read([&](SQLite::Database& db) { return user_by_id_in(db, user_id); });
 }
 
-Page<User> AccountsStore::list_users(std::int64_t org_id, const ListQuery& q, const ListLimits& limits) {
+Page<User> Accounts::list_users(std::int64_t org_id, const ListQuery& q, const ListLimits& limits) {
     Where w = build_where(user_list_spec(), q);
     w.sql = " AND u.org_id = ?" + w.sql;
     w.bindings.insert(w.bindings.begin(), org_id);
@@ -366,7 +392,7 @@ Page<User> AccountsStore::list_users(std::int64_t org_id, const ListQuery& q, co
     });
 }
 
-void AccountsStore::users_csv(std::int64_t org_id, const ListQuery& q, const ListLimits& limits,
+void Accounts::users_csv(std::int64_t org_id, const ListQuery& q, const ListLimits& limits,
                               const CsvSink& sink) {
     Where w = build_where(user_list_spec(), q);
     w.sql = " AND u.org_id = ?" + w.sql;
@@ -374,8 +400,8 @@ void AccountsStore::users_csv(std::int64_t org_id, const ListQuery& q, const Lis
     const std::string paging = export_paging(q, limits);
     db_.read([&](SQLite::Database& db) {
         detail::CsvWriter out(sink);
-        for (const char* h : {"id", "usn", "email", "phone", "fname", "lname", "exten", "photo", "role", "enabled",
-                              "created_on"})
+        for (const char* h : {"id", "username", "email", "phone", "first_name", "last_name", "extension", "photo",
+                              "role", "active", "created_on"})
             out.cell(h);
         out.end_row();
         Prepared st(db, std::string("SELECT ") + kUserColumns + " FROM users u WHERE 1=1" + w.sql +
@@ -393,7 +419,7 @@ void AccountsStore::users_csv(std::int64_t org_id, const ListQuery& q, const Lis
     });
 }
 
-PivotReport AccountsStore::pivot_users(std::int64_t org_id, const ListQuery& q, const std::vector<std::string>& xaxis,
+PivotReport Accounts::pivot_users(std::int64_t org_id, const ListQuery& q, const std::vector<std::string>& xaxis,
                                        const std::vector<std::string>& yaxis) {
     Where w = build_where(user_list_spec(), q);
     w.sql = " AND u.org_id = ?" + w.sql;
@@ -403,7 +429,7 @@ PivotReport AccountsStore::pivot_users(std::int64_t org_id, const ListQuery& q, 
     });
 }
 
-User AccountsStore::update_user(std::int64_t user_id, const UserFields& f,
+User Accounts::update_user(std::int64_t user_id, const UserFields& f,
                                 const std::optional<std::string>& password_hash,
                                 std::optional<bool> must_change_password, bool ends_sessions) {
     return db_.write([&](SQLite::Database& db) {
@@ -442,7 +468,7 @@ User AccountsStore::update_user(std::int64_t user_id, const UserFields& f,
     });
 }
 
-bool AccountsStore::username_taken(std::int64_t org_id, const std::string& username, std::int64_t except_id) {
+bool Accounts::username_taken(std::int64_t org_id, const std::string& username, std::int64_t except_id) {
     return db_.read([&](SQLite::Database& db) {
         Prepared st(db, "SELECT 1 FROM users WHERE ifnull(org_id, 0) = ? AND username = ? AND id != ?");
         st->bind(1, static_cast<int64_t>(org_id));
@@ -452,7 +478,7 @@ bool AccountsStore::username_taken(std::int64_t org_id, const std::string& usern
     });
 }
 
-bool AccountsStore::email_taken(const std::string& email, std::int64_t except_id) {
+bool Accounts::email_taken(const std::string& email, std::int64_t except_id) {
     return db_.read([&](SQLite::Database& db) {
         Prepared st(db, "SELECT 1 FROM users WHERE email = ? AND id != ?");
         st->bind(1, email);
@@ -461,120 +487,35 @@ bool AccountsStore::email_taken(const std::string& email, std::int64_t except_id
     });
 }
 
-void AccountsStore::record_failed_sign_in(std::int64_t user_id, std::int64_t now, std::int64_t window_ms,
-                                          int max_failures, std::int64_t lockout_ms) {
-    db_.write([&](SQLite::Database& db) {
-        // A failure outside the window starts a new count.
-        Prepared st(db,
-                     "UPDATE users SET "
-                     " failed_sign_ins = CASE WHEN first_failure_ms < ?1 - ?2 THEN 1 ELSE failed_sign_ins + 1 END,"
-                     " first_failure_ms = CASE WHEN first_failure_ms < ?1 - ?2 THEN ?1 ELSE first_failure_ms END "
-                     "WHERE id = ?3");
-        st->bind(1, static_cast<int64_t>(now));
-        st->bind(2, static_cast<int64_t>(window_ms));
-        st->bind(3, static_cast<int64_t>(user_id));
-        st->exec();
-        Prepared lock(db,
-                       "UPDATE users SET locked_until_ms = ?1, failed_sign_ins = 0, first_failure_ms = 0 "
-                       "WHERE id = ?2 AND failed_sign_ins >= ?3");
-        lock->bind(1, static_cast<int64_t>(now + lockout_ms));
-        lock->bind(2, static_cast<int64_t>(user_id));
-        lock->bind(3, max_failures);
-        lock->exec();
-    });
-}
-
-void AccountsStore::clear_failed_sign_ins(std::int64_t user_id) {
-    db_.write([&](SQLite::Database& db) {
-        Prepared st(db,
-                     "UPDATE users SET failed_sign_ins = 0, first_failure_ms = 0 WHERE id = ? AND failed_sign_ins != 0");
-        st->bind(1, static_cast<int64_t>(user_id));
-        st->exec();
-    });
-}
-
-// ------------------------------------------------------------ sessions
-
-std::int64_t AccountsStore::insert_session(const std::string& token_hash, TokenKind kind, std::int64_t user_id,
-                                           std::int64_t org_id, std::int64_t dev_key_id, std::int64_t now,
-                                           std::int64_t expires_ms) {
+bool Accounts::replace_sign_in_state(std::int64_t user_id, const SignInState& expected, const SignInState& next) {
     return db_.write([&](SQLite::Database& db) {
-        // Expired sessions are swept as new ones are made.
-        Prepared sweep(db, "DELETE FROM sessions WHERE expires_ms < ?");
-        sweep->bind(1, static_cast<int64_t>(now));
-        sweep->exec();
         Prepared st(db,
-                     "INSERT INTO sessions (token_hash, kind, user_id, org_id, dev_key_id, created_ms, last_seen_ms, "
-                     "expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        st->bind(1, token_hash);
-        st->bind(2, kind == TokenKind::access ? "access" : "dev");
-        if (user_id) st->bind(3, static_cast<int64_t>(user_id)); else st->bind(3);
-        if (org_id) st->bind(4, static_cast<int64_t>(org_id)); else st->bind(4);
-        if (dev_key_id) st->bind(5, static_cast<int64_t>(dev_key_id)); else st->bind(5);
-        st->bind(6, static_cast<int64_t>(now));
-        st->bind(7, static_cast<int64_t>(now));
-        st->bind(8, static_cast<int64_t>(expires_ms));
-        st->exec();
-        return static_cast<std::int64_t>(db.getLastInsertRowid());
+                    "UPDATE users SET failed_sign_ins = ?, first_failure_ms = ?, locked_until_ms = ? "
+                    "WHERE id = ? AND failed_sign_ins = ? AND first_failure_ms = ? AND locked_until_ms = ?");
+        st->bind(1, next.failures);
+        st->bind(2, static_cast<int64_t>(next.first_failure_ms));
+        st->bind(3, static_cast<int64_t>(next.locked_until_ms));
+        st->bind(4, static_cast<int64_t>(user_id));
+        st->bind(5, expected.failures);
+        st->bind(6, static_cast<int64_t>(expected.first_failure_ms));
+        st->bind(7, static_cast<int64_t>(expected.locked_until_ms));
+        return st->exec() == 1;
     });
 }
 
-std::optional<SessionRow> AccountsStore::session(const std::string& token_hash) {
-    return db_.read([&](SQLite::Database& db) -> std::optional<SessionRow> {
-        Prepared st(db,
-                     "SELECT s.id, s.kind, ifnull(s.user_id, 0), ifnull(s.org_id, 0), ifnull(s.dev_key_id, 0), "
-                     " s.created_ms, s.last_seen_ms, s.expires_ms, "
-                     " coalesce(u.username, k.username, ''), coalesce(u.role, 'admin'), "
-                     " coalesce(u.active, k.active, 0), ifnull(u.must_change_password, 0) "
-                     "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
-                     "LEFT JOIN dev_keys k ON k.id = s.dev_key_id WHERE s.token_hash = ?");
-        st->bind(1, token_hash);
+std::optional<std::pair<Role, bool>> Accounts::user_role(std::int64_t org_id, std::int64_t user_id) {
+    return db_.read([&](SQLite::Database& db) -> std::optional<std::pair<Role, bool>> {
+        Prepared st(db, "SELECT role, active FROM users WHERE org_id = ? AND id = ?");
+        st->bind(1, static_cast<int64_t>(org_id));
+        st->bind(2, static_cast<int64_t>(user_id));
         if (!st->executeStep()) return std::nullopt;
-        SessionRow r;
-        r.id = st->getColumn(0).getInt64();
-        r.kind = st->getColumn(1).getString() == "dev" ? TokenKind::dev : TokenKind::access;
-        r.user_id = st->getColumn(2).getInt64();
-        r.org_id = st->getColumn(3).getInt64();
-        r.dev_key_id = st->getColumn(4).getInt64();
-        r.created_ms = st->getColumn(5).getInt64();
-        r.last_seen_ms = st->getColumn(6).getInt64();
-        r.expires_ms = st->getColumn(7).getInt64();
-        r.username = st->getColumn(8).getString();
-        r.role = role_from_string(st->getColumn(9).getString());
-        r.principal_active = st->getColumn(10).getInt() != 0;
-        r.must_change_password = st->getColumn(11).getInt() != 0;
-        return r;
-    });
-}
-
-void AccountsStore::touch_session(std::int64_t session_id, std::int64_t now) {
-    db_.write([&](SQLite::Database& db) {
-        Prepared st(db, "UPDATE sessions SET last_seen_ms = ? WHERE id = ?");
-        st->bind(1, static_cast<int64_t>(now));
-        st->bind(2, static_cast<int64_t>(session_id));
-        st->exec();
-    });
-}
-
-void AccountsStore::delete_session(std::int64_t session_id) {
-    db_.write([&](SQLite::Database& db) {
-        Prepared st(db, "DELETE FROM sessions WHERE id = ?");
-        st->bind(1, static_cast<int64_t>(session_id));
-        st->exec();
-    });
-}
-
-void AccountsStore::delete_session_by_hash(const std::string& token_hash) {
-    db_.write([&](SQLite::Database& db) {
-        Prepared st(db, "DELETE FROM sessions WHERE token_hash = ?");
-        st->bind(1, token_hash);
-        st->exec();
+        return std::make_pair(role_from_string(st->getColumn(0).getString()), st->getColumn(1).getInt() != 0);
     });
 }
 
 // ------------------------------------------------------------ email tokens
 
-void AccountsStore::insert_email_token(std::int64_t user_id, const std::string& purpose,
+void Accounts::insert_email_token(std::int64_t user_id, const std::string& purpose,
                                        const std::string& token_hash, std::int64_t now, std::int64_t expires_ms,
                                        const OutboxEmail& email) {
     db_.write([&](SQLite::Database& db) {
@@ -611,7 +552,7 @@ EmailTokenRow read_email_token(const Prepared& st) {
 }
 }  // namespace
 
-std::optional<EmailTokenRow> AccountsStore::email_token_by_hash(const std::string& purpose,
+std::optional<EmailTokenRow> Accounts::email_token_by_hash(const std::string& purpose,
                                                                 const std::string& token_hash) {
     return db_.read([&](SQLite::Database& db) -> std::optional<EmailTokenRow> {
         Prepared st(db,
@@ -624,7 +565,7 @@ std::optional<EmailTokenRow> AccountsStore::email_token_by_hash(const std::strin
     });
 }
 
-std::optional<EmailTokenRow> AccountsStore::latest_email_token(std::int64_t user_id, const std::string& purpose) {
+std::optional<EmailTokenRow> Accounts::latest_email_token(std::int64_t user_id, const std::string& purpose) {
     return db_.read([&](SQLite::Database& db) -> std::optional<EmailTokenRow> {
         Prepared st(db,
                      "SELECT id, user_id, token_hash, attempts, expires_ms, used_ms FROM email_tokens "
@@ -636,7 +577,7 @@ std::optional<EmailTokenRow> AccountsStore::latest_email_token(std::int64_t user
     });
 }
 
-bool AccountsStore::spend_verification(std::int64_t token_id, std::int64_t now) {
+bool Accounts::spend_verification(std::int64_t token_id, std::int64_t now) {
     return db_.write([&](SQLite::Database& db) {
         Prepared st(db, "UPDATE email_tokens SET used_ms = ? WHERE id = ? AND used_ms IS NULL AND expires_ms >= ?");
         st->bind(1, static_cast<int64_t>(now));
@@ -653,7 +594,7 @@ bool AccountsStore::spend_verification(std::int64_t token_id, std::int64_t now) 
     });
 }
 
-void AccountsStore::count_email_token_attempt(std::int64_t token_id) {
+void Accounts::count_email_token_attempt(std::int64_t token_id) {
     db_.write([&](SQLite::Database& db) {
         Prepared st(db, "UPDATE email_tokens SET attempts = attempts + 1 WHERE id = ?");
         st->bind(1, static_cast<int64_t>(token_id));
@@ -661,7 +602,7 @@ void AccountsStore::count_email_token_attempt(std::int64_t token_id) {
     });
 }
 
-void AccountsStore::spend_reset(std::int64_t token_id, std::int64_t user_id, const std::string& password_hash,
+void Accounts::spend_reset(std::int64_t token_id, std::int64_t user_id, const std::string& password_hash,
                                 std::int64_t now) {
     db_.write([&](SQLite::Database& db) {
         Prepared st(db, "UPDATE email_tokens SET used_ms = ? WHERE id = ? AND used_ms IS NULL");
@@ -682,7 +623,7 @@ void AccountsStore::spend_reset(std::int64_t token_id, std::int64_t user_id, con
 
 // ------------------------------------------------------------ developer keys
 
-DevKey AccountsStore::insert_dev_key(std::int64_t org_id, const std::string& username, const std::string& key_hash,
+DevKey Accounts::insert_dev_key(std::int64_t org_id, const std::string& username, const std::string& key_hash,
                                      const std::string& hint, std::int64_t created_by) {
     return db_.write([&](SQLite::Database& db) {
         const auto now = detail::now_ms();
@@ -704,7 +645,7 @@ DevKey AccountsStore::insert_dev_key(std::int64_t org_id, const std::string& use
     });
 }
 
-std::vector<DevKey> AccountsStore::list_dev_keys(std::int64_t org_id) {
+std::vector<DevKey> Accounts::list_dev_keys(std::int64_t org_id) {
     return db_.read([&](SQLite::Database& db) {
         std::vector<DevKey> out;
         Prepared st(db, std::string("SELECT ") + kDevKeyColumns + " FROM dev_keys WHERE org_id = ? ORDER BY id DESC");
@@ -714,7 +655,7 @@ std::vector<DevKey> AccountsStore::list_dev_keys(std::int64_t org_id) {
     });
 }
 
-std::optional<DevKeyCredentials> AccountsStore::dev_key(std::int64_t org_id, const std::string& username) {
+std::optional<DevKeyCredentials> Accounts::dev_key(std::int64_t org_id, const std::string& username) {
     return db_.read([&](SQLite::Database& db) -> std::optional<DevKeyCredentials> {
         Prepared st(db, std::string("SELECT ") + kDevKeyColumns + " FROM dev_keys WHERE org_id = ? AND username = ?");
         st->bind(1, static_cast<int64_t>(org_id));
@@ -728,7 +669,7 @@ std::optional<DevKeyCredentials> AccountsStore::dev_key(std::int64_t org_id, con
     });
 }
 
-std::optional<DevKey> AccountsStore::set_dev_key_active(std::int64_t org_id, const std::string& username,
+std::optional<DevKey> Accounts::set_dev_key_active(std::int64_t org_id, const std::string& username,
                                                         bool active) {
     return db_.write([&](SQLite::Database& db) -> std::optional<DevKey> {
         Prepared st(db, "UPDATE dev_keys SET active = ?, updated_ms = ? WHERE org_id = ? AND username = ?");
@@ -751,7 +692,7 @@ std::optional<DevKey> AccountsStore::set_dev_key_active(std::int64_t org_id, con
     });
 }
 
-bool AccountsStore::delete_dev_key(std::int64_t org_id, const std::string& username) {
+bool Accounts::delete_dev_key(std::int64_t org_id, const std::string& username) {
     return db_.write([&](SQLite::Database& db) {
         Prepared st(db, "DELETE FROM dev_keys WHERE org_id = ? AND username = ?");
         st->bind(1, static_cast<int64_t>(org_id));
@@ -760,105 +701,6 @@ bool AccountsStore::delete_dev_key(std::int64_t org_id, const std::string& usern
     });
 }
 
-// ------------------------------------------------------------ outbox
+std::unique_ptr<AccountsStore> make_accounts_store(Pool& pool) { return std::make_unique<Accounts>(pool); }
 
-namespace {
-
-constexpr const char* kOutboxColumns =
-    "SELECT id, ifnull(org_id, 0), to_address, subject, body, kind, created_ms, ifnull(sent_ms, 0) FROM outbox ";
-
-OutboxEmail outbox_row(Prepared& st) {
-    OutboxEmail e;
-    e.id = st->getColumn(0).getInt64();
-    e.org_id = st->getColumn(1).getInt64();
-    e.to = st->getColumn(2).getString();
-    e.subject = st->getColumn(3).getString();
-    e.body = st->getColumn(4).getString();
-    e.kind = st->getColumn(5).getString();
-    e.created_ms = st->getColumn(6).getInt64();
-    e.sent_ms = st->getColumn(7).getInt64();
-    return e;
-}
-
-}  // namespace
-
-std::vector<OutboxEmail> AccountsStore::outbox(const std::string& to_address) {
-    return db_.read([&](SQLite::Database& db) {
-        std::vector<OutboxEmail> out;
-        Prepared st(db, std::string(kOutboxColumns) + "WHERE ?1 = '' OR to_address = ?1 ORDER BY id");
-        st->bind(1, to_address);
-        while (st->executeStep()) out.push_back(outbox_row(st));
-        return out;
-    });
-}
-
-std::optional<OutboxEmail> AccountsStore::mark_outbox_sent(std::int64_t id) {
-    return db_.write([&](SQLite::Database& db) -> std::optional<OutboxEmail> {
-        Prepared mark(db, "UPDATE outbox SET sent_ms = ?, body = '' WHERE id = ? AND sent_ms IS NULL");
-        mark->bind(1, static_cast<int64_t>(detail::now_ms()));
-        mark->bind(2, static_cast<int64_t>(id));
-        mark->exec();
-        Prepared st(db, std::string(kOutboxColumns) + "WHERE id = ?");
-        st->bind(1, static_cast<int64_t>(id));
-        if (!st->executeStep()) return std::nullopt;
-        return outbox_row(st);
-    });
-}
-
-// ------------------------------------------------------------ activity
-
-void AccountsStore::insert_activity(const ActivityEntry& e) { db_.activity->push(e); }
-
-void AccountsStore::write_activity(const std::vector<ActivityEntry>& batch) {
-    db_.write([&](SQLite::Database& db) {
-        // An entry of an organisation deleted since it was queued goes the way
-        // of the organisation's other entries (ON DELETE CASCADE).
-        Prepared st(db,
-                     "INSERT INTO activity (org_id, user_id, actor, endpoint, time_ms, ok, summary) "
-                     "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 "
-                     "WHERE ?1 IS NULL OR EXISTS (SELECT 1 FROM organisations WHERE id = ?1)");
-        for (const ActivityEntry& e : batch) {
-            if (e.org_id) st->bind(1, static_cast<int64_t>(e.org_id)); else st->bind(1);
-            if (e.user_id) st->bind(2, static_cast<int64_t>(e.user_id)); else st->bind(2);
-            st->bind(3, e.actor);
-            st->bind(4, e.endpoint);
-            st->bind(5, static_cast<int64_t>(e.time_ms));
-            st->bind(6, e.ok ? 1 : 0);
-            st->bind(7, e.summary);
-            st->exec();
-            st->reset();
-        }
-    });
-}
-
-Page<ActivityEntry> AccountsStore::list_activity(std::int64_t org_id, const ListQuery& q, const ListLimits& limits) {
-    Where w = build_where(activity_list_spec(), q);
-    if (org_id) {
-        w.sql = " AND a.org_id = ?" + w.sql;
-        w.bindings.insert(w.bindings.begin(), org_id);
-    } else {
-        w.sql = " AND a.org_id IS NULL" + w.sql;
-    }
-    const auto [count, offset] = page_bounds(q, limits);
-    db_.activity->flush();  // the caller's own entries included
-    return db_.read([&](SQLite::Database& db) {
-        SQLite::Transaction snapshot(db);
-        return run_list<ActivityEntry>(
-            db, "FROM activity a WHERE 1=1", "FROM activity a WHERE 1=1", w, count, offset,
-            "a.id, ifnull(a.org_id, 0), ifnull(a.user_id, 0), a.actor, a.endpoint, a.time_ms, a.ok, a.summary",
-            [](const Prepared& st) {
-                ActivityEntry e;
-                e.id = st->getColumn(0).getInt64();
-                e.org_id = st->getColumn(1).getInt64();
-                e.user_id = st->getColumn(2).getInt64();
-                e.actor = st->getColumn(3).getString();
-                e.endpoint = st->getColumn(4).getString();
-                e.time_ms = st->getColumn(5).getInt64();
-                e.ok = st->getColumn(6).getInt() != 0;
-                e.summary = st->getColumn(7).getString();
-                return e;
-            });
-    });
-}
-
-}  // namespace switchboard::store
+}  // namespace switchboard::store::sqlite

@@ -12,7 +12,7 @@
 
 #include "switchboard/list.hpp"
 
-namespace switchboard::store {
+namespace switchboard::store::sqlite {
 
 enum class FieldKind { text, integer, boolean, time, prefix_text };
 
@@ -63,4 +63,8 @@ std::pair<int, std::int64_t> page_bounds(const ListQuery& query, const ListLimit
 
 void bind_all(SQLite::Statement& st, const std::vector<Binding>& b, int first_index = 1);
 
-}  // namespace switchboard::store
+// build_where() with the organisation's id bound first (for a FROM clause
+// that ends "WHERE x.org_id = ?").
+Where org_where(const ListSpec& spec, std::int64_t org_id, const ListQuery& q);
+
+}  // namespace switchboard::store::sqlite

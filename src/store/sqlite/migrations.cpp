@@ -1,6 +1,6 @@
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
-namespace switchboard::store {
+namespace switchboard::store::sqlite {
 
 // Append only: a migration that has shipped is never edited. Times are Unix
 // milliseconds (UTC). Secrets are stored only as hashes.
@@ -334,8 +334,50 @@ CREATE TABLE interactions (
 );
 CREATE INDEX interactions_org ON interactions (org_id, id DESC);
 )SQL"},
+        {6, "jobs_events", R"SQL(
+-- Durable background jobs (docs/jobs.md). due_ms is when a queued job may
+-- run, and when a running job's lease expires: a worker claims what is due
+-- in either state. The payload is sealed by the library and cleared once
+-- the job is done or has failed for good.
+CREATE TABLE jobs (
+    id            INTEGER PRIMARY KEY,
+    org_id        INTEGER REFERENCES organisations (id) ON DELETE CASCADE,
+    kind          TEXT NOT NULL,
+    subject       TEXT NOT NULL DEFAULT '',
+    payload       BLOB,
+    state         TEXT NOT NULL,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    max_attempts  INTEGER NOT NULL,
+    due_ms        INTEGER NOT NULL,
+    lease_owner   TEXT NOT NULL DEFAULT '',
+    last_error    TEXT NOT NULL DEFAULT '',
+    created_ms    INTEGER NOT NULL,
+    updated_ms    INTEGER NOT NULL,
+    finished_ms   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX jobs_due ON jobs (due_ms) WHERE state IN ('queued', 'running');
+CREATE INDEX jobs_org ON jobs (org_id, id DESC);
+CREATE INDEX jobs_done ON jobs (finished_ms) WHERE state = 'done';
+
+-- Events, numbered per organisation (organisations.event_seq is the last
+-- number given) and kept for a retention window (docs/events.md).
+ALTER TABLE organisations ADD COLUMN event_seq INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE events (
+    org_id       INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    seq          INTEGER NOT NULL,
+    type         TEXT NOT NULL,
+    time_ms      INTEGER NOT NULL,
+    subject      TEXT NOT NULL,
+    data         TEXT NOT NULL,
+    audience     TEXT NOT NULL,
+    assigned_to  INTEGER NOT NULL DEFAULT 0,
+    created_by   INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (org_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX events_time ON events (time_ms);
+)SQL"},
     };
     return list;
 }
 
-}  // namespace switchboard::store
+}  // namespace switchboard::store::sqlite

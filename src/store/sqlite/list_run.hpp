@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "store/database_impl.hpp"
-#include "store/list_sql.hpp"
+#include "store/sqlite/pool.hpp"
+#include "store/sqlite/list_sql.hpp"
 
-namespace switchboard::store {
+namespace switchboard::store::sqlite {
 
 // `count_from` is the FROM ... WHERE part the total is counted over (without
 // joins that do not change the count); `select_from` the FROM ... WHERE part
@@ -56,4 +56,4 @@ PivotReport run_pivot(SQLite::Database& db, const ListSpec& spec, const std::str
 // The LIMIT/OFFSET clause of an export: none unless the query pages.
 std::string export_paging(const ListQuery& q, const ListLimits& limits);
 
-}  // namespace switchboard::store
+}  // namespace switchboard::store::sqlite

@@ -1,0 +1,94 @@
+// The facade: builds every module over one database, in the order they
+// depend on each other, and takes them down in the reverse order, the job
+// workers first.
+#include "switchboard/facade.hpp"
+
+#include <mutex>
+
+#include "switchboard/error.hpp"
+
+namespace switchboard {
+
+namespace {
+
+std::string key_file_for(const std::string& path, const SwitchboardOptions& o) {
+    if (!o.key_file.empty()) return o.key_file;
+    if (path == ":memory:") return {};
+    return path + ".key";
+}
+
+JobsOptions jobs_options(const SwitchboardOptions& o) {
+    JobsOptions j = o.jobs;
+    j.list_limits = o.accounts.list_limits;
+    return j;
+}
+
+}  // namespace
+
+struct Switchboard::Impl {
+    SwitchboardOptions options;
+    // Members are built in this order and destroyed in the reverse one.
+    Database database;
+    Accounts accounts;
+    ActivityLog activity;
+    Events events;
+    Jobs jobs;
+    Cases cases;
+    Calls calls;
+    PhrasePools pools;
+    Interactions interactions;
+
+    std::mutex files_mu;
+    std::unique_ptr<Files> files;
+
+    Impl(const std::string& path, SwitchboardOptions o)
+        : options(std::move(o)),
+          database(Database::open(path, options.database)),
+          accounts(database, options.accounts),
+          activity(database, options.accounts.list_limits),
+          events(database, options.events),
+          jobs(database, events, jobs_options(options), key_file_for(path, options)),
+          cases(database, events, CasesOptions{options.accounts.list_limits, options.max_case_text}),
+          calls(database, options.accounts.list_limits),
+          pools(database),
+          interactions(database, pools, jobs, events, options.interactions) {}
+};
+
+Switchboard::Switchboard(const std::string& path, SwitchboardOptions options)
+    : impl_(std::make_unique<Impl>(path, std::move(options))) {
+    impl_->jobs.start();
+}
+
+Switchboard::~Switchboard() {
+    // The workers run the modules' handlers: they stop before any module goes.
+    impl_->jobs.stop();
+}
+
+const SwitchboardOptions& Switchboard::options() const noexcept { return impl_->options; }
+const std::string& Switchboard::path() const noexcept { return impl_->database.path(); }
+
+Database& Switchboard::database() noexcept { return impl_->database; }
+Accounts& Switchboard::accounts() noexcept { return impl_->accounts; }
+ActivityLog& Switchboard::activity() noexcept { return impl_->activity; }
+Cases& Switchboard::cases() noexcept { return impl_->cases; }
+Calls& Switchboard::calls() noexcept { return impl_->calls; }
+PhrasePools& Switchboard::pools() noexcept { return impl_->pools; }
+Interactions& Switchboard::interactions() noexcept { return impl_->interactions; }
+Jobs& Switchboard::jobs() noexcept { return impl_->jobs; }
+Events& Switchboard::events() noexcept { return impl_->events; }
+
+Files& Switchboard::files() {
+    std::lock_guard<std::mutex> lock(impl_->files_mu);
+    if (!impl_->files) {
+        if (impl_->options.files_dir.empty())
+            throw Error(ErrorCode::invalid_argument, "this database has no files directory", "files_dir");
+        FilesOptions fo;
+        fo.dir = impl_->options.files_dir;
+        fo.max_bytes = impl_->options.max_file_bytes;
+        fo.list_limits = impl_->options.accounts.list_limits;
+        impl_->files = std::make_unique<Files>(impl_->database, fo);
+    }
+    return *impl_->files;
+}
+
+}  // namespace switchboard
