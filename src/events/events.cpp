@@ -85,7 +85,7 @@ struct Events::Impl {
             }
         }
         // The retention window, swept at most once a minute.
-        if (now - last_prune_ms > 60'000) {
+        if (now - last_prune_ms > std::min<std::int64_t>(60'000, options.retention_ms / 4)) {
             last_prune_ms = now;
             try {
                 store.prune_events(now - options.retention_ms);

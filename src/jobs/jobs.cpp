@@ -369,6 +369,8 @@ bool Jobs::drain(std::chrono::milliseconds timeout) {
 Page<Job> Jobs::list(const Principal& who, const ListQuery& query) {
     return detail::audited(impl_->db, who, "list_jobs", "", [&] {
         detail::require_report_reader(who);
+        for (const auto& [field, value] : query.filters)
+            if (field == "state") job_state_from_string(value);  // a state that is none is refused, named
         return impl_->store().list_jobs(who.org_id, query, impl_->options.list_limits);
     });
 }
