@@ -13,7 +13,8 @@ using namespace std::chrono_literals;
 namespace {
 
 struct Desk : sbtest::OrgDesk {
-    Desk() : OrgDesk([](SwitchboardOptions& o) { o.events.retention_ms = 1000; }) {}
+    explicit Desk(std::int64_t retention_ms = EventsOptions{}.retention_ms)
+        : OrgDesk([retention_ms](SwitchboardOptions& o) { o.events.retention_ms = retention_ms; }) {}
     Cases& cases = sb->cases();
     Events& events = sb->events();
 
@@ -152,7 +153,7 @@ TEST_CASE("a reader resumes after the last seq and waits for the next event", "[
 }
 
 TEST_CASE("events older than the retention window are removed, and a late reader is told", "[events]") {
-    Desk d;  // retention 1 s
+    Desk d(1000);  // retention 1 s
     d.cases.create_ticket(d.admin, d.ticket("old news"));
     d.events.flush();
     std::this_thread::sleep_for(1300ms);
