@@ -64,7 +64,8 @@ const char* kUsage =
     "  --pwhash-memlimit BYTES Argon2id memory (default 67108864; minimum 8192)\n"
     "  --public-url URL        base of the links in emails (default http://HOST:PORT)\n"
     "  --job-workers N         threads running background jobs, such as the analysis of\n"
-    "                          POST /record/text (default 2, 1 to 64)\n"
+    "                          POST /record/text (default 2, 0 to 64; 0: this host only\n"
+    "                          queues them, for worker processes on the same database)\n"
     "  --job-lease-ms MS       how long a claimed job is held before another worker may\n"
     "                          take it (default 30000; renewed while it runs)\n"
     "  --max-backlog-bytes N   payload bytes the jobs' backlog holds; past it new work is\n"
@@ -122,7 +123,7 @@ Options parse_options(int argc, char** argv) {
         else if (arg == "--pwhash-opslimit") o.pwhash_opslimit = parse_number(arg, value(), 1, 1u << 20);
         else if (arg == "--pwhash-memlimit") o.pwhash_memlimit = parse_number(arg, value(), 8192, 1ull << 34);
         else if (arg == "--public-url") o.public_url = value();
-        else if (arg == "--job-workers") o.job_workers = static_cast<int>(parse_number(arg, value(), 1, 64));
+        else if (arg == "--job-workers") o.job_workers = static_cast<int>(parse_number(arg, value(), 0, 64));
         else if (arg == "--job-lease-ms") o.job_lease_ms = static_cast<long long>(parse_number(arg, value(), 100, 86'400'000));
         else if (arg == "--max-backlog-bytes")
             o.max_backlog_bytes = static_cast<long long>(parse_number(arg, value(), 1, 1ull << 40));
