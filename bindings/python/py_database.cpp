@@ -237,13 +237,18 @@ void bind_database(py::module_& m) {
             py::arg("email"), py::arg("code"), py::arg("new_password"))
         .def(
             "change_password",
-            [](PyDatabase& self, const std::string& token, const std::string& current, const std::string& fresh) {
+            [](PyDatabase& self, const std::string& token, const std::string& current, const std::string& fresh,
+               const std::optional<std::string>& confirm) {
                 self.as(token, [&](Accounts& a, ActivityLog&, const Principal& who) {
-                    a.change_password(who, current, fresh);
+                    a.change_password(who, current, fresh,
+                                      confirm ? std::optional<std::string_view>(*confirm) : std::nullopt);
                 });
             },
-            py::arg("token"), py::arg("current_password"), py::arg("new_password"),
-            "Changes the caller's password; every session of the caller ends, this one included.")
+            py::arg("token"), py::arg("current_password"), py::arg("new_password"), py::kw_only(),
+            py::arg("confirm") = py::none(),
+            "Changes the caller's password; every session of the caller ends, this one included.\n"
+            "confirm, when given, must equal new_password (InvalidArgument, field\n"
+            "\"password_confirm\", \"passwords don't match\").")
         .def(
             "admin_reset_password",
             [](PyDatabase& self, const std::string& token, std::int64_t user_id) {

@@ -15,12 +15,6 @@ void log_error(std::string_view dialect, const Request& req, std::string_view wh
     std::fflush(stderr);
 }
 
-long long now_unix_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 std::string json_text(const boost::json::value& v) { return boost::json::serialize(v); }
 
 std::optional<std::int64_t> parse_whole(std::string_view text) {

@@ -14,6 +14,7 @@
 #include "http_layer.hpp"
 #include "switchboard/error.hpp"
 #include "switchboard/facade.hpp"
+#include "switchboard/time.hpp"
 
 namespace switchboard::host {
 
@@ -96,6 +97,5 @@ std::optional<std::int64_t> parse_whole(std::string_view text);
 // "(unreadable name)" -- a malformed body's "name" may hold anything, secrets included.
 std::string safe_name(std::string_view name);
 std::string json_text(const boost::json::value& v);
-long long now_unix_ms();
 
 }  // namespace switchboard::host

@@ -1,6 +1,8 @@
 // switchboard-host: cpp-httplib behind the Request/Response layer.
 #include "http_layer.hpp"
 
+#include "switchboard/time.hpp"
+
 #include <httplib.h>
 
 #include <algorithm>
@@ -124,16 +126,6 @@ std::string base64_decode(std::string_view text, bool& ok) {
     }
     if (padding > 2 || bits >= 6) ok = false;
     return ok ? out : std::string();
-}
-
-std::string format_iso_ms(long long unix_ms) {
-    const std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(unix_ms % 1000));
-    return buf;
 }
 
 // ------------------------------------------------------------------ Request / Response
@@ -450,10 +442,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
         t_trace = Trace{};
         char tail[64];
         std::snprintf(tail, sizeof tail, " %d %.1fms", res.status, ms);
-        const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
-        impl->log(format_iso_ms(now) + " " + req.method + " " + impl->log_path(req.method, req.path) + tail);
+        impl->log(switchboard::format_time(switchboard::now_ms()) + " " + req.method + " " + impl->log_path(req.method, req.path) + tail);
     });
 }
 

@@ -129,7 +129,5 @@ private:
 std::string url_decode(std::string_view text, bool plus_is_space);
 Fields parse_urlencoded(std::string_view text);
 std::string base64_decode(std::string_view text, bool& ok);
-// "2024-05-01T10:11:12.345Z"
-std::string format_iso_ms(long long unix_ms);
 
 }  // namespace switchboard::host

@@ -24,7 +24,7 @@ json::object user_object(const User& u) {
             {"email", u.email},
             {"role", std::string(to_string(u.role))},
             {"enabled", u.active ? "1" : "0"},
-            {"created_on", format_iso_ms(u.created_ms)}};
+            {"created_on", format_time(u.created_ms)}};
 }
 
 // What the login answer can say about a principal whose record the host may
@@ -93,13 +93,13 @@ Response login(Context& ctx, const Request& req) {
 
 // 1.2 POST /eproc/changeAuth {"pass0", "pass1", "pass2"}.
 Response change_auth(Exchange& c) {
-    c.fields = {{"current_password", "pass0"}, {"currentPwd", "pass0"}, {"password", "pass1"}};
+    c.fields = {{"current_password", "pass0"}, {"currentPwd", "pass0"}, {"password", "pass1"},
+                {"password_confirm", "pass2"}};
     c.row = str(c.who.user_id);
     const std::string pass0 = c.params.text("pass0").value_or("");
     const std::string pass1 = c.params.text("pass1").value_or("");
     const std::string pass2 = c.params.text("pass2").value_or("");
-    if (pass1 != pass2) throw Refusal{"passwords don't match", "pass2"};
-    const User u = c.core([&] { return c.ctx.accounts.change_password(c.who, pass0, pass1); });
+    const User u = c.core([&] { return c.ctx.accounts.change_password(c.who, pass0, pass1, pass2); });
     // Every session of the user has ended: the client signs in again.
     json::object o;
     o["profile_nb"] = json::array{json::array{"info", "Password Changed"}};

@@ -11,7 +11,7 @@ using namespace openchs;
 
 namespace {
 
-std::string time_text(std::int64_t ms) { return ms ? format_iso_ms(ms) : std::string(); }
+std::string time_text(std::int64_t ms) { return ms ? format_time(ms) : std::string(); }
 
 Refusal unknown_field(const std::string& key) {
     return Refusal{"unknown field \"" + safe_name(key) + "\"", safe_name(key)};
@@ -38,7 +38,7 @@ json::object call_object(const Call& k) {
             {"activity_count", str(k.activity_count)},
             {"ticket_id", id_text(k.ticket_id)},
             {"file_id", id_text(k.recording_file_id)},
-            {"created_on", format_iso_ms(k.created_ms)}};
+            {"created_on", format_time(k.created_ms)}};
 }
 
 Response calls_answer(int status, const char* info, const Call& k) {
@@ -55,7 +55,7 @@ int small_count(const Params& p, const std::string& key) {
 }
 
 std::int64_t time_value(const Params& p, const std::string& key) {
-    const auto t = parse_time(*p.text(key));
+    const auto t = switchboard::parse_time(*p.text(key));
     if (!t) throw Refusal{key + " must be a time (ISO-8601 or Unix milliseconds)", key};
     return *t;
 }
@@ -164,7 +164,7 @@ json::object qa_object(const QaRecord& q) {
     o["recomendations"] = q.recommendations;  // the seed's spelling
     o["reviewer_id"] = id_text(q.reviewer_id);
     o["reviewer"] = q.reviewer;
-    o["created_on"] = format_iso_ms(q.created_ms);
+    o["created_on"] = format_time(q.created_ms);
     return o;
 }
 
@@ -247,7 +247,7 @@ json::object file_object(const FileInfo& f) {
     return {{"id", str(f.id)},     {"name", f.name},
             {"mime", f.mime},      {"size", str(f.size)},
             {"sha256", f.sha256},  {"uploaded_by", id_text(f.uploaded_by)},
-            {"created_on", format_iso_ms(f.created_ms)}};
+            {"created_on", format_time(f.created_ms)}};
 }
 
 // POST /eproc/files: multipart/form-data with one part "file[]".
@@ -307,7 +307,7 @@ Response stats(Exchange& c) {
     std::int64_t from = 0, to = 0;
     for (const auto& [k, v] : c.req.query) {
         if (k != "from" && k != "to") throw unknown_field(k);
-        const auto t = parse_time(v, k == "to");
+        const auto t = switchboard::parse_time(v, k == "to");
         if (!t) throw Refusal{k + " must be a date or time (ISO-8601 or Unix milliseconds)", k};
         (k == "from" ? from : to) = *t;
     }

@@ -41,8 +41,8 @@ json::object ticket_object(const Ticket& t) {
             {"contact_id", id_text(t.contact_id)},
             {"assigned_to", id_text(t.assigned_to)},
             {"created_by", id_text(t.created_by)},
-            {"created_on", format_iso_ms(t.created_ms)},
-            {"updated_on", format_iso_ms(t.updated_ms)},
+            {"created_on", format_time(t.created_ms)},
+            {"updated_on", format_time(t.updated_ms)},
             {"contacts", t.contact ? json::value(contact_object(*t.contact)) : json::value(json::object{})}};
 }
 
@@ -53,7 +53,7 @@ json::object category_object(const Category& c) {
 json::object change_object(const TicketChange& h) {
     return {{"id", str(h.id)},         {"ticket_id", str(h.ticket_id)}, {"field", h.field},
             {"old_value", h.old_value}, {"new_value", h.new_value},     {"user_id", id_text(h.user_id)},
-            {"actor", h.actor},         {"created_on", format_iso_ms(h.time_ms)}};
+            {"actor", h.actor},         {"created_on", format_time(h.time_ms)}};
 }
 
 json::object message_object(const TicketMessage& m) {
@@ -63,7 +63,7 @@ json::object message_object(const TicketMessage& m) {
             {"author", m.author},
             {"author_role", m.author_role},
             {"body", m.body},
-            {"created_on", format_iso_ms(m.time_ms)}};
+            {"created_on", format_time(m.time_ms)}};
 }
 
 Response tickets_answer(int status, const char* info, const Ticket& t) {

@@ -438,40 +438,4 @@ std::string sanitised_file_name(std::string_view name) {
     return out.empty() ? "file" : out;
 }
 
-std::optional<std::int64_t> parse_time(std::string_view text, bool end_of_day) {
-    if (text.empty()) return std::nullopt;
-    if (auto n = parse_whole(text)) return *n >= 0 ? n : std::nullopt;
-    const std::string s(text);
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0, used = 0;
-    std::tm tm{};
-    bool date_only = false;
-    if (s.size() == 10 && std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &used) == 3 && used == 10) {
-        date_only = true;
-    } else if (std::sscanf(s.c_str(), "%4d-%2d-%2d%*1[T ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &used) == 6) {
-        std::string_view rest = std::string_view(s).substr(static_cast<std::size_t>(used));
-        if (rest.size() >= 4 && rest[0] == '.') {
-            int frac = 0;
-            for (std::size_t i = 1; i < 4; ++i) {
-                if (rest[i] < '0' || rest[i] > '9') return std::nullopt;
-                frac = frac * 10 + (rest[i] - '0');
-            }
-            ms = frac;
-            rest.remove_prefix(4);
-        }
-        if (rest == "Z") rest = "";
-        if (!rest.empty()) return std::nullopt;
-    } else {
-        return std::nullopt;
-    }
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || y < 1970) return std::nullopt;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    const std::int64_t t = static_cast<std::int64_t>(timegm(&tm)) * 1000 + ms;
-    return date_only && end_of_day ? t + 86'400'000 - 1 : t;
-}
-
 }  // namespace switchboard::host::openchs

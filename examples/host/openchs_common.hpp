@@ -17,6 +17,7 @@
 
 #include "dialect.hpp"
 #include "switchboard/list.hpp"
+#include "switchboard/time.hpp"
 
 namespace switchboard::host::openchs {
 
@@ -133,8 +134,5 @@ Response stream_file(const std::string& path, std::int64_t size, const std::stri
 // '-', '_' kept, anything else '_'; never empty.
 std::string sanitised_file_name(std::string_view name);
 
-// A time: Unix milliseconds, "YYYY-MM-DD" (midnight UTC, or the day's last
-// millisecond when end_of_day) or "YYYY-MM-DDTHH:MM:SS[.mmm][Z]".
-std::optional<std::int64_t> parse_time(std::string_view text, bool end_of_day = false);
 
 }  // namespace switchboard::host::openchs

@@ -245,9 +245,11 @@ public:
     void reset_password(std::string_view email, std::string_view code,
                         std::string_view new_password);
     // Ends every session of the user, the caller's included: sign in again
-    // with the new password.
+    // with the new password. `confirm`, when given (a form's "repeat the new
+    // password"), must equal it: Error(invalid_argument, "passwords don't
+    // match", field "password_confirm"), checked first.
     User change_password(const Principal& who, std::string_view current_password,
-                         std::string_view new_password);
+                         std::string_view new_password, std::optional<std::string_view> confirm = std::nullopt);
     // Admin reset: a random temporary password, returned once, to be changed
     // at next sign-in; the user's sessions end.
     PasswordReset admin_reset_password(const Principal& who, std::int64_t user_id);

@@ -16,4 +16,5 @@
 #include "switchboard/list.hpp"
 #include "switchboard/store.hpp"
 #include "switchboard/text.hpp"
+#include "switchboard/time.hpp"
 #include "switchboard/version.hpp"

@@ -293,10 +293,13 @@ void Accounts::reset_password(std::string_view email_in, std::string_view code, 
                       detail::hash_password(new_password, options_.pwhash_opslimit, options_.pwhash_memlimit), now);
 }
 
-User Accounts::change_password(const Principal& who, std::string_view current, std::string_view next) {
+User Accounts::change_password(const Principal& who, std::string_view current, std::string_view next,
+                               std::optional<std::string_view> confirm) {
     auto& store = db_.store().accounts();
     return detail::audited(db_, who, "change_password", "own password", [&] {
         if (who.kind != TokenKind::access || !who.user_id) throw Error(ErrorCode::unauthorized, "unauthorized");
+        if (confirm && *confirm != next)
+            throw Error(ErrorCode::invalid_argument, "passwords don't match", "password_confirm");
         auto user = store.user_by_id(who.user_id);
         if (!user) throw Error(ErrorCode::unauthorized, "unauthorized");
         if (!detail::verify_password(user->password_hash, current))

@@ -1,5 +1,7 @@
 #include "core/time.hpp"
 
+#include "switchboard/time.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -148,3 +150,13 @@ std::optional<std::int64_t> parse_time(std::string_view s, bool end_of_day) {
 }
 
 }  // namespace switchboard::detail
+
+namespace switchboard {
+
+std::int64_t now_ms() { return detail::now_ms(); }
+std::string format_time(std::int64_t unix_ms) { return detail::format_iso(unix_ms); }
+std::optional<std::int64_t> parse_time(std::string_view text, bool end_of_day) {
+    return detail::parse_time(text, end_of_day);
+}
+
+}  // namespace switchboard

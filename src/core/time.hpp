@@ -1,5 +1,7 @@
-// Internal: the library's clock and time text. Time is Unix milliseconds (UTC)
-// everywhere in the library and the store; text is ISO-8601 UTC.
+// Internal: the library's clock and time text, behind the public
+// switchboard/time.hpp (now_ms, format_time, parse_time: the grammar is
+// documented there), and the writers the CSV exports and OctaPy's activity
+// format use.
 #pragma once
 
 #include <cstddef>
@@ -19,9 +21,7 @@ inline constexpr std::size_t kIsoLength = 24;
 void format_iso_to(char* out, std::int64_t ms);
 // "DD/MM/YYYY, HH:mm:ss.MS" (OctaPy's activity format)
 std::string format_octapy(std::int64_t ms);
-// Parses "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS[.mmm]]", the same with 'T' and
-// an optional 'Z', or a plain integer of milliseconds. `end_of_day` makes a
-// date-only value mean its last millisecond. nullopt when it is none of these.
+// switchboard::parse_time (switchboard/time.hpp).
 std::optional<std::int64_t> parse_time(std::string_view text, bool end_of_day = false);
 
 }  // namespace switchboard::detail
