@@ -406,6 +406,7 @@ std::string_view to_string(PciKind kind) noexcept {
 PciResult redact_pci(std::string_view s, bool mask_expiry) {
     constexpr std::size_t kContextBytes = 300;  // a card word this close makes a code a card's
     constexpr std::size_t kValueBytes = 60;     // a code's value within this many bytes of its keyword
+    constexpr std::size_t kExpiryCardBytes = 60;  // an expiry date this close to a card number is masked
     std::vector<NumToken> toks = number_tokens(s);
     std::vector<Join> join(toks.size(), Join::none);  // join[k]: how toks[k] continues toks[k - 1]
     for (std::size_t k = 1; k < toks.size(); ++k) join[k] = join_of(s, toks[k - 1], toks[k]);
@@ -480,12 +481,18 @@ PciResult redact_pci(std::string_view s, bool mask_expiry) {
                 if (e == std::string_view::npos) continue;
                 bool overlaps = std::any_of(hits.begin(), hits.end(), [&](const Hit& h) { return h.start < e && p < h.end; });
                 if (overlaps) break;
+                // Next to a card number: at most kExpiryCardBytes between the
+                // card and the keyword-and-date, on either side.
+                const bool next_to_card = std::any_of(hits.begin(), hits.end(), [&](const Hit& c) {
+                    return c.f.kind == PciKind::card_number && c.start <= e + kExpiryCardBytes &&
+                           k.start <= c.end + kExpiryCardBytes;
+                });
                 Hit h;
                 h.start = p;
                 h.end = e;
                 h.f.kind = PciKind::expiry_date;
-                h.f.masked = mask_expiry;
-                if (mask_expiry) {
+                h.f.masked = mask_expiry || next_to_card;
+                if (h.f.masked) {
                     h.replacement = std::string(s.substr(p, e - p));
                     for (char& c : h.replacement)
                         if (alnum(c)) c = '*';

@@ -189,19 +189,57 @@ TEST_CASE("security codes and PINs next to a card are masked", "[pci]") {
     CHECK(redact_pci(no_card).redacted_text == no_card);
 }
 
-TEST_CASE("expiry dates next to a card are found, and masked on request", "[pci]") {
+TEST_CASE("expiry dates next to a card are masked; others are found, and masked on request", "[pci]") {
+    // Next to a card number: masked by default, and with mask_expiry too.
     std::string text = "Visa 4539 1488 0343 6467 expiry date 12/27, security code 123";
-    auto r = redact_pci(text);
-    auto exp = of_kind(r, PciKind::expiry_date);
-    REQUIRE(exp.size() == 1);
-    CHECK(exp[0].text == "12/27");
-    CHECK_FALSE(exp[0].masked);
-    CHECK(r.redacted_text == "Visa **** **** **** 6467 expiry date 12/27, security code ***");
-    r = redact_pci(text, true);
-    CHECK(r.redacted_text == "Visa **** **** **** 6467 expiry date **/**, security code ***");
-    CHECK(of_kind(r, PciKind::expiry_date).at(0).masked);
+    for (bool mask_expiry : {false, true}) {
+        auto r = redact_pci(text, mask_expiry);
+        auto exp = of_kind(r, PciKind::expiry_date);
+        REQUIRE(exp.size() == 1);
+        CHECK(exp[0].text == "**/**");
+        CHECK(exp[0].masked);
+        CHECK(exp[0].byte_start == 37);
+        CHECK(exp[0].byte_end == 42);
+        CHECK(r.redacted_text == "Visa **** **** **** 6467 expiry date **/**, security code ***");
+    }
 
-    CHECK(of_kind(redact_pci("my card expires June 2027"), PciKind::expiry_date).at(0).text == "June 2027");
+    // The card number after the date, and a conversation over several lines.
+    CHECK(redact_pci("The expiry date is 12/27 and the long number is 4539 1488 0343 6467.").redacted_text ==
+          "The expiry date is **/** and the long number is **** **** **** 6467.");
+    auto r = redact_pci("Client: it's 4539 1488 0343 6467.\nAgent: Thank you. And the expiry date?\nClient: 03/2029.");
+    CHECK(r.redacted_text ==
+          "Client: it's **** **** **** 6467.\nAgent: Thank you. And the expiry date?\nClient: **/****.");
+    REQUIRE(of_kind(r, PciKind::expiry_date).size() == 1);
+    CHECK(of_kind(r, PciKind::expiry_date)[0].masked);
+    CHECK(redact_pci("card 4539 1488 0343 6467 expires June 2027").redacted_text ==
+          "card **** **** **** 6467 expires **** ****");
+
+    // "Next to" is at most 60 bytes between the card number and the date
+    // with its keyword: 60 bytes masks, 61 keeps.
+    const std::string pad60 = " and here is some more text to make the gap sixty bytes. ";  // 57 bytes
+    REQUIRE(pad60.size() == 57);
+    std::string near = "card 4539 1488 0343 6467" + pad60 + "ab expiry 12/27";  // 57 + "ab " = 60
+    std::string far = "card 4539 1488 0343 6467" + pad60 + "abc expiry 12/27";
+    CHECK(redact_pci(near).redacted_text == "card **** **** **** 6467" + pad60 + "ab expiry **/**");
+    CHECK(redact_pci(far).redacted_text == "card **** **** **** 6467" + pad60 + "abc expiry 12/27");
+    CHECK(redact_pci(far, true).redacted_text == "card **** **** **** 6467" + pad60 + "abc expiry **/**");
+    CHECK(redact_pci("expiry 12/27" + pad60 + "ab 4539 1488 0343 6467").redacted_text ==
+          "expiry **/**" + pad60 + "ab **** **** **** 6467");
+    CHECK(redact_pci("expiry 12/27" + pad60 + "abc 4539 1488 0343 6467").redacted_text ==
+          "expiry 12/27" + pad60 + "abc **** **** **** 6467");
+    auto kept = of_kind(redact_pci(far), PciKind::expiry_date);
+    REQUIRE(kept.size() == 1);
+    CHECK(kept[0].text == "12/27");
+    CHECK_FALSE(kept[0].masked);
+
+    // A date on its own (a card word, no card number) is found and kept,
+    // and masked only on request.
+    r = redact_pci("my card expires June 2027");
+    REQUIRE(of_kind(r, PciKind::expiry_date).size() == 1);
+    CHECK(of_kind(r, PciKind::expiry_date)[0].text == "June 2027");
+    CHECK_FALSE(of_kind(r, PciKind::expiry_date)[0].masked);
+    CHECK(r.redacted_text == "my card expires June 2027");
+    CHECK(redact_pci("my card expires June 2027", true).redacted_text == "my card expires **** ****");
     CHECK(of_kind(redact_pci("card valid thru 03 / 2029"), PciKind::expiry_date).at(0).text == "03 / 2029");
     CHECK(of_kind(redact_pci("card expiry 13/27"), PciKind::expiry_date).empty());  // no 13th month
     CHECK(of_kind(redact_pci("the offer expires 12/27"), PciKind::expiry_date).empty());  // no card
