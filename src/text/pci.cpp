@@ -52,12 +52,14 @@ bool glues_to_number(char32_t c) {
 
 bool glued_before(std::string_view s, std::size_t i) {
     if (i == 0) return false;
+    if (static_cast<unsigned char>(s[i - 1]) < 0x80) return text::is_word(static_cast<unsigned char>(s[i - 1]));
     std::size_t len;
     return glues_to_number(text::decode_at(s, text::prev_start(s, i), len));
 }
 
 bool glued_at(std::string_view s, std::size_t i) {
     if (i >= s.size()) return false;
+    if (static_cast<unsigned char>(s[i]) < 0x80) return text::is_word(static_cast<unsigned char>(s[i]));
     std::size_t len;
     return glues_to_number(text::decode_at(s, i, len));
 }
@@ -131,9 +133,10 @@ std::size_t run_end(std::string_view s, std::size_t i, bool letters) {
 
 // Steps over the word that starts at i.
 std::size_t skip_word(std::string_view s, std::size_t i) {
-    while (i < s.size() && text::word_at(s, i)) {
-        std::size_t len;
-        text::decode_at(s, i, len);
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = 1;
+        if (!text::is_word(c < 0x80 ? char32_t(c) : text::decode_at(s, i, len))) break;
         i += len;
     }
     return i;
@@ -142,10 +145,10 @@ std::size_t skip_word(std::string_view s, std::size_t i) {
 std::vector<NumToken> number_tokens(std::string_view s) {
     std::vector<NumToken> out;
     std::size_t i = 0;
-    int d;
+    int value;
     while (i < s.size()) {
-        char c = s[i];
-        if (std::size_t len = digit_at(s, i, d)) {
+        const char c = s[i];
+        if (std::size_t len = ascii_digit(c) ? 1 : static_cast<unsigned char>(c) == 0xEF ? digit_at(s, i, value) : 0) {
             // A run of digits, ASCII or full-width, mixed as they come.
             if (glued_before(s, i)) {
                 i += len;
@@ -154,7 +157,7 @@ std::vector<NumToken> number_tokens(std::string_view s) {
             NumToken t;
             t.start = i;
             std::size_t j = i;
-            while ((len = digit_at(s, j, d)) != 0) t.digits += char('0' + d), j += len;
+            while ((len = digit_at(s, j, value)) != 0) t.digits += char('0' + value), j += len;
             if (glued_at(s, j)) {
                 i = skip_word(s, j);
                 continue;
