@@ -91,7 +91,8 @@ void bind_text(py::module_& m) {
         "then finds the pools' phrases and the promises in the redacted text. Returns\n"
         "{\"findings\", \"promises\", \"redacted_text\", \"pci\", \"truncated\"}; start and end\n"
         "count characters of redacted_text. speaker is copied to the promises; pci=False\n"
-        "skips the card data, mask_expiry=True masks expiry dates too; max_bytes (default\n"
+        "skips the card data. An expiry date next to a card number (within 60 bytes) is\n"
+        "always masked; mask_expiry=True masks every other one too. max_bytes (default\n"
         "1 MiB) is the longest text accepted, in UTF-8 bytes. An empty or blank text is\n"
         "InvalidArgument, a longer one TooLarge, both with field \"text\". The GIL is\n"
         "released during the analysis.");

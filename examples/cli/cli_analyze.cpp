@@ -268,19 +268,50 @@ std::string failed_file(const Call& c, const std::exception& e) {
     return c.name();
 }
 
+// The length of the well-formed UTF-8 character at s[i] and its code
+// point, or 0 (a broken sequence, an overlong form, a surrogate).
+std::size_t utf8_char(const std::string& s, std::size_t i, char32_t& cp) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return 0;
+    cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+    for (std::size_t k = 1; k < len; ++k) {
+        const auto b = static_cast<unsigned char>(s[i + k]);
+        if ((b & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (b & 0x3F);
+    }
+    const char32_t min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return len;
+}
+
+// A JSON string: control characters (C0, DEL and C1) as \u escapes, so the
+// line holds no control byte and the string is exactly the one given; a
+// byte that is not UTF-8, which JSON cannot hold, as the text \xNN (the
+// form printable_text writes on stderr).
 std::string json_string(const std::string& s) {
     std::string out = "\"";
-    for (unsigned char ch : s) {
-        if (ch == '"' || ch == '\\') {
+    char buf[8];
+    for (std::size_t i = 0; i < s.size();) {
+        const auto ch = static_cast<unsigned char>(s[i]);
+        char32_t cp = ch;
+        std::size_t len = ch < 0x80 ? 1 : utf8_char(s, i, cp);
+        if (len == 0) {
+            std::snprintf(buf, sizeof buf, "\\\\x%02x", ch);
+            out += buf;
+            ++i;
+            continue;
+        }
+        if (cp == '"' || cp == '\\') {
             out += '\\';
-            out += char(ch);
-        } else if (ch < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+            out += char(cp);
+        } else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+            std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(cp));
             out += buf;
         } else {
-            out += char(ch);
+            out.append(s, i, len);
         }
+        i += len;
     }
     return out + "\"";
 }
@@ -330,7 +361,7 @@ int run_analyze(const std::vector<std::string>& args) {
     try {
         s = parse(args);
     } catch (const UsageError& e) {
-        std::cerr << "switchboard analyze: " << e.what() << " (see switchboard analyze --help)\n";
+        std::cerr << "switchboard analyze: " << printable_text(e.what()) << " (see switchboard analyze --help)\n";
         return kExitUsage;
     }
     if (s.help) {
@@ -359,8 +390,9 @@ int run_analyze(const std::vector<std::string>& args) {
         } catch (const std::exception& e) {
             ++failed;
             std::cout.flush();
-            std::cerr << "switchboard analyze: " << failed_file(call, e) << ": " << e.what() << "\n";
-            if (progress) std::cerr << counter << call.name() << " ... failed\n";
+            std::cerr << "switchboard analyze: " << printable_text(failed_file(call, e)) << ": "
+                      << printable_text(e.what()) << "\n";
+            if (progress) std::cerr << counter << printable_text(call.name()) << " ... failed\n";
             if (json_lines) std::cout << error_line(call, e) << "\n" << std::flush;
             continue;
         }
@@ -375,11 +407,11 @@ int run_analyze(const std::vector<std::string>& args) {
         } else {
             if (!first_timeline) std::cout << "\n";
             first_timeline = false;
-            write_timeline(std::cout, call.name(), a, s.speech);
+            write_timeline(std::cout, printable_text(call.name()), a, s.speech);
         }
         std::cout.flush();
         if (progress)
-            std::cerr << counter << call.name() << " ... done in " << milliseconds(elapsed) << " ("
+            std::cerr << counter << printable_text(call.name()) << " ... done in " << milliseconds(elapsed) << " ("
                       << real_time(a.duration, elapsed) << ")\n";
     }
 

@@ -73,10 +73,10 @@ int main(int argc, char** argv) {
     try {
         return cli::run_data_command(args);
     } catch (const cli::UsageError& e) {
-        std::cerr << "switchboard: " << e.what() << " (see switchboard --help)\n";
+        std::cerr << "switchboard: " << switchboard::printable_text(e.what()) << " (see switchboard --help)\n";
         return cli::kExitUsage;
     } catch (const std::exception& e) {
-        std::cerr << "switchboard: " << cli::describe(e) << "\n";
+        std::cerr << "switchboard: " << switchboard::printable_text(cli::describe(e)) << "\n";
         return cli::kExitFailed;
     }
 }

@@ -41,4 +41,15 @@ private:
     std::string field_;
 };
 
+// Text from outside (a chunk id read from a file, a file name, an option a
+// person typed) made fit to quote in a message: every byte that is not
+// printable ASCII is written \xNN (two lower-case hex digits), so the
+// message is whole (no NUL cuts it short), printable (no control byte
+// reaches a terminal) and valid UTF-8 (Python and JSON take it as it is).
+// With keep_utf8, well-formed UTF-8 characters from U+00A0 up are kept as
+// written ("café.wav"); C1 controls (U+0080..U+009F), broken sequences,
+// overlong forms and surrogates are still escaped byte by byte. A backslash
+// is kept as it is, so escaping a text twice changes nothing.
+std::string printable_text(std::string_view text, bool keep_utf8 = true);
+
 }  // namespace switchboard

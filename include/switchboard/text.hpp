@@ -169,7 +169,12 @@ struct TextOptions {
     std::optional<std::string> speaker;
     bool promises = true;
     bool pci = true;
-    // Expiry dates are found and reported; masked only when this is set.
+    // Expiry dates are found after their keyword ("expiry", "valid thru" ...)
+    // near a card and reported. One next to a card number is always masked:
+    // at most 60 bytes lie between the card number and the date with its
+    // keyword (the card ends at most 60 bytes before the keyword starts, or
+    // starts at most 60 bytes after the date ends). Any other is kept as
+    // written unless this is set, which masks every expiry date.
     bool mask_expiry = false;
     // PCI detections are also reported as findings of this pool ("" for no).
     std::string pci_pool = "Critical Info";
@@ -210,7 +215,12 @@ std::string to_json(const TextAnalysis& analysis);
 // code points of the text given.
 
 // Card numbers, security codes, expiry dates and PINs, and the text with
-// them masked (offsets into the redacted text).
+// them masked (offsets into the redacted text). Card numbers are read
+// typed (ASCII or full-width digits, grouped by spaces, dashes, dots or one
+// line break) or spoken, and Luhn-checked; the rules are in docs/text.md.
+// mask_expiry is TextOptions::mask_expiry: an expiry date next to a card
+// number (within 60 bytes, as there) is masked either way, any other only
+// when it is set.
 struct PciResult {
     std::string redacted_text;
     std::vector<PciFinding> findings;

@@ -22,6 +22,12 @@ namespace {
 
 constexpr const char* kNotWav = "binary needs to be in .WAV format: ";
 
+// Every text a message quotes from outside (a chunk id, a file name,
+// libsndfile's words) goes through printable_text, so each layer gets a
+// whole, printable, valid UTF-8 message: a chunk id of "\xff\0ab" is
+// quoted '\xff\x00ab', a file name keeps its UTF-8 and loses its control
+// bytes.
+
 [[noreturn]] void not_wav(const std::string& why, const std::string& field) {
     throw Error(ErrorCode::invalid_argument, kNotWav + why, field);
 }
@@ -61,7 +67,8 @@ void check_riff(const ReadAt& read, std::uint64_t size, const std::string& field
             return;
         }
         if (body + len > size)
-            not_wav("the file is truncated inside its '" + std::string(reinterpret_cast<char*>(ch), 4) + "' chunk",
+            not_wav("the file is truncated inside its '" +
+                        printable_text(std::string_view(reinterpret_cast<const char*>(ch), 4), false) + "' chunk",
                     field);
         at = body + len + (len & 1);
     }
@@ -126,9 +133,9 @@ void check_info(const SF_INFO& info, const AnalysisOptions& o, const std::string
 Opened open_path(const std::string& path, const AnalysisOptions& o, const std::string& field, int max_channels) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
-        throw Error(ErrorCode::not_found, "no such file: " + path, field);
+        throw Error(ErrorCode::not_found, "no such file: " + printable_text(path), field);
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorCode::storage, "cannot read " + path, field);
+    if (!in) throw Error(ErrorCode::storage, "cannot read " + printable_text(path), field);
     std::uint64_t size = std::filesystem::file_size(path, ec);
     check_riff(
         [&](std::uint64_t off, void* out, std::size_t n) {
@@ -140,7 +147,7 @@ Opened open_path(const std::string& path, const AnalysisOptions& o, const std::s
         size, field);
     Opened f;
     f.file.reset(sf_open(path.c_str(), SFM_READ, &f.info));
-    if (!f.file) not_wav(sf_strerror(nullptr), field);
+    if (!f.file) not_wav(printable_text(sf_strerror(nullptr)), field);
     check_info(f.info, o, field, max_channels);
     return f;
 }
@@ -154,7 +161,7 @@ void pump(SNDFILE* f, const SF_INFO& info, StreamingAnalyzer& s, const std::stri
         s.push(std::span<const float>(block.data(), static_cast<std::size_t>(got) * info.channels));
         s.take_events();  // a batch run keeps only the result
     }
-    if (sf_error(f)) not_wav(std::string("decoding failed: ") + sf_strerror(f), field);
+    if (sf_error(f)) not_wav("decoding failed: " + printable_text(sf_strerror(f)), field);
 }
 
 }  // namespace
@@ -182,7 +189,7 @@ CallAnalysis analyze_wav(std::span<const std::byte> wav, const AnalysisOptions& 
     SF_VIRTUAL_IO io{mem_len, mem_seek, mem_read, mem_write, mem_tell};
     Opened f;
     f.file.reset(sf_open_virtual(&io, SFM_READ, &f.info, &mem));
-    if (!f.file) not_wav(sf_strerror(nullptr), field);
+    if (!f.file) not_wav(printable_text(sf_strerror(nullptr)), field);
     check_info(f.info, options, field, 2);
     StreamingAnalyzer s(f.info.samplerate, f.info.channels, options);
     pump(f.file.get(), f.info, s, field);
@@ -208,7 +215,8 @@ CallAnalysis analyze_files(const std::string& agent_path, const std::string& cli
             if (got < want) {
                 more[c] = false;
                 if (sf_error(f[c].file.get()))
-                    not_wav(std::string("decoding failed: ") + sf_strerror(f[c].file.get()), c ? "client" : "agent");
+                    not_wav("decoding failed: " + printable_text(sf_strerror(f[c].file.get())),
+                            c ? "client" : "agent");
             }
         }
         s.take_events();

@@ -18,7 +18,78 @@ using text::ascii_lower;
 
 bool alnum(char c) { return ascii_alpha(c) || ascii_digit(c); }
 
-// A number as written or spoken: "4539", "four", "double four".
+unsigned char byte_at(std::string_view s, std::size_t i) { return i < s.size() ? static_cast<unsigned char>(s[i]) : 0; }
+
+// The length of the digit at s[i]: 1 for '0'-'9', 3 for a full-width digit
+// (U+FF10..U+FF19, EF BC 90..99), 0 for anything else; its value in d.
+std::size_t digit_at(std::string_view s, std::size_t i, int& d) {
+    const unsigned char c = byte_at(s, i);
+    if (c >= '0' && c <= '9') {
+        d = c - '0';
+        return 1;
+    }
+    if (c == 0xEF && byte_at(s, i + 1) == 0xBC && byte_at(s, i + 2) >= 0x90 && byte_at(s, i + 2) <= 0x99) {
+        d = byte_at(s, i + 2) - 0x90;
+        return 3;
+    }
+    return 0;
+}
+
+// Whether a character next to a run of digits makes it part of a longer
+// word ("ref4539", "4539x"): a word character, except the scripts written
+// without spaces (kana, CJK ideographs, Hangul, half-width katakana) and
+// the full-width forms of ASCII punctuation ("番号4539です", "４５３９－１４８８").
+bool glues_to_number(char32_t c) {
+    if (c < 0x80) return text::is_word(c);
+    if ((c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+        (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF66 && c <= 0xFF9F))
+        return false;
+    if ((c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
+        (c >= 0xFF5B && c <= 0xFF65))
+        return false;
+    return text::is_word(c);
+}
+
+bool glued_before(std::string_view s, std::size_t i) {
+    if (i == 0) return false;
+    if (static_cast<unsigned char>(s[i - 1]) < 0x80) return text::is_word(static_cast<unsigned char>(s[i - 1]));
+    std::size_t len;
+    return glues_to_number(text::decode_at(s, text::prev_start(s, i), len));
+}
+
+bool glued_at(std::string_view s, std::size_t i) {
+    if (i >= s.size()) return false;
+    if (static_cast<unsigned char>(s[i]) < 0x80) return text::is_word(static_cast<unsigned char>(s[i]));
+    std::size_t len;
+    return glues_to_number(text::decode_at(s, i, len));
+}
+
+// The span with every digit but the last `keep` replaced by one '*'
+// (a full-width digit too); everything else as it is.
+std::string mask_digits(std::string_view span, std::size_t keep) {
+    std::size_t total = 0;
+    int d;
+    for (std::size_t k = 0; k < span.size();) {
+        std::size_t len = digit_at(span, k, d);
+        total += len != 0;
+        k += len ? len : 1;
+    }
+    std::string out;
+    out.reserve(span.size());
+    std::size_t seen = 0;
+    for (std::size_t k = 0; k < span.size();) {
+        std::size_t len = digit_at(span, k, d);
+        if (len && seen++ + keep < total) {
+            out += '*';
+        } else {
+            out.append(span.substr(k, len ? len : 1));
+        }
+        k += len ? len : 1;
+    }
+    return out;
+}
+
+// A number as written or spoken: "4539", "４５３９", "four", "double four".
 struct NumToken {
     std::size_t start = 0, end = 0;
     std::string digits;
@@ -60,24 +131,52 @@ std::size_t run_end(std::string_view s, std::size_t i, bool letters) {
     return j;
 }
 
+// Steps over the word that starts at i.
+std::size_t skip_word(std::string_view s, std::size_t i) {
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = 1;
+        if (!text::is_word(c < 0x80 ? char32_t(c) : text::decode_at(s, i, len))) break;
+        i += len;
+    }
+    return i;
+}
+
 std::vector<NumToken> number_tokens(std::string_view s) {
     std::vector<NumToken> out;
     std::size_t i = 0;
+    int value;
     while (i < s.size()) {
-        char c = s[i];
-        if (!alnum(c) || text::word_before(s, i)) {
+        const char c = s[i];
+        if (std::size_t len = ascii_digit(c) ? 1 : static_cast<unsigned char>(c) == 0xEF ? digit_at(s, i, value) : 0) {
+            // A run of digits, ASCII or full-width, mixed as they come.
+            if (glued_before(s, i)) {
+                i += len;
+                continue;
+            }
+            NumToken t;
+            t.start = i;
+            std::size_t j = i;
+            while ((len = digit_at(s, j, value)) != 0) t.digits += char('0' + value), j += len;
+            if (glued_at(s, j)) {
+                i = skip_word(s, j);
+                continue;
+            }
+            t.end = j;
+            out.push_back(std::move(t));
+            i = j;
+            continue;
+        }
+        if (!ascii_alpha(c) || text::word_before(s, i)) {
             ++i;
             continue;
         }
-        bool digits = ascii_digit(c);
-        std::size_t j = run_end(s, i, !digits);
+        std::size_t j = run_end(s, i, true);
         if (j == std::string_view::npos) {
-            while (text::word_at(s, i)) ++i;
+            i = skip_word(s, i);
             continue;
         }
-        if (digits) {
-            out.push_back({i, j, std::string(s.substr(i, j - i)), false});
-        } else if (j - i <= 6) {
+        if (j - i <= 6) {
             std::string w = lower_word(s, i, j);
             if (int d = digit_word(w); d >= 0) {
                 out.push_back({i, j, std::string(1, char('0' + d)), true});
@@ -104,14 +203,57 @@ std::vector<NumToken> number_tokens(std::string_view s) {
     return out;
 }
 
-// Tokens a and b belong to one number when at most three spaces or dashes
-// lie between them, or, when one of them is a word, also commas and full
-// stops ("four, five, three").
-bool joined(std::string_view s, const NumToken& a, const NumToken& b) {
-    if (b.start <= a.end || b.start - a.end > 3) return false;
+// How token b continues the number token a is part of:
+// - plain: one to three spaces, tabs or dashes between them (the ideographic
+//   space U+3000 and the full-width hyphen-minus U+FF0D count as one each),
+//   or, when one of them is a word, also commas and full stops ("four, five");
+// - line: between two runs of digits, the same with one line break (\n,
+//   \r\n or \r) among them ("4539 1488\n0343", "4539-\r\n1488");
+// - dot: between two runs of digits, one full stop and nothing else
+//   ("4000.0566", also the full-width U+FF0E).
+// A stretch read across a line or dot join must be laid out like a card
+// (card_layout), and a dotted run is read whole or not at all.
+enum class Join : unsigned char { none, plain, line, dot };
+
+Join join_of(std::string_view s, const NumToken& a, const NumToken& b) {
+    if (b.start <= a.end || b.start - a.end > 12) return Join::none;
     const bool words = a.word || b.word;
-    for (std::size_t k = a.end; k < b.start; ++k)
-        if (s[k] != ' ' && s[k] != '-' && s[k] != '\t' && !(words && (s[k] == ',' || s[k] == '.'))) return false;
+    unsigned seps = 0, dots = 0, breaks = 0;
+    for (std::size_t k = a.end; k < b.start;) {
+        const unsigned char c = byte_at(s, k);
+        if (c == ' ' || c == '-' || c == '\t' || (words && c == ',')) {
+            ++seps, ++k;
+        } else if (c == '.') {
+            ++(words ? seps : dots), ++k;
+        } else if (c == '\n' || c == '\r') {
+            ++breaks;
+            k += c == '\r' && byte_at(s, k + 1) == '\n' ? 2 : 1;
+        } else if (c == 0xE3 && byte_at(s, k + 1) == 0x80 && byte_at(s, k + 2) == 0x80) {  // U+3000
+            ++seps, k += 3;
+        } else if (c == 0xEF && byte_at(s, k + 1) == 0xBC && byte_at(s, k + 2) == 0x8D) {  // U+FF0D
+            ++seps, k += 3;
+        } else if (c == 0xEF && byte_at(s, k + 1) == 0xBC && byte_at(s, k + 2) == 0x8E) {  // U+FF0E
+            ++(words ? seps : dots), k += 3;
+        } else {
+            return Join::none;
+        }
+    }
+    if (words) return breaks == 0 && seps <= 3 ? Join::plain : Join::none;
+    if (dots) return dots == 1 && seps == 0 && breaks == 0 ? Join::dot : Join::none;
+    if (seps > 3 || breaks > 1) return Join::none;
+    return breaks ? Join::line : Join::plain;
+}
+
+// The groups of a card as printed: fours with a last group of one to four
+// digits (4-4-4-4, 4-4-4-1, 4-4-4-4-3), or 4-6-5 and 4-6-4 (American
+// Express, Diners).
+bool card_layout(const std::vector<NumToken>& t, std::size_t i, std::size_t j) {
+    const std::size_t n = j - i;
+    auto len = [&](std::size_t k) { return t[i + k].digits.size(); };
+    if (n == 3 && len(0) == 4 && len(1) == 6 && (len(2) == 4 || len(2) == 5)) return true;
+    if (n < 2 || len(n - 1) < 1 || len(n - 1) > 4) return false;
+    for (std::size_t k = 0; k + 1 < n; ++k)
+        if (len(k) != 4) return false;
     return true;
 }
 
@@ -267,21 +409,34 @@ std::string_view to_string(PciKind kind) noexcept {
 PciResult redact_pci(std::string_view s, bool mask_expiry) {
     constexpr std::size_t kContextBytes = 300;  // a card word this close makes a code a card's
     constexpr std::size_t kValueBytes = 60;     // a code's value within this many bytes of its keyword
+    constexpr std::size_t kExpiryCardBytes = 60;  // an expiry date this close to a card number is masked
     std::vector<NumToken> toks = number_tokens(s);
+    std::vector<Join> join(toks.size(), Join::none);  // join[k]: how toks[k] continues toks[k - 1]
+    for (std::size_t k = 1; k < toks.size(); ++k) join[k] = join_of(s, toks[k - 1], toks[k]);
     std::vector<Hit> hits;
 
     // Card numbers: within each run of joined tokens, the first and longest
-    // stretch of 13-19 digits that passes the Luhn check, and so on.
+    // stretch of 13-19 digits that passes the Luhn check, and so on. A
+    // stretch neither starts nor ends inside a dotted run, crosses one line
+    // break at most, and is laid out like a card when it crosses a line
+    // break or a dot.
     for (std::size_t a = 0; a < toks.size();) {
         std::size_t b = a + 1;
-        while (b < toks.size() && joined(s, toks[b - 1], toks[b])) ++b;
+        while (b < toks.size() && join[b] != Join::none) ++b;
         for (std::size_t i = a; i < b;) {
             bool found = false;
-            for (std::size_t j = std::min(b, i + 19); j > i && !found; --j) {
+            for (std::size_t j = std::min(b, i + 19); j > i && !found && join[i] != Join::dot; --j) {
+                if (j < b && join[j] == Join::dot) continue;
                 std::string d;
                 bool spoken = false;
-                for (std::size_t k = i; k < j; ++k) d += toks[k].digits, spoken = spoken || toks[k].word;
-                if (d.size() < 13 || d.size() > 19 || !luhn_valid(d)) continue;
+                unsigned lines = 0, dots = 0;
+                for (std::size_t k = i; k < j; ++k) {
+                    d += toks[k].digits, spoken = spoken || toks[k].word;
+                    if (k > i) lines += join[k] == Join::line, dots += join[k] == Join::dot;
+                }
+                if (d.size() < 13 || d.size() > 19 || lines > 1) continue;
+                if ((lines || dots) && !card_layout(toks, i, j)) continue;
+                if (!luhn_valid(d)) continue;
                 Hit h;
                 h.start = toks[i].start;
                 h.end = toks[j - 1].end;
@@ -293,10 +448,7 @@ PciResult redact_pci(std::string_view s, bool mask_expiry) {
                 if (spoken) {
                     h.replacement = std::string(d.size() - 4, '*') + h.f.last4;
                 } else {
-                    h.replacement = std::string(s.substr(h.start, h.end - h.start));
-                    std::size_t keep = 4;
-                    for (std::size_t k = h.replacement.size(); k-- > 0;)
-                        if (ascii_digit(h.replacement[k]) && (keep > 0 ? (--keep, false) : true)) h.replacement[k] = '*';
+                    h.replacement = mask_digits(s.substr(h.start, h.end - h.start), 4);
                 }
                 h.replace = true;
                 hits.push_back(std::move(h));
@@ -332,12 +484,18 @@ PciResult redact_pci(std::string_view s, bool mask_expiry) {
                 if (e == std::string_view::npos) continue;
                 bool overlaps = std::any_of(hits.begin(), hits.end(), [&](const Hit& h) { return h.start < e && p < h.end; });
                 if (overlaps) break;
+                // Next to a card number: at most kExpiryCardBytes between the
+                // card and the keyword-and-date, on either side.
+                const bool next_to_card = std::any_of(hits.begin(), hits.end(), [&](const Hit& c) {
+                    return c.f.kind == PciKind::card_number && c.start <= e + kExpiryCardBytes &&
+                           k.start <= c.end + kExpiryCardBytes;
+                });
                 Hit h;
                 h.start = p;
                 h.end = e;
                 h.f.kind = PciKind::expiry_date;
-                h.f.masked = mask_expiry;
-                if (mask_expiry) {
+                h.f.masked = mask_expiry || next_to_card;
+                if (h.f.masked) {
                     h.replacement = std::string(s.substr(p, e - p));
                     for (char& c : h.replacement)
                         if (alnum(c)) c = '*';
@@ -361,7 +519,7 @@ PciResult redact_pci(std::string_view s, bool mask_expiry) {
         bool spoken = false, ok = false;
         while (t < toks.size() && toks[t].start <= k.end + kValueBytes && !toks[t].used) {
             u = t + 1;
-            while (u < toks.size() && !toks[u].used && joined(s, toks[u - 1], toks[u])) ++u;
+            while (u < toks.size() && !toks[u].used && join[u] == Join::plain) ++u;
             d.clear();
             spoken = false;
             bool typed = false;
@@ -380,9 +538,7 @@ PciResult redact_pci(std::string_view s, bool mask_expiry) {
         if (spoken) {
             h.replacement = std::string(d.size(), '*');
         } else {
-            h.replacement = std::string(s.substr(h.start, h.end - h.start));
-            for (char& c : h.replacement)
-                if (ascii_digit(c)) c = '*';
+            h.replacement = mask_digits(s.substr(h.start, h.end - h.start), 0);
         }
         h.replace = true;
         hits.push_back(std::move(h));

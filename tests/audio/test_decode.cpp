@@ -236,6 +236,105 @@ TEST_CASE("input that is not a readable WAV is refused with the reason", "[decod
     }
 }
 
+namespace {
+
+std::string le32(std::uint32_t v) {
+    std::string out(4, '\0');
+    for (int i = 0; i < 4; ++i) out[i] = char((v >> (8 * i)) & 0xFF);
+    return out;
+}
+
+// A RIFF/WAVE file whose first chunk has the given id and declares 100
+// bytes, of which the file holds 5.
+std::string cut_inside(const std::string& id) {
+    return "RIFF" + le32(4 + 8 + 5) + "WAVE" + id + le32(100) + "short";
+}
+
+std::span<const std::byte> bytes_of(const std::string& s) {
+    return std::as_bytes(std::span<const char>(s.data(), s.size()));
+}
+
+// Whole (no NUL), printable (no control byte) and valid UTF-8.
+bool clean_message(const std::string& m) {
+    for (std::size_t i = 0; i < m.size(); ++i) {
+        auto c = static_cast<unsigned char>(m[i]);
+        if (c < 0x20 || c == 0x7F) return false;
+        if (c < 0x80) continue;
+        std::size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+        if (len == 0 || i + len > m.size()) return false;
+        for (std::size_t k = 1; k < len; ++k)
+            if ((static_cast<unsigned char>(m[i + k]) & 0xC0) != 0x80) return false;
+        i += len - 1;
+    }
+    return true;
+}
+
+}  // namespace
+
+TEST_CASE("printable_text escapes what a message quotes", "[decode][errors]") {
+    CHECK(printable_text("fmt ") == "fmt ");
+    CHECK(printable_text(std::string("\xff\x00" "ab", 4), false) == "\\xff\\x00ab");
+    CHECK(printable_text("\x1b[31mred\x07\n\t\x7f") == "\\x1b[31mred\\x07\\x0a\\x09\\x7f");
+    // Well-formed UTF-8 is kept unless asked for ASCII only; C1 controls,
+    // broken sequences, overlong forms and surrogates are escaped byte by byte.
+    CHECK(printable_text("café – ok.wav") == "café – ok.wav");
+    CHECK(printable_text("café", false) == "caf\\xc3\\xa9");
+    CHECK(printable_text("a\xc2\x9b" "b") == "a\\xc2\\x9bb");
+    CHECK(printable_text("a\xc3") == "a\\xc3");
+    CHECK(printable_text("\xc0\xaf\xed\xa0\x80") == "\\xc0\\xaf\\xed\\xa0\\x80");
+    CHECK(printable_text("\xe2\x82") == "\\xe2\\x82");
+    // A backslash stays as it is, so escaping twice changes nothing.
+    CHECK(printable_text("C:\\calls\\x.wav") == "C:\\calls\\x.wav");
+    std::string once = printable_text(std::string("\x00\xff\x1b" "é\xc2\x85", 7));
+    CHECK(printable_text(once) == once);
+    CHECK(clean_message(once));
+}
+
+TEST_CASE("bytes a file or a file name supplies are escaped in messages", "[decode][errors]") {
+    const std::string prefix = "binary needs to be in .WAV format: ";
+    auto dir = audiotest::temp_dir();
+
+    // A chunk id that is not printable ASCII: written \xNN, so the message
+    // is whole (the NUL does not cut it), printable and valid UTF-8.
+    std::string wav = cut_inside(std::string("\xff\x00" "ab", 4));
+    REQUIRE(wav.size() == 25);
+    try {
+        analyze_wav(bytes_of(wav));
+        FAIL("accepted a truncated chunk");
+    } catch (const Error& e) {
+        CHECK(e.code() == ErrorCode::invalid_argument);
+        CHECK(e.field() == "file");
+        CHECK(std::string(e.what()) == prefix + "the file is truncated inside its '\\xff\\x00ab' chunk");
+        CHECK(clean_message(e.what()));
+    }
+    CHECK_THROWS_WITH(analyze_wav(bytes_of(cut_inside("\x1b[2J"))),
+                      prefix + "the file is truncated inside its '\\x1b[2J' chunk");
+    CHECK_THROWS_WITH(analyze_wav(bytes_of(cut_inside("\xc3\xa9" "ab"))),
+                      prefix + "the file is truncated inside its '\\xc3\\xa9ab' chunk");
+    CHECK_THROWS_WITH(analyze_wav(bytes_of(cut_inside("LIST"))),
+                      prefix + "the file is truncated inside its 'LIST' chunk");
+
+    // The same from a file, whose name carries control bytes too.
+    auto p = path_in(dir, "cut\x1b[31m.wav");
+    write_bytes(p, wav);
+    auto e = file_error(p);
+    CHECK(std::string(e.what()) == prefix + "the file is truncated inside its '\\xff\\x00ab' chunk");
+
+    // A file name in a message: control bytes and broken UTF-8 escaped,
+    // well-formed UTF-8 kept.
+    e = file_error(path_in(dir, "no\x07where\n\xff" "café.wav"));
+    CHECK(e.code() == ErrorCode::not_found);
+    CHECK(std::string(e.what()) == "no such file: " + dir.string() + "/no\\x07where\\x0a\\xffcafé.wav");
+    CHECK(clean_message(e.what()));
+    try {
+        analyze_files(path_in(dir, "agent\x1b.wav"), path_in(dir, "client.wav"));
+        FAIL("accepted a missing file");
+    } catch (const Error& x) {
+        CHECK(x.field() == "agent");
+        CHECK(std::string(x.what()) == "no such file: " + dir.string() + "/agent\\x1b.wav");
+    }
+}
+
 TEST_CASE("samples from memory are checked", "[decode][errors]") {
     std::vector<std::int16_t> x(8000, 0);
     CHECK_THROWS_WITH(analyze_samples(std::span<const std::int16_t>(x), 8000, 3),

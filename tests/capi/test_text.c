@@ -46,6 +46,7 @@ int main(void) {
     char *json = NULL, *report = NULL;
     char admin[64], sup[64], dev[64], globex[64], globex_dev[64], ricket[64];
     sb_text_options topts = SB_TEXT_OPTIONS_INIT;
+    sb_text_options eopts = SB_TEXT_OPTIONS_INIT;
     int n_default;
 
     /* ---- store-free analysis */
@@ -55,6 +56,32 @@ int main(void) {
     CHECK_STR(sbj_str(json, "pci.0.last4"), "6467");
     CHECK_INT(sbj_len(json, "promises"), 1);
     CHECK_STR(sbj_str(json, "promises.0.time_statement"), "by tomorrow");
+    sb_free(json);
+    json = NULL;
+    /* a card written with dots and one split across a line break; the expiry
+     * date next to a card is masked by default, one on its own on request */
+    REQUIRE_OK(sb_text_analyze(&json, "Card 4000.0566.5566.5556, expiry 12/27.\nOr 4539 1488\n0343 6467.", NULL));
+    CHECK_STR(sbj_str(json, "redacted_text"), "Card ****.****.****.5556, expiry **/**.\nOr **** ****\n**** 6467.");
+    CHECK_INT(sbj_len(json, "pci"), 3);
+    CHECK_STR(sbj_str(json, "pci.0.text"), "****.****.****.5556");
+    CHECK_STR(sbj_str(json, "pci.0.last4"), "5556");
+    CHECK_STR(sbj_str(json, "pci.1.kind"), "expiry_date");
+    CHECK_STR(sbj_str(json, "pci.1.text"), "**/**");
+    CHECK_INT(sbj_bool(json, "pci.1.masked"), 1);
+    CHECK_STR(sbj_str(json, "pci.2.text"), "**** ****\n**** 6467");
+    CHECK_INT(sbj_int(json, "pci.2.start"), 43);
+    CHECK_INT(sbj_int(json, "pci.2.end"), 62);
+    sb_free(json);
+    json = NULL;
+    REQUIRE_OK(sb_text_analyze(&json, "My card expires 12/27.", NULL));
+    CHECK_STR(sbj_str(json, "redacted_text"), "My card expires 12/27.");
+    CHECK_INT(sbj_bool(json, "pci.0.masked"), 0);
+    sb_free(json);
+    json = NULL;
+    eopts.mask_expiry = 1;
+    REQUIRE_OK(sb_text_analyze(&json, "My card expires 12/27.", &eopts));
+    CHECK_STR(sbj_str(json, "redacted_text"), "My card expires **/**.");
+    CHECK_INT(sbj_bool(json, "pci.0.masked"), 1);
     sb_free(json);
     json = NULL;
     topts.promises = 0;

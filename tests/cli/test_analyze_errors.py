@@ -2,6 +2,7 @@
 analysed) and bad command lines (exit 2, nothing analysed)."""
 
 import json
+import os
 
 import pytest
 
@@ -75,6 +76,74 @@ def test_errors_of_a_two_file_call_name_the_file(wavs):
 
 def test_all_good_exits_zero(wavs):
     assert run("analyze", wavs["mono"], wavs["call"]).returncode == 0
+
+
+# ------------------------------------------------------------------ odd bytes
+# RIFF/WAVE, then a chunk with the id ff 00 'a' 'b' that declares 100 bytes and holds 5.
+CUT_INSIDE_ODD_CHUNK = (b"RIFF" + (17).to_bytes(4, "little") + b"WAVE" +
+                        b"\xff\x00ab" + (100).to_bytes(4, "little") + b"short")
+ODD_CHUNK = NOT_WAV + "the file is truncated inside its '\\xff\\x00ab' chunk"
+
+
+def printable(data):
+    """The output as text, checked to hold no control byte but the line feed and to be UTF-8."""
+    bad = [b for b in data if (b < 0x20 and b != 0x0A) or b == 0x7F]
+    assert not bad, data
+    return data.decode("utf-8")
+
+
+def test_odd_bytes_in_chunk_ids_and_file_names_are_escaped(tmp_path, wavs):
+    cut = tmp_path / os.fsdecode(b"cut\x1b[31m\x07\xff.wav")  # a byte that is not UTF-8 too
+    cut.write_bytes(CUT_INSIDE_ODD_CHUNK)
+    missing = tmp_path / "gone\x1b]0;title\x07.wav"
+    good = tmp_path / "tone\x1b[2J\x7f.wav"
+    good.write_bytes(open(wavs["mono"], "rb").read())
+    shown_cut = "%s/cut\\x1b[31m\\x07\\xff.wav" % tmp_path
+    shown_missing = "%s/gone\\x1b]0;title\\x07.wav" % tmp_path
+    shown_good = "%s/tone\\x1b[2J\\x7f.wav" % tmp_path
+
+    out = run("analyze", "--progress", cut, missing, good, stdin=b"")
+    assert out.returncode == 1
+    lines = printable(out.stderr).splitlines()
+    assert lines[:4] == [
+        "switchboard analyze: %s: %s" % (shown_cut, ODD_CHUNK),
+        "[1/3] %s ... failed" % shown_cut,
+        "switchboard analyze: %s: no such file: %s" % (shown_missing, shown_missing),
+        "[2/3] %s ... failed" % shown_missing,
+    ]
+    assert lines[4].startswith("[3/3] %s ... done in " % shown_good)
+    assert lines[5].startswith("analysed 1 of 3 calls (2 failed): ")
+    assert len(lines) == 6
+    assert printable(out.stdout).startswith(shown_good + ": 00:09.000")
+
+    # JSON Lines: control characters as JSON escapes, a byte that is not
+    # UTF-8 as the text \xff; the engine's message as on stderr.
+    out = run("analyze", "--json", cut, good, stdin=b"")
+    assert out.returncode == 1
+    rows = [json.loads(line) for line in printable(out.stdout).splitlines()]
+    assert rows[0] == {"file": "%s/cut\x1b[31m\x07\\xff.wav" % tmp_path,
+                       "error": {"code": "invalid_argument", "message": ODD_CHUNK, "field": "file"}}
+    assert rows[1]["file"] == str(good)
+    assert rows[1]["duration"] == 9.0
+    assert printable(out.stderr) == "switchboard analyze: %s: %s\n" % (shown_cut, ODD_CHUNK)
+
+    # The same from standard input.
+    out = run("analyze", "-", stdin=CUT_INSIDE_ODD_CHUNK)
+    assert out.returncode == 1
+    assert printable(out.stderr) == "switchboard analyze: -: %s\n" % ODD_CHUNK
+
+
+def test_odd_bytes_in_usage_errors_are_escaped(wavs):
+    out = run("analyze", "--agent", "a\x1b[2Jb.wav", stdin=b"")
+    assert out.returncode == 2
+    assert printable(out.stderr) == ("switchboard analyze: --agent a\\x1b[2Jb.wav has no --client: a call recorded as "
+                                     "two mono files needs both (see switchboard analyze --help)\n")
+    out = run("analyze", wavs["mono"], "--silence-ms", "\x1b[2J", stdin=b"")
+    assert out.returncode == 2
+    assert printable(out.stderr) == ('switchboard analyze: --silence-ms needs a whole number of milliseconds, '
+                                     'not "\\x1b[2J" (see switchboard analyze --help)\n')
+    out = run("analyze", wavs["mono"], "--\x07", stdin=b"")
+    assert printable(out.stderr) == "switchboard analyze: unknown option --\\x07 (see switchboard analyze --help)\n"
 
 
 # ------------------------------------------------------------------ bad command lines

@@ -281,6 +281,23 @@ def test_bad_wav_input_gets_the_seed_message(tmp_path, stereo_wav):
         switchboard.analyze_call(b"RIFF")
 
 
+def test_bytes_a_file_supplies_are_escaped_in_messages(tmp_path):
+    """A chunk id or file name that is not printable gives a whole, printable message."""
+    not_wav = "binary needs to be in .WAV format: "
+    # RIFF/WAVE, then a chunk with the id ff 00 'a' 'b' that declares 100 bytes and holds 5
+    data = b"RIFF" + (17).to_bytes(4, "little") + b"WAVE" + b"\xff\x00ab" + (100).to_bytes(4, "little") + b"short"
+    expected = not_wav + "the file is truncated inside its '\\xff\\x00ab' chunk"
+    e = raises(switchboard.InvalidArgument, lambda: switchboard.analyze_call(data), expected, "file")
+    assert str(e) != "" and str(e).isprintable()
+    cut = tmp_path / "cut\x1b[31m.wav"
+    cut.write_bytes(data)
+    raises(switchboard.InvalidArgument, lambda: switchboard.analyze_call(cut), expected, "file")
+    missing = tmp_path / "no\x07where\n café.wav"
+    e = raises(switchboard.NotFound, lambda: switchboard.analyze_call(missing),
+               "no such file: %s/no\\x07where\\x0a café.wav" % tmp_path, "file")
+    assert str(e).isprintable()
+
+
 def test_bad_samples_and_arguments(stereo, stereo_wav):
     three = np.zeros((800, 3), dtype=np.float32)
     raises(switchboard.InvalidArgument, lambda: switchboard.analyze_call(three, sample_rate=RATE),

@@ -70,17 +70,51 @@ def test_analyze_text_offsets_count_characters():
 
 
 def test_analyze_text_options():
+    # An expiry date next to the card number is masked with or without mask_expiry.
     text = f"My card is {CARD}, expiry 12/27. I will call you on Friday."
-    masked = switchboard.analyze_text(text, mask_expiry=True)
-    assert "12/27" not in masked["redacted_text"] and "**/**" in masked["redacted_text"]
-    kept = switchboard.analyze_text(text)
-    assert "12/27" in kept["redacted_text"]
-    assert sorted(p["kind"] for p in kept["pci"]) == ["card_number", "expiry_date"]
-    assert kept["promises"][0]["due"]["weekday"] == "friday"
+    for mask_expiry in (False, True):
+        r = switchboard.analyze_text(text, mask_expiry=mask_expiry)
+        assert r["redacted_text"] == f"My card is {MASKED}, expiry **/**. I will call you on Friday."
+        assert [(p["kind"], p["text"], p["masked"]) for p in r["pci"]] == [
+            ("card_number", MASKED, True), ("expiry_date", "**/**", True)]
+        assert r["promises"][0]["due"]["weekday"] == "friday"
+
+    # One with no card number next to it is kept unless mask_expiry is set.
+    alone = "My card expires June 2027. I will call you on Friday."
+    kept = switchboard.analyze_text(alone)
+    assert kept["redacted_text"] == alone
+    assert [(p["kind"], p["text"], p["masked"]) for p in kept["pci"]] == [("expiry_date", "June 2027", False)]
+    masked = switchboard.analyze_text(alone, mask_expiry=True)
+    assert masked["redacted_text"] == "My card expires **** ****. I will call you on Friday."
+    assert [(p["kind"], p["text"], p["masked"]) for p in masked["pci"]] == [("expiry_date", "**** ****", True)]
 
     plain = switchboard.analyze_text(text, pci=False, promises=False)
     assert plain["redacted_text"] == text
     assert plain["pci"] == [] and plain["promises"] == []
+
+
+def test_analyze_text_masks_dotted_split_and_full_width_cards():
+    text = ("Zoë: カード番号は４５３９ １４８８\n０３４３ ６４６７です, exp 12/27. "
+            "Or 4000.0566.5566.5556? Or 4539-1488-\r\n0343-6467. Version 1.2.3 on 192.168.100.200, "
+            "1.000.000 shillings on 12.03.2024.")
+    r = switchboard.analyze_text(text)
+    red = r["redacted_text"]
+    assert red == ("Zoë: カード番号は**** ****\n**** ６４６７です, exp **/**. "
+                   "Or ****.****.****.5556? Or ****-****-\r\n****-6467. Version 1.2.3 on 192.168.100.200, "
+                   "1.000.000 shillings on 12.03.2024.")
+    assert [(p["kind"], p["text"], p.get("last4"), p["masked"]) for p in r["pci"]] == [
+        ("card_number", "**** ****\n**** ６４６７", "6467", True),
+        ("expiry_date", "**/**", None, True),
+        ("card_number", "****.****.****.5556", "5556", True),
+        ("card_number", "****-****-\r\n****-6467", "6467", True),
+    ]
+    # start and end count characters of the redacted text
+    assert (r["pci"][0]["start"], r["pci"][0]["end"]) == (11, 30)
+    for p in r["pci"]:
+        assert red[p["start"]:p["end"]] == p["text"], p
+    for f in r["findings"]:
+        assert red[f["start"]:f["end"]] == f["text"], f
+    assert [f["text"] for f in r["findings"] if f["pool"] == "Critical Info"] == [p["text"] for p in r["pci"]]
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t "])

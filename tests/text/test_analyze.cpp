@@ -126,6 +126,43 @@ TEST_CASE("findings and promises count characters of the redacted text", "[analy
     CHECK(texttest::cp_substr(r.redacted_text, r.promises[0].start, r.promises[0].end) == "I’ll call you back tomorrow");
 }
 
+TEST_CASE("cards split, dotted or in full-width digits, and the expiry next to them", "[analyze]") {
+    std::string text = "Zoë: カード ４５３９ １４８８\n０３４３ ６４６７, exp 12/27. Or 4000.0566.5566.5556? "
+                       "I will call you back tomorrow.";
+    auto r = analyze_text(text);
+    CHECK(r.redacted_text ==
+          "Zoë: カード **** ****\n**** ６４６７, exp **/**. Or ****.****.****.5556? I will call you back tomorrow.");
+    REQUIRE(r.pci.size() == 3);
+    CHECK(r.pci[0].kind == PciKind::card_number);
+    CHECK(r.pci[0].text == "**** ****\n**** ６４６７");
+    CHECK(r.pci[0].last4 == "6467");
+    CHECK(r.pci[0].start == 9);        // "Zoë: カード " is 9 characters ...
+    CHECK(r.pci[0].byte_start == 16);  // ... and 16 bytes
+    CHECK(r.pci[0].end == 9 + 19);
+    CHECK(r.pci[0].byte_end == 16 + 27);
+    CHECK(r.pci[1].kind == PciKind::expiry_date);
+    CHECK(r.pci[1].text == "**/**");
+    CHECK(r.pci[1].masked);
+    CHECK(r.pci[2].kind == PciKind::card_number);
+    CHECK(r.pci[2].text == "****.****.****.5556");
+    CHECK(r.pci[2].last4 == "5556");
+    for (const auto& f : r.pci) {
+        CHECK(texttest::cp_substr(r.redacted_text, f.start, f.end) == f.text);
+        CHECK(r.redacted_text.substr(f.byte_start, f.byte_end - f.byte_start) == f.text);
+    }
+    // Each PCI finding is a Critical Info finding at the same place.
+    std::vector<std::string> critical;
+    for (const auto& f : r.findings) {
+        CHECK(texttest::cp_substr(r.redacted_text, f.start, f.end) == f.text);
+        if (f.pool == "Critical Info") critical.push_back(f.phrase + " " + f.text);
+    }
+    CHECK(critical == std::vector<std::string>{"<card number> **** ****\n**** ６４６７", "<expiry date> **/**",
+                                               "<card number> ****.****.****.5556"});
+    REQUIRE(r.promises.size() == 1);
+    CHECK(texttest::cp_substr(r.redacted_text, r.promises[0].start, r.promises[0].end) ==
+          "I will call you back tomorrow");
+}
+
 TEST_CASE("options: PCI findings pool, no PCI, no promises, at most N findings", "[analyze]") {
     std::string text = "Card 4539 1488 0343 6467. Hold on, hold on, hold on. I will call you tomorrow.";
     TextOptions o;

@@ -20,6 +20,17 @@ std::string digits_of(std::string_view s) {
     return d;
 }
 
+// ASCII and full-width (U+FF10..U+FF19) digits.
+std::size_t count_digits(std::string_view s) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto at = [&](std::size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0; };
+        if (at(i) >= '0' && at(i) <= '9') ++n;
+        if (at(i) == 0xEF && at(i + 1) == 0xBC && at(i + 2) >= 0x90 && at(i + 2) <= 0x99) ++n;
+    }
+    return n;
+}
+
 const char* const kWords[] = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"};
 
 std::string spoken(const std::string& digits) {
@@ -178,22 +189,212 @@ TEST_CASE("security codes and PINs next to a card are masked", "[pci]") {
     CHECK(redact_pci(no_card).redacted_text == no_card);
 }
 
-TEST_CASE("expiry dates next to a card are found, and masked on request", "[pci]") {
+TEST_CASE("expiry dates next to a card are masked; others are found, and masked on request", "[pci]") {
+    // Next to a card number: masked by default, and with mask_expiry too.
     std::string text = "Visa 4539 1488 0343 6467 expiry date 12/27, security code 123";
-    auto r = redact_pci(text);
-    auto exp = of_kind(r, PciKind::expiry_date);
-    REQUIRE(exp.size() == 1);
-    CHECK(exp[0].text == "12/27");
-    CHECK_FALSE(exp[0].masked);
-    CHECK(r.redacted_text == "Visa **** **** **** 6467 expiry date 12/27, security code ***");
-    r = redact_pci(text, true);
-    CHECK(r.redacted_text == "Visa **** **** **** 6467 expiry date **/**, security code ***");
-    CHECK(of_kind(r, PciKind::expiry_date).at(0).masked);
+    for (bool mask_expiry : {false, true}) {
+        auto r = redact_pci(text, mask_expiry);
+        auto exp = of_kind(r, PciKind::expiry_date);
+        REQUIRE(exp.size() == 1);
+        CHECK(exp[0].text == "**/**");
+        CHECK(exp[0].masked);
+        CHECK(exp[0].byte_start == 37);
+        CHECK(exp[0].byte_end == 42);
+        CHECK(r.redacted_text == "Visa **** **** **** 6467 expiry date **/**, security code ***");
+    }
 
-    CHECK(of_kind(redact_pci("my card expires June 2027"), PciKind::expiry_date).at(0).text == "June 2027");
+    // The card number after the date, and a conversation over several lines.
+    CHECK(redact_pci("The expiry date is 12/27 and the long number is 4539 1488 0343 6467.").redacted_text ==
+          "The expiry date is **/** and the long number is **** **** **** 6467.");
+    auto r = redact_pci("Client: it's 4539 1488 0343 6467.\nAgent: Thank you. And the expiry date?\nClient: 03/2029.");
+    CHECK(r.redacted_text ==
+          "Client: it's **** **** **** 6467.\nAgent: Thank you. And the expiry date?\nClient: **/****.");
+    REQUIRE(of_kind(r, PciKind::expiry_date).size() == 1);
+    CHECK(of_kind(r, PciKind::expiry_date)[0].masked);
+    CHECK(redact_pci("card 4539 1488 0343 6467 expires June 2027").redacted_text ==
+          "card **** **** **** 6467 expires **** ****");
+
+    // "Next to" is at most 60 bytes between the card number and the date
+    // with its keyword: 60 bytes masks, 61 keeps.
+    const std::string pad60 = " and here is some more text to make the gap sixty bytes. ";  // 57 bytes
+    REQUIRE(pad60.size() == 57);
+    std::string near = "card 4539 1488 0343 6467" + pad60 + "ab expiry 12/27";  // 57 + "ab " = 60
+    std::string far = "card 4539 1488 0343 6467" + pad60 + "abc expiry 12/27";
+    CHECK(redact_pci(near).redacted_text == "card **** **** **** 6467" + pad60 + "ab expiry **/**");
+    CHECK(redact_pci(far).redacted_text == "card **** **** **** 6467" + pad60 + "abc expiry 12/27");
+    CHECK(redact_pci(far, true).redacted_text == "card **** **** **** 6467" + pad60 + "abc expiry **/**");
+    CHECK(redact_pci("expiry 12/27" + pad60 + "ab 4539 1488 0343 6467").redacted_text ==
+          "expiry **/**" + pad60 + "ab **** **** **** 6467");
+    CHECK(redact_pci("expiry 12/27" + pad60 + "abc 4539 1488 0343 6467").redacted_text ==
+          "expiry 12/27" + pad60 + "abc **** **** **** 6467");
+    auto kept = of_kind(redact_pci(far), PciKind::expiry_date);
+    REQUIRE(kept.size() == 1);
+    CHECK(kept[0].text == "12/27");
+    CHECK_FALSE(kept[0].masked);
+
+    // A date on its own (a card word, no card number) is found and kept,
+    // and masked only on request.
+    r = redact_pci("my card expires June 2027");
+    REQUIRE(of_kind(r, PciKind::expiry_date).size() == 1);
+    CHECK(of_kind(r, PciKind::expiry_date)[0].text == "June 2027");
+    CHECK_FALSE(of_kind(r, PciKind::expiry_date)[0].masked);
+    CHECK(r.redacted_text == "my card expires June 2027");
+    CHECK(redact_pci("my card expires June 2027", true).redacted_text == "my card expires **** ****");
     CHECK(of_kind(redact_pci("card valid thru 03 / 2029"), PciKind::expiry_date).at(0).text == "03 / 2029");
     CHECK(of_kind(redact_pci("card expiry 13/27"), PciKind::expiry_date).empty());  // no 13th month
     CHECK(of_kind(redact_pci("the offer expires 12/27"), PciKind::expiry_date).empty());  // no card
+}
+
+TEST_CASE("card numbers written with dots", "[pci]") {
+    auto r = redact_pci("Card 4000.0566.5566.5556 please");
+    CHECK(r.redacted_text == "Card ****.****.****.5556 please");
+    REQUIRE(r.findings.size() == 1);
+    const auto& f = r.findings[0];
+    CHECK(f.kind == PciKind::card_number);
+    CHECK(f.text == "****.****.****.5556");
+    CHECK(f.last4 == "5556");
+    CHECK(f.brand == "visa");
+    CHECK(f.masked);
+    CHECK_FALSE(f.spoken);
+    CHECK(f.byte_start == 5);
+    CHECK(f.byte_end == 24);
+
+    CHECK(redact_pci("my card is 4539.1488.0343.6467.").redacted_text == "my card is ****.****.****.6467.");
+    auto amex = redact_pci("amex 3782.822463.10005 ok");
+    CHECK(amex.redacted_text == "amex ****.******.*0005 ok");
+    CHECK(amex.findings.at(0).brand == "amex");
+    // Dots and spaces mixed.
+    CHECK(redact_pci("4539 1488.0343 6467").redacted_text == "**** ****.**** 6467");
+}
+
+TEST_CASE("dotted numbers not grouped like a card are left alone", "[pci]") {
+    // Each holds a Luhn-valid 13-19 digit number where the digits are read
+    // across the dots, or is ordinary text with dots between numbers.
+    REQUIRE(luhn_valid("4539148803436467"));
+    for (const char* s : {"version 1.2.3 is out",
+                          "it costs 1.000.000 shillings",
+                          "ping 192.168.100.200 and 10.0.0.1",
+                          "on 12.03.2024 at 10.30",
+                          "4.539.148.803.436.467 is the total",        // grouped in threes, Luhn-valid
+                          "45.39.14.88.03.43.64.67",                  // pairs, Luhn-valid
+                          "4539148.803436467",                        // 7 and 9, Luhn-valid
+                          "4539.1488.0343.6468",                      // like a card, fails Luhn
+                          "build 4539.1488.0343.6467.1",              // a card's groups inside a longer run
+                          "ref 12.4539.1488.0343.6467",               // the same
+                          "amounts 1.234.567.890.123.456,00 and 12.50"}) {
+        INFO(s);
+        auto r = redact_pci(s);
+        CHECK(r.redacted_text == s);
+        CHECK(r.findings.empty());
+    }
+}
+
+TEST_CASE("card numbers split across one line break", "[pci]") {
+    auto r = redact_pci("card 4539 1488\n0343 6467 thanks");
+    CHECK(r.redacted_text == "card **** ****\n**** 6467 thanks");
+    REQUIRE(r.findings.size() == 1);
+    CHECK(r.findings[0].text == "**** ****\n**** 6467");
+    CHECK(r.findings[0].last4 == "6467");
+    CHECK(r.findings[0].brand == "visa");
+    CHECK(r.findings[0].byte_start == 5);
+    CHECK(r.findings[0].byte_end == 24);
+
+    CHECK(redact_pci("4539-1488-\r\n0343-6467").redacted_text == "****-****-\r\n****-6467");
+    CHECK(redact_pci("4539 1488 0343\r6467.").redacted_text == "**** **** ****\r6467.");
+    CHECK(redact_pci("4539 1488 \n 0343 6467").redacted_text == "**** **** \n **** 6467");
+    CHECK(redact_pci("3782 822463\n10005").redacted_text == "**** ******\n*0005");
+    CHECK(redact_pci("4000.0566.\n5566.5556").redacted_text == "4000.0566.\n5566.5556");  // a dot and a break
+
+    // Across a line break the groups must be laid out like a card, and one
+    // break at most: two phone numbers on two lines, a number a line.
+    std::string phones = "0800 123 4567\n0800 765 4327";
+    REQUIRE(luhn_valid("123456708007654327"));
+    CHECK(redact_pci("0800 123 4567 0800 765 4327").findings.size() == 1);  // on one line it reads as one
+    CHECK(redact_pci(phones).redacted_text == phones);
+    CHECK(redact_pci(phones).findings.empty());
+    std::string column = "4539\n1488\n0343\n6467";
+    CHECK(redact_pci(column).redacted_text == column);
+    CHECK(redact_pci("4539 1488\n\n0343 6467").findings.empty());  // a blank line between
+}
+
+TEST_CASE("card numbers in full-width digits", "[pci]") {
+    // Full-width digits (U+FF10..U+FF19) are three bytes each; a masked
+    // digit becomes one '*', the last four stay as written.
+    auto r = redact_pci("カード番号は４５３９１４８８０３４３６４６７です。");
+    CHECK(r.redacted_text == "カード番号は************６４６７です。");
+    REQUIRE(r.findings.size() == 1);
+    const auto& f = r.findings[0];
+    CHECK(f.kind == PciKind::card_number);
+    CHECK(f.text == "************６４６７");
+    CHECK(f.last4 == "6467");
+    CHECK(f.brand == "visa");
+    CHECK(f.start == 6);
+    CHECK(f.end == 22);
+    CHECK(f.byte_start == 18);
+    CHECK(f.byte_end == 18 + 12 + 12);
+
+    // With ASCII separators, full-width ones (U+3000 ideographic space,
+    // U+FF0D hyphen-minus, U+FF0E full stop), across a line break, and
+    // mixed with ASCII digits.
+    CHECK(redact_pci("card ４５３９ １４８８-０３４３ ６４６７ ok").redacted_text == "card **** ****-**** ６４６７ ok");
+    CHECK(redact_pci("４５３９　１４８８　０３４３　６４６７").redacted_text == "****　****　****　６４６７");
+    CHECK(redact_pci("４５３９－１４８８－０３４３－６４６７").redacted_text == "****－****－****－６４６７");
+    CHECK(redact_pci("４０００．０５６６．５５６６．５５５６").redacted_text == "****．****．****．５５５６");
+    CHECK(redact_pci("４５３９ １４８８\n０３４３ ６４６７").redacted_text == "**** ****\n**** ６４６７");
+    CHECK(redact_pci("４５３９ 1488 ０３４３ 6467").redacted_text == "**** **** **** 6467");
+    CHECK(redact_pci("４５３９1488０３４３6467").redacted_text == "************6467");
+    // Next to CJK text, as next to spaces; next to Latin letters, part of a word.
+    CHECK(redact_pci("番号4539148803436467です").redacted_text == "番号************6467です");
+    CHECK(redact_pci("ref４５３９１４８８０３４３６４６７").findings.empty());
+    CHECK(redact_pci("４５３９１４８８０３４３６４６８").findings.empty());  // fails Luhn
+
+    // A security code in full-width digits is masked too.
+    r = redact_pci("card ４５３９ １４８８ ０３４３ ６４６７, CVV １２３.");
+    CHECK(r.redacted_text == "card **** **** **** ６４６７, CVV ***.");
+    REQUIRE(of_kind(r, PciKind::security_code).size() == 1);
+    CHECK(of_kind(r, PciKind::security_code)[0].text == "***");
+
+    for (const auto& g : r.findings) {
+        CHECK(r.redacted_text.substr(g.byte_start, g.byte_end - g.byte_start) == g.text);
+        CHECK(texttest::cp_substr(r.redacted_text, g.start, g.end) == g.text);
+    }
+}
+
+TEST_CASE("generated cards with dots, line breaks and full-width digits never survive", "[pci]") {
+    static const char* const kFull[] = {"０", "１", "２", "３", "４", "５", "６", "７", "８", "９"};
+    std::mt19937_64 rng(7);
+    const std::vector<std::string> prefixes{"4", "51", "2221", "6011", "65", "3530", "36"};
+    for (int i = 0; i < 300; ++i) {
+        std::size_t len = 13 + rng() % 7;
+        std::string card = texttest::luhn_card(prefixes[rng() % prefixes.size()], len, rng);
+        // ASCII with dots; with spaces and one line break; full-width with
+        // ideographic spaces; full-width with full-width full stops.
+        const int style = static_cast<int>(rng() % 4);
+        const std::size_t brk = 4 * (1 + rng() % ((len - 1) / 4));  // the group the line break comes before
+        std::string written;
+        std::size_t tail = 0;  // where the last four digits start in `written`
+        for (std::size_t k = 0; k < card.size(); ++k) {
+            if (k && k % 4 == 0)
+                written += style == 0 ? "." : style == 1 ? (k == brk ? "\n" : " ") : style == 2 ? "　" : "．";
+            if (k + 4 == card.size()) tail = written.size();
+            bool full = style >= 2;
+            written += full ? kFull[card[k] - '0'] : std::string(1, card[k]);
+        }
+        std::string text = "Zoë: sure, it's " + written + " — that's it.";
+        auto r = redact_pci(text);
+        INFO(text << "\n -> " << r.redacted_text);
+        auto cards = of_kind(r, PciKind::card_number);
+        REQUIRE(cards.size() == 1);
+        CHECK(cards[0].last4 == card.substr(card.size() - 4));
+        const std::string last4 = written.substr(tail);  // as written, with any separators among them
+        CHECK(cards[0].text.substr(cards[0].text.size() - last4.size()) == last4);
+        CHECK(std::count(cards[0].text.begin(), cards[0].text.end(), '*') == static_cast<long>(card.size() - 4));
+        CHECK(count_digits(r.redacted_text) == 4);
+        CHECK(r.redacted_text.substr(cards[0].byte_start, cards[0].byte_end - cards[0].byte_start) == cards[0].text);
+        CHECK(texttest::cp_substr(r.redacted_text, cards[0].start, cards[0].end) == cards[0].text);
+        CHECK(cards[0].start == 16);
+        CHECK(cards[0].byte_start == 17);
+    }
 }
 
 TEST_CASE("offsets point into the redacted text, in characters", "[pci]") {
