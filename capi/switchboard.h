@@ -212,25 +212,25 @@ SB_EXTERN int sb_db_latest_schema_version(int* out);
  * SB_EINVALID with the seed's messages ("email isn't valid", "phone isn't
  * valid", "password is too short, minimum length is 12 characters" ...),
  * SB_EEXISTS when the email is taken. */
-SB_EXTERN int sb_sign_up(sb_db* db, char** out_json, const char* request_json);
+SB_EXTERN int sb_accounts_sign_up(sb_db* db, char** out_json, const char* request_json);
 
 /* Spends a verification key. *out_ok = 1 when the key was valid, unused and
  * unexpired (the email is then verified), 0 otherwise; the call itself
  * succeeds in both cases. */
-SB_EXTERN int sb_verify_email(sb_db* db, int* out_ok, const char* key);
+SB_EXTERN int sb_accounts_verify_email(sb_db* db, int* out_ok, const char* key);
 
 /* Signs in with an email address or a username. *out_session_json =
  * {"token","expires_ms","principal"}; the token (32 characters) is shown
  * once. SB_ECREDENTIALS "credentials didn't match" for a wrong login or
  * password and while the account is locked; SB_EUNVERIFIED before the email
  * is verified. */
-SB_EXTERN int sb_sign_in(sb_db* db, char** out_session_json, const char* login,
-                         const char* password);
+SB_EXTERN int sb_accounts_sign_in(sb_db* db, char** out_session_json, const char* login,
+                                  const char* password);
 
 /* Ends the session of an access token (an unknown token is not an error). */
-SB_EXTERN int sb_sign_out(sb_db* db, const char* token);
+SB_EXTERN int sb_accounts_sign_out(sb_db* db, const char* token);
 
-/* Token kinds for sb_authenticate(). */
+/* Token kinds for sb_accounts_authenticate(). */
 #define SB_TOKEN_ACCESS 0
 #define SB_TOKEN_DEV 1
 
@@ -239,8 +239,8 @@ SB_EXTERN int sb_sign_out(sb_db* db, const char* token);
  * "must_change_password"} (kind "access" or "dev"; user_id 0 for a dev
  * token, org_id 0 for the platform operator). SB_EUNAUTHORIZED for an unknown,
  * expired or revoked token, or one of the other kind. */
-SB_EXTERN int sb_authenticate(sb_db* db, char** out_principal_json, const char* token,
-                              int kind);
+SB_EXTERN int sb_accounts_authenticate(sb_db* db, char** out_principal_json, const char* token,
+                                       int kind);
 
 /* Exchanges a developer key for a dev token (OctaPy /apiReq).
  * *out_session_json = {"token","expires_ms","principal"}.
@@ -253,28 +253,28 @@ SB_EXTERN int sb_dev_token_issue(sb_db* db, char** out_session_json, const char*
 /* Writes a one-time reset code to the outbox when `email` belongs to an
  * account. Succeeds either way (no account enumeration); SB_EINVALID only
  * for a malformed address. */
-SB_EXTERN int sb_request_password_reset(sb_db* db, const char* email);
+SB_EXTERN int sb_accounts_request_password_reset(sb_db* db, const char* email);
 
 /* Sets a new password with the 6-digit code from the reset email; the
  * user's sessions end. SB_ECREDENTIALS (field "code") for a wrong, spent or
  * expired code, or after too many wrong tries. */
-SB_EXTERN int sb_reset_password(sb_db* db, const char* email, const char* code,
-                                const char* new_password);
+SB_EXTERN int sb_accounts_reset_password(sb_db* db, const char* email, const char* code,
+                                         const char* new_password);
 
 /* Changes the password of the token's user; every session of that user
  * (including this token's) ends. This is also how a temporary password is
  * replaced. SB_ECREDENTIALS "password didn't match, please try again" when
  * the current password is wrong, SB_EINVALID when the new one breaks the
  * policy or equals the current one. */
-SB_EXTERN int sb_change_password(sb_db* db, const char* token, const char* current_password,
-                                 const char* new_password);
+SB_EXTERN int sb_accounts_change_password(sb_db* db, const char* token, const char* current_password,
+                                          const char* new_password);
 
 /* An admin gives user_id (of the same organisation) a random temporary
  * password, to be changed at the next sign-in; the user's sessions end.
  * *out_temporary_password is the password (plain text, shown once; free
  * with sb_free()). */
-SB_EXTERN int sb_admin_reset_password(sb_db* db, char** out_temporary_password,
-                                      const char* token, int64_t user_id);
+SB_EXTERN int sb_accounts_admin_reset_password(sb_db* db, char** out_temporary_password,
+                                               const char* token, int64_t user_id);
 
 /* --------------------------------------------------------------------- users */
 
@@ -282,7 +282,7 @@ SB_EXTERN int sb_admin_reset_password(sb_db* db, char** out_temporary_password,
  * email; sign-in waits for it). request_json:
  * {"org_id","email","password","password_confirm","first_name","last_name",
  *  "username"?,"phone"?}. *out_json = the user. */
-SB_EXTERN int sb_register_customer(sb_db* db, char** out_json, const char* request_json);
+SB_EXTERN int sb_accounts_register_customer(sb_db* db, char** out_json, const char* request_json);
 
 /* Admins: creates a user in the caller's organisation. fields_json: any of
  * {"username","email","phone","first_name","last_name","extension","photo",
@@ -677,7 +677,7 @@ SB_EXTERN int sb_qa_report(sb_db* db, char** out_json, const char* token, const 
  * created in [from_ms, to_ms] (Unix ms; to_ms 0: up to now and later; 0, 0:
  * all time). SB_EINVALID for a negative bound or to_ms before from_ms.
  * *out_json = the stats. */
-SB_EXTERN int sb_stats(sb_db* db, char** out_json, const char* token, int64_t from_ms, int64_t to_ms);
+SB_EXTERN int sb_calls_stats(sb_db* db, char** out_json, const char* token, int64_t from_ms, int64_t to_ms);
 
 #ifdef __cplusplus
 }  /* extern "C" */

@@ -504,29 +504,29 @@ int main(void) {
     /* ---- statistics */
     REQUIRE_OK(sb_ticket_create(db, &json, admin, "{\"source\":\"call\",\"narrative\":\"from a call\"}"));
     sb_free(json);
-    REQUIRE_OK(sb_stats(db, &json, sup, 0, 0));
+    REQUIRE_OK(sb_calls_stats(db, &json, sup, 0, 0));
     CHECK_INT(sbj_int(json, "inbound_calls"), 2);
     CHECK_INT(sbj_int(json, "outbound_calls"), 1);
     CHECK_INT(sbj_int(json, "tickets"), 1);
     CHECK_INT(sbj_int(json, "emails"), 0);
     CHECK_INT(sbj_int(json, "sms"), 0);
     sb_free(json);
-    REQUIRE_OK(sb_stats(db, &json, admin, T0, T0 + 150000)); /* c1 and c2 started in it; the ticket is newer */
+    REQUIRE_OK(sb_calls_stats(db, &json, admin, T0, T0 + 150000)); /* c1 and c2 started in it; the ticket is newer */
     CHECK_INT(sbj_int(json, "from_ms"), T0);
     CHECK_INT(sbj_int(json, "to_ms"), T0 + 150000);
     CHECK_INT(sbj_int(json, "inbound_calls"), 1);
     CHECK_INT(sbj_int(json, "outbound_calls"), 1);
     CHECK_INT(sbj_int(json, "tickets"), 0);
     sb_free(json);
-    REQUIRE_OK(sb_stats(db, &json, globex, 0, 0));
+    REQUIRE_OK(sb_calls_stats(db, &json, globex, 0, 0));
     CHECK_INT(sbj_int(json, "inbound_calls"), 1);
     CHECK_INT(sbj_int(json, "outbound_calls"), 0);
     CHECK_INT(sbj_int(json, "tickets"), 0);
     sb_free(json);
     json = NULL;
-    CHECK_RC(SB_EFORBIDDEN, sb_stats(db, &json, ann, 0, 0));
-    CHECK_ERROR(SB_EINVALID, "the range ends before it starts", sb_stats(db, &json, admin, T0, T0 - 1));
-    CHECK_RC(SB_EINVALID, sb_stats(db, &json, admin, -5, 0));
+    CHECK_RC(SB_EFORBIDDEN, sb_calls_stats(db, &json, ann, 0, 0));
+    CHECK_ERROR(SB_EINVALID, "the range ends before it starts", sb_calls_stats(db, &json, admin, T0, T0 - 1));
+    CHECK_RC(SB_EINVALID, sb_calls_stats(db, &json, admin, -5, 0));
     CHECK(json == NULL);
 
     /* ---- the activity log names the C functions */

@@ -176,9 +176,9 @@ static void test_null_arguments(sb_db* db) {
     CHECK_RC(SB_EINVALID, sb_user_list(db, &out, NULL, NULL));
     CHECK_STR(sb_last_error_field(), "token");
     CHECK(out == NULL);
-    CHECK_RC(SB_EINVALID, sb_sign_in(db, &out, NULL, "x"));
+    CHECK_RC(SB_EINVALID, sb_accounts_sign_in(db, &out, NULL, "x"));
     CHECK_STR(sb_last_error_field(), "login");
-    CHECK_RC(SB_EINVALID, sb_verify_email(db, &ok, NULL));
+    CHECK_RC(SB_EINVALID, sb_accounts_verify_email(db, &ok, NULL));
     CHECK_INT(ok, 0);
     CHECK_STR(sb_last_error_field(), "key");
     CHECK_RC(SB_EINVALID, sb_db_schema_version(db, NULL));
@@ -230,13 +230,13 @@ static void test_threads(const char* dir) {
 
     snprintf(path, sizeof path, "%s/threads.db", dir);
     REQUIRE_OK(sb_db_open(&db, path, &o));
-    REQUIRE_OK(sb_sign_up(db, &json,
+    REQUIRE_OK(sb_accounts_sign_up(db, &json,
                           "{\"company_name\":\"Threads Ltd\",\"email\":\"owner@threads.example\","
                           "\"phone\":\"+254700000009\",\"password\":\"Correct-Horse-42\"}"));
     REQUIRE_OK(sb_outbox_list(db, &mails, "owner@threads.example"));
-    REQUIRE_OK(sb_verify_email(db, &ok, sb_test_after(sbj_str(mails, "0.body"), "Verification key: ")));
+    REQUIRE_OK(sb_accounts_verify_email(db, &ok, sb_test_after(sbj_str(mails, "0.body"), "Verification key: ")));
     CHECK_INT(ok, 1);
-    REQUIRE_OK(sb_sign_in(db, &session, "owner@threads.example", "Correct-Horse-42"));
+    REQUIRE_OK(sb_accounts_sign_in(db, &session, "owner@threads.example", "Correct-Horse-42"));
     snprintf(token, sizeof token, "%s", sbj_str(session, "token"));
 
     /* leave an error on the main thread: the workers must not see it */

@@ -343,14 +343,14 @@ static inline void sb_test_verify(sb_db* db, const char* email) {
     snprintf(key, sizeof key, "%s", sb_test_after(sbj_str(mails, path), "Verification key: "));
     sb_free(mails);
     CHECK(strlen(key) > 0);
-    REQUIRE_OK(sb_verify_email(db, &ok, key));
+    REQUIRE_OK(sb_accounts_verify_email(db, &ok, key));
     CHECK_INT(ok, 1);
 }
 
 /* Signs in and copies the token into token[64]. */
 static inline void sb_test_sign_in(sb_db* db, const char* login, const char* password, char token[64]) {
     char* session = NULL;
-    REQUIRE_OK(sb_sign_in(db, &session, login, password));
+    REQUIRE_OK(sb_accounts_sign_in(db, &session, login, password));
     snprintf(token, 64, "%s", sbj_str(session, "token"));
     CHECK_INT(strlen(token), 32);
     sb_free(session);
@@ -366,7 +366,7 @@ static inline long long sb_test_new_org(sb_db* db, const char* company, const ch
     snprintf(request, sizeof request,
              "{\"company_name\":\"%s\",\"email\":\"%s\",\"phone\":\"%s\",\"password\":\"%s\"}", company,
              email, phone, SB_TEST_PASSWORD);
-    REQUIRE_OK(sb_sign_up(db, &result, request));
+    REQUIRE_OK(sb_accounts_sign_up(db, &result, request));
     org_id = sbj_int(result, "organisation.id");
     CHECK(org_id > 0);
     sb_free(result);
@@ -405,7 +405,7 @@ static inline long long sb_test_new_customer(sb_db* db, long long org_id, const 
              "{\"org_id\":%lld,\"email\":\"%s\",\"password\":\"Customer-Pass-5\","
              "\"password_confirm\":\"Customer-Pass-5\",\"first_name\":\"%s\",\"last_name\":\"Customer\"}",
              org_id, email, first_name);
-    REQUIRE_OK(sb_register_customer(db, &json, request));
+    REQUIRE_OK(sb_accounts_register_customer(db, &json, request));
     id = sbj_int(json, "id");
     CHECK(id > 0);
     CHECK_STR(sbj_str(json, "role"), "customer");
@@ -413,7 +413,7 @@ static inline long long sb_test_new_customer(sb_db* db, long long org_id, const 
     /* sign-in waits for the verification */
     {
         char* session = NULL;
-        CHECK_RC(SB_EUNVERIFIED, sb_sign_in(db, &session, email, "Customer-Pass-5"));
+        CHECK_RC(SB_EUNVERIFIED, sb_accounts_sign_in(db, &session, email, "Customer-Pass-5"));
         CHECK(session == NULL);
     }
     sb_test_verify(db, email);
