@@ -1,5 +1,6 @@
 /* switchboard C API: durable background jobs and events. Included by
- * switchboard.h; see docs/jobs.md and docs/events.md.
+ * switchboard.h; includable on its own. docs/c-api.md ("Jobs and events")
+ * describes them; the C++ side is include/switchboard/jobs.hpp and events.hpp.
  *
  * Ownership: every char** output is NULL on failure and, on success, a
  * string from the library that the caller frees with sb_free(). */
@@ -8,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "switchboard.h"
+#include "switchboard_base.h"
 
 #ifdef __cplusplus
 extern "C" {

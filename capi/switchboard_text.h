@@ -1,6 +1,6 @@
 /* switchboard C API: text analysis, the organisations' phrase pools and text
- * interactions (Ricket ids). Included by switchboard.h; see
- * docs/interactions.md and docs/text.md.
+ * interactions (Ricket ids). Included by switchboard.h; includable on its
+ * own. See docs/interactions.md and docs/text.md.
  *
  * Ownership: every char** output is NULL on failure and, on success, a
  * string from the library that the caller frees with sb_free(). */
@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "switchboard.h"
+#include "switchboard_base.h"
 
 #ifdef __cplusplus
 extern "C" {
