@@ -90,8 +90,10 @@ SB_EXTERN void sb_free(void* p);
 
 /* ------------------------------------------------------------------ options */
 
-/* Accounts policy (mirrors switchboard::AccountsOptions). A field left 0
- * (or NULL) keeps the library's default; a negative value is refused. */
+/* Accounts policy (mirrors switchboard::AccountsOptions), given to
+ * sb_db_open() through sb_db_options.accounts. A field left 0 (or NULL) keeps
+ * the library's default; a negative value is refused. Like sb_db_options, it
+ * grows only at its end, each addition with a new version. */
 typedef struct sb_accounts_options {
     unsigned int version;                  /* SB_ACCOUNTS_OPTIONS_VERSION */
     unsigned long long pwhash_opslimit;    /* Argon2id passes; default 2 */
@@ -118,35 +120,59 @@ typedef struct sb_accounts_options {
  * SB_EINVALID for a NULL opts or a version this library does not know. */
 SB_EXTERN int sb_accounts_options_init(sb_accounts_options* opts, unsigned int version);
 
-/* How a database is opened. 0 fields keep the defaults.
+/* How a database is opened (mirrors switchboard::SwitchboardOptions). A
+ * field left 0 (or NULL) keeps the library's default; a negative value is
+ * refused (SB_EINVALID naming the field), except where a field says what a
+ * negative value means. Every pointer is read during sb_db_open() only: the
+ * library copies what it keeps.
  *
- * Version 2 added files_dir and max_file_bytes at the end. A program built
- * against a version 1 header passes a version 1 struct (which ends after
- * `accounts`); the library reads only the fields of the version it is given,
- * so such a struct opens a database with the defaults of the later fields. */
+ * Versions. The struct only grows at its end, each addition with a new
+ * version number; the library reads only the fields of the version it is
+ * given, so a program built against an older header (with a shorter struct)
+ * keeps working, and a version this library does not know yet is refused
+ * rather than read past its end.
+ *   3  (switchboard 0.2) this layout. Versions 1 and 2 (switchboard 0.1)
+ *      held the accounts options inline, so they could not grow; they are
+ *      refused with SB_EINVALID (field "version") naming the version and
+ *      CHANGELOG.md, which says what to change. */
 typedef struct sb_db_options {
     unsigned int version;             /* SB_DB_OPTIONS_VERSION */
     int busy_timeout_ms;              /* wait for another process's write lock; default 5000 */
     int reader_connections;           /* reader pool size; default 4 */
     int synchronous_full;             /* non-zero: fsync every commit (survives power loss) */
     int must_exist;                   /* non-zero: SB_ENOTFOUND instead of creating the file */
-    sb_accounts_options accounts;     /* accounts policy for this handle */
-    /* version 2 */
+    const sb_accounts_options* accounts; /* accounts policy (it carries its own version);
+                                         NULL: the defaults */
     const char* files_dir;            /* where uploaded files live; NULL: "<directory of the
                                          database file>/files" (a ":memory:" database has
                                          none: file calls then fail with SB_EINVALID naming
-                                         "files_dir"). Copied at open; created on first use. */
+                                         "files_dir"). Created on first use. */
     int64_t max_file_bytes;           /* largest upload; default 50 MiB */
+    /* background jobs (text analysis ...), run by the handle's worker threads */
+    int job_workers;                  /* worker threads; 0: the default, 2; negative: none (a tool
+                                         that only reads: jobs wait for a handle with workers) */
+    int64_t job_lease_ms;             /* a job's claim, renewed while it runs; default 30000 (at
+                                         least 100) */
+    int job_max_attempts;             /* runs of a job before it fails for good; default 5 (1 to 100) */
+    int64_t job_retry_backoff_ms;     /* wait before the second run, doubled for each further
+                                         one (at most 5 minutes, or this value if larger);
+                                         default 1000 */
+    int64_t max_backlog_bytes;        /* job payload bytes waiting; past it new work is refused
+                                         with SB_EBUSY; default 256 MiB */
+    const char* key_file;             /* the key that seals job payloads; NULL: "<database
+                                         path>.key" (created with mode 0600 on first open; keep
+                                         it with the database), a key in memory for ":memory:" */
 } sb_db_options;
 
-#define SB_DB_OPTIONS_VERSION 2
+#define SB_DB_OPTIONS_VERSION 3
 #define SB_DB_OPTIONS_INIT \
-    { SB_DB_OPTIONS_VERSION, 0, 0, 0, 0, SB_ACCOUNTS_OPTIONS_INIT, NULL, 0 }
+    { SB_DB_OPTIONS_VERSION, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, NULL }
 
-/* Sets *opts (and opts->accounts) to the defaults of the given version
- * (1 or SB_DB_OPTIONS_VERSION), writing only the fields of that version: a
- * version 1 struct is not written past its end. SB_EINVALID for a NULL opts
- * or an unknown version. */
+/* Sets *opts to the defaults of the given version (SB_DB_OPTIONS_VERSION),
+ * writing only the fields of that version; opts->accounts becomes NULL (the
+ * defaults). SB_EINVALID (field "version") for a NULL opts, a version this
+ * library does not know, or one of the refused versions 1 and 2 (nothing is
+ * written then). */
 SB_EXTERN int sb_db_options_init(sb_db_options* opts, unsigned int version);
 
 /* --------------------------------------------------------------- database */

@@ -43,6 +43,7 @@ static int copy_after(char* out, size_t size, const char* text, const char* mark
 int main(int argc, char** argv) {
     const char* path = argc > 1 ? argv[1] : "accounts_demo.db";
     sb_db_options options;
+    sb_accounts_options accounts;
     sb_db* db = NULL;
     char *signed_up = NULL, *outbox = NULL, *session = NULL, *created = NULL, *users = NULL;
     char key[64], token[64];
@@ -52,7 +53,10 @@ int main(int argc, char** argv) {
 
     /* Options: start from the defaults of the version this program knows. */
     if ((rc = sb_db_options_init(&options, SB_DB_OPTIONS_VERSION)) != SB_OK) fail("sb_db_options_init", rc);
-    options.accounts.public_url = "https://crm.example";
+    if ((rc = sb_accounts_options_init(&accounts, SB_ACCOUNTS_OPTIONS_VERSION)) != SB_OK)
+        fail("sb_accounts_options_init", rc);
+    accounts.public_url = "https://crm.example";
+    options.accounts = &accounts; /* read during sb_db_open only */
     if ((rc = sb_db_open(&db, path, &options)) != SB_OK) fail("sb_db_open", rc);
 
     /* Sign up; on a second run the organisation exists already. */

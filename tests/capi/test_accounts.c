@@ -171,14 +171,16 @@ static void test_outbox_receipt(sb_db* db, const char* to) {
 
 static void test_short_limits(const char* path) {
     sb_db_options options = sb_test_options();
+    sb_accounts_options accounts = sb_test_accounts_options();
     sb_db* db = NULL;
     char *json = NULL, *session = NULL;
     char token[64];
     int i;
 
-    options.accounts.max_failed_sign_ins = 2;
-    options.accounts.lockout_ms = 400;
-    options.accounts.session_idle_ms = 200;
+    accounts.max_failed_sign_ins = 2;
+    accounts.lockout_ms = 400;
+    accounts.session_idle_ms = 200;
+    options.accounts = &accounts;
     REQUIRE_OK(sb_db_open(&db, path, &options));
     REQUIRE_OK(sb_accounts_sign_in(db, &session, "sam", "Supervisor-Pass-9"));
     snprintf(token, sizeof token, "%s", sbj_str(session, "token"));
@@ -202,12 +204,14 @@ static void test_short_limits(const char* path) {
 int main(void) {
     const char* path = sb_test_temp_db("accounts");
     sb_db_options options = sb_test_options();
+    sb_accounts_options accounts = sb_test_accounts_options();
     sb_db* db = NULL;
     char *org = NULL, *session = NULL, *other = NULL, *json = NULL, *temporary = NULL;
     char token[64], token2[64], agent_token[64];
     long long agent_id;
 
-    options.accounts.max_failed_sign_ins = 3;
+    accounts.max_failed_sign_ins = 3;
+    options.accounts = &accounts;
     REQUIRE_OK(sb_db_open(&db, path, &options));
 
     test_sign_up_checks(db);

@@ -39,16 +39,18 @@ static void test_initial_state(void) {
 }
 
 static void test_options(void) {
-    sb_db_options o, init = SB_DB_OPTIONS_INIT;
-    sb_accounts_options a;
+    sb_db_options o;
+    sb_accounts_options a, init = SB_ACCOUNTS_OPTIONS_INIT;
     memset(&o, 0x5a, sizeof o);
     CHECK_OK(sb_db_options_init(&o, SB_DB_OPTIONS_VERSION));
     CHECK_INT(o.version, SB_DB_OPTIONS_VERSION);
-    CHECK_INT(o.accounts.version, SB_ACCOUNTS_OPTIONS_VERSION);
+    CHECK(o.accounts == NULL);
     CHECK_INT(o.busy_timeout_ms, 0);
     CHECK_INT(o.must_exist, 0);
-    CHECK(o.accounts.public_url == NULL);
-    CHECK_INT(o.accounts.pwhash_opslimit, init.accounts.pwhash_opslimit);
+    memset(&a, 0x5a, sizeof a);
+    CHECK_OK(sb_accounts_options_init(&a, SB_ACCOUNTS_OPTIONS_VERSION));
+    CHECK(a.public_url == NULL);
+    CHECK_INT(a.pwhash_opslimit, init.pwhash_opslimit);
     CHECK_RC(SB_EINVALID, sb_db_options_init(&o, SB_DB_OPTIONS_VERSION + 1));
     CHECK_STR(sb_last_error_field(), "version");
     CHECK_RC(SB_EINVALID, sb_db_options_init(&o, 0));
@@ -63,6 +65,7 @@ static void test_options(void) {
 static void test_open_errors(const char* dir) {
     sb_db* db = (sb_db*)&db; /* not NULL: a failed open must reset it */
     sb_db_options o = SB_DB_OPTIONS_INIT;
+    sb_accounts_options a = SB_ACCOUNTS_OPTIONS_INIT;
     char missing[400], garbage[400];
     FILE* f;
 
@@ -79,14 +82,15 @@ static void test_open_errors(const char* dir) {
     CHECK_RC(SB_EINVALID, sb_db_open(&db, ":memory:", &o));
     CHECK_STR(sb_last_error_field(), "version");
     o.version = SB_DB_OPTIONS_VERSION;
-    o.accounts.version = 99;
+    o.accounts = &a;
+    a.version = 99;
     CHECK_RC(SB_EINVALID, sb_db_open(&db, ":memory:", &o));
     CHECK_STR(sb_last_error_field(), "accounts.version");
-    o.accounts.version = SB_ACCOUNTS_OPTIONS_VERSION;
-    o.accounts.lockout_ms = -5;
+    a.version = SB_ACCOUNTS_OPTIONS_VERSION;
+    a.lockout_ms = -5;
     CHECK_RC(SB_EINVALID, sb_db_open(&db, ":memory:", &o));
     CHECK_STR(sb_last_error_field(), "lockout_ms");
-    o.accounts.lockout_ms = 0;
+    a.lockout_ms = 0;
     o.busy_timeout_ms = -1;
     CHECK_RC(SB_EINVALID, sb_db_open(&db, ":memory:", &o));
     CHECK_STR(sb_last_error_field(), "busy_timeout_ms");

@@ -113,7 +113,7 @@ static inline const char* sb_test_temp_db(const char* name) {
 }
 
 static inline void sb_test_cleanup(void) {
-    static const char* suffixes[] = {"", "-wal", "-shm", "-journal"};
+    static const char* suffixes[] = {"", "-wal", "-shm", "-journal", ".key"};
     char path[340];
     size_t i;
     if (sb_test_dir[0] == '\0') return;
@@ -124,11 +124,23 @@ static inline void sb_test_cleanup(void) {
     rmdir(sb_test_dir);
 }
 
-/* Options that keep Argon2id cheap (libsodium's minimum) so tests run fast. */
+/* Accounts options that keep Argon2id cheap (libsodium's minimum) so tests
+ * run fast. */
+static inline sb_accounts_options sb_test_accounts_options(void) {
+    sb_accounts_options a = SB_ACCOUNTS_OPTIONS_INIT;
+    a.pwhash_opslimit = 1;
+    a.pwhash_memlimit = 8192;
+    return a;
+}
+
+/* Database options with those accounts options. They point at one static
+ * copy: a test that changes the accounts options points o.accounts at its
+ * own sb_accounts_options. */
 static inline sb_db_options sb_test_options(void) {
+    static sb_accounts_options accounts;
     sb_db_options o = SB_DB_OPTIONS_INIT;
-    o.accounts.pwhash_opslimit = 1;
-    o.accounts.pwhash_memlimit = 8192;
+    accounts = sb_test_accounts_options();
+    o.accounts = &accounts;
     return o;
 }
 
