@@ -19,7 +19,8 @@ constexpr unsigned int first_db_options_version = 3;
 void check_version(unsigned int got, unsigned int first, unsigned int known, const char* what, const char* field) {
     if (got < first || got > known)
         throw Error(ErrorCode::invalid_argument,
-                    std::string(what) + " version " + std::to_string(got) + " is not supported (this switchboard knows " +
+                    std::string(what) + " version " + std::to_string(got) +
+                        " is not supported (this switchboard knows " +
                         (first == known ? "version " + std::to_string(known)
                                         : "versions " + std::to_string(first) + " to " + std::to_string(known)) +
                         ")",

@@ -266,9 +266,9 @@ static void test_threads(const char* dir) {
     sb_free(session);
     CHECK_OK(sb_db_close(db));
     {
-        static const char* suffixes[] = {"", "-wal", "-shm"};
+        static const char* suffixes[] = {"", "-wal", "-shm", ".key"};
         char p[420];
-        for (i = 0; i < 3; ++i) {
+        for (i = 0; i < 4; ++i) {
             snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
             unlink(p);
         }
