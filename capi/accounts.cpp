@@ -11,7 +11,7 @@ extern "C" {
 
 // ---------------------------------------------------------------- sign-up, sign-in
 
-SB_EXTERN int sb_sign_up(sb_db* db, char** out_json, const char* request_json) {
+SB_EXTERN int sb_accounts_sign_up(sb_db* db, char** out_json, const char* request_json) {
     reset_out(out_json);
     return guard([&] {
         require(db, "db");
@@ -21,7 +21,7 @@ SB_EXTERN int sb_sign_up(sb_db* db, char** out_json, const char* request_json) {
     });
 }
 
-SB_EXTERN int sb_verify_email(sb_db* db, int* out_ok, const char* key) {
+SB_EXTERN int sb_accounts_verify_email(sb_db* db, int* out_ok, const char* key) {
     if (out_ok != nullptr) *out_ok = 0;
     return guard([&] {
         require(db, "db");
@@ -30,24 +30,26 @@ SB_EXTERN int sb_verify_email(sb_db* db, int* out_ok, const char* key) {
     });
 }
 
-SB_EXTERN int sb_sign_in(sb_db* db, char** out_session_json, const char* login, const char* password) {
+SB_EXTERN int sb_accounts_sign_in(sb_db* db, char** out_session_json, const char* login,
+                                  const char* password) {
     reset_out(out_session_json);
     return guard([&] {
         require(db, "db");
         require(out_session_json, "out_session_json");
-        const Session s = db->core.accounts().sign_in(text(login, "login"), text(password, "password"), "sb_sign_in");
+        const Session s =
+            db->core.accounts().sign_in(text(login, "login"), text(password, "password"), "sb_accounts_sign_in");
         *out_session_json = to_c_string(json::to_json(s));
     });
 }
 
-SB_EXTERN int sb_sign_out(sb_db* db, const char* token) {
+SB_EXTERN int sb_accounts_sign_out(sb_db* db, const char* token) {
     return guard([&] {
         require(db, "db");
         db->core.accounts().sign_out(text(token, "token"));
     });
 }
 
-SB_EXTERN int sb_authenticate(sb_db* db, char** out_principal_json, const char* token, int kind) {
+SB_EXTERN int sb_accounts_authenticate(sb_db* db, char** out_principal_json, const char* token, int kind) {
     reset_out(out_principal_json);
     return guard([&] {
         require(db, "db");
@@ -75,14 +77,15 @@ SB_EXTERN int sb_dev_token_issue(sb_db* db, char** out_session_json, const char*
 
 // ---------------------------------------------------------------- passwords
 
-SB_EXTERN int sb_request_password_reset(sb_db* db, const char* email) {
+SB_EXTERN int sb_accounts_request_password_reset(sb_db* db, const char* email) {
     return guard([&] {
         require(db, "db");
         db->core.accounts().request_password_reset(text(email, "email"));
     });
 }
 
-SB_EXTERN int sb_reset_password(sb_db* db, const char* email, const char* code, const char* new_password) {
+SB_EXTERN int sb_accounts_reset_password(sb_db* db, const char* email, const char* code,
+                                         const char* new_password) {
     return guard([&] {
         require(db, "db");
         db->core.accounts().reset_password(text(email, "email"), text(code, "code"),
@@ -90,30 +93,31 @@ SB_EXTERN int sb_reset_password(sb_db* db, const char* email, const char* code, 
     });
 }
 
-SB_EXTERN int sb_change_password(sb_db* db, const char* token, const char* current_password,
-                                 const char* new_password) {
+SB_EXTERN int sb_accounts_change_password(sb_db* db, const char* token, const char* current_password,
+                                          const char* new_password) {
     return guard([&] {
         require(db, "db");
         const std::string_view current = text(current_password, "current_password");
         const std::string_view next = text(new_password, "new_password");
-        db->core.accounts().change_password(principal(db, token, "sb_change_password"), current, next);
+        db->core.accounts().change_password(principal(db, token, "sb_accounts_change_password"), current, next);
     });
 }
 
-SB_EXTERN int sb_admin_reset_password(sb_db* db, char** out_temporary_password, const char* token,
-                                      int64_t user_id) {
+SB_EXTERN int sb_accounts_admin_reset_password(sb_db* db, char** out_temporary_password, const char* token,
+                                               int64_t user_id) {
     reset_out(out_temporary_password);
     return guard([&] {
         require(db, "db");
         require(out_temporary_password, "out_temporary_password");
-        const auto reset = db->core.accounts().admin_reset_password(principal(db, token, "sb_admin_reset_password"), user_id);
+        const auto reset = db->core.accounts().admin_reset_password(
+            principal(db, token, "sb_accounts_admin_reset_password"), user_id);
         *out_temporary_password = to_c_string(reset.temporary_password);
     });
 }
 
 // ---------------------------------------------------------------- users
 
-SB_EXTERN int sb_register_customer(sb_db* db, char** out_json, const char* request_json) {
+SB_EXTERN int sb_accounts_register_customer(sb_db* db, char** out_json, const char* request_json) {
     reset_out(out_json);
     return guard([&] {
         require(db, "db");

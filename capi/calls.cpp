@@ -171,12 +171,12 @@ SB_EXTERN int sb_qa_report(sb_db* db, char** out_json, const char* token, const 
 
 // ---------------------------------------------------------------- statistics
 
-SB_EXTERN int sb_stats(sb_db* db, char** out_json, const char* token, int64_t from_ms, int64_t to_ms) {
+SB_EXTERN int sb_calls_stats(sb_db* db, char** out_json, const char* token, int64_t from_ms, int64_t to_ms) {
     reset_out(out_json);
     return guard([&] {
         require(db, "db");
         require(out_json, "out_json");
-        const Principal who = principal(db, token, "sb_stats");
+        const Principal who = principal(db, token, "sb_calls_stats");
         *out_json = to_c_string(json::to_json(db->core.calls().stats(who, from_ms, to_ms)));
     });
 }

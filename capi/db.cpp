@@ -1,4 +1,5 @@
 // sb_db: options, opening and closing a database.
+#include <algorithm>
 #include <cstddef>
 #include <filesystem>
 #include <memory>
@@ -11,13 +12,31 @@ namespace switchboard::capi {
 
 namespace {
 
-void check_version(unsigned int got, unsigned int known, const char* what, const char* field) {
-    if (got == 0 || got > known)
+// The first version of sb_db_options this library reads: versions 1 and 2
+// (switchboard 0.1) embedded sb_accounts_options and are refused.
+constexpr unsigned int first_db_options_version = 3;
+
+void check_version(unsigned int got, unsigned int first, unsigned int known, const char* what, const char* field) {
+    if (got < first || got > known)
         throw Error(ErrorCode::invalid_argument,
                     std::string(what) + " version " + std::to_string(got) +
-                        " is not supported (this switchboard knows versions 1 to " +
-                        std::to_string(known) + ")",
+                        " is not supported (this switchboard knows " +
+                        (first == known ? "version " + std::to_string(known)
+                                        : "versions " + std::to_string(first) + " to " + std::to_string(known)) +
+                        ")",
                     field);
+}
+
+void check_db_options_version(unsigned int got) {
+    if (got >= 1 && got < first_db_options_version)
+        throw Error(ErrorCode::invalid_argument,
+                    "sb_db_options version " + std::to_string(got) +
+                        " is the layout of switchboard 0.1 (accounts options held inline), which this switchboard "
+                        "no longer reads: rebuild against its switchboard.h (SB_DB_OPTIONS_VERSION " +
+                        std::to_string(SB_DB_OPTIONS_VERSION) +
+                        ", accounts options through a pointer); see CHANGELOG.md, 0.2.0",
+                    "version");
+    check_version(got, first_db_options_version, SB_DB_OPTIONS_VERSION, "sb_db_options", "version");
 }
 
 // Copies a C option when it is set (non-zero); refuses a negative one.
@@ -31,62 +50,81 @@ void take(T& target, U value, const char* field) {
     if (value != 0) target = static_cast<T>(value);
 }
 
-AccountsOptions accounts_options(const sb_accounts_options& c) {
-    check_version(c.version, SB_ACCOUNTS_OPTIONS_VERSION, "sb_accounts_options", "accounts.version");
+AccountsOptions accounts_options(const sb_accounts_options* c) {
     AccountsOptions o;
-    take(o.pwhash_opslimit, c.pwhash_opslimit, "pwhash_opslimit");
-    take(o.pwhash_memlimit, c.pwhash_memlimit, "pwhash_memlimit");
-    take(o.session_idle_ms, c.session_idle_ms, "session_idle_ms");
-    take(o.session_absolute_ms, c.session_absolute_ms, "session_absolute_ms");
-    take(o.dev_token_absolute_ms, c.dev_token_absolute_ms, "dev_token_absolute_ms");
-    take(o.verification_ttl_ms, c.verification_ttl_ms, "verification_ttl_ms");
-    take(o.reset_code_ttl_ms, c.reset_code_ttl_ms, "reset_code_ttl_ms");
-    take(o.reset_code_max_attempts, c.reset_code_max_attempts, "reset_code_max_attempts");
-    take(o.max_failed_sign_ins, c.max_failed_sign_ins, "max_failed_sign_ins");
-    take(o.failed_window_ms, c.failed_window_ms, "failed_window_ms");
-    take(o.lockout_ms, c.lockout_ms, "lockout_ms");
-    take(o.list_limits.default_count, c.list_default_count, "list_default_count");
-    take(o.list_limits.max_count, c.list_max_count, "list_max_count");
-    if (c.public_url != nullptr && c.public_url[0] != '\0') o.public_url = c.public_url;
+    if (c == nullptr) return o;
+    check_version(c->version, 1, SB_ACCOUNTS_OPTIONS_VERSION, "sb_accounts_options", "accounts.version");
+    take(o.pwhash_opslimit, c->pwhash_opslimit, "pwhash_opslimit");
+    take(o.pwhash_memlimit, c->pwhash_memlimit, "pwhash_memlimit");
+    take(o.session_idle_ms, c->session_idle_ms, "session_idle_ms");
+    take(o.session_absolute_ms, c->session_absolute_ms, "session_absolute_ms");
+    take(o.dev_token_absolute_ms, c->dev_token_absolute_ms, "dev_token_absolute_ms");
+    take(o.verification_ttl_ms, c->verification_ttl_ms, "verification_ttl_ms");
+    take(o.reset_code_ttl_ms, c->reset_code_ttl_ms, "reset_code_ttl_ms");
+    take(o.reset_code_max_attempts, c->reset_code_max_attempts, "reset_code_max_attempts");
+    take(o.max_failed_sign_ins, c->max_failed_sign_ins, "max_failed_sign_ins");
+    take(o.failed_window_ms, c->failed_window_ms, "failed_window_ms");
+    take(o.lockout_ms, c->lockout_ms, "lockout_ms");
+    take(o.list_limits.default_count, c->list_default_count, "list_default_count");
+    take(o.list_limits.max_count, c->list_max_count, "list_max_count");
+    if (c->public_url != nullptr && c->public_url[0] != '\0') o.public_url = c->public_url;
     return o;
-}
-
-// The layout of sb_db_options version 1, which ends after `accounts`: a
-// version 1 caller's struct is this long, so nothing past it is read or
-// written for version 1.
-struct sb_db_options_v1 {
-    unsigned int version;
-    int busy_timeout_ms;
-    int reader_connections;
-    int synchronous_full;
-    int must_exist;
-    sb_accounts_options accounts;
-};
-static_assert(offsetof(sb_db_options, accounts) == offsetof(sb_db_options_v1, accounts));
-static_assert(offsetof(sb_db_options, files_dir) >= sizeof(sb_db_options_v1),
-              "version 2 fields must come after the end of version 1");
-
-// The bytes of sb_db_options that a struct of `version` has.
-std::size_t db_options_size(unsigned int version) {
-    return version == 1 ? sizeof(sb_db_options_v1) : sizeof(sb_db_options);
 }
 
 // Where files live: files_dir when given, else "<directory of the database
 // file>/files"; "" (none) for an in-memory database without files_dir.
 void files_options(const sb_db_options& c, const std::string& path, SwitchboardOptions& o) {
-    if (c.version >= 2) {
-        take(o.max_file_bytes, c.max_file_bytes, "max_file_bytes");
-        if (c.files_dir != nullptr && c.files_dir[0] != '\0') {
-            o.files_dir = c.files_dir;
-            return;
-        }
+    take(o.max_file_bytes, c.max_file_bytes, "max_file_bytes");
+    if (c.files_dir != nullptr && c.files_dir[0] != '\0') {
+        o.files_dir = c.files_dir;
+        return;
     }
     if (path == ":memory:" || path.empty()) return;
     o.files_dir = (std::filesystem::path(path).parent_path() / "files").string();
 }
 
+// The C name of a JobsOptions member, for the core's refusals.
+const char* job_field(const std::string& member) {
+    if (member == "workers") return "job_workers";
+    if (member == "lease_ms") return "job_lease_ms";
+    if (member == "max_attempts") return "job_max_attempts";
+    if (member == "retry_backoff_ms" || member == "max_backoff_ms") return "job_retry_backoff_ms";
+    if (member == "max_backlog_bytes") return "max_backlog_bytes";
+    return nullptr;
+}
+
+// The job options and the sealing key. job_workers: 0 keeps the default, a
+// negative value runs no worker. The ranges are the core's (JobsOptions::
+// validate); its refusal is reworded with the C field's name.
+void jobs_options(const sb_db_options& c, SwitchboardOptions& o) {
+    JobsOptions& j = o.jobs;
+    if (c.job_workers < 0)
+        j.workers = 0;
+    else if (c.job_workers > 0)
+        j.workers = c.job_workers;
+    take(j.lease_ms, c.job_lease_ms, "job_lease_ms");
+    take(j.max_attempts, c.job_max_attempts, "job_max_attempts");
+    take(j.retry_backoff_ms, c.job_retry_backoff_ms, "job_retry_backoff_ms");
+    // The backoff doubles up to a cap the C options do not expose: a first
+    // wait above the cap raises it (as the Python binding does).
+    j.max_backoff_ms = std::max(j.max_backoff_ms, j.retry_backoff_ms);
+    take(j.max_backlog_bytes, c.max_backlog_bytes, "max_backlog_bytes");
+    if (c.key_file != nullptr && c.key_file[0] != '\0') o.key_file = c.key_file;
+    try {
+        j.validate();
+    } catch (const Error& e) {
+        const char* field = job_field(e.field());
+        if (field == nullptr) throw;
+        std::string message = e.what();
+        if (message.rfind(e.field(), 0) == 0) message = field + message.substr(e.field().size());
+        if (std::string_view(field) == "job_workers")
+            message += " (here 0 keeps the default, " + std::to_string(JobsOptions{}.workers) +
+                       ", and a negative value runs no worker)";
+        throw Error(e.code(), message, field);
+    }
+}
+
 DatabaseOptions database_options(const sb_db_options& c) {
-    check_version(c.version, SB_DB_OPTIONS_VERSION, "sb_db_options", "version");
     DatabaseOptions o;
     take(o.busy_timeout_ms, c.busy_timeout_ms, "busy_timeout_ms");
     take(o.reader_connections, c.reader_connections, "reader_connections");
@@ -153,7 +191,7 @@ extern "C" {
 SB_EXTERN int sb_accounts_options_init(sb_accounts_options* opts, unsigned int version) {
     return guard([&] {
         require(opts, "opts");
-        check_version(version, SB_ACCOUNTS_OPTIONS_VERSION, "sb_accounts_options", "version");
+        check_version(version, 1, SB_ACCOUNTS_OPTIONS_VERSION, "sb_accounts_options", "version");
         *opts = sb_accounts_options SB_ACCOUNTS_OPTIONS_INIT;
     });
 }
@@ -161,11 +199,10 @@ SB_EXTERN int sb_accounts_options_init(sb_accounts_options* opts, unsigned int v
 SB_EXTERN int sb_db_options_init(sb_db_options* opts, unsigned int version) {
     return guard([&] {
         require(opts, "opts");
-        check_version(version, SB_DB_OPTIONS_VERSION, "sb_db_options", "version");
-        sb_db_options defaults = SB_DB_OPTIONS_INIT;
-        defaults.version = version;
-        // Only the fields of that version: an older caller's struct is shorter.
-        std::memcpy(static_cast<void*>(opts), &defaults, db_options_size(version));
+        check_db_options_version(version);
+        // One version is known today; a later one will write only the fields
+        // of the version asked for (an older caller's struct is shorter).
+        *opts = sb_db_options SB_DB_OPTIONS_INIT;
     });
 }
 
@@ -174,12 +211,16 @@ SB_EXTERN int sb_db_open(sb_db** out, const char* path, const sb_db_options* opt
     return guard([&] {
         require(out, "out");
         const std::string file(text(path, "path"));
-        sb_db_options defaults = SB_DB_OPTIONS_INIT;
+        const sb_db_options defaults = SB_DB_OPTIONS_INIT;
         const sb_db_options& c = opts != nullptr ? *opts : defaults;
+        // The version first: nothing after it is read from a struct of a
+        // version this library refuses.
+        check_db_options_version(c.version);
         SwitchboardOptions o;
         o.database = database_options(c);
         o.accounts = accounts_options(c.accounts);
         files_options(c, file, o);
+        jobs_options(c, o);
         auto handle = std::make_unique<sb_db>(file, std::move(o));
         *out = handle.release();
     });

@@ -1,8 +1,8 @@
 /*
  * switchboard_analysis.h: the audio analysis engine through the C API.
  *
- * Included by switchboard.h (include that one); the conventions written at
- * the top of switchboard.h hold here too. In short: every function returns
+ * Included by switchboard.h; includable on its own. The conventions written
+ * at the top of switchboard.h hold here too. In short: every function returns
  * 0 (SB_OK) or a negative SB_E* code with sb_last_error() set, except
  * sb_analysis_kind_name(), sb_analysis_free() and sb_analyzer_free(); output
  * parameters come first after the handle and are NULL (or 0) on failure.
@@ -25,7 +25,7 @@
 #ifndef SWITCHBOARD_ANALYSIS_H
 #define SWITCHBOARD_ANALYSIS_H
 
-#include "switchboard.h"
+#include "switchboard_base.h"
 
 #ifdef __cplusplus
 extern "C" {

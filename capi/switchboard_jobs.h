@@ -1,5 +1,6 @@
 /* switchboard C API: durable background jobs and events. Included by
- * switchboard.h; see docs/jobs.md and docs/events.md.
+ * switchboard.h; includable on its own. docs/c-api.md ("Jobs and events")
+ * describes them; the C++ side is include/switchboard/jobs.hpp and events.hpp.
  *
  * Ownership: every char** output is NULL on failure and, on success, a
  * string from the library that the caller frees with sb_free(). */
@@ -8,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "switchboard.h"
+#include "switchboard_base.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -35,8 +36,12 @@ SB_EXTERN int sb_jobs_list(sb_db* db, char** out_json, const char* token, const 
 SB_EXTERN int sb_jobs_get(sb_db* db, char** out_json, const char* token, int64_t job_id);
 /* *out_json = {"queued", "running", "done", "failed"}: the organisation's jobs by state. */
 SB_EXTERN int sb_jobs_counts(sb_db* db, char** out_json, const char* token);
-/* Waits up to timeout_ms until no job of the database is queued or running.
- * SB_OK when none is; SB_EBUSY when some still are. */
+/* Waits up to timeout_ms (0: only looks) until no job of the database, of
+ * any organisation and queued by any handle, is queued or running. No token:
+ * whoever holds the database may wait. SB_OK when none is; SB_EBUSY "jobs
+ * are still queued or running" (field "jobs") when some still are; a
+ * handle opened with job_workers < 0 runs none itself. SB_EINVALID for a
+ * negative timeout_ms. */
 SB_EXTERN int sb_jobs_drain(sb_db* db, int64_t timeout_ms);
 
 /* ------------------------------------------------------------------ events */

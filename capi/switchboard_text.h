@@ -1,6 +1,6 @@
 /* switchboard C API: text analysis, the organisations' phrase pools and text
- * interactions (Ricket ids). Included by switchboard.h; see
- * docs/interactions.md and docs/text.md.
+ * interactions (Ricket ids). Included by switchboard.h; includable on its
+ * own. See docs/interactions.md and docs/text.md.
  *
  * Ownership: every char** output is NULL on failure and, on success, a
  * string from the library that the caller frees with sb_free(). */
@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "switchboard.h"
+#include "switchboard_base.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,7 +66,10 @@ SB_EXTERN int sb_pools_reset(sb_db* db, const char* token);
  * token (any other token is SB_EUNAUTHORIZED). fields_json:
  * {"text" (required), "department", "agent_id", "client_id", "ticket_no"}.
  * Returns at once; *out_json = the interaction, "status": "pending", with
- * its "ricket". The analysis runs on the library's worker threads. */
+ * its "ricket". The analysis runs as a job on the worker threads of a handle
+ * (sb_db_options.job_workers; see switchboard_jobs.h). SB_EBUSY (field
+ * "queue") when the job backlog is full (sb_db_options.max_backlog_bytes):
+ * nothing is stored, try again shortly. */
 SB_EXTERN int sb_text_record(sb_db* db, char** out_json, const char* token, const char* fields_json);
 /* The interaction and, once "status" is "ready", its "analysis" (OctaPy
  * GET /report/{Ricket}). A developer token, or an access token of an admin

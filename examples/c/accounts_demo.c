@@ -43,6 +43,7 @@ static int copy_after(char* out, size_t size, const char* text, const char* mark
 int main(int argc, char** argv) {
     const char* path = argc > 1 ? argv[1] : "accounts_demo.db";
     sb_db_options options;
+    sb_accounts_options accounts;
     sb_db* db = NULL;
     char *signed_up = NULL, *outbox = NULL, *session = NULL, *created = NULL, *users = NULL;
     char key[64], token[64];
@@ -52,11 +53,14 @@ int main(int argc, char** argv) {
 
     /* Options: start from the defaults of the version this program knows. */
     if ((rc = sb_db_options_init(&options, SB_DB_OPTIONS_VERSION)) != SB_OK) fail("sb_db_options_init", rc);
-    options.accounts.public_url = "https://crm.example";
+    if ((rc = sb_accounts_options_init(&accounts, SB_ACCOUNTS_OPTIONS_VERSION)) != SB_OK)
+        fail("sb_accounts_options_init", rc);
+    accounts.public_url = "https://crm.example";
+    options.accounts = &accounts; /* read during sb_db_open only */
     if ((rc = sb_db_open(&db, path, &options)) != SB_OK) fail("sb_db_open", rc);
 
     /* Sign up; on a second run the organisation exists already. */
-    rc = sb_sign_up(db, &signed_up,
+    rc = sb_accounts_sign_up(db, &signed_up,
                     "{\"company_name\":\"Demo Helpline\",\"email\":\"" OWNER_EMAIL "\","
                     "\"phone\":\"+254 700 123 456\",\"password\":\"" OWNER_PASSWORD "\"}");
     if (rc == SB_OK) {
@@ -68,14 +72,14 @@ int main(int argc, char** argv) {
             fprintf(stderr, "accounts_demo: no verification key in the outbox: %s\n", outbox);
             return 1;
         }
-        if ((rc = sb_verify_email(db, &verified, key)) != SB_OK) fail("sb_verify_email", rc);
+        if ((rc = sb_accounts_verify_email(db, &verified, key)) != SB_OK) fail("sb_accounts_verify_email", rc);
         printf("email verified: %s\n", verified ? "yes" : "no");
     } else if (rc != SB_EEXISTS) {
-        fail("sb_sign_up", rc);
+        fail("sb_accounts_sign_up", rc);
     }
 
     /* Sign in: the session JSON carries the 32-character access token. */
-    if ((rc = sb_sign_in(db, &session, OWNER_EMAIL, OWNER_PASSWORD)) != SB_OK) fail("sb_sign_in", rc);
+    if ((rc = sb_accounts_sign_in(db, &session, OWNER_EMAIL, OWNER_PASSWORD)) != SB_OK) fail("sb_accounts_sign_in", rc);
     if (!copy_after(token, sizeof token, session, "\"token\":\"")) {
         fprintf(stderr, "accounts_demo: no token in %s\n", session);
         return 1;
@@ -91,7 +95,7 @@ int main(int argc, char** argv) {
     if ((rc = sb_user_list(db, &users, token, NULL)) != SB_OK) fail("sb_user_list", rc);
     printf("users: %s\n", users);
 
-    if ((rc = sb_sign_out(db, token)) != SB_OK) fail("sb_sign_out", rc);
+    if ((rc = sb_accounts_sign_out(db, token)) != SB_OK) fail("sb_accounts_sign_out", rc);
 
     sb_free(users);
     sb_free(created);

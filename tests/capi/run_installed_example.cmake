@@ -4,7 +4,7 @@
 #  2. make with the example's Makefile, which asks pkg-config.
 #
 # cmake -DBUILD_DIR=... -DEXAMPLE_DIR=... -DWORK_DIR=... [-DC_COMPILER=cc]
-#       [-DGENERATOR=...] [-DMAKE=make] -P run_installed_example.cmake
+#       [-DGENERATOR=...] [-DMAKE=make] [-DHEADERS=switchboard.h,...] -P run_installed_example.cmake
 cmake_minimum_required(VERSION 3.22)
 
 foreach(var BUILD_DIR EXAMPLE_DIR WORK_DIR)
@@ -36,9 +36,14 @@ file(REMOVE_RECURSE ${WORK_DIR})
 file(MAKE_DIRECTORY ${WORK_DIR})
 
 run("cmake --install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
-foreach(f include/switchboard.h)
-  if(NOT EXISTS ${prefix}/${f})
-    message(FATAL_ERROR "the install did not put ${f} in ${prefix}")
+# every public C header (HEADERS: comma-separated names), else switchboard.h
+set(installed_headers switchboard.h)
+if(DEFINED HEADERS AND NOT HEADERS STREQUAL "")
+  string(REPLACE "," ";" installed_headers "${HEADERS}")
+endif()
+foreach(h IN LISTS installed_headers)
+  if(NOT EXISTS ${prefix}/include/${h})
+    message(FATAL_ERROR "the install did not put include/${h} in ${prefix}")
   endif()
 endforeach()
 file(GLOB_RECURSE libs ${prefix}/lib*/libswitchboard.so)

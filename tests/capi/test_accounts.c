@@ -41,20 +41,20 @@ static void test_sign_up_checks(sb_db* db) {
 
     /* each of the seed's messages, with the field it concerns */
     CHECK_ERROR(SB_EINVALID, "email isn't valid",
-                sb_sign_up(db, &out,
+                sb_accounts_sign_up(db, &out,
                            "{\"company_name\":\"Acme\",\"email\":\"not-an-email\","
                            "\"phone\":\"+254700000001\",\"password\":\"Correct-Horse-42\"}"));
     CHECK_STR(sb_last_error_field(), "email");
     CHECK(out == NULL); /* outputs are NULL after a failure */
 
     CHECK_ERROR(SB_EINVALID, "phone isn't valid",
-                sb_sign_up(db, &out,
+                sb_accounts_sign_up(db, &out,
                            "{\"company_name\":\"Acme\",\"email\":\"owner@acme.example\","
                            "\"phone\":\"call me\",\"password\":\"Correct-Horse-42\"}"));
     CHECK_STR(sb_last_error_field(), "phone");
 
     CHECK_ERROR(SB_EINVALID, "password is too short, minimum length is 12 characters",
-                sb_sign_up(db, &out,
+                sb_accounts_sign_up(db, &out,
                            "{\"company_name\":\"Acme\",\"email\":\"owner@acme.example\","
                            "\"phone\":\"+254700000001\",\"password\":\"Short-1a\"}"));
     CHECK_STR(sb_last_error_field(), "password");
@@ -67,20 +67,20 @@ static void test_sign_up_checks(sb_db* db) {
              "\"phone\":\"+254700000001\",\"password\":\"%s\"}",
              long_password);
     CHECK_ERROR(SB_EINVALID, "password is too long, maximum length is 128 characters",
-                sb_sign_up(db, &out, request));
+                sb_accounts_sign_up(db, &out, request));
     CHECK_STR(sb_last_error_field(), "password");
 
     CHECK_ERROR(SB_EINVALID, "pwd must contain at least one: 1-9, A-Z, a-z character",
-                sb_sign_up(db, &out,
+                sb_accounts_sign_up(db, &out,
                            "{\"company_name\":\"Acme\",\"email\":\"owner@acme.example\","
                            "\"phone\":\"+254700000001\",\"password\":\"alllowercase-no-digits\"}"));
     CHECK_STR(sb_last_error_field(), "password");
 
     /* malformed JSON, an unknown key, a wrong type */
-    CHECK_RC(SB_EINVALID, sb_sign_up(db, &out, "{\"company_name\":"));
-    CHECK_RC(SB_EINVALID, sb_sign_up(db, &out, "{\"company\":\"Acme\"}"));
+    CHECK_RC(SB_EINVALID, sb_accounts_sign_up(db, &out, "{\"company_name\":"));
+    CHECK_RC(SB_EINVALID, sb_accounts_sign_up(db, &out, "{\"company\":\"Acme\"}"));
     CHECK_STR(sb_last_error_field(), "company");
-    CHECK_RC(SB_EINVALID, sb_sign_up(db, &out, "{\"company_name\":42}"));
+    CHECK_RC(SB_EINVALID, sb_accounts_sign_up(db, &out, "{\"company_name\":42}"));
     CHECK_STR(sb_last_error_field(), "company_name");
     CHECK(out == NULL);
 }
@@ -95,7 +95,7 @@ static char* sign_up_verified(sb_db* db, const char* company, const char* email,
     snprintf(request, sizeof request,
              "{\"company_name\":\"%s\",\"email\":\"%s\",\"phone\":\"%s\",\"password\":\"%s\"}", company,
              email, phone, PASSWORD);
-    REQUIRE_OK(sb_sign_up(db, &result, request));
+    REQUIRE_OK(sb_accounts_sign_up(db, &result, request));
     CHECK_STR(sbj_str(result, "organisation.company_name"), company);
     CHECK_STR(sbj_str(result, "organisation.email"), email);
     CHECK(sbj_int(result, "organisation.id") > 0);
@@ -108,24 +108,24 @@ static char* sign_up_verified(sb_db* db, const char* company, const char* email,
     /* before verification the right password is not enough */
     {
         char* session = NULL;
-        CHECK_RC(SB_EUNVERIFIED, sb_sign_in(db, &session, email, PASSWORD));
+        CHECK_RC(SB_EUNVERIFIED, sb_accounts_sign_in(db, &session, email, PASSWORD));
         CHECK(session == NULL);
     }
 
     snprintf(key, sizeof key, "%s", code_from_outbox(db, email, "verify", "Verification key: "));
     CHECK_INT(strlen(key), 32);
-    CHECK_OK(sb_verify_email(db, &ok, "not-a-real-key"));
+    CHECK_OK(sb_accounts_verify_email(db, &ok, "not-a-real-key"));
     CHECK_INT(ok, 0);
-    CHECK_OK(sb_verify_email(db, &ok, key));
+    CHECK_OK(sb_accounts_verify_email(db, &ok, key));
     CHECK_INT(ok, 1);
-    CHECK_OK(sb_verify_email(db, &ok, key)); /* spent */
+    CHECK_OK(sb_accounts_verify_email(db, &ok, key)); /* spent */
     CHECK_INT(ok, 0);
     return result;
 }
 
 static char* sign_in(sb_db* db, const char* login, const char* password) {
     char* session = NULL;
-    CHECK_OK(sb_sign_in(db, &session, login, password));
+    CHECK_OK(sb_accounts_sign_in(db, &session, login, password));
     return session;
 }
 
@@ -171,16 +171,18 @@ static void test_outbox_receipt(sb_db* db, const char* to) {
 
 static void test_short_limits(const char* path) {
     sb_db_options options = sb_test_options();
+    sb_accounts_options accounts = sb_test_accounts_options();
     sb_db* db = NULL;
     char *json = NULL, *session = NULL;
     char token[64];
     int i;
 
-    options.accounts.max_failed_sign_ins = 2;
-    options.accounts.lockout_ms = 400;
-    options.accounts.session_idle_ms = 200;
+    accounts.max_failed_sign_ins = 2;
+    accounts.lockout_ms = 400;
+    accounts.session_idle_ms = 200;
+    options.accounts = &accounts;
     REQUIRE_OK(sb_db_open(&db, path, &options));
-    REQUIRE_OK(sb_sign_in(db, &session, "sam", "Supervisor-Pass-9"));
+    REQUIRE_OK(sb_accounts_sign_in(db, &session, "sam", "Supervisor-Pass-9"));
     snprintf(token, sizeof token, "%s", sbj_str(session, "token"));
     sb_free(session);
     session = NULL;
@@ -190,10 +192,10 @@ static void test_short_limits(const char* path) {
     sleep_ms(300);
     CHECK_ERROR(SB_EUNAUTHORIZED, "unauthorized", sb_org_get(db, &json, token)); /* idle too long */
 
-    for (i = 0; i < 2; ++i) CHECK_RC(SB_ECREDENTIALS, sb_sign_in(db, &session, "sam", "Wrong-Password-11"));
-    CHECK_RC(SB_ECREDENTIALS, sb_sign_in(db, &session, "sam", "Supervisor-Pass-9")); /* locked */
+    for (i = 0; i < 2; ++i) CHECK_RC(SB_ECREDENTIALS, sb_accounts_sign_in(db, &session, "sam", "Wrong-Password-11"));
+    CHECK_RC(SB_ECREDENTIALS, sb_accounts_sign_in(db, &session, "sam", "Supervisor-Pass-9")); /* locked */
     sleep_ms(500);
-    CHECK_OK(sb_sign_in(db, &session, "sam", "Supervisor-Pass-9")); /* the lock has expired */
+    CHECK_OK(sb_accounts_sign_in(db, &session, "sam", "Supervisor-Pass-9")); /* the lock has expired */
     CHECK_STR(sbj_str(session, "principal.username"), "sam");
     sb_free(session);
     CHECK_OK(sb_db_close(db));
@@ -202,12 +204,14 @@ static void test_short_limits(const char* path) {
 int main(void) {
     const char* path = sb_test_temp_db("accounts");
     sb_db_options options = sb_test_options();
+    sb_accounts_options accounts = sb_test_accounts_options();
     sb_db* db = NULL;
     char *org = NULL, *session = NULL, *other = NULL, *json = NULL, *temporary = NULL;
     char token[64], token2[64], agent_token[64];
     long long agent_id;
 
-    options.accounts.max_failed_sign_ins = 3;
+    accounts.max_failed_sign_ins = 3;
+    options.accounts = &accounts;
     REQUIRE_OK(sb_db_open(&db, path, &options));
 
     test_sign_up_checks(db);
@@ -215,7 +219,7 @@ int main(void) {
 
     /* the same email again */
     CHECK_ERROR(SB_EEXISTS, "email is already registered",
-                sb_sign_up(db, &json,
+                sb_accounts_sign_up(db, &json,
                            "{\"company_name\":\"Acme 2\",\"email\":\"owner@acme.example\","
                            "\"phone\":\"+254700000002\",\"password\":\"Correct-Horse-42\"}"));
     CHECK_STR(sb_last_error_field(), "email");
@@ -239,20 +243,20 @@ int main(void) {
     CHECK(strcmp(token, token2) != 0);
     sb_free(session);
 
-    CHECK_OK(sb_authenticate(db, &json, token, SB_TOKEN_ACCESS));
+    CHECK_OK(sb_accounts_authenticate(db, &json, token, SB_TOKEN_ACCESS));
     CHECK_STR(sbj_str(json, "role"), "admin");
     CHECK_STR(sbj_str(json, "username"), sbj_str(org, "admin.username"));
     sb_free(json);
     json = NULL;
-    CHECK_RC(SB_EINVALID, sb_authenticate(db, &json, token, 7));
+    CHECK_RC(SB_EINVALID, sb_accounts_authenticate(db, &json, token, 7));
     CHECK_STR(sb_last_error_field(), "kind");
 
     /* ---- wrong password, unknown login */
     CHECK_ERROR(SB_ECREDENTIALS, "credentials didn't match",
-                sb_sign_in(db, &session, "owner@acme.example", "Wrong-Password-1"));
+                sb_accounts_sign_in(db, &session, "owner@acme.example", "Wrong-Password-1"));
     CHECK(session == NULL);
     CHECK_ERROR(SB_ECREDENTIALS, "credentials didn't match",
-                sb_sign_in(db, &session, "nobody@acme.example", PASSWORD));
+                sb_accounts_sign_in(db, &session, "nobody@acme.example", PASSWORD));
     /* a success clears the failure count (so the lockout test below starts at 0) */
     session = sign_in(db, "owner@acme.example", PASSWORD);
     sb_free(session);
@@ -276,9 +280,10 @@ int main(void) {
         int i;
         for (i = 0; i < 3; ++i)
             CHECK_ERROR(SB_ECREDENTIALS, "credentials didn't match",
-                        sb_sign_in(db, &session, "lena", "Not-Her-Password-1"));
+                        sb_accounts_sign_in(db, &session, "lena", "Not-Her-Password-1"));
     }
-    CHECK_ERROR(SB_ECREDENTIALS, "credentials didn't match", sb_sign_in(db, &session, "lena", "Agent-Password-7"));
+    CHECK_ERROR(SB_ECREDENTIALS, "credentials didn't match",
+                sb_accounts_sign_in(db, &session, "lena", "Agent-Password-7"));
     CHECK(session == NULL);
     /* a lock stops sign-in, not the sessions already open */
     CHECK_OK(sb_user_get(db, &json, agent_token, agent_id));
@@ -287,10 +292,10 @@ int main(void) {
     json = NULL;
 
     /* ---- admin reset: a temporary password that must be changed first */
-    CHECK_OK(sb_admin_reset_password(db, &temporary, token, agent_id));
+    CHECK_OK(sb_accounts_admin_reset_password(db, &temporary, token, agent_id));
     CHECK(temporary != NULL && strlen(temporary) >= 12);
     CHECK_RC(SB_EUNAUTHORIZED, sb_user_get(db, &json, agent_token, agent_id)); /* sessions ended */
-    CHECK_RC(SB_EUNAUTHORIZED, sb_admin_reset_password(db, &other, agent_token, agent_id));
+    CHECK_RC(SB_EUNAUTHORIZED, sb_accounts_admin_reset_password(db, &other, agent_token, agent_id));
     CHECK(other == NULL);
     {
         /* a supervisor created without a password, then reset by the admin */
@@ -305,9 +310,9 @@ int main(void) {
         CHECK(strlen(sbj_str(created, "temporary_password")) >= 12);
         sb_free(created);
 
-        CHECK_OK(sb_admin_reset_password(db, &temp2, token, sup_id));
+        CHECK_OK(sb_accounts_admin_reset_password(db, &temp2, token, sup_id));
         CHECK(temp2 != NULL && strlen(temp2) >= 12);
-        CHECK_OK(sb_sign_in(db, &s, "sam", temp2));
+        CHECK_OK(sb_accounts_sign_in(db, &s, "sam", temp2));
         CHECK_INT(sbj_bool(s, "principal.must_change_password"), 1);
         {
             char sam_token[64];
@@ -315,12 +320,12 @@ int main(void) {
             snprintf(sam_token, sizeof sam_token, "%s", sbj_str(s, "token"));
             CHECK_RC(SB_EPASSWORDCHANGE, sb_user_list(db, &list, sam_token, NULL));
             CHECK(list == NULL);
-            CHECK_OK(sb_change_password(db, sam_token, temp2, "Supervisor-Pass-9"));
+            CHECK_OK(sb_accounts_change_password(db, sam_token, temp2, "Supervisor-Pass-9"));
             CHECK_RC(SB_EUNAUTHORIZED, sb_user_list(db, &list, sam_token, NULL));
         }
         sb_free(s);
         s = NULL;
-        CHECK_RC(SB_ECREDENTIALS, sb_sign_in(db, &s, "sam", temp2));
+        CHECK_RC(SB_ECREDENTIALS, sb_accounts_sign_in(db, &s, "sam", temp2));
         s = sign_in(db, "sam", "Supervisor-Pass-9");
         CHECK_INT(sbj_bool(s, "principal.must_change_password"), 0);
         sb_free(s);
@@ -331,30 +336,31 @@ int main(void) {
 
     /* ---- change password: wrong current password, policy, and every session ends */
     CHECK_ERROR(SB_ECREDENTIALS, "password didn't match, please try again",
-                sb_change_password(db, token, "Not-The-Password-1", "New-Owner-Pass-1"));
+                sb_accounts_change_password(db, token, "Not-The-Password-1", "New-Owner-Pass-1"));
     CHECK_ERROR(SB_EINVALID, "password is too short, minimum length is 12 characters",
-                sb_change_password(db, token, PASSWORD, "short"));
-    CHECK_OK(sb_change_password(db, token, PASSWORD, "New-Owner-Pass-1"));
+                sb_accounts_change_password(db, token, PASSWORD, "short"));
+    CHECK_OK(sb_accounts_change_password(db, token, PASSWORD, "New-Owner-Pass-1"));
     CHECK_RC(SB_EUNAUTHORIZED, sb_org_get(db, &json, token));
     CHECK_STR(sb_last_error(), "unauthorized");
     CHECK_RC(SB_EUNAUTHORIZED, sb_org_get(db, &json, token2)); /* the other session too */
-    CHECK_ERROR(SB_ECREDENTIALS, "credentials didn't match", sb_sign_in(db, &session, "owner@acme.example", PASSWORD));
+    CHECK_ERROR(SB_ECREDENTIALS, "credentials didn't match",
+                sb_accounts_sign_in(db, &session, "owner@acme.example", PASSWORD));
     session = sign_in(db, "owner@acme.example", "New-Owner-Pass-1");
     snprintf(token, sizeof token, "%s", sbj_str(session, "token"));
     sb_free(session);
     session = NULL;
 
     /* ---- reset by emailed code */
-    CHECK_OK(sb_request_password_reset(db, "owner@acme.example"));
-    CHECK_OK(sb_request_password_reset(db, "nobody@acme.example")); /* says nothing */
+    CHECK_OK(sb_accounts_request_password_reset(db, "owner@acme.example"));
+    CHECK_OK(sb_accounts_request_password_reset(db, "nobody@acme.example")); /* says nothing */
     {
         char code[32];
         snprintf(code, sizeof code, "%s", code_from_outbox(db, "owner@acme.example", "reset", "code: "));
         CHECK_INT(strlen(code), 6);
-        CHECK_RC(SB_ECREDENTIALS, sb_reset_password(db, "owner@acme.example", "000000x", "Reset-Password-1"));
+        CHECK_RC(SB_ECREDENTIALS, sb_accounts_reset_password(db, "owner@acme.example", "000000x", "Reset-Password-1"));
         CHECK_STR(sb_last_error_field(), "code");
-        CHECK_OK(sb_reset_password(db, "owner@acme.example", code, "Reset-Password-1"));
-        CHECK_RC(SB_ECREDENTIALS, sb_reset_password(db, "owner@acme.example", code, "Reset-Password-2"));
+        CHECK_OK(sb_accounts_reset_password(db, "owner@acme.example", code, "Reset-Password-1"));
+        CHECK_RC(SB_ECREDENTIALS, sb_accounts_reset_password(db, "owner@acme.example", code, "Reset-Password-2"));
     }
     CHECK_RC(SB_EUNAUTHORIZED, sb_org_get(db, &json, token)); /* the reset ended the session */
     session = sign_in(db, "owner@acme.example", "Reset-Password-1");
@@ -364,9 +370,9 @@ int main(void) {
     session = NULL;
 
     /* ---- sign out */
-    CHECK_OK(sb_sign_out(db, token));
+    CHECK_OK(sb_accounts_sign_out(db, token));
     CHECK_RC(SB_EUNAUTHORIZED, sb_org_get(db, &json, token));
-    CHECK_OK(sb_sign_out(db, token)); /* twice is fine */
+    CHECK_OK(sb_accounts_sign_out(db, token)); /* twice is fine */
 
     sb_free(org);
     CHECK_OK(sb_db_close(db));

@@ -1,21 +1,9 @@
 /* Files, calls, recordings, QA scorecards and statistics through the C API,
- * and the files options of sb_db_options (version 2, and version 1 structs
- * that lack them). */
-#include <stddef.h>
-
+ * and the files options of sb_db_options (the versions themselves are
+ * test_options.c's). */
 #include "test_util.h"
 
 #define T0 1700000000000LL /* 2023-11-14T22:13:20Z: calls start here */
-
-/* sb_db_options as version 1 of switchboard.h declared it. */
-typedef struct options_v1 {
-    unsigned int version;
-    int busy_timeout_ms;
-    int reader_connections;
-    int synchronous_full;
-    int must_exist;
-    sb_accounts_options accounts;
-} options_v1;
 
 /* Uploads `len` bytes and returns the file id. */
 static long long upload(sb_db* db, const char* token, const char* name, const unsigned char* data, size_t len) {
@@ -39,25 +27,21 @@ static long long pivot_count(const char* report, const char* k1) {
     return -1;
 }
 
-/* The options: a database in memory, without and with a files directory,
- * version 1 structs, and values that are refused. */
+/* The files options: a database in memory, without and with a files
+ * directory, the default directory beside a database file, and values that
+ * are refused. */
 static void options_checks(void) {
     sb_db_options o;
     sb_db* db = NULL;
     char* json = NULL;
     char token[64], dir[400];
     unsigned char bytes[16];
-    options_v1* v1 = NULL;
 
     memset(bytes, 0xab, sizeof bytes);
 
-    CHECK_INT(SB_DB_OPTIONS_VERSION, 2);
     CHECK_OK(sb_db_options_init(&o, SB_DB_OPTIONS_VERSION));
-    CHECK_INT(o.version, 2);
     CHECK(o.files_dir == NULL);
     CHECK_INT(o.max_file_bytes, 0);
-    CHECK_RC(SB_EINVALID, sb_db_options_init(&o, 3));
-    CHECK_STR(sb_last_error_field(), "version");
 
     /* ":memory:" without files_dir: file calls say so, after the token check */
     o = sb_test_options();
@@ -103,45 +87,30 @@ static void options_checks(void) {
     CHECK_RC(SB_EINVALID, sb_db_open(&db, ":memory:", &o));
     CHECK_STR(sb_last_error_field(), "max_file_bytes");
     CHECK(db == NULL);
-    o = sb_test_options();
-    o.version = 3;
-    CHECK_RC(SB_EINVALID, sb_db_open(&db, ":memory:", &o));
-    CHECK_STR(sb_last_error_field(), "version");
 
-    /* a version 1 struct: exactly as long as version 1 was, so any read or
-     * write past it is caught by the sanitizers */
-    CHECK_INT(sizeof(options_v1), offsetof(sb_db_options, files_dir));
-    CHECK(sizeof(options_v1) < sizeof(sb_db_options));
-    v1 = (options_v1*)malloc(sizeof *v1);
-    REQUIRE_OK(v1 == NULL ? SB_ENOMEM : SB_OK);
-    memset(v1, 0x5a, sizeof *v1);
-    CHECK_OK(sb_db_options_init((sb_db_options*)(void*)v1, 1));
-    CHECK_INT(v1->version, 1);
-    CHECK_INT(v1->busy_timeout_ms, 0);
-    CHECK_INT(v1->accounts.version, SB_ACCOUNTS_OPTIONS_VERSION);
-    v1->accounts.pwhash_opslimit = 1;
-    v1->accounts.pwhash_memlimit = 8192;
+    /* the default files directory: next to the database file */
     {
         char path1[400];
-        snprintf(path1, sizeof path1, "%s/v1.db", sb_test_dir);
-        REQUIRE_OK(sb_db_open(&db, path1, (const sb_db_options*)(void*)v1));
-        sb_test_new_org(db, "Version One", "owner@v1.example", "+254700000008", token);
-        /* the default files directory: next to the database */
-        REQUIRE_OK(sb_file_upload(db, &json, token, "v1.bin", NULL, bytes, sizeof bytes));
+        snprintf(path1, sizeof path1, "%s/default-files.db", sb_test_dir);
+        o = sb_test_options();
+        REQUIRE_OK(sb_db_open(&db, path1, &o));
+        sb_test_new_org(db, "Default Files", "owner@files.example", "+254700000008", token);
+        REQUIRE_OK(sb_file_upload(db, &json, token, "default.bin", NULL, bytes, sizeof bytes));
         sb_free(json);
         CHECK_OK(sb_db_close(db));
         db = NULL;
         snprintf(dir, sizeof dir, "%s/files", sb_test_dir);
         CHECK(sb_test_is_dir(dir));
         sb_test_remove_tree(dir);
-        snprintf(dir, sizeof dir, "%s/v1.db", sb_test_dir);
+        snprintf(dir, sizeof dir, "%s/default-files.db", sb_test_dir);
         unlink(dir);
-        snprintf(dir, sizeof dir, "%s/v1.db-wal", sb_test_dir);
+        snprintf(dir, sizeof dir, "%s/default-files.db-wal", sb_test_dir);
         unlink(dir);
-        snprintf(dir, sizeof dir, "%s/v1.db-shm", sb_test_dir);
+        snprintf(dir, sizeof dir, "%s/default-files.db-shm", sb_test_dir);
+        unlink(dir);
+        snprintf(dir, sizeof dir, "%s/default-files.db.key", sb_test_dir);
         unlink(dir);
     }
-    free(v1);
 }
 
 int main(void) {
@@ -504,29 +473,29 @@ int main(void) {
     /* ---- statistics */
     REQUIRE_OK(sb_ticket_create(db, &json, admin, "{\"source\":\"call\",\"narrative\":\"from a call\"}"));
     sb_free(json);
-    REQUIRE_OK(sb_stats(db, &json, sup, 0, 0));
+    REQUIRE_OK(sb_calls_stats(db, &json, sup, 0, 0));
     CHECK_INT(sbj_int(json, "inbound_calls"), 2);
     CHECK_INT(sbj_int(json, "outbound_calls"), 1);
     CHECK_INT(sbj_int(json, "tickets"), 1);
     CHECK_INT(sbj_int(json, "emails"), 0);
     CHECK_INT(sbj_int(json, "sms"), 0);
     sb_free(json);
-    REQUIRE_OK(sb_stats(db, &json, admin, T0, T0 + 150000)); /* c1 and c2 started in it; the ticket is newer */
+    REQUIRE_OK(sb_calls_stats(db, &json, admin, T0, T0 + 150000)); /* c1 and c2 started in it; the ticket is newer */
     CHECK_INT(sbj_int(json, "from_ms"), T0);
     CHECK_INT(sbj_int(json, "to_ms"), T0 + 150000);
     CHECK_INT(sbj_int(json, "inbound_calls"), 1);
     CHECK_INT(sbj_int(json, "outbound_calls"), 1);
     CHECK_INT(sbj_int(json, "tickets"), 0);
     sb_free(json);
-    REQUIRE_OK(sb_stats(db, &json, globex, 0, 0));
+    REQUIRE_OK(sb_calls_stats(db, &json, globex, 0, 0));
     CHECK_INT(sbj_int(json, "inbound_calls"), 1);
     CHECK_INT(sbj_int(json, "outbound_calls"), 0);
     CHECK_INT(sbj_int(json, "tickets"), 0);
     sb_free(json);
     json = NULL;
-    CHECK_RC(SB_EFORBIDDEN, sb_stats(db, &json, ann, 0, 0));
-    CHECK_ERROR(SB_EINVALID, "the range ends before it starts", sb_stats(db, &json, admin, T0, T0 - 1));
-    CHECK_RC(SB_EINVALID, sb_stats(db, &json, admin, -5, 0));
+    CHECK_RC(SB_EFORBIDDEN, sb_calls_stats(db, &json, ann, 0, 0));
+    CHECK_ERROR(SB_EINVALID, "the range ends before it starts", sb_calls_stats(db, &json, admin, T0, T0 - 1));
+    CHECK_RC(SB_EINVALID, sb_calls_stats(db, &json, admin, -5, 0));
     CHECK(json == NULL);
 
     /* ---- the activity log names the C functions */

@@ -96,10 +96,10 @@ int main(void) {
     dave_id = sb_test_new_customer(db, acme_org, "dave@mail.example", "Dave", dave);
     CHECK(carol_id != dave_id);
     /* the names the history records */
-    REQUIRE_OK(sb_authenticate(db, &json, admin, SB_TOKEN_ACCESS));
+    REQUIRE_OK(sb_accounts_authenticate(db, &json, admin, SB_TOKEN_ACCESS));
     snprintf(admin_name, sizeof admin_name, "%s", sbj_str(json, "username"));
     sb_free(json);
-    REQUIRE_OK(sb_authenticate(db, &json, carol, SB_TOKEN_ACCESS));
+    REQUIRE_OK(sb_accounts_authenticate(db, &json, carol, SB_TOKEN_ACCESS));
     snprintf(carol_name, sizeof carol_name, "%s", sbj_str(json, "username"));
     CHECK_INT(sbj_int(json, "user_id"), carol_id);
     sb_free(json);

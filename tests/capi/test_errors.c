@@ -39,16 +39,18 @@ static void test_initial_state(void) {
 }
 
 static void test_options(void) {
-    sb_db_options o, init = SB_DB_OPTIONS_INIT;
-    sb_accounts_options a;
+    sb_db_options o;
+    sb_accounts_options a, init = SB_ACCOUNTS_OPTIONS_INIT;
     memset(&o, 0x5a, sizeof o);
     CHECK_OK(sb_db_options_init(&o, SB_DB_OPTIONS_VERSION));
     CHECK_INT(o.version, SB_DB_OPTIONS_VERSION);
-    CHECK_INT(o.accounts.version, SB_ACCOUNTS_OPTIONS_VERSION);
+    CHECK(o.accounts == NULL);
     CHECK_INT(o.busy_timeout_ms, 0);
     CHECK_INT(o.must_exist, 0);
-    CHECK(o.accounts.public_url == NULL);
-    CHECK_INT(o.accounts.pwhash_opslimit, init.accounts.pwhash_opslimit);
+    memset(&a, 0x5a, sizeof a);
+    CHECK_OK(sb_accounts_options_init(&a, SB_ACCOUNTS_OPTIONS_VERSION));
+    CHECK(a.public_url == NULL);
+    CHECK_INT(a.pwhash_opslimit, init.pwhash_opslimit);
     CHECK_RC(SB_EINVALID, sb_db_options_init(&o, SB_DB_OPTIONS_VERSION + 1));
     CHECK_STR(sb_last_error_field(), "version");
     CHECK_RC(SB_EINVALID, sb_db_options_init(&o, 0));
@@ -63,6 +65,7 @@ static void test_options(void) {
 static void test_open_errors(const char* dir) {
     sb_db* db = (sb_db*)&db; /* not NULL: a failed open must reset it */
     sb_db_options o = SB_DB_OPTIONS_INIT;
+    sb_accounts_options a = SB_ACCOUNTS_OPTIONS_INIT;
     char missing[400], garbage[400];
     FILE* f;
 
@@ -79,14 +82,15 @@ static void test_open_errors(const char* dir) {
     CHECK_RC(SB_EINVALID, sb_db_open(&db, ":memory:", &o));
     CHECK_STR(sb_last_error_field(), "version");
     o.version = SB_DB_OPTIONS_VERSION;
-    o.accounts.version = 99;
+    o.accounts = &a;
+    a.version = 99;
     CHECK_RC(SB_EINVALID, sb_db_open(&db, ":memory:", &o));
     CHECK_STR(sb_last_error_field(), "accounts.version");
-    o.accounts.version = SB_ACCOUNTS_OPTIONS_VERSION;
-    o.accounts.lockout_ms = -5;
+    a.version = SB_ACCOUNTS_OPTIONS_VERSION;
+    a.lockout_ms = -5;
     CHECK_RC(SB_EINVALID, sb_db_open(&db, ":memory:", &o));
     CHECK_STR(sb_last_error_field(), "lockout_ms");
-    o.accounts.lockout_ms = 0;
+    a.lockout_ms = 0;
     o.busy_timeout_ms = -1;
     CHECK_RC(SB_EINVALID, sb_db_open(&db, ":memory:", &o));
     CHECK_STR(sb_last_error_field(), "busy_timeout_ms");
@@ -176,9 +180,9 @@ static void test_null_arguments(sb_db* db) {
     CHECK_RC(SB_EINVALID, sb_user_list(db, &out, NULL, NULL));
     CHECK_STR(sb_last_error_field(), "token");
     CHECK(out == NULL);
-    CHECK_RC(SB_EINVALID, sb_sign_in(db, &out, NULL, "x"));
+    CHECK_RC(SB_EINVALID, sb_accounts_sign_in(db, &out, NULL, "x"));
     CHECK_STR(sb_last_error_field(), "login");
-    CHECK_RC(SB_EINVALID, sb_verify_email(db, &ok, NULL));
+    CHECK_RC(SB_EINVALID, sb_accounts_verify_email(db, &ok, NULL));
     CHECK_INT(ok, 0);
     CHECK_STR(sb_last_error_field(), "key");
     CHECK_RC(SB_EINVALID, sb_db_schema_version(db, NULL));
@@ -230,13 +234,13 @@ static void test_threads(const char* dir) {
 
     snprintf(path, sizeof path, "%s/threads.db", dir);
     REQUIRE_OK(sb_db_open(&db, path, &o));
-    REQUIRE_OK(sb_sign_up(db, &json,
+    REQUIRE_OK(sb_accounts_sign_up(db, &json,
                           "{\"company_name\":\"Threads Ltd\",\"email\":\"owner@threads.example\","
                           "\"phone\":\"+254700000009\",\"password\":\"Correct-Horse-42\"}"));
     REQUIRE_OK(sb_outbox_list(db, &mails, "owner@threads.example"));
-    REQUIRE_OK(sb_verify_email(db, &ok, sb_test_after(sbj_str(mails, "0.body"), "Verification key: ")));
+    REQUIRE_OK(sb_accounts_verify_email(db, &ok, sb_test_after(sbj_str(mails, "0.body"), "Verification key: ")));
     CHECK_INT(ok, 1);
-    REQUIRE_OK(sb_sign_in(db, &session, "owner@threads.example", "Correct-Horse-42"));
+    REQUIRE_OK(sb_accounts_sign_in(db, &session, "owner@threads.example", "Correct-Horse-42"));
     snprintf(token, sizeof token, "%s", sbj_str(session, "token"));
 
     /* leave an error on the main thread: the workers must not see it */
@@ -262,9 +266,9 @@ static void test_threads(const char* dir) {
     sb_free(session);
     CHECK_OK(sb_db_close(db));
     {
-        static const char* suffixes[] = {"", "-wal", "-shm"};
+        static const char* suffixes[] = {"", "-wal", "-shm", ".key"};
         char p[420];
-        for (i = 0; i < 3; ++i) {
+        for (i = 0; i < 4; ++i) {
             snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
             unlink(p);
         }

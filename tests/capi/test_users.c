@@ -17,15 +17,15 @@ static char* new_org(sb_db* db, const char* company, const char* email, const ch
     snprintf(request, sizeof request,
              "{\"company_name\":\"%s\",\"email\":\"%s\",\"phone\":\"%s\",\"password\":\"%s\"}", company,
              email, phone, PASSWORD);
-    REQUIRE_OK(sb_sign_up(db, &result, request));
+    REQUIRE_OK(sb_accounts_sign_up(db, &result, request));
     REQUIRE_OK(sb_outbox_list(db, &mails, email));
     CHECK_INT(sbj_len(mails, ""), 1);
     CHECK_STR(sbj_str(mails, "0.kind"), "verify");
     snprintf(key, sizeof key, "%s", sb_test_after(sbj_str(mails, "0.body"), "Verification key: "));
     sb_free(mails);
-    REQUIRE_OK(sb_verify_email(db, &ok, key));
+    REQUIRE_OK(sb_accounts_verify_email(db, &ok, key));
     CHECK_INT(ok, 1);
-    REQUIRE_OK(sb_sign_in(db, &session, email, PASSWORD));
+    REQUIRE_OK(sb_accounts_sign_in(db, &session, email, PASSWORD));
     snprintf(token, 64, "%s", sbj_str(session, "token"));
     CHECK_INT(strlen(token), 32);
     sb_free(session);
@@ -34,7 +34,7 @@ static char* new_org(sb_db* db, const char* company, const char* email, const ch
 
 static void sign_in_token(sb_db* db, const char* login, const char* password, char token[64]) {
     char* session = NULL;
-    REQUIRE_OK(sb_sign_in(db, &session, login, password));
+    REQUIRE_OK(sb_accounts_sign_in(db, &session, login, password));
     snprintf(token, 64, "%s", sbj_str(session, "token"));
     sb_free(session);
 }
@@ -136,7 +136,7 @@ int main(void) {
     CHECK_RC(SB_EFORBIDDEN, sb_user_list(db, &json, agent_token, NULL));
     CHECK_RC(SB_EFORBIDDEN, sb_user_update(db, &json, agent_token, sup_id, "{\"first_name\":\"X\"}"));
     CHECK_RC(SB_EFORBIDDEN, sb_user_deactivate(db, agent_token, sup_id));
-    CHECK_RC(SB_EFORBIDDEN, sb_admin_reset_password(db, &out, agent_token, sup_id));
+    CHECK_RC(SB_EFORBIDDEN, sb_accounts_admin_reset_password(db, &out, agent_token, sup_id));
     CHECK(out == NULL);
     CHECK_RC(SB_EFORBIDDEN, sb_devkey_add(db, &json, agent_token, "robot"));
     CHECK_RC(SB_EFORBIDDEN, sb_activity_list(db, &json, agent_token, NULL));
@@ -157,7 +157,7 @@ int main(void) {
     CHECK(json == NULL);
     CHECK_RC(SB_ENOTFOUND, sb_user_update(db, &json, globex_token, agent_id, "{\"first_name\":\"Hijacked\"}"));
     CHECK_RC(SB_ENOTFOUND, sb_user_deactivate(db, globex_token, agent_id));
-    CHECK_RC(SB_ENOTFOUND, sb_admin_reset_password(db, &out, globex_token, agent_id));
+    CHECK_RC(SB_ENOTFOUND, sb_accounts_admin_reset_password(db, &out, globex_token, agent_id));
     CHECK_RC(SB_ENOTFOUND, sb_user_get(db, &json, acme_token, globex_agent_id));
     REQUIRE_OK(sb_user_list(db, &json, globex_token, NULL));
     CHECK_INT(sbj_int(json, "total"), 2); /* owner and gus only */
@@ -172,7 +172,7 @@ int main(void) {
     /* ---- deactivate: the user's token is refused, sign-in too */
     CHECK_OK(sb_user_deactivate(db, acme_token, agent_id));
     CHECK_ERROR(SB_EUNAUTHORIZED, "unauthorized", sb_user_get(db, &json, agent_token, agent_id));
-    CHECK_ERROR(SB_ECREDENTIALS, "credentials didn't match", sb_sign_in(db, &out, "ann", "Agent-Password-7"));
+    CHECK_ERROR(SB_ECREDENTIALS, "credentials didn't match", sb_accounts_sign_in(db, &out, "ann", "Agent-Password-7"));
     REQUIRE_OK(sb_user_get(db, &json, acme_token, agent_id));
     CHECK_INT(sbj_bool(json, "active"), 0);
     sb_free(json);
@@ -246,20 +246,20 @@ int main(void) {
         CHECK_STR(sbj_str(json, "principal.kind"), "dev");
         CHECK_INT(sbj_int(json, "principal.org_id"), acme_org);
         sb_free(json);
-        REQUIRE_OK(sb_authenticate(db, &json, dev_token, SB_TOKEN_DEV));
+        REQUIRE_OK(sb_accounts_authenticate(db, &json, dev_token, SB_TOKEN_DEV));
         CHECK_STR(sbj_str(json, "username"), "robot");
         sb_free(json);
         json = NULL;
         /* a dev token is not an access token, and the other way round */
-        CHECK_RC(SB_EUNAUTHORIZED, sb_authenticate(db, &json, dev_token, SB_TOKEN_ACCESS));
+        CHECK_RC(SB_EUNAUTHORIZED, sb_accounts_authenticate(db, &json, dev_token, SB_TOKEN_ACCESS));
         CHECK_RC(SB_EUNAUTHORIZED, sb_user_list(db, &json, dev_token, NULL));
-        CHECK_RC(SB_EUNAUTHORIZED, sb_authenticate(db, &json, acme_token, SB_TOKEN_DEV));
+        CHECK_RC(SB_EUNAUTHORIZED, sb_accounts_authenticate(db, &json, acme_token, SB_TOKEN_DEV));
 
         REQUIRE_OK(sb_devkey_set_active(db, &json, acme_token, "robot", 0));
         CHECK_INT(sbj_bool(json, "active"), 0);
         sb_free(json);
         json = NULL;
-        CHECK_RC(SB_EUNAUTHORIZED, sb_authenticate(db, &json, dev_token, SB_TOKEN_DEV)); /* ended */
+        CHECK_RC(SB_EUNAUTHORIZED, sb_accounts_authenticate(db, &json, dev_token, SB_TOKEN_DEV)); /* ended */
         CHECK_RC(SB_ECREDENTIALS, sb_dev_token_issue(db, &json, "owner@acme.example", "robot", pass_key));
         CHECK_ERROR(SB_ENOTFOUND, "username isn't found", sb_devkey_set_active(db, &json, acme_token, "ghost", 1));
         CHECK_STR(sb_last_error_field(), "username");
@@ -279,7 +279,7 @@ int main(void) {
                  "{\"org_id\":%lld,\"email\":\"carol@mail.example\",\"password\":\"Customer-Pass-5\","
                  "\"password_confirm\":\"Customer-Pass-5\",\"first_name\":\"Carol\",\"last_name\":\"C\"}",
                  acme_org);
-        REQUIRE_OK(sb_register_customer(db, &json, request));
+        REQUIRE_OK(sb_accounts_register_customer(db, &json, request));
         CHECK_STR(sbj_str(json, "role"), "customer");
         CHECK_INT(sbj_int(json, "org_id"), acme_org);
         sb_free(json);
@@ -288,10 +288,10 @@ int main(void) {
                  "{\"org_id\":%lld,\"email\":\"dan@mail.example\",\"password\":\"Customer-Pass-5\","
                  "\"password_confirm\":\"Customer-Pass-6\",\"first_name\":\"Dan\",\"last_name\":\"D\"}",
                  acme_org);
-        CHECK_ERROR(SB_EINVALID, "passwords don't match", sb_register_customer(db, &json, request));
+        CHECK_ERROR(SB_EINVALID, "passwords don't match", sb_accounts_register_customer(db, &json, request));
         CHECK_STR(sb_last_error_field(), "password_confirm");
         CHECK_RC(SB_ENOTFOUND,
-                 sb_register_customer(db, &json,
+                 sb_accounts_register_customer(db, &json,
                                       "{\"org_id\":424242,\"email\":\"x@mail.example\",\"password\":\"Customer-Pass-5\","
                                       "\"password_confirm\":\"Customer-Pass-5\",\"first_name\":\"X\",\"last_name\":\"Y\"}"));
     }

@@ -113,7 +113,7 @@ static inline const char* sb_test_temp_db(const char* name) {
 }
 
 static inline void sb_test_cleanup(void) {
-    static const char* suffixes[] = {"", "-wal", "-shm", "-journal"};
+    static const char* suffixes[] = {"", "-wal", "-shm", "-journal", ".key"};
     char path[340];
     size_t i;
     if (sb_test_dir[0] == '\0') return;
@@ -124,11 +124,23 @@ static inline void sb_test_cleanup(void) {
     rmdir(sb_test_dir);
 }
 
-/* Options that keep Argon2id cheap (libsodium's minimum) so tests run fast. */
+/* Accounts options that keep Argon2id cheap (libsodium's minimum) so tests
+ * run fast. */
+static inline sb_accounts_options sb_test_accounts_options(void) {
+    sb_accounts_options a = SB_ACCOUNTS_OPTIONS_INIT;
+    a.pwhash_opslimit = 1;
+    a.pwhash_memlimit = 8192;
+    return a;
+}
+
+/* Database options with those accounts options. They point at one static
+ * copy: a test that changes the accounts options points o.accounts at its
+ * own sb_accounts_options. */
 static inline sb_db_options sb_test_options(void) {
+    static sb_accounts_options accounts;
     sb_db_options o = SB_DB_OPTIONS_INIT;
-    o.accounts.pwhash_opslimit = 1;
-    o.accounts.pwhash_memlimit = 8192;
+    accounts = sb_test_accounts_options();
+    o.accounts = &accounts;
     return o;
 }
 
@@ -343,14 +355,14 @@ static inline void sb_test_verify(sb_db* db, const char* email) {
     snprintf(key, sizeof key, "%s", sb_test_after(sbj_str(mails, path), "Verification key: "));
     sb_free(mails);
     CHECK(strlen(key) > 0);
-    REQUIRE_OK(sb_verify_email(db, &ok, key));
+    REQUIRE_OK(sb_accounts_verify_email(db, &ok, key));
     CHECK_INT(ok, 1);
 }
 
 /* Signs in and copies the token into token[64]. */
 static inline void sb_test_sign_in(sb_db* db, const char* login, const char* password, char token[64]) {
     char* session = NULL;
-    REQUIRE_OK(sb_sign_in(db, &session, login, password));
+    REQUIRE_OK(sb_accounts_sign_in(db, &session, login, password));
     snprintf(token, 64, "%s", sbj_str(session, "token"));
     CHECK_INT(strlen(token), 32);
     sb_free(session);
@@ -366,7 +378,7 @@ static inline long long sb_test_new_org(sb_db* db, const char* company, const ch
     snprintf(request, sizeof request,
              "{\"company_name\":\"%s\",\"email\":\"%s\",\"phone\":\"%s\",\"password\":\"%s\"}", company,
              email, phone, SB_TEST_PASSWORD);
-    REQUIRE_OK(sb_sign_up(db, &result, request));
+    REQUIRE_OK(sb_accounts_sign_up(db, &result, request));
     org_id = sbj_int(result, "organisation.id");
     CHECK(org_id > 0);
     sb_free(result);
@@ -405,7 +417,7 @@ static inline long long sb_test_new_customer(sb_db* db, long long org_id, const 
              "{\"org_id\":%lld,\"email\":\"%s\",\"password\":\"Customer-Pass-5\","
              "\"password_confirm\":\"Customer-Pass-5\",\"first_name\":\"%s\",\"last_name\":\"Customer\"}",
              org_id, email, first_name);
-    REQUIRE_OK(sb_register_customer(db, &json, request));
+    REQUIRE_OK(sb_accounts_register_customer(db, &json, request));
     id = sbj_int(json, "id");
     CHECK(id > 0);
     CHECK_STR(sbj_str(json, "role"), "customer");
@@ -413,7 +425,7 @@ static inline long long sb_test_new_customer(sb_db* db, long long org_id, const 
     /* sign-in waits for the verification */
     {
         char* session = NULL;
-        CHECK_RC(SB_EUNVERIFIED, sb_sign_in(db, &session, email, "Customer-Pass-5"));
+        CHECK_RC(SB_EUNVERIFIED, sb_accounts_sign_in(db, &session, email, "Customer-Pass-5"));
         CHECK(session == NULL);
     }
     sb_test_verify(db, email);
