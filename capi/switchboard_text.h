@@ -24,7 +24,7 @@ typedef struct sb_text_options {
     size_t max_bytes;      /* longest text accepted; default 1 MiB (longer: SB_ETOOLARGE) */
     int promises;          /* non-zero (default): find promises */
     int pci;               /* non-zero (default): find and mask card data */
-    int mask_expiry;       /* non-zero: mask expiry dates too; default 0 */
+    int mask_expiry;       /* non-zero: mask every expiry date; one next to a card number is masked either way */
     const char* speaker;   /* copied to promises; NULL (default) for none */
     const char* pci_pool;  /* PCI findings are also findings of this pool; NULL: "Critical Info", "": none */
     size_t max_findings;   /* default 10000 */

@@ -100,26 +100,29 @@ std::string load_or_create_key(const std::string& path) {
         if (in) {
             std::string key{std::istreambuf_iterator<char>(in), {}};
             if (key.size() != kSealKeyBytes)
-                throw Error(ErrorCode::storage, "the key file " + path + " holds " + std::to_string(key.size()) +
-                                                    " bytes, not " + std::to_string(kSealKeyBytes));
+                throw Error(ErrorCode::storage,
+                            "the key file " + path + " holds " + std::to_string(key.size()) + " bytes, not " +
+                                std::to_string(kSealKeyBytes),
+                            "key_file");
             return key;
         }
         // O_EXCL: two processes starting at once agree on the first key written.
         const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd < 0) {
             if (errno == EEXIST) continue;
-            throw Error(ErrorCode::storage, "cannot create the key file " + path + ": " + std::strerror(errno));
+            throw Error(ErrorCode::storage, "cannot create the key file " + path + ": " + std::strerror(errno),
+                        "key_file");
         }
         const std::string key = random_key();
         const bool written = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
         ::close(fd);
         if (!written) {
             ::unlink(path.c_str());
-            throw Error(ErrorCode::storage, "cannot write the key file " + path);
+            throw Error(ErrorCode::storage, "cannot write the key file " + path, "key_file");
         }
         return key;
     }
-    throw Error(ErrorCode::storage, "cannot read the key file " + path);
+    throw Error(ErrorCode::storage, "cannot read the key file " + path, "key_file");
 }
 
 std::string seal(const std::string& key, std::string_view plain, std::string_view context) {
