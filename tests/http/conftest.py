@@ -22,6 +22,11 @@ import time
 import pytest
 import requests
 
+try:
+    import switchboard
+except ImportError:  # the Python bindings are not built
+    switchboard = None
+
 HOST_BINARY = os.environ.get("SWITCHBOARD_HOST")
 CLI_BINARY = os.environ.get("SWITCHBOARD_CLI")
 
@@ -70,6 +75,7 @@ class Host:
             self.proc.wait()
             raise RuntimeError("switchboard-host did not start: %r %r" % (self.lines, self.stderr_lines))
         self.session = requests.Session()
+        self._api = None
 
     def _read(self, stream, sink, notify):
         for line in stream:
@@ -83,6 +89,9 @@ class Host:
         """Stops the host with `sig`; returns its exit code."""
         # Idle keep-alive connections would hold the workers until they time out.
         self.session.close()
+        if self._api is not None:
+            self._api.close()
+            self._api = None
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
             try:
@@ -101,7 +110,7 @@ class Host:
     def post(self, path, **kw):
         return self.session.post(self.url + path, allow_redirects=False, timeout=30, **kw)
 
-    # ------------------------------------------------------------ database
+    # ------------------------------------------------------------ the database
     @property
     def db_path(self):
         return os.path.join(self.data_dir, "switchboard.db")
@@ -113,23 +122,36 @@ class Host:
         finally:
             con.close()
 
+    @property
+    def api(self):
+        """The host's database opened with the Python bindings, as a second
+        process would (no job workers of its own), for what no endpoint shows."""
+        if switchboard is None:
+            pytest.skip("the switchboard Python bindings are not importable (built with "
+                        "SWITCHBOARD_BUILD_PYTHON=ON, PYTHONPATH set by ctest)")
+        if self._api is None:
+            self._api = switchboard.Database(self.db_path, create=False, job_workers=0,
+                                             pwhash_opslimit=1, pwhash_memlimit=8192)
+        return self._api
+
     def outbox(self, to_address, kind=None):
-        rows = self.query("SELECT to_address, subject, body, kind FROM outbox WHERE to_address = ? ORDER BY id",
-                          to_address)
-        return [r for r in rows if kind is None or r[3] == kind]
+        """The mail to `to_address` the host has written and not sent, oldest
+        first: dicts with to, subject, body, kind, org_id ..."""
+        assert to_address, "the outbox of every address is not what a test wants"
+        return [m for m in self.api.outbox(to_address) if kind is None or m["kind"] == kind]
 
     def verification_key(self, email):
         mails = self.outbox(email, "verify")
         assert mails, "no verification email for %s" % email
-        m = re.search(r"/verify/([A-Za-z0-9_-]+)", mails[-1][2])
-        assert m, mails[-1][2]
+        m = re.search(r"/verify/([A-Za-z0-9_-]+)", mails[-1]["body"])
+        assert m, mails[-1]["body"]
         return m.group(1)
 
     def reset_code(self, email):
         mails = self.outbox(email, "reset")
         assert mails, "no reset email for %s" % email
-        m = re.search(r"code: (\d+)", mails[-1][2])
-        assert m, mails[-1][2]
+        m = re.search(r"code: (\d+)", mails[-1]["body"])
+        assert m, mails[-1]["body"]
         return m.group(1)
 
     # The library commits activity entries behind the calls they record
@@ -155,7 +177,9 @@ class Host:
         if verify:
             r = self.get("/verify/" + self.verification_key(email))
             assert r.status_code == 302 and r.headers["Location"] == "/signIn?verified=1"
-        org_id = self.query("SELECT id FROM organisations WHERE email = ?", email)[0][0]
+        # The verification email is the new organisation's.
+        org_id = self.outbox(email, "verify")[0]["org_id"]
+        assert org_id > 0
         return Org(self, company, email, password, org_id)
 
     def sign_in(self, email, password):

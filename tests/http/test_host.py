@@ -129,7 +129,7 @@ def test_public_url_is_used_in_emails(fresh_host):
     email = unique("pub") + "@example.com"
     ok(h.post("/signUp", json={"companyName": "Pub", "email": email, "phone": "+15550100",
                                "password": STRONG_PASSWORD}))
-    assert "https://helpline.example.org/verify/" in h.outbox(email, "verify")[0][2]
+    assert "https://helpline.example.org/verify/" in h.outbox(email, "verify")[0]["body"]
 
 
 # ------------------------------------------------------------------ secrets
