@@ -76,6 +76,7 @@ class Host:
             raise RuntimeError("switchboard-host did not start: %r %r" % (self.lines, self.stderr_lines))
         self.session = requests.Session()
         self._api = None
+        self._operator_token = None
 
     def _read(self, stream, sink, notify):
         for line in stream:
@@ -153,6 +154,28 @@ class Host:
         m = re.search(r"code: (\d+)", mails[-1]["body"])
         assert m, mails[-1]["body"]
         return m.group(1)
+
+    def has_account(self, email):
+        """Whether an active account of any organisation has this email: a
+        password reset (Au4) writes a code to the outbox only then."""
+        before = len(self.outbox(email, "reset"))
+        ok(self.post("/resetPwd", json={"email": email}))
+        return len(self.outbox(email, "reset")) > before
+
+    def operator_auth(self):
+        """Headers with the access token of a platform operator of this host
+        (created through the bindings, as `switchboard operator create` does)."""
+        if self._operator_token is None:
+            name = unique("ops")
+            email = name + "@operators.example.com"
+            self.api.create_operator(name, email, STRONG_PASSWORD)
+            self._operator_token = self.sign_in(email, STRONG_PASSWORD)
+        return {"accessToken": self._operator_token}
+
+    def organisations(self, **filters):
+        """The platform's organisations as an operator lists them (UM1):
+        {"total", "DATA"}, filtered on id, companyName, email, contactNo."""
+        return ok(self.get("/userMgmt/getUsersList", headers=self.operator_auth(), params={"_c": 1000, **filters}))
 
     # The library commits activity entries behind the calls they record
     # (within 100 ms; docs/store.md), so a direct read of the file waits for that.
@@ -254,6 +277,13 @@ class Org:
         r = self.host.post("/eproc/tickets", json=body, headers=bearer(session) if session else self.bearer())
         assert r.status_code == 201, r.text
         return r.json()["tickets"][0]
+
+    def total(self, records, **filters):
+        """How many records an OpenCHS list (GET /eproc/<records>) shows the
+        admin, with its filters: the list's `<records>_ctx` total."""
+        r = self.host.get("/eproc/" + records, headers=self.bearer(), params={"_c": 1, **filters})
+        assert r.status_code == 200, r.text
+        return int(dict(r.json()[records + "_ctx"])["total"])
 
     def category(self, name=None, parent_id=None):
         body = {"name": name or unique("cat")}

@@ -18,7 +18,7 @@ def new_user_body(**override):
 
 
 def user_count(host, org):
-    return host.query("SELECT count(*) FROM users WHERE org_id = ?", org.id)[0][0]
+    return org.total("users")
 
 
 # ------------------------------------------------------------------ 2.1 POST /eproc/users
