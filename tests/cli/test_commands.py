@@ -2,7 +2,8 @@
 `db migrate`, `operator create`, and their exit codes."""
 
 import re
-import sqlite3
+
+import pytest
 
 from conftest import run
 
@@ -48,16 +49,21 @@ def test_operator_create(tmp_path):
               "--password", "Correct-Horse-42", "--pwhash-opslimit", "1", "--pwhash-memlimit", "8192")
     assert out.returncode == 0, out.stderr
     assert re.fullmatch(r"operator created: id=\d+ username=opal email=opal@example\.com\n", out.stdout)
-    con = sqlite3.connect(str(data / "switchboard.db"))
-    try:
-        assert con.execute("SELECT count(*) FROM users WHERE username = 'opal'").fetchone()[0] == 1
-    finally:
-        con.close()
+    operator_id = int(re.search(r"id=(\d+)", out.stdout).group(1))
     # The same username again is a failure, not a usage error.
     again = run("operator", "create", "--data", data, "--username", "opal", "--email", "opal2@example.com",
                 "--password", "Correct-Horse-42", "--pwhash-opslimit", "1", "--pwhash-memlimit", "8192")
     assert again.returncode == 1
     assert again.stderr.startswith("switchboard: ")
+    # One operator opal is there: signing in by the username (which must then
+    # match exactly one account with that password) gives the platform operator.
+    switchboard = pytest.importorskip("switchboard", reason="the Python bindings are not built")
+    with switchboard.Database(data / "switchboard.db", create=False, job_workers=0, pwhash_opslimit=1,
+                              pwhash_memlimit=8192) as db:
+        who = db.sign_in("opal", "Correct-Horse-42")["principal"]
+        assert (who["user_id"], who["username"], who["role"], who["org_id"]) == (operator_id, "opal", "operator", 0)
+        with pytest.raises(switchboard.CredentialsError):
+            db.sign_in("opal2@example.com", "Correct-Horse-42")
 
 
 def test_operator_create_usage_errors(tmp_path):

@@ -4,6 +4,12 @@ The host binary comes from SWITCHBOARD_HOST (set by ctest); platform operators
 are created with the command-line tool from SWITCHBOARD_CLI when it is set.
 Every host runs on a free loopback port with a fresh data directory and a low
 Argon2id cost, and must stop with exit code 0 on SIGTERM.
+
+The tests look at what the host stored through the API, never through the
+tables: the host's own endpoints wherever one answers, and otherwise the
+Python bindings (PYTHONPATH from ctest), which open the host's database as a
+second process would, for what no endpoint shows: the outbox (mail the host
+has not sent) and an organisation's background jobs.
 """
 
 import base64
@@ -14,13 +20,17 @@ import os
 import queue
 import re
 import signal
-import sqlite3
 import subprocess
 import threading
 import time
 
 import pytest
 import requests
+
+try:
+    import switchboard
+except ImportError:  # the Python bindings are not built
+    switchboard = None
 
 HOST_BINARY = os.environ.get("SWITCHBOARD_HOST")
 CLI_BINARY = os.environ.get("SWITCHBOARD_CLI")
@@ -70,6 +80,9 @@ class Host:
             self.proc.wait()
             raise RuntimeError("switchboard-host did not start: %r %r" % (self.lines, self.stderr_lines))
         self.session = requests.Session()
+        self._api = None
+        self._operator_token = None
+        self._log_readers = {}
 
     def _read(self, stream, sink, notify):
         for line in stream:
@@ -83,6 +96,9 @@ class Host:
         """Stops the host with `sig`; returns its exit code."""
         # Idle keep-alive connections would hold the workers until they time out.
         self.session.close()
+        if self._api is not None:
+            self._api.close()
+            self._api = None
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
             try:
@@ -101,49 +117,107 @@ class Host:
     def post(self, path, **kw):
         return self.session.post(self.url + path, allow_redirects=False, timeout=30, **kw)
 
-    # ------------------------------------------------------------ database
+    # ------------------------------------------------------------ the database, through the API
     @property
     def db_path(self):
         return os.path.join(self.data_dir, "switchboard.db")
 
-    def query(self, sql, *params):
-        con = sqlite3.connect(self.db_path, timeout=10)
-        try:
-            return con.execute(sql, params).fetchall()
-        finally:
-            con.close()
+    @property
+    def api(self):
+        """The host's database opened with the Python bindings, as a second
+        process would (no job workers of its own), for what no endpoint shows."""
+        if switchboard is None:
+            pytest.skip("the switchboard Python bindings are not importable (built with "
+                        "SWITCHBOARD_BUILD_PYTHON=ON, PYTHONPATH set by ctest)")
+        if self._api is None:
+            self._api = switchboard.Database(self.db_path, create=False, job_workers=0,
+                                             pwhash_opslimit=1, pwhash_memlimit=8192)
+        return self._api
 
     def outbox(self, to_address, kind=None):
-        rows = self.query("SELECT to_address, subject, body, kind FROM outbox WHERE to_address = ? ORDER BY id",
-                          to_address)
-        return [r for r in rows if kind is None or r[3] == kind]
+        """The mail to `to_address` the host has written and not sent, oldest
+        first: dicts with to, subject, body, kind, org_id ..."""
+        assert to_address, "the outbox of every address is not what a test wants"
+        return [m for m in self.api.outbox(to_address) if kind is None or m["kind"] == kind]
 
     def verification_key(self, email):
         mails = self.outbox(email, "verify")
         assert mails, "no verification email for %s" % email
-        m = re.search(r"/verify/([A-Za-z0-9_-]+)", mails[-1][2])
-        assert m, mails[-1][2]
+        m = re.search(r"/verify/([A-Za-z0-9_-]+)", mails[-1]["body"])
+        assert m, mails[-1]["body"]
         return m.group(1)
 
     def reset_code(self, email):
         mails = self.outbox(email, "reset")
         assert mails, "no reset email for %s" % email
-        m = re.search(r"code: (\d+)", mails[-1][2])
-        assert m, mails[-1][2]
+        m = re.search(r"code: (\d+)", mails[-1]["body"])
+        assert m, mails[-1]["body"]
         return m.group(1)
 
-    # The library commits activity entries behind the calls they record
-    # (within 100 ms; docs/store.md), so a direct read of the file waits for that.
-    ACTIVITY_DELAY_S = 0.4
+    def has_account(self, email):
+        """Whether an active account of any organisation has this email: a
+        password reset (Au4) writes a code to the outbox only then."""
+        before = len(self.outbox(email, "reset"))
+        ok(self.post("/resetPwd", json={"email": email}))
+        return len(self.outbox(email, "reset")) > before
 
-    def activity_count(self, org_id):
-        time.sleep(self.ACTIVITY_DELAY_S)
-        return self.query("SELECT count(*) FROM activity WHERE ifnull(org_id, 0) = ?", org_id)[0][0]
+    def operator_auth(self):
+        """Headers with the access token of a platform operator of this host
+        (created through the bindings, as `switchboard operator create` does)."""
+        if self._operator_token is None:
+            name = unique("ops")
+            email = name + "@operators.example.com"
+            self.api.create_operator(name, email, STRONG_PASSWORD)
+            self._operator_token = self.sign_in(email, STRONG_PASSWORD)
+        return {"accessToken": self._operator_token}
 
-    def last_activity(self, org_id):
-        time.sleep(self.ACTIVITY_DELAY_S)
-        return self.query("SELECT endpoint, ok, summary, actor FROM activity WHERE ifnull(org_id, 0) = ? "
-                          "ORDER BY id DESC LIMIT 1", org_id)[0]
+    def organisations(self, **filters):
+        """The platform's organisations as an operator lists them (UM1):
+        {"total", "DATA"}, filtered on id, companyName, email, contactNo."""
+        return ok(self.get("/userMgmt/getUsersList", headers=self.operator_auth(), params={"_c": 1000, **filters}))
+
+    # ------------------------------------------------------------ the activity log (Ac1)
+    # An organisation's log as its admin reads it over HTTP. The read commits
+    # the entries the host writes behind its calls (docs/store.md), so there
+    # is nothing to wait for. It also leaves an entry of its own, as every
+    # authenticated request does; the helpers leave those out again. The host
+    # writes its entries in the order of the requests, and a test's requests
+    # come one after the other, so a read's own entry is the one right after
+    # those it saw: its position (1 for the oldest) is kept. The helpers' calls
+    # through the bindings leave entries named after the operation
+    # ("sign_in", "job_counts"), never after a request ("VERB /path"), and
+    # are left out by name.
+    _API_OPERATIONS = {"sign_in", "job_counts"}
+
+    def reader_token(self, org):
+        """An access token of the organisation's admin for the helpers' own reads."""
+        reader = self._log_readers.get(org.id)
+        if reader is None:
+            token = self.api.sign_in(org.email, org.password)["token"]
+            reader = self._log_readers[org.id] = {"token": token, "own": set()}
+        return reader["token"]
+
+    def activity(self, org):
+        """The organisation's activity log, newest first, without the entries
+        of these helpers (their reads, and their calls through the bindings)."""
+        token = self.reader_token(org)
+        own = self._log_readers[org.id]["own"]   # positions of the helpers' earlier reads
+        body = ok(self.get("/activities/views/logs", headers={"accessToken": token}, params={"_c": 1000}))
+        assert body["total"] == len(body["DATA"]), "more entries than one page holds"
+        entries = [e for e in body["DATA"] if e["Endpoint"] not in self._API_OPERATIONS]
+        n = len(entries)
+        own.add(n + 1)
+        return [e for i, e in enumerate(entries) if n - i not in own]
+
+    def activity_count(self, org):
+        return len(self.activity(org))
+
+    def last_activity(self, org):
+        """(endpoint, 1 for OK or 0 for KO, summary, actor) of the newest entry."""
+        entries = self.activity(org)
+        assert entries, "the activity log is empty"
+        e = entries[0]
+        return e["Endpoint"], 1 if e["Status"] == "OK" else 0, e["Content"], e["Actor"]
 
     # ------------------------------------------------------------ scenarios
     def sign_up(self, company=None, email=None, phone="+44 20 7946 0958", password=STRONG_PASSWORD, verify=True):
@@ -155,7 +229,9 @@ class Host:
         if verify:
             r = self.get("/verify/" + self.verification_key(email))
             assert r.status_code == 302 and r.headers["Location"] == "/signIn?verified=1"
-        org_id = self.query("SELECT id FROM organisations WHERE email = ?", email)[0][0]
+        # The verification email is the new organisation's.
+        org_id = self.outbox(email, "verify")[0]["org_id"]
+        assert org_id > 0
         return Org(self, company, email, password, org_id)
 
     def sign_in(self, email, password):
@@ -230,6 +306,13 @@ class Org:
         r = self.host.post("/eproc/tickets", json=body, headers=bearer(session) if session else self.bearer())
         assert r.status_code == 201, r.text
         return r.json()["tickets"][0]
+
+    def total(self, records, **filters):
+        """How many records an OpenCHS list (GET /eproc/<records>) shows the
+        admin, with its filters: the list's `<records>_ctx` total."""
+        r = self.host.get("/eproc/" + records, headers=self.bearer(), params={"_c": 1, **filters})
+        assert r.status_code == 200, r.text
+        return int(dict(r.json()[records + "_ctx"])["total"])
 
     def category(self, name=None, parent_id=None):
         body = {"name": name or unique("cat")}

@@ -1,7 +1,6 @@
 """The host process: options, demo organisation, request log, limits,
 transport errors, graceful shutdown and what reaches the disk."""
 
-import glob
 import os
 import re
 import signal
@@ -11,7 +10,7 @@ import time
 import pytest
 import requests
 
-from conftest import HOST_BINARY, STRONG_PASSWORD, basic, bearer, ko, ok, unique
+from conftest import HOST_BINARY, STRONG_PASSWORD, basic, bearer, ko, ok, switchboard, unique
 
 
 def test_help_lists_every_option():
@@ -45,13 +44,13 @@ def test_demo_organisation_on_first_start_only(fresh_host, tmp_path):
     again = fresh_host(data_dir=data)
     assert not any("demo" in l for l in again.lines)
     assert len(again.sign_in(email, password)) == 32
-    assert again.query("SELECT count(*) FROM organisations") == [(1,)]
+    assert again.organisations()["total"] == 1
 
 
 def test_no_demo(fresh_host):
     h = fresh_host("--no-demo")
     assert not any("demo" in l for l in h.lines)
-    assert h.query("SELECT count(*) FROM organisations") == [(0,)]
+    assert h.organisations()["total"] == 0
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -62,8 +61,14 @@ def test_graceful_shutdown(fresh_host, sig):
     assert h.lines[-1] == "stopped"
     with pytest.raises(requests.ConnectionError):
         requests.get(h.url + "/settings/profile", timeout=5)
-    # Everything committed before the signal is on disk.
-    assert h.query("SELECT company_name FROM organisations WHERE email = ?", org.email) == [(org.company,)]
+    # Everything committed before the signal is on disk: another process
+    # opening the database finds it (an operator lists the organisations).
+    with switchboard.Database(h.db_path, create=False, job_workers=0, pwhash_opslimit=1,
+                              pwhash_memlimit=8192) as db:
+        db.create_operator("afterwards", "afterwards@operators.example.com", STRONG_PASSWORD)
+        token = db.sign_in("afterwards", STRONG_PASSWORD)["token"]
+        page = db.list_organisations(token, {"email": org.email})
+    assert [o["company_name"] for o in page["items"]] == [org.company]
 
 
 def test_request_log(host, org):
@@ -91,8 +96,9 @@ def test_over_size_bodies_are_refused_and_nothing_is_written(fresh_host):
                headers=org.bearer())
     assert (r.status_code, r.json()) == (413, {"errors": [["error", "request body is too large", "too_large", "",
                                                            "", ""]]})
-    assert h.query("SELECT count(*) FROM organisations") == [(1,)]
-    assert h.query("SELECT count(*) FROM users WHERE email LIKE 'big%'") == [(0,)]
+    assert h.organisations()["total"] == 1
+    assert org.total("users", email="big2@example.com") == 0 and org.total("users", usn="big") == 0
+    assert not h.has_account("big@example.com") and not h.has_account("big2@example.com")
     assert ok(h.get("/settings/profile", headers=org.auth()))["DATA"]["companyName"] == org.company
     # A body under the limit still works.
     ok(h.post("/settings/modify", json={"profile/companyName": "N" * 100}, headers=org.auth()))
@@ -129,7 +135,7 @@ def test_public_url_is_used_in_emails(fresh_host):
     email = unique("pub") + "@example.com"
     ok(h.post("/signUp", json={"companyName": "Pub", "email": email, "phone": "+15550100",
                                "password": STRONG_PASSWORD}))
-    assert "https://helpline.example.org/verify/" in h.outbox(email, "verify")[0][2]
+    assert "https://helpline.example.org/verify/" in h.outbox(email, "verify")[0]["body"]
 
 
 # ------------------------------------------------------------------ secrets
@@ -158,9 +164,12 @@ def test_no_plaintext_password_or_token_reaches_the_disk_or_the_log(fresh_host):
     secrets |= {"Leaky-Form-Pass-5", "Leaky-Json-Pass-6"}
     assert h.stop() == 0
 
-    files = glob.glob(os.path.join(h.data_dir, "switchboard.db*"))
-    assert files
+    # Every file of the data directory, read as bytes: the database, its
+    # write-ahead log and shared memory, the key file, stored files.
+    files = [os.path.join(d, f) for d, _, names in os.walk(h.data_dir) for f in names]
+    assert h.db_path in files
     blob = b"".join(open(f, "rb").read() for f in files)
+    assert org.email.encode() in blob  # the records are in what was read
     log = "\n".join(h.lines + h.stderr_lines)
     for secret in secrets:
         assert secret.encode() not in blob, "secret found in the database files"
@@ -193,6 +202,8 @@ def test_system_failure_answers(fresh_host):
     h = fresh_host("--no-demo")
     org = h.sign_up()
     auth = org.auth()
+    # Another program holds SQLite's write lock: the one use of sqlite3 here
+    # takes a lock and reads nothing.
     lock = sqlite3.connect(h.db_path, timeout=10, isolation_level=None)
     lock.execute("BEGIN EXCLUSIVE")
     answers = {}
@@ -217,7 +228,9 @@ def test_system_failure_answers(fresh_host):
         500, {"errors": [["error", "system failure, please try again", "internal", "", "", ""]]})
     assert any(l.startswith("error: octapy POST /signUp") for l in h.stderr_lines), h.stderr_lines
     assert any(l.startswith("error: openchs POST /eproc/register") for l in h.stderr_lines), h.stderr_lines
-    assert h.query("SELECT count(*) FROM users WHERE email LIKE 'locked%'") == [(0,)]
+    assert h.organisations()["total"] == 1
+    assert org.total("users", email="locked2@example.com") == 0
+    assert not h.has_account("locked@example.com") and not h.has_account("locked2@example.com")
     # Once the lock is gone, the host serves again.
     ok(h.post("/settings/modify", json={"standards/silenceLen": 900}, headers=auth))
     assert ok(h.get("/settings/standards", headers=auth))["DATA"]["silenceLen"] == 900

@@ -88,10 +88,10 @@ def test_logs_are_per_organisation(host, org):
 # ------------------------------------------------------------------ one entry per request
 
 def one_entry(host, org, call, endpoint, ok_flag):
-    before = host.activity_count(org.id)
+    before = host.activity_count(org)
     call()
-    assert host.activity_count(org.id) == before + 1
-    last = host.last_activity(org.id)
+    assert host.activity_count(org) == before + 1
+    last = host.last_activity(org)
     assert (last[0], last[1]) == (endpoint, 1 if ok_flag else 0), last
     return last
 
@@ -126,9 +126,9 @@ def test_each_authenticated_octapy_request_leaves_one_entry(host, org):
     one_entry(host, org, lambda: host.get("/activities/views/logs", headers=a, params={"_c": "x"}),
               "GET /activities/views/logs", False)
     # Refused before authentication: nothing is written.
-    before = host.activity_count(org.id)
+    before = host.activity_count(org)
     host.get("/settings/profile", headers={"accessToken": "q" * 32})
-    assert host.activity_count(org.id) == before
+    assert host.activity_count(org) == before
 
 
 def test_each_authenticated_openchs_request_leaves_one_entry(host, org):

@@ -19,7 +19,7 @@ def sign_up_body(**override):
 
 
 def org_count(host, email):
-    return host.query("SELECT count(*) FROM organisations WHERE email = ?", email)[0][0]
+    return host.organisations(email=email)["total"]
 
 
 # ------------------------------------------------------------------ Au1 POST /signUp
@@ -31,14 +31,15 @@ def test_sign_up_ok_sends_a_verification_email(host):
     assert org_count(host, body["email"]) == 1
     mails = host.outbox(body["email"], "verify")
     assert len(mails) == 1
-    assert re.search(r"/verify/[A-Za-z0-9_-]{32}", mails[0][2]), mails[0][2]
+    assert re.search(r"/verify/[A-Za-z0-9_-]{32}", mails[0]["body"]), mails[0]["body"]
 
 
 def test_sign_up_accepts_a_form(host):
     body = sign_up_body()
     r = host.post("/signUp", data=body)
     ok(r)
-    assert host.query("SELECT company_name, contact_number FROM organisations WHERE email = ?", body["email"]) == [
+    listed = host.organisations(email=body["email"])["DATA"]
+    assert [(o["companyName"], o["additionalInfo"]["contactNo"]) for o in listed] == [
         (body["companyName"], body["phone"])]
 
 
@@ -71,9 +72,9 @@ def test_sign_up_email_already_registered(host, org):
     '["companyName"]',
 ])
 def test_sign_up_unexpected_datatype(host, payload):
-    before = host.query("SELECT count(*) FROM organisations")[0][0]
+    before = host.organisations()["total"]
     ko(host.post("/signUp", data=payload, headers={"Content-Type": "application/json"}), DATATYPE)
-    assert host.query("SELECT count(*) FROM organisations")[0][0] == before
+    assert host.organisations()["total"] == before
 
 
 # ------------------------------------------------------------------ Au2 GET /verify/{key}

@@ -66,7 +66,7 @@ def test_upload_view_and_download_a_file(host, org):
 def test_upload_refusals(fresh_host):
     h = fresh_host("--no-demo", "--max-upload", "1000")
     org = h.sign_up()
-    before = h.query("SELECT count(*) FROM files")
+    before = org.total("files")   # the host's only organisation: every file
     hd = org.bearer()
     chs_error(upload(h, hd, b""), 412, "the file is empty", "invalid_argument", "files", field="file[]")
     chs_error(upload(h, hd, b"x", name="../etc/passwd"), 412, 'file name isn\'t valid: it contains ".."',
@@ -87,7 +87,7 @@ def test_upload_refusals(fresh_host):
     r = upload(h, hd, b"x" * (200 * 1024))
     assert (r.status_code, r.json()) == (413, {"errors": [["error", "request body is too large", "too_large", "",
                                                            "", ""]]})
-    assert h.query("SELECT count(*) FROM files") == before
+    assert org.total("files") == before
     # Other endpoints keep --max-body.
     f = chs_ok(upload(h, hd, b"x" * 1000), 201, "files", "File Created")[0]
     assert f["size"] == "1000"
@@ -233,7 +233,7 @@ def test_create_view_list_qa(host):
 def test_qa_refusals(host, org):
     call = new_call(host, org)
     hd = org.bearer()
-    before = host.query("SELECT count(*) FROM qa")
+    before = org.total("qa")
     post = lambda body, h=hd: host.post("/eproc/qa", json=body, headers=h)
     chs_error(post(qa_body(call["id"], holding="6")), 412, "holding must be a score from 1 to 5", "invalid_argument",
               "qa", field="holding")
@@ -254,7 +254,7 @@ def test_qa_refusals(host, org):
     chs_error(post(qa_body(foreign["id"])), 412, "no call " + foreign["id"], "not_found", "qa", field="source_id")
     _, agent = org.create_user(role="agent")
     chs_error(post(qa_body(call["id"]), bearer(agent)), 412, "the agent role may not do this", "forbidden", "qa")
-    assert host.query("SELECT count(*) FROM qa") == before
+    assert org.total("qa") == before and other.total("qa") == 0   # in neither organisation
     qa = chs_ok(post(qa_body(call["id"])), 201, "qa", "QA Created")[0]
     chs_error(host.get("/eproc/qa/" + qa["id"], headers=other.bearer()), 412, "no QA record " + qa["id"],
               "not_found", "qa", qa["id"], "id")

@@ -18,7 +18,7 @@ def new_user_body(**override):
 
 
 def user_count(host, org):
-    return host.query("SELECT count(*) FROM users WHERE org_id = ?", org.id)[0][0]
+    return org.total("users")
 
 
 # ------------------------------------------------------------------ 2.1 POST /eproc/users
@@ -247,12 +247,12 @@ def test_users_csv(host):
     org = host.sign_up()
     a, _ = org.create_user(role="agent", fname="=SUM(A1:A9)")
     org.create_user(role="supervisor", fname="Yan")
-    before = host.activity_count(org.id)
+    before = host.activity_count(org)
     rows = csv_rows(host.get("/eproc/users/", headers=org.bearer(), params={"csv": "1"}))
     assert rows[0] == ["id", "usn", "email", "phone", "fname", "lname", "exten", "photo", "role", "enabled",
                        "created_on"]
     assert len(rows) == 4
-    assert host.activity_count(org.id) == before + 1
+    assert host.activity_count(org) == before + 1
     rows = csv_rows(host.get("/eproc/users/", headers=org.bearer(), params={"csv": "1", "role": "agent"}))
     assert len(rows) == 2 and rows[1][0] == a["id"] and rows[1][4] == "'=SUM(A1:A9)"
     assert len(csv_rows(host.get("/eproc/users/", headers=org.bearer(), params={"csv": "1", "_c": "2"}))) == 3

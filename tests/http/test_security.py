@@ -21,7 +21,8 @@ def test_an_agent_cannot_create_users(host, org):
     r = host.post("/eproc/users", json={"usn": "sneaky", "email": "sneaky@example.com", "role": "admin"},
                   headers=bearer(session))
     chs_error(r, 412, "the agent role may not do this", "forbidden")
-    assert host.query("SELECT count(*) FROM users WHERE email = 'sneaky@example.com'") == [(0,)]
+    assert org.total("users", email="sneaky@example.com") == 0
+    assert not host.has_account("sneaky@example.com")
 
 
 def test_a_deactivated_users_session_stops_working(host, org):
@@ -41,6 +42,7 @@ def test_a_deactivated_users_session_stops_working(host, org):
 
 def test_repeated_failed_sign_ins_lock_the_account(host):
     org = host.sign_up()
+    _, supervisor = org.create_user(role="supervisor")   # reads the log while the admin is locked out
     for _ in range(5):
         ko(host.post("/signIn", json={"email": org.email, "password": "Wrong-Password-1"}),
            "credentials didn't match")
@@ -48,8 +50,12 @@ def test_repeated_failed_sign_ins_lock_the_account(host):
     ko(host.post("/signIn", json={"email": org.email, "password": org.password}), "credentials didn't match")
     r = host.post("/eproc/", headers=basic(org.email, org.password))
     assert (r.status_code, r.json()) == (401, AUTH_REQUIRED)
-    locked = host.query("SELECT locked_until_ms FROM users WHERE email = ?", org.email)[0][0]
-    assert locked > 0
+    # Refused because the account is locked, as the organisation's log says.
+    for endpoint in ("POST /signIn", "POST /eproc/"):
+        refused = ok(host.get("/activities/views/logs", headers={"accessToken": supervisor},
+                              params={"endpoint": endpoint, "status": "KO", "_c": 1}))["DATA"]
+        assert [e["Content"] for e in refused] == [
+            "sign-in refused: the account is locked after repeated failures"], (endpoint, refused)
 
 
 def test_failures_below_the_limit_do_not_lock(host):
