@@ -4,6 +4,8 @@
 // may read).
 #include <chrono>
 
+#include <pybind11/stl.h>
+
 #include "py_database.hpp"
 
 namespace switchboard::python {

@@ -185,9 +185,9 @@ class Host:
     # come one after the other, so a read's own entry is the one right after
     # those it saw: its position (1 for the oldest) is kept. The helpers' calls
     # through the bindings leave entries named after the operation
-    # ("sign_in", "job_counts"), never after a request ("VERB /path"), and
+    # ("sign_in", "list_jobs"), never after a request ("VERB /path"), and
     # are left out by name.
-    _API_OPERATIONS = {"sign_in", "job_counts"}
+    _API_OPERATIONS = {"sign_in", "list_jobs"}
 
     def reader_token(self, org):
         """An access token of the organisation's admin for the helpers' own reads."""

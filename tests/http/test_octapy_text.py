@@ -52,10 +52,9 @@ def wait_ready(host, token, ricket, timeout=10.0):
 
 def interaction_count(host, org):
     """How many text interactions the organisation has stored. No endpoint
-    lists them; each is stored with its analysis job in one transaction, and
-    the bindings count an organisation's jobs by state (text analysis is the
-    only kind of job there is)."""
-    return sum(host.api.job_counts(host.reader_token(org)).values())
+    lists them; each is stored with its analysis job (kind text_analysis) in
+    one transaction, and the bindings list an organisation's jobs."""
+    return host.api.list_jobs(host.reader_token(org), {"kind": "text_analysis"}, count=1)["total"]
 
 
 @pytest.fixture
