@@ -205,3 +205,18 @@ TEST_CASE("a locked database holds the activity log back, never silently", "[sto
     const auto after = log.list(admin, {}).total;
     CHECK(after == before + 1 + static_cast<std::int64_t>(done));
 }
+
+TEST_CASE("the value rules live in the core: the schema holds no CHECK constraint", "[store][schema]") {
+    // Migration 7 takes out the value lists and ranges that CHECK constraints
+    // repeated (statuses, roles, scores ...); the core refuses those values.
+    const auto dir = sbtest::temp_dir();
+    {
+        auto db = Database::open((dir / "sb.db").string());
+        CHECK(db.schema_version() == Database::latest_schema_version());
+        CHECK(db.schema_version() >= 7);
+    }
+    const std::string bytes = sbtest::bytes_in(dir);
+    CHECK(bytes.find("CREATE TABLE tickets") != std::string::npos);  // the schema is in the file's bytes
+    CHECK(bytes.find("CHECK (") == std::string::npos);
+    CHECK(bytes.find("CHECK(") == std::string::npos);
+}

@@ -84,7 +84,8 @@ void migrate(SQLite::Database& db) {
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)");
     for (const auto& m : steps) {
         if (m.version <= current) continue;
-        db.exec(m.sql);
+        if (m.sql && *m.sql) db.exec(m.sql);
+        if (m.step) m.step(db);
         SQLite::Statement ins(db, "INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?, ?, ?)");
         ins.bind(1, m.version);
         ins.bind(2, m.name);

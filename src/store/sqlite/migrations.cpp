@@ -1,6 +1,81 @@
 #include "store/sqlite/migrations.hpp"
 
+#include <string>
+#include <vector>
+
+#include "switchboard/error.hpp"
+
 namespace switchboard::store::sqlite {
+
+namespace {
+
+// The CREATE TABLE text without its CHECK constraints: each " CHECK (...)"
+// with its balanced parentheses (quoted text skipped) is cut out.
+std::string without_checks(const std::string& sql) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < sql.size()) {
+        const std::size_t at = sql.find("CHECK", i);
+        if (at == std::string::npos) break;
+        std::size_t open = at + 5;
+        while (open < sql.size() && (sql[open] == ' ' || sql[open] == '\n')) ++open;
+        if (open >= sql.size() || sql[open] != '(') {
+            out.append(sql, i, open - i);
+            i = open;
+            continue;
+        }
+        std::size_t end = open;
+        int depth = 0;
+        bool quoted = false;
+        for (; end < sql.size(); ++end) {
+            const char c = sql[end];
+            if (c == '\'') quoted = !quoted;
+            else if (!quoted && c == '(') ++depth;
+            else if (!quoted && c == ')' && --depth == 0) break;
+        }
+        std::size_t cut = at;
+        while (cut > i && sql[cut - 1] == ' ') --cut;  // the space before it
+        out.append(sql, i, cut - i);
+        i = end + 1;
+    }
+    out.append(sql, i, std::string::npos);
+    return out;
+}
+
+// Migration 7: the value lists and ranges that CHECK constraints repeated
+// live in the core, where the other rules are (ticket statuses, roles,
+// scores ...). SQLite cannot drop a constraint, but the text of a table's
+// definition may be edited in place when the change does not touch what is
+// stored (https://sqlite.org/lang_altertable.html, "Making other kinds of
+// table schema changes"); then the schema version is bumped so that every
+// connection reads the new definitions.
+void drop_checks(SQLite::Database& db) {
+    std::vector<std::pair<std::string, std::string>> edits;
+    {
+        SQLite::Statement st(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%CHECK%'");
+        while (st.executeStep()) {
+            const std::string sql = st.getColumn(1).getString();
+            edits.emplace_back(st.getColumn(0).getString(), without_checks(sql));
+        }
+    }
+    const int version = db.execAndGet("PRAGMA schema_version").getInt();
+    db.exec("PRAGMA writable_schema = ON");
+    SQLite::Statement set(db, "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?");
+    for (const auto& [name, sql] : edits) {
+        if (sql.find("CHECK") != std::string::npos)
+            throw Error(ErrorCode::schema, "migration 7 could not remove the constraints of table " + name);
+        set.bind(1, sql);
+        set.bind(2, name);
+        set.exec();
+        set.reset();
+    }
+    db.exec("PRAGMA schema_version = " + std::to_string(version + 1));
+    db.exec("PRAGMA writable_schema = OFF");
+    const std::string check = db.execAndGet("PRAGMA integrity_check").getString();
+    if (check != "ok") throw Error(ErrorCode::schema, "migration 7 left the database inconsistent: " + check);
+}
+
+}  // namespace
 
 // Append only: a migration that has shipped is never edited. Times are Unix
 // milliseconds (UTC). Secrets are stored only as hashes.
@@ -376,6 +451,8 @@ CREATE TABLE events (
 ) WITHOUT ROWID;
 CREATE INDEX events_time ON events (time_ms);
 )SQL"},
+        // The value lists and ranges move into the core (drop_checks above).
+        {7, "rules_in_core", "", drop_checks},
     };
     return list;
 }
