@@ -87,6 +87,8 @@ public:
     // The caller's organisation's events after `after_seq` that the caller
     // may see, at most `limit` (1 to options().max_batch). When there is none
     // yet, waits up to `wait` for one. after_seq 0 starts at the oldest kept.
+    // What this process has queued is stored first, so a reader sees the
+    // events of every change made before its read.
     EventBatch read(const Principal& who, std::int64_t after_seq, int limit = 100,
                     std::chrono::milliseconds wait = std::chrono::milliseconds(0));
     // The last seq of the caller's organisation (0 when none yet): a reader

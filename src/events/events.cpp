@@ -115,6 +115,7 @@ void Events::flush() { impl_->queue->flush(); }
 
 std::int64_t Events::last_seq(const Principal& who) {
     if (who.org_id == 0) throw Error(ErrorCode::forbidden, "events belong to an organisation");
+    impl_->queue->flush();
     return impl_->db.store().events().event_bounds(who.org_id).last;
 }
 
@@ -129,6 +130,9 @@ EventBatch Events::read(const Principal& who, std::int64_t after_seq, int limit,
                     "limit must be between 1 and " + std::to_string(impl_->options.max_batch), "limit");
     if (wait.count() < 0 || wait > std::chrono::minutes(10))
         throw Error(ErrorCode::invalid_argument, "wait must be between 0 and 600000 ms", "wait");
+    // What this process has queued is stored first: a reader sees the events
+    // of every change made before its read.
+    impl_->queue->flush();
     auto& store = impl_->db.store().events();
     const auto until = std::chrono::steady_clock::now() + wait;
     EventBatch out;
