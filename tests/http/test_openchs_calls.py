@@ -130,6 +130,39 @@ def test_create_view_and_download_a_call(host, org):
     assert r.headers["Content-Disposition"] == 'attachment; filename="call-%s.wav"' % call["id"]
 
 
+def test_an_agent_cannot_reach_another_users_file_or_ticket_through_a_call(host, org):
+    """An agent once created a call whose recording was another user's upload
+    and downloaded it with ?file=wav; and the 201 confirmed that a ticket the
+    agent cannot see exists. Both are answered as records that do not exist."""
+    agent, agent_session = org.create_user(role="agent")
+    other, other_session = org.create_user(role="agent")
+    secret = tone_wav(0.25, freq=660)
+    f = chs_ok(upload(host, bearer(other_session), secret), 201, "files", "File Created")[0]
+    body = {"vector": "inbound", "caller": "0711222333", "start": "2024-05-01T10:00:00Z"}
+    r = host.post("/eproc/calls", json={**body, "file_id": f["id"]}, headers=bearer(agent_session))
+    chs_error(r, 412, "no file %s" % f["id"], "invalid_argument", "calls", "", "file_id")
+    # The same answer as a file that does not exist.
+    r = host.post("/eproc/calls", json={**body, "file_id": str(int(f["id"]) + 1000)}, headers=bearer(agent_session))
+    chs_error(r, 412, "no file %d" % (int(f["id"]) + 1000), "invalid_argument", "calls", "", "file_id")
+    # Nor can the agent attach it to a call of their own.
+    own = chs_ok(host.post("/eproc/calls", json=body, headers=bearer(agent_session)), 201, "calls",
+                 "Call Created")[0]
+    r = host.post("/eproc/calls/%s/recording" % own["id"], json={"file_id": f["id"]}, headers=bearer(agent_session))
+    chs_error(r, 412, "no file %s" % f["id"], "invalid_argument", "calls", own["id"], "file_id")
+    assert host.get("/eproc/calls/" + own["id"], headers=bearer(agent_session),
+                    params={"file": "wav"}).status_code == 412
+    # A ticket assigned to someone else: "no ticket", as for one that does not exist.
+    hidden = chs_ok(host.post("/eproc/tickets", json={"narrative": "not yours", "assigned_to": other["id"]},
+                              headers=org.bearer()), 201, "tickets", "Ticket Created")[0]
+    r = host.post("/eproc/calls", json={**body, "ticket_id": hidden["id"]}, headers=bearer(agent_session))
+    chs_error(r, 412, "no ticket %s" % hidden["id"], "invalid_argument", "calls", "", "ticket_id")
+    # The owner, and staff, may.
+    mine = chs_ok(host.post("/eproc/calls", json={**body, "file_id": f["id"]}, headers=bearer(other_session)),
+                  201, "calls", "Call Created")[0]
+    r = host.get("/eproc/calls/" + mine["id"], headers=bearer(other_session), params={"file": "wav"})
+    assert r.status_code == 200 and r.content == secret
+
+
 def test_call_refusals(host, org):
     call = new_call(host, org)
     hd = org.bearer()

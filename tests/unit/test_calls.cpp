@@ -219,3 +219,49 @@ TEST_CASE("users export as CSV and summarise by role and active", "[accounts][us
     REQUIRE(r.rows.size() == 3);
     CHECK(r.rows[0].keys == std::vector<std::string>{"admin", "1"});
 }
+
+TEST_CASE("a call links only a ticket and a recording its creator may read", "[calls][security]") {
+    // An agent once created a call with another user's upload as its
+    // recording and downloaded it through the call; and a 201 confirmed that
+    // a ticket the agent could not see exists.
+    Centre c;
+    const Principal agent = c.user("kioko", Role::agent);
+    const Principal other = c.user("wanjiru", Role::agent);
+    const auto secret = c.files.upload(other, "other.wav", "audio/wav", "RIFF....WAVE");
+    const auto own = c.files.upload(agent, "mine.wav", "audio/wav", "RIFF....WAVE mine");
+    Cases& cases = c.sb->cases();
+    TicketFields tf;
+    tf.narrative = "someone else's";
+    tf.assigned_to = other.user_id;
+    const auto hidden = cases.create_ticket(c.admin, tf);
+    tf.assigned_to = agent.user_id;
+    const auto visible = cases.create_ticket(c.admin, tf);
+
+    CallFields f;
+    f.recording_file_id = secret.id;
+    CHECK(sbtest::thrown([&] { c.calls.create_call(agent, f); }).message == "no file " + std::to_string(secret.id));
+    CHECK(sbtest::error_of([&] { c.calls.create_call(agent, f); }) ==
+          std::make_pair(ErrorCode::invalid_argument, std::string("recording_file_id")));
+    // The same answer as for a file that does not exist.
+    f.recording_file_id = secret.id + 1000;
+    CHECK(sbtest::error_of([&] { c.calls.create_call(agent, f); }) ==
+          std::make_pair(ErrorCode::invalid_argument, std::string("recording_file_id")));
+    f.recording_file_id = own.id;
+    CHECK(c.calls.create_call(agent, f).recording_file_id == own.id);
+
+    CallFields g;
+    g.ticket_id = hidden.id;
+    const auto refused = sbtest::thrown([&] { c.calls.create_call(agent, g); });
+    CHECK(refused.code == ErrorCode::invalid_argument);
+    CHECK(refused.field == "ticket_id");
+    CHECK(refused.message == "no ticket " + std::to_string(hidden.id));
+    g.ticket_id = visible.id;
+    CHECK(c.calls.create_call(agent, g).ticket_id == visible.id);
+    // Staff link any of the organisation's.
+    CallFields s;
+    s.recording_file_id = secret.id;
+    s.ticket_id = hidden.id;
+    const auto staff_call = c.calls.create_call(c.admin, s);
+    CHECK(staff_call.recording_file_id == secret.id);
+    CHECK(staff_call.ticket_id == hidden.id);
+}

@@ -325,3 +325,35 @@ TEST_CASE("tickets never cross organisations", "[cases][security]") {
     CHECK(code_of([&] { d.cases.list_tickets(op, {}); }) == ErrorCode::forbidden);
     (void)op_org;
 }
+
+TEST_CASE("update and assign on an in-memory database finish (they once waited on themselves)", "[cases][memory]") {
+    // On ":memory:" reads take the writer's lock. update_ticket used to look
+    // up categories and assignees from inside its own write transaction, and
+    // waited forever for the lock it held.
+    SwitchboardOptions o;
+    o.accounts = sbtest::fast_options();
+    Switchboard sb(":memory:", o);
+    auto org = sbtest::make_org(sb.accounts(), "memory@example.org");
+    const Principal admin = sb.accounts().authenticate(org.admin.token);
+    UserFields f;
+    f.username = "kioko";
+    f.email = "kioko@example.org";
+    f.password = sbtest::kPassword;
+    f.role = Role::agent;
+    const auto agent = sb.accounts().create_user(admin, f).user;
+    const auto main_cat = sb.cases().add_category(admin, "Billing");
+    const auto sub_cat = sb.cases().add_category(admin, "Refunds", main_cat.id);
+    TicketFields t;
+    t.narrative = "refund please";
+    const auto ticket = sb.cases().create_ticket(admin, t);
+    TicketFields change;
+    change.category_main = main_cat.id;
+    change.category_sub = sub_cat.id;
+    change.assigned_to = agent.id;
+    const auto updated = sb.cases().update_ticket(admin, ticket.id, change);
+    CHECK(updated.category_sub == sub_cat.id);
+    CHECK(updated.assigned_to == agent.id);
+    const auto assigned = sb.cases().assign_ticket(admin, ticket.id, 0);
+    CHECK(assigned.assigned_to == 0);
+    CHECK(sb.cases().close_ticket(admin, ticket.id).status == "closed");
+}

@@ -283,3 +283,26 @@ TEST_CASE("record_text refuses bad input and stores nothing", "[interactions][er
     CHECK_THROWS_AS((InteractionOptions{0}.validate()), Error);
     CHECK_THROWS_AS((InteractionOptions{(16u << 20) + 1}.validate()), Error);
 }
+
+TEST_CASE("card numbers sent as labels are stored masked", "[interactions][pci]") {
+    Centre c;
+    auto dev = c.dev();
+    TextInteractionFields f = text_of("Thanks, I will check it.");
+    f.ticket_no = "4539 1488 0343 6467";
+    f.client_id = "4000.0566.5566.5556";
+    f.agent_id = "A-7";
+    auto posted = c.inter.record_text(dev, f);
+    CHECK(posted.ticket_no.find("4539") == std::string::npos);
+    CHECK(posted.ticket_no.substr(posted.ticket_no.size() - 4) == "6467");
+    CHECK(posted.client_id.find("4000") == std::string::npos);
+    CHECK(posted.client_id.substr(posted.client_id.size() - 4) == "5556");
+    CHECK(posted.agent_id == "A-7");  // not a card: as sent
+    c.drain();
+    auto r = c.inter.report(dev, posted.ricket);
+    CHECK(r.ticket_no == posted.ticket_no);
+    CHECK(r.client_id == posted.client_id);
+    c.sb->events().flush();
+    const std::string stored = sbtest::bytes_in(c.dir);
+    CHECK(stored.find("4539 1488 0343 6467") == std::string::npos);
+    CHECK(stored.find("4000.0566.5566.5556") == std::string::npos);
+}
