@@ -1,5 +1,8 @@
 // switchboard: the commands that manage a data directory (the database that
-// switchboard-host serves): `operator create`, `db info`, `db migrate`.
+// switchboard-host serves): `operator create`, `db info`, `db migrate`,
+// `jobs`, `jobs run`. Each opens the directory's Switchboard; only `jobs run`
+// starts job workers.
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -66,6 +69,22 @@ std::string database_path(const Args& a) {
     return (dir / "switchboard.db").string();
 }
 
+// The data directory's Switchboard, as the host opens it (files/ beside the
+// database), running no job unless `workers` says so.
+SwitchboardOptions data_options(const Args& a, int workers = 0) {
+    SwitchboardOptions o;
+    if (a.flag("pwhash-opslimit")) o.accounts.pwhash_opslimit = whole_number(a, "pwhash-opslimit");
+    if (a.flag("pwhash-memlimit")) o.accounts.pwhash_memlimit = whole_number(a, "pwhash-memlimit");
+    o.files_dir = (std::filesystem::path(a.get("data", "var")) / "files").string();
+    o.jobs.workers = workers;
+    return o;
+}
+
+void print_counts(const JobCounts& c) {
+    std::cout << "queued " << c.queued << "\nrunning " << c.running << "\ndone " << c.done << "\nfailed " << c.failed
+              << "\n";
+}
+
 int operator_create(const Args& a) {
     const std::string username = a.get("username"), email = a.get("email");
     if (username.empty() || email.empty()) throw UsageError("operator create needs --username and --email");
@@ -76,21 +95,40 @@ int operator_create(const Args& a) {
     }
     if (password.empty())
         throw UsageError("give the password with --password, --password-stdin or SWITCHBOARD_PASSWORD");
-    AccountsOptions options;
-    if (a.flag("pwhash-opslimit")) options.pwhash_opslimit = whole_number(a, "pwhash-opslimit");
-    if (a.flag("pwhash-memlimit")) options.pwhash_memlimit = whole_number(a, "pwhash-memlimit");
-    auto db = Database::open(database_path(a));
-    Accounts accounts(db, options);
-    auto user = accounts.create_operator(username, email, password);
+    Switchboard sb(database_path(a), data_options(a));
+    auto user = sb.accounts().create_operator(username, email, password);
     std::cout << "operator created: id=" << user.id << " username=" << user.username << " email=" << user.email
               << "\n";
     return kExitOk;
 }
 
 int db_info(const Args& a) {
-    auto db = Database::open(database_path(a));
-    std::cout << "database: " << db.path() << "\nschema version: " << db.schema_version() << " (latest "
+    Switchboard sb(database_path(a), data_options(a));
+    std::cout << "database: " << sb.path() << "\nschema version: " << sb.database().schema_version() << " (latest "
               << Database::latest_schema_version() << ")\n";
+    return kExitOk;
+}
+
+// The database's jobs by state (docs/jobs.md).
+int jobs_status(const Args& a) {
+    Switchboard sb(database_path(a), data_options(a));
+    print_counts(sb.jobs().database_counts());
+    return kExitOk;
+}
+
+// Runs the queued jobs (and those whose worker died, once their lease has
+// expired) until none is left or --timeout seconds pass; exit 1 then.
+int jobs_run(const Args& a) {
+    const auto timeout = a.flag("timeout") ? whole_number(a, "timeout") : 600;
+    const int workers = a.flag("workers") ? static_cast<int>(whole_number(a, "workers")) : 2;
+    if (workers < 1 || workers > 64) throw UsageError("--workers must be between 1 and 64");
+    Switchboard sb(database_path(a), data_options(a, workers));
+    const bool idle = sb.jobs().drain(std::chrono::seconds(timeout));
+    print_counts(sb.jobs().database_counts());
+    if (!idle) {
+        std::cerr << "switchboard: jobs are still queued or running after " << timeout << " s\n";
+        return kExitFailed;
+    }
     return kExitOk;
 }
 
@@ -101,6 +139,8 @@ int run_data_command(const std::vector<std::string>& args) {
     const std::string cmd = a.words.empty() ? "" : a.words[0] + (a.words.size() > 1 ? " " + a.words[1] : "");
     if (cmd == "operator create") return operator_create(a);
     if (cmd == "db info" || cmd == "db migrate") return db_info(a);
+    if (cmd == "jobs" || cmd == "jobs status") return jobs_status(a);
+    if (cmd == "jobs run") return jobs_run(a);
     throw UsageError("unknown command \"" + cmd + "\"");
 }
 

@@ -25,6 +25,11 @@ commands:
                       the SWITCHBOARD_PASSWORD environment variable
   db info             print the database path and schema version
   db migrate          create the database or bring it to the latest schema
+  jobs                print the database's background jobs by state
+  jobs run [--workers N] [--timeout SECONDS]
+                      run the queued jobs (texts left for analysis ...) until
+                      none is left; exit 1 if some remain after the timeout
+                      (default 600 s)
 
 options:
   --data DIR          data directory holding switchboard.db (default ./var)

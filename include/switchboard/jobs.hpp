@@ -156,6 +156,11 @@ public:
     Job get(const Principal& who, std::int64_t job_id);
     JobCounts counts(const Principal& who);
 
+    // Every organisation's jobs by state: for the program that holds the
+    // database itself (the command-line tool on a data directory), not for
+    // a caller acting for someone (no principal, nothing logged).
+    JobCounts database_counts();
+
     struct Impl;
 
 private:

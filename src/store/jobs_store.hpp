@@ -66,6 +66,8 @@ public:
     // Filters: id, kind, subject, state, created_on, updated_on.
     virtual Page<Job> list_jobs(std::int64_t org_id, const ListQuery& q, const ListLimits& limits) = 0;
     virtual JobCounts job_counts(std::int64_t org_id) = 0;
+    // Every organisation's jobs by state.
+    virtual JobCounts all_job_counts() = 0;
 };
 
 }  // namespace switchboard::store

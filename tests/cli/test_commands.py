@@ -1,5 +1,5 @@
 """The other commands of `switchboard`: help, version, `db info`,
-`db migrate`, `operator create`, and their exit codes."""
+`db migrate`, `operator create`, `jobs`, `jobs run`, and their exit codes."""
 
 import re
 
@@ -11,7 +11,7 @@ from conftest import run
 def test_help_lists_every_command():
     out = run("--help")
     assert out.returncode == 0 and out.stderr == ""
-    for command in ["analyze FILE...", "operator create", "db info", "db migrate", "exit status"]:
+    for command in ["analyze FILE...", "operator create", "db info", "db migrate", "jobs run", "exit status"]:
         assert command in out.stdout, command
 
 
@@ -77,3 +77,28 @@ def test_operator_create_usage_errors(tmp_path):
     out = run("db", "info", "--data")
     assert out.returncode == 2
     assert out.stderr == "switchboard: option --data needs a value (see switchboard --help)\n"
+
+
+def test_jobs_status_and_run(tmp_path):
+    """Texts left queued (a process that ran no job) are counted by `jobs`
+    and analysed by `jobs run`."""
+    switchboard = pytest.importorskip("switchboard", reason="the Python bindings are not built")
+    data = tmp_path / "var"
+    data.mkdir()
+    with switchboard.Database(data / "switchboard.db", job_workers=0, pwhash_opslimit=1,
+                              pwhash_memlimit=8192) as db:
+        db.sign_up("Acme Helpline", "owner@example.org", "+254 700 000001", "Correct-Horse-42", email_verified=True)
+        admin = db.sign_in("owner@example.org", "Correct-Horse-42")["token"]
+        key = db.add_dev_key(admin, "robot")["pass_key"]
+        dev = db.issue_dev_token("owner@example.org", "robot", key)["token"]
+        rickets = [db.record_text(dev, f"Text {i}: I will call you back tomorrow.")["ricket"] for i in range(30)]
+    out = run("jobs", "--data", data)
+    assert (out.returncode, out.stdout) == (0, "queued 30\nrunning 0\ndone 0\nfailed 0\n"), out.stderr
+    out = run("jobs", "run", "--data", data, "--timeout", "60")
+    assert (out.returncode, out.stdout) == (0, "queued 0\nrunning 0\ndone 30\nfailed 0\n"), out.stderr
+    with switchboard.Database(data / "switchboard.db", create=False, job_workers=0, pwhash_opslimit=1,
+                              pwhash_memlimit=8192) as db:
+        assert {db.text_report(dev, r)["status"] for r in rickets} == {"ready"}
+    out = run("jobs", "run", "--data", data, "--workers", "0")
+    assert out.returncode == 2
+    assert out.stderr == "switchboard: --workers must be between 1 and 64 (see switchboard --help)\n"

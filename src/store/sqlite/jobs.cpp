@@ -76,6 +76,7 @@ public:
     std::optional<Job> job(std::int64_t org_id, std::int64_t id) override;
     Page<Job> list_jobs(std::int64_t org_id, const ListQuery& q, const ListLimits& limits) override;
     JobCounts job_counts(std::int64_t org_id) override;
+    JobCounts all_job_counts() override;
 
 private:
     Pool& db_;
@@ -237,6 +238,31 @@ Page<Job> Jobs::list_jobs(std::int64_t org_id, const ListQuery& q, const ListLim
         SQLite::Transaction snapshot(db);
         const std::string from = "FROM jobs j WHERE j.org_id = ?";
         return run_list<Job>(db, from, from, w, count, offset, kJobColumns, read_job);
+    });
+}
+
+namespace {
+
+JobCounts counts_of(Prepared& st) {
+    JobCounts c;
+    while (st->executeStep()) {
+        const std::int64_t n = st->getColumn(1).getInt64();
+        switch (job_state_from_string(st->getColumn(0).getString())) {
+            case JobState::queued: c.queued = n; break;
+            case JobState::running: c.running = n; break;
+            case JobState::done: c.done = n; break;
+            case JobState::failed: c.failed = n; break;
+        }
+    }
+    return c;
+}
+
+}  // namespace
+
+JobCounts Jobs::all_job_counts() {
+    return db_.read([&](SQLite::Database& db) {
+        Prepared st(db, "SELECT state, count(*) FROM jobs GROUP BY state");
+        return counts_of(st);
     });
 }
 
