@@ -10,9 +10,8 @@
 // their own tickets, an agent those of the tickets assigned to them.
 //
 // Events are stored behind the change that caused them, by one background
-// writer that commits what has gathered in one transaction, as the activity
-// log is: a change's event is readable a few milliseconds after the change
-// returns; a process killed in between loses the events of its last
+// writer that commits what has gathered in one transaction (within 10 ms),
+// as the activity log is; a read first stores what its process has queued; a process killed in between loses the events of its last
 // moments, never the records. Every definition is in docs/events.md.
 #pragma once
 

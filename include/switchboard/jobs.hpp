@@ -34,6 +34,9 @@ namespace switchboard {
 
 class Database;
 class Events;
+namespace store {
+struct NewJobRow;
+}  // namespace store
 
 enum class JobState { queued, running, done, failed };
 std::string_view to_string(JobState s) noexcept;  // "queued", "running", "done", "failed"
@@ -66,10 +69,19 @@ struct JobCounts {
 struct JobRun {
     const Job& job;
     std::string_view payload;
+    // The worker's lease owner name (for a store call that marks the job
+    // done in the handler's own transaction, see finished_by_handler()).
+    const std::string& lease_owner;
     // True once the Switchboard is stopping: a long handler should give up
     // (throw) so that its job is run again after the restart.
     bool stopping() const noexcept;
+    // The handler marked the job done itself, in the transaction that
+    // stored its outcome (one commit instead of two); the worker then
+    // leaves the job as it is.
+    void finished_by_handler() const noexcept;
+
     const void* owner = nullptr;
+    bool* handler_finished = nullptr;
 };
 
 // Runs one job. Returning marks it done. Throwing marks the run failed with
@@ -89,6 +101,10 @@ struct JobsOptions {
     std::int64_t max_backoff_ms = 5 * 60'000;
     std::int64_t poll_ms = 1'000;                   // how often idle workers look for due jobs (retries, other processes)
     std::int64_t max_backlog_bytes = 256LL << 20;   // payload bytes waiting; beyond it enqueue() refuses (busy)
+    // Payloads this process's workers hold in memory: a job this process
+    // queues while under it is stored as claimed by them and handed over
+    // (no claim, no reading back); beyond it jobs wait in the store only.
+    std::int64_t max_memory_bytes = 16LL << 20;
     std::int64_t keep_finished_ms = 7LL * 24 * 3600'000;  // done jobs are deleted after this; failed ones are kept
     ListLimits list_limits;
     void validate() const;
@@ -134,16 +150,36 @@ public:
     // Queues a job. Error(busy, field "queue") when the payloads waiting
     // would pass options().max_backlog_bytes: nothing is stored, try again.
     Job enqueue(const NewJob& job);
-    // For a module that inserts its job in the same transaction as its own
-    // record (a text interaction and its analysis): seal() the payload,
-    // reserve() its size in the backlog budget (Error(busy) when over),
-    // insert, then notify() the workers, or release() the size when the
-    // insert failed.
-    std::string seal(const std::string& kind, std::int64_t org_id, std::string_view payload) const;
-    void reserve(std::int64_t bytes);
-    void release(std::int64_t bytes);
-    void notify();
-    int max_attempts() const noexcept { return options().max_attempts; }
+    // For a module that stores its job in the same transaction as its own
+    // record (a text interaction and its analysis):
+    //   1. prepare() seals the payload and takes its size from the backlog
+    //      budget (Error(busy, field "queue") when over). While the payloads
+    //      its workers hold in memory are within max_memory_bytes, the job is
+    //      prepared as already claimed by this process (running under its
+    //      lease, its first attempt);
+    //   2. the module stores its record and the job (the row's fields are
+    //      those of the PreparedJob) in one transaction;
+    //   3. submit() with the job as stored hands a job claimed here to the
+    //      workers, with its payload in memory, or wakes them; abandon()
+    //      when the transaction failed.
+    // A process that dies between 2 and the worker's end leaves the job
+    // running under a lease that expires: it is claimed again, as any other.
+    struct PreparedJob {
+        std::string kind;
+        std::int64_t org_id = 0;
+        std::string subject;
+        std::string sealed_payload;
+        int max_attempts = 0;
+        std::int64_t created_ms = 0;
+        std::string lease_owner;        // set when claimed here: insert it running
+        std::int64_t lease_until_ms = 0;
+        std::string plain_payload;      // kept for the handover, never stored
+    };
+    PreparedJob prepare(const NewJob& job);
+    void submit(PreparedJob&& job, const Job& stored);
+    void abandon(PreparedJob&& job);
+    // The store's row of a prepared job (for the module's store call).
+    static store::NewJobRow row_of(const PreparedJob& job);
 
     // Waits until no job of this database is queued or running and due
     // within `timeout` (tests, benchmarks, a CLI that drains). true when

@@ -9,11 +9,12 @@
 // batches then form while the previous one commits).
 //
 // flush() commits the queue before it returns, so a reader sees what its
-// own calls queued. A failed background commit (the database locked by
-// another process past its busy timeout, a full disk) leaves the items
-// queued to be tried again after `delay` (at least 100 ms); once max_queued
-// items wait, push() throws Error(storage) with the cause instead of
-// queueing more: nothing is dropped silently and memory stays bounded.
+// own calls queued. Memory stays bounded: once max_queued items wait, push()
+// waits for the writer to take them (the callers are slowed to the pace of
+// the commits), and when the writer is failing (the database locked by
+// another process past its busy timeout, a full disk; it tries again after
+// `delay`, at least 100 ms), push() throws Error(storage) with the cause
+// instead: nothing is dropped silently.
 #pragma once
 
 #include <algorithm>
@@ -64,9 +65,13 @@ public:
 
     void push(T item) {
         std::unique_lock<std::mutex> lock(mu_);
-        if (queue_.size() >= max_queued_ && !failure_.empty())
-            throw Error(ErrorCode::storage, "the " + what_ + " could not be written (" +
-                                                std::to_string(queue_.size()) + " waiting): " + failure_);
+        while (queue_.size() >= max_queued_) {
+            if (!failure_.empty())
+                throw Error(ErrorCode::storage, "the " + what_ + " could not be written (" +
+                                                    std::to_string(queue_.size()) + " waiting): " + failure_);
+            cv_.notify_all();  // the writer may be letting a batch gather
+            taken_.wait_for(lock, std::chrono::milliseconds(50));
+        }
         const bool first = queue_.empty();
         queue_.push_back(std::move(item));
         lock.unlock();
@@ -90,6 +95,7 @@ private:
         if (queue_.empty()) return;
         std::vector<T> batch;
         batch.swap(queue_);
+        taken_.notify_all();
         lock.unlock();
         try {
             write_(batch);
@@ -109,9 +115,10 @@ private:
         for (;;) {
             cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             if (stopping_) return;
-            // Let the batch gather; the destructor cuts the wait short.
+            // Let the batch gather; the destructor, or a full queue, cuts
+            // the wait short.
             if (delay_.count() > 0) {
-                cv_.wait_for(lock, delay_, [this] { return stopping_; });
+                cv_.wait_for(lock, delay_, [this] { return stopping_ || queue_.size() >= max_queued_; });
                 if (stopping_) return;
             }
             try {
@@ -132,6 +139,7 @@ private:
     std::mutex mu_;
     std::mutex write_mu_;  // one batch written at a time, in queue order
     std::condition_variable cv_;
+    std::condition_variable taken_;  // a batch was taken from the queue
     std::vector<T> queue_;
     std::string failure_;  // the last background write error, until a commit succeeds
     bool stopping_ = false;

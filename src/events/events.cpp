@@ -99,9 +99,11 @@ struct Events::Impl {
 Events::Events(Database& db, EventsOptions options) {
     options.validate();
     impl_ = std::make_unique<Impl>(db, options);
+    // A batch gathers for 10 ms: under load, one commit stores the events of
+    // many changes (a live feed hardly notices the wait).
     impl_->queue = std::make_unique<detail::WriteBehind<Event>>(
         "event log", [impl = impl_.get()](std::vector<Event>& batch) { impl->write(batch); },
-        std::chrono::milliseconds(0), 100000);
+        std::chrono::milliseconds(10), 100000);
 }
 
 Events::~Events() { impl_->queue.reset(); }

@@ -2,12 +2,16 @@
 // job's handler and the report.
 #include "switchboard/interactions.hpp"
 
+#include <tuple>
+
 #include "accounts/internal.hpp"
 #include "core/time.hpp"
 #include "interactions/internal.hpp"
 #include "switchboard/events.hpp"
 #include "switchboard/jobs.hpp"
 #include "text/utf8.hpp"
+
+#include "store/store.hpp"
 
 namespace switchboard {
 
@@ -95,16 +99,22 @@ struct Interactions::Impl {
         } catch (const Error& e) {
             // The text itself is refused: the interaction fails, for good.
             if (e.code() == ErrorCode::storage || e.code() == ErrorCode::busy) throw;
-            finish(row->interaction, ReportStatus::failed, e.what(), nullptr);
+            finish(row->interaction, ReportStatus::failed, e.what(), nullptr, &run);
             return;
         }
-        finish(row->interaction, ReportStatus::ready, "", &analysis);
+        finish(row->interaction, ReportStatus::ready, "", &analysis, &run);
     }
 
-    void finish(Interaction i, ReportStatus status, const std::string& error, const TextAnalysis* analysis) {
+    // Stores the outcome; with `run`, the job is marked done in the same
+    // transaction (one commit for both).
+    void finish(Interaction i, ReportStatus status, const std::string& error, const TextAnalysis* analysis,
+                const JobRun* run = nullptr) {
         const auto now = detail::now_ms();
-        db.store().text().finish_interaction(i.id, status, now, error, analysis ? analysis->redacted_text : "",
-                                             analysis ? to_json(*analysis) : "");
+        std::optional<store::JobDone> done;
+        if (run) done = store::JobDone{run->job.id, run->lease_owner, now};
+        if (db.store().text().finish_interaction(i.id, status, now, error, analysis ? analysis->redacted_text : "",
+                                                 analysis ? to_json(*analysis) : "", done))
+            run->finished_by_handler();
         i.status = status;
         i.ready_ms = now;
         i.error = error;
@@ -148,21 +158,15 @@ Interaction Interactions::record_text(const Principal& who, const TextInteractio
         row.created_by = who.username;
         row.created_ms = detail::now_ms();
         row.text_chars = code_points(fields.text);
-        store::NewJobRow job;
-        job.kind = kJobKind;
-        job.org_id = who.org_id;
-        job.payload = impl_->jobs.seal(kJobKind, who.org_id, fields.text);
-        job.max_attempts = impl_->jobs.max_attempts();
-        job.created_ms = row.created_ms;
-        const auto bytes = static_cast<std::int64_t>(job.payload.size());
-        impl_->jobs.reserve(bytes);
+        Jobs::PreparedJob job = impl_->jobs.prepare({kJobKind, who.org_id, "", fields.text, 0});
+        Job stored;
         try {
-            row = impl_->db.store().text().insert_interaction(row, std::move(job));
+            std::tie(row, stored) = impl_->db.store().text().insert_interaction(row, Jobs::row_of(job));
         } catch (...) {
-            impl_->jobs.release(bytes);
+            impl_->jobs.abandon(std::move(job));
             throw;
         }
-        impl_->jobs.notify();
+        impl_->jobs.submit(std::move(job), stored);
         detail::record_activity(impl_->db, who, "record_text", true,
                                 "ricket " + row.ricket + ", " + std::to_string(row.text_chars) + " characters");
         return row;

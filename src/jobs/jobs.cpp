@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <cstdio>
 #include <map>
 #include <mutex>
@@ -52,6 +53,7 @@ void JobsOptions::validate() const {
     need(max_backoff_ms >= retry_backoff_ms, "max_backoff_ms", "at least retry_backoff_ms");
     need(poll_ms >= 10, "poll_ms", "10 or more");
     need(max_backlog_bytes >= 1, "max_backlog_bytes", "1 or more");
+    need(max_memory_bytes >= 0, "max_memory_bytes", "0 or more");
     need(keep_finished_ms >= 0, "keep_finished_ms", "0 or more");
     need(list_limits.default_count >= 1 && list_limits.max_count >= list_limits.default_count, "list_limits",
          "1 <= default count <= max count");
@@ -91,13 +93,25 @@ struct Jobs::Impl {
     std::string owner = owner_name();
 
     std::mutex mu;
-    std::condition_variable wake_cv;   // work may be there, or stopping
+    std::condition_variable wake_cv;   // work may be there, or stopping (the workers wait on it)
+    std::condition_variable keeper_cv; // stopping (the keeper waits on it, so that a worker's wake-up is never its)
     std::condition_variable idle_cv;   // a job ended
     std::map<std::string, JobHandler> handlers;
     std::map<std::string, std::function<void(const Job&)>> on_failure;
     std::vector<std::string> kinds;
-    std::set<std::int64_t> running;    // held by this process's workers
+    std::set<std::int64_t> running;    // held by this process's workers (and handed over, not yet run)
     std::uint64_t wakes = 0;           // bumped by notify()
+    // Jobs queued by this process as already claimed by its own workers,
+    // with their payloads in memory: the workers take them without a claim
+    // or a read of the store. Bounded by options.max_memory_bytes (counted
+    // from prepare() to the end of the job); beyond it jobs wait in the store.
+    struct Handover {
+        Job job;
+        std::string plain;
+        std::int64_t sealed_bytes = 0;
+    };
+    std::deque<Handover> handovers;
+    std::int64_t memory_bytes = 0;     // plain payloads prepared or handed over, not yet run
     std::int64_t backlog_bytes = 0;    // sealed payload bytes queued or running
     std::atomic<bool> stopping{false};
     bool started = false;
@@ -107,6 +121,19 @@ struct Jobs::Impl {
     Impl(Database& d, Events& e, JobsOptions o) : db(d), events(e), options(std::move(o)) {}
 
     store::JobsStore& store() { return db.store().jobs(); }
+    void reserve(std::int64_t bytes);
+    void notify();
+
+    // Jobs this process holds but will not run (handovers at a stop):
+    // queued again for any worker, at once.
+    void give_back(const std::vector<std::int64_t>& ids) {
+        try {
+            store().release_jobs(owner, ids, detail::now_ms());
+        } catch (const std::exception& e) {
+            // Their leases expire instead.
+            std::fprintf(stderr, "switchboard: %zu jobs could not be given back: %s\n", ids.size(), e.what());
+        }
+    }
 
     std::vector<std::string> kinds_now() {
         std::lock_guard<std::mutex> lock(mu);
@@ -117,8 +144,17 @@ struct Jobs::Impl {
         for (;;) {
             std::uint64_t seen;
             {
-                std::lock_guard<std::mutex> lock(mu);
+                std::unique_lock<std::mutex> lock(mu);
                 if (stopping) return;
+                if (!handovers.empty()) {
+                    Handover h = std::move(handovers.front());
+                    handovers.pop_front();
+                    lock.unlock();
+                    run(h.job, h.plain, h.sealed_bytes);
+                    lock.lock();
+                    memory_bytes -= static_cast<std::int64_t>(h.plain.size());
+                    continue;
+                }
                 seen = wakes;
             }
             const auto now = detail::now_ms();
@@ -137,23 +173,32 @@ struct Jobs::Impl {
                 }
                 std::unique_lock<std::mutex> lock(mu);
                 wake_cv.wait_for(lock, std::chrono::milliseconds(wait_ms),
-                                 [&] { return stopping || wakes != seen; });
+                                 [&] { return stopping || wakes != seen || !handovers.empty(); });
                 continue;
             }
-            for (auto& c : claimed) run(c);
+            for (auto& c : claimed) {
+                {
+                    std::lock_guard<std::mutex> lock(mu);
+                    running.insert(c.job.id);
+                }
+                std::optional<std::string> opened =
+                    detail::open_sealed(key, c.payload, job_context(c.job.kind, c.job.org_id));
+                run(c.job, opened, static_cast<std::int64_t>(c.payload.size()));
+            }
         }
     }
 
-    void run(store::ClaimedJob& c) {
-        const Job& job = c.job;
+    // Runs a job this process holds (in `running`): its payload opened, or
+    // nullopt when it would not open.
+    void run(const Job& job, const std::optional<std::string>& payload, std::int64_t sealed_bytes) {
         JobHandler handler;
         std::function<void(const Job&)> failed;
         {
             std::lock_guard<std::mutex> lock(mu);
-            running.insert(job.id);
             if (auto it = handlers.find(job.kind); it != handlers.end()) handler = it->second;
             if (auto it = on_failure.find(job.kind); it != on_failure.end()) failed = it->second;
         }
+        bool handler_finished = false;
         std::string error;
         bool retry = false;
         if (job.attempts > job.max_attempts) {
@@ -163,12 +208,11 @@ struct Jobs::Impl {
         } else {
             try {
                 if (!handler) throw Error(ErrorCode::internal, "no handler for jobs of kind " + job.kind);
-                const auto opened = detail::open_sealed(key, c.payload, job_context(job.kind, job.org_id));
-                if (!opened)
+                if (!payload)
                     throw Error(ErrorCode::invalid_argument,
                                 "the payload cannot be opened: it was sealed with another key (was the key file "
                                 "replaced?)");
-                JobRun r{job, *opened, this};
+                JobRun r{job, *payload, owner, this, &handler_finished};
                 handler(r);
             } catch (const Error& e) {
                 error = e.what();
@@ -182,7 +226,7 @@ struct Jobs::Impl {
         bool final = true;
         try {
             if (error.empty()) {
-                store().finish_job(job.id, owner, now);
+                if (!handler_finished) store().finish_job(job.id, owner, now);
             } else if (retry && job.attempts < job.max_attempts) {
                 const int shift = std::min(job.attempts - 1, 30);
                 const std::int64_t backoff =
@@ -209,8 +253,7 @@ struct Jobs::Impl {
         {
             std::lock_guard<std::mutex> lock(mu);
             running.erase(job.id);
-            if (final)
-                backlog_bytes = std::max<std::int64_t>(0, backlog_bytes - static_cast<std::int64_t>(c.payload.size()));
+            if (final) backlog_bytes = std::max<std::int64_t>(0, backlog_bytes - sealed_bytes);
         }
         idle_cv.notify_all();
     }
@@ -235,7 +278,7 @@ struct Jobs::Impl {
             std::vector<std::int64_t> ids;
             {
                 std::unique_lock<std::mutex> lock(mu);
-                wake_cv.wait_for(lock, renew_every, [&] { return stopping.load(); });
+                keeper_cv.wait_for(lock, renew_every, [&] { return stopping.load(); });
                 if (stopping) return;
                 ids.assign(running.begin(), running.end());
             }
@@ -254,6 +297,10 @@ struct Jobs::Impl {
 
 bool JobRun::stopping() const noexcept {
     return owner != nullptr && static_cast<const Jobs::Impl*>(owner)->stopping.load();
+}
+
+void JobRun::finished_by_handler() const noexcept {
+    if (handler_finished) *handler_finished = true;
 }
 
 Jobs::Jobs(Database& db, Events& events, JobsOptions options, const std::string& key_file) {
@@ -292,6 +339,19 @@ void Jobs::stop(std::chrono::milliseconds grace) {
         impl_->stopping = true;
     }
     impl_->wake_cv.notify_all();
+    impl_->keeper_cv.notify_all();
+    // Handovers no worker has started go back to the queue.
+    std::vector<std::int64_t> unstarted;
+    {
+        std::lock_guard<std::mutex> lock(impl_->mu);
+        for (const auto& h : impl_->handovers) {
+            unstarted.push_back(h.job.id);
+            impl_->running.erase(h.job.id);
+            impl_->memory_bytes -= static_cast<std::int64_t>(h.plain.size());
+        }
+        impl_->handovers.clear();
+    }
+    impl_->give_back(unstarted);
     // A worker ends once its job does; `grace` is how long a handler is
     // given to notice JobRun::stopping() before the join waits for it anyway.
     {
@@ -305,54 +365,105 @@ void Jobs::stop(std::chrono::milliseconds grace) {
     impl_->started = false;
 }
 
-std::string Jobs::seal(const std::string& kind, std::int64_t org_id, std::string_view payload) const {
-    return detail::seal(impl_->key, payload, job_context(kind, org_id));
-}
-
-void Jobs::reserve(std::int64_t bytes) {
-    std::lock_guard<std::mutex> lock(impl_->mu);
-    if (impl_->backlog_bytes + bytes > impl_->options.max_backlog_bytes)
+void Jobs::Impl::reserve(std::int64_t bytes) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (backlog_bytes + bytes > options.max_backlog_bytes)
         throw Error(ErrorCode::busy,
-                    "the backlog is full (" + std::to_string(impl_->backlog_bytes) + " bytes waiting, at most " +
-                        std::to_string(impl_->options.max_backlog_bytes) + "): try again shortly",
+                    "the backlog is full (" + std::to_string(backlog_bytes) + " bytes waiting, at most " +
+                        std::to_string(options.max_backlog_bytes) + "): try again shortly",
                     "queue");
-    impl_->backlog_bytes += bytes;
+    backlog_bytes += bytes;
 }
 
-void Jobs::release(std::int64_t bytes) {
-    std::lock_guard<std::mutex> lock(impl_->mu);
-    impl_->backlog_bytes = std::max<std::int64_t>(0, impl_->backlog_bytes - bytes);
-}
-
-void Jobs::notify() {
+void Jobs::Impl::notify() {
     {
-        std::lock_guard<std::mutex> lock(impl_->mu);
-        ++impl_->wakes;
+        std::lock_guard<std::mutex> lock(mu);
+        ++wakes;
     }
-    impl_->wake_cv.notify_one();
+    wake_cv.notify_one();
 }
 
-Job Jobs::enqueue(const NewJob& job) {
+Jobs::PreparedJob Jobs::prepare(const NewJob& job) {
     if (job.kind.empty()) throw Error(ErrorCode::invalid_argument, "a job needs a kind", "kind");
     if (job.max_attempts < 0 || job.max_attempts > 100)
         throw Error(ErrorCode::invalid_argument, "max_attempts must be between 0 and 100", "max_attempts");
+    PreparedJob p;
+    p.kind = job.kind;
+    p.org_id = job.org_id;
+    p.subject = job.subject;
+    p.sealed_payload = detail::seal(impl_->key, job.payload, job_context(job.kind, job.org_id));
+    p.max_attempts = job.max_attempts ? job.max_attempts : impl_->options.max_attempts;
+    p.created_ms = detail::now_ms();
+    impl_->reserve(static_cast<std::int64_t>(p.sealed_payload.size()));
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    // This process's workers take it as it is stored (no claim, no reading
+    // back), while the payloads they hold in memory stay within budget.
+    const auto bytes = static_cast<std::int64_t>(job.payload.size());
+    if (impl_->started && !impl_->stopping && impl_->handlers.count(job.kind) &&
+        impl_->memory_bytes + bytes <= impl_->options.max_memory_bytes) {
+        impl_->memory_bytes += bytes;
+        p.lease_owner = impl_->owner;
+        p.lease_until_ms = p.created_ms + impl_->options.lease_ms;
+        p.plain_payload = job.payload;
+    }
+    return p;
+}
+
+void Jobs::submit(PreparedJob&& p, const Job& stored) {
+    if (p.lease_owner.empty()) {
+        impl_->notify();
+        return;
+    }
+    const std::int64_t job_id = stored.id;
+    Impl::Handover h;
+    h.job = stored;  // as stored: running under this process's lease, its subject set
+    h.plain = std::move(p.plain_payload);
+    h.sealed_bytes = static_cast<std::int64_t>(p.sealed_payload.size());
+    const auto bytes = static_cast<std::int64_t>(h.plain.size());
+    {
+        std::lock_guard<std::mutex> lock(impl_->mu);
+        if (!impl_->stopping) {
+            impl_->running.insert(job_id);  // its lease is renewed from now on
+            impl_->handovers.push_back(std::move(h));
+            impl_->wake_cv.notify_one();
+            return;
+        }
+    }
+    // Stopping: the workers are gone; the job goes back to the queue for the next start.
+    impl_->give_back({job_id});
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->memory_bytes -= bytes;
+}
+
+void Jobs::abandon(PreparedJob&& p) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->backlog_bytes = std::max<std::int64_t>(0, impl_->backlog_bytes - static_cast<std::int64_t>(p.sealed_payload.size()));
+    if (!p.lease_owner.empty()) impl_->memory_bytes -= static_cast<std::int64_t>(p.plain_payload.size());
+}
+
+store::NewJobRow Jobs::row_of(const PreparedJob& p) {
     store::NewJobRow row;
-    row.kind = job.kind;
-    row.org_id = job.org_id;
-    row.subject = job.subject;
-    row.payload = seal(job.kind, job.org_id, job.payload);
-    row.max_attempts = job.max_attempts ? job.max_attempts : impl_->options.max_attempts;
-    row.created_ms = detail::now_ms();
-    const auto bytes = static_cast<std::int64_t>(row.payload.size());
-    reserve(bytes);
+    row.kind = p.kind;
+    row.org_id = p.org_id;
+    row.subject = p.subject;
+    row.payload = p.sealed_payload;
+    row.max_attempts = p.max_attempts;
+    row.created_ms = p.created_ms;
+    row.lease_owner = p.lease_owner;
+    row.lease_until_ms = p.lease_until_ms;
+    return row;
+}
+
+Job Jobs::enqueue(const NewJob& job) {
+    PreparedJob p = prepare(job);
     Job out;
     try {
-        out = impl_->store().insert_job(row);
+        out = impl_->store().insert_job(row_of(p));
     } catch (...) {
-        release(bytes);
+        abandon(std::move(p));
         throw;
     }
-    notify();
+    submit(std::move(p), out);
     return out;
 }
 

@@ -12,7 +12,9 @@
 
 namespace switchboard::store {
 
-// A job as inserted: its payload is already sealed.
+// A job as inserted: its payload is already sealed. With lease_owner set it
+// is inserted running under that lease (its first attempt counted): the
+// process that queues it runs it at once.
 struct NewJobRow {
     std::string kind;
     std::int64_t org_id = 0;
@@ -20,6 +22,16 @@ struct NewJobRow {
     std::string payload;
     int max_attempts = 1;
     std::int64_t created_ms = 0;
+    std::string lease_owner;
+    std::int64_t lease_until_ms = 0;
+};
+
+// A job to mark done in the same transaction as its handler's outcome
+// (only if `owner` still holds it).
+struct JobDone {
+    std::int64_t job_id = 0;
+    std::string owner;
+    std::int64_t now_ms = 0;
 };
 
 struct ClaimedJob {
@@ -36,7 +48,8 @@ struct JobBacklog {
 class JobsStore {
 public:
     virtual ~JobsStore() = default;
-    // Inserts the job, queued and due at once; returns it.
+    // Inserts the job, queued and due at once (or running, see NewJobRow);
+    // returns it.
     virtual Job insert_job(const NewJobRow& job) = 0;
     // In one transaction: takes up to `limit` jobs of the given kinds that
     // are due (queued with run_after_ms <= now_ms, or running with a lease
@@ -44,6 +57,10 @@ public:
     // `owner` until lease_until_ms and counts the attempt.
     virtual std::vector<ClaimedJob> claim_jobs(const std::vector<std::string>& kinds, const std::string& owner,
                                                std::int64_t now_ms, std::int64_t lease_until_ms, int limit) = 0;
+    // Gives back jobs `owner` holds but never started (a stopping process's
+    // handovers): queued again, due now, the attempt not counted.
+    virtual void release_jobs(const std::string& owner, const std::vector<std::int64_t>& ids,
+                              std::int64_t now_ms) = 0;
     // Extends the leases `owner` still holds on these jobs.
     virtual void renew_leases(const std::string& owner, const std::vector<std::int64_t>& ids,
                               std::int64_t lease_until_ms) = 0;

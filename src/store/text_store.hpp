@@ -46,15 +46,18 @@ public:
     // --- interactions
     // In one transaction: numbers the interaction (the organisation's
     // Ricket sequence), names it stamp + sequence + kind, skipping a name
-    // already taken, inserts it as pending, and queues `job` (its subject set
-    // to the Ricket) to analyse it. Returns the interaction with id and
-    // ricket set.
-    virtual Interaction insert_interaction(const Interaction& i, NewJobRow job) = 0;
+    // already taken, inserts it as pending, and inserts `job` (its subject
+    // set to the Ricket) to analyse it. Returns the interaction with id and
+    // ricket set, and the job.
+    virtual std::pair<Interaction, Job> insert_interaction(const Interaction& i, NewJobRow job) = 0;
     // Stores the outcome of the analysis. A ready interaction keeps the
-    // redacted text and the analysis; a failed one the error only.
-    virtual void finish_interaction(std::int64_t id, ReportStatus status, std::int64_t ready_ms,
+    // redacted text and the analysis; a failed one the error only. With
+    // `done`, the analysis job is marked done in the same transaction (if
+    // its worker still holds it); true then.
+    virtual bool finish_interaction(std::int64_t id, ReportStatus status, std::int64_t ready_ms,
                                     const std::string& error, const std::string& redacted_text,
-                                    const std::string& analysis_json) = 0;
+                                    const std::string& analysis_json,
+                                    const std::optional<JobDone>& done = std::nullopt) = 0;
     virtual std::optional<InteractionRow> interaction(std::int64_t org_id, const std::string& ricket) = 0;
     virtual std::optional<InteractionRow> interaction_by_id(std::int64_t id) = 0;
 };

@@ -1,5 +1,6 @@
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include "core/time.hpp"
@@ -31,6 +32,36 @@ std::unique_ptr<Connection> Pool::connect(bool readonly) const {
     db->exec("PRAGMA foreign_keys = ON");
     db->exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     return db;
+}
+
+void Pool::start_checkpointer() {
+    writer->exec("PRAGMA wal_autocheckpoint = 0");
+    checkpointer = std::thread([this] {
+        std::unique_ptr<Connection> db;
+        std::unique_lock<std::mutex> lock(checkpoint_mu);
+        while (!stopping) {
+            checkpoint_cv.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping; });
+            if (stopping) break;
+            lock.unlock();
+            try {
+                if (!db) db = connect(false);
+                // PASSIVE: copies what no reader still needs, waits for no one.
+                db->exec("PRAGMA wal_checkpoint(PASSIVE)");
+            } catch (const std::exception&) {
+                // Another process holds the file busy: the next round tries again.
+            }
+            lock.lock();
+        }
+    });
+}
+
+Pool::~Pool() {
+    {
+        std::lock_guard<std::mutex> lock(checkpoint_mu);
+        stopping = true;
+    }
+    checkpoint_cv.notify_all();
+    if (checkpointer.joinable()) checkpointer.join();
 }
 
 Pool::Lease::Lease(Pool& p) : pool(p) {
@@ -183,6 +214,7 @@ std::unique_ptr<Store> open(const std::string& path, const DatabaseOptions& opti
                 throw Error(ErrorCode::storage, "could not switch " + path + " to WAL mode (got " + mode + ")");
         }
         migrate(*impl->writer);
+        if (!impl->memory) impl->start_checkpointer();
     } catch (const SQLite::Exception& e) {
         throw Error(ErrorCode::storage, "cannot open database " + path + ": " + e.what(), "path");
     }

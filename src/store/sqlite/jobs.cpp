@@ -67,6 +67,7 @@ public:
                                        std::int64_t now_ms, std::int64_t lease_until_ms, int limit) override;
     void renew_leases(const std::string& owner, const std::vector<std::int64_t>& ids,
                       std::int64_t lease_until_ms) override;
+    void release_jobs(const std::string& owner, const std::vector<std::int64_t>& ids, std::int64_t now_ms) override;
     bool finish_job(std::int64_t id, const std::string& owner, std::int64_t now_ms) override;
     bool fail_job(std::int64_t id, const std::string& owner, const std::string& error,
                   std::optional<std::int64_t> retry_at_ms, std::int64_t now_ms) override;
@@ -92,19 +93,49 @@ std::optional<Job> job_by_id(SQLite::Database& db, std::int64_t id) {
 }  // namespace
 
 Job insert_job_row(SQLite::Database& db, const NewJobRow& job) {
+    const bool claimed = !job.lease_owner.empty();
     Prepared st(db,
-                "INSERT INTO jobs (org_id, kind, subject, payload, state, max_attempts, due_ms, created_ms, updated_ms) "
-                "VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)");
+                "INSERT INTO jobs (org_id, kind, subject, payload, state, attempts, max_attempts, due_ms, lease_owner, "
+                "created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (job.org_id) st->bind(1, static_cast<int64_t>(job.org_id)); else st->bind(1);
     st->bind(2, job.kind);
     st->bind(3, job.subject);
     st->bind(4, job.payload.data(), static_cast<int>(job.payload.size()));
-    st->bind(5, job.max_attempts);
-    st->bind(6, static_cast<int64_t>(job.created_ms));
-    st->bind(7, static_cast<int64_t>(job.created_ms));
-    st->bind(8, static_cast<int64_t>(job.created_ms));
+    st->bind(5, claimed ? "running" : "queued");
+    st->bind(6, claimed ? 1 : 0);
+    st->bind(7, job.max_attempts);
+    st->bind(8, static_cast<int64_t>(claimed ? job.lease_until_ms : job.created_ms));
+    st->bind(9, job.lease_owner);
+    st->bind(10, static_cast<int64_t>(job.created_ms));
+    st->bind(11, static_cast<int64_t>(job.created_ms));
     st->exec();
-    return *job_by_id(db, db.getLastInsertRowid());
+    Job out;
+    out.id = db.getLastInsertRowid();
+    out.org_id = job.org_id;
+    out.kind = job.kind;
+    out.subject = job.subject;
+    out.state = claimed ? JobState::running : JobState::queued;
+    out.attempts = claimed ? 1 : 0;
+    out.max_attempts = job.max_attempts;
+    if (claimed) {
+        out.lease_owner = job.lease_owner;
+        out.lease_expires_ms = job.lease_until_ms;
+    } else {
+        out.run_after_ms = job.created_ms;
+    }
+    out.payload_bytes = static_cast<std::int64_t>(job.payload.size());
+    out.created_ms = out.updated_ms = job.created_ms;
+    return out;
+}
+
+bool finish_job_row(SQLite::Database& db, const JobDone& done) {
+    Prepared st(db,
+                "UPDATE jobs SET state = 'done', payload = NULL, lease_owner = '', due_ms = 0, updated_ms = ?1, "
+                "finished_ms = ?1 WHERE id = ?2 AND state = 'running' AND lease_owner = ?3");
+    st->bind(1, static_cast<int64_t>(done.now_ms));
+    st->bind(2, static_cast<int64_t>(done.job_id));
+    st->bind(3, done.owner);
+    return st->exec() == 1;
 }
 
 Job Jobs::insert_job(const NewJobRow& job) {
@@ -161,16 +192,24 @@ void Jobs::renew_leases(const std::string& owner, const std::vector<std::int64_t
     });
 }
 
-bool Jobs::finish_job(std::int64_t id, const std::string& owner, std::int64_t now_ms) {
-    return db_.write([&](SQLite::Database& db) {
+void Jobs::release_jobs(const std::string& owner, const std::vector<std::int64_t>& ids, std::int64_t now_ms) {
+    if (ids.empty()) return;
+    db_.write([&](SQLite::Database& db) {
         Prepared st(db,
-                    "UPDATE jobs SET state = 'done', payload = NULL, lease_owner = '', due_ms = 0, updated_ms = ?1, "
-                    "finished_ms = ?1 WHERE id = ?2 AND state = 'running' AND lease_owner = ?3");
-        st->bind(1, static_cast<int64_t>(now_ms));
-        st->bind(2, static_cast<int64_t>(id));
-        st->bind(3, owner);
-        return st->exec() == 1;
+                    "UPDATE jobs SET state = 'queued', lease_owner = '', due_ms = ?1, updated_ms = ?1, "
+                    "attempts = max(attempts - 1, 0) WHERE id = ?2 AND state = 'running' AND lease_owner = ?3");
+        for (std::int64_t id : ids) {
+            st->bind(1, static_cast<int64_t>(now_ms));
+            st->bind(2, static_cast<int64_t>(id));
+            st->bind(3, owner);
+            st->exec();
+            st->reset();
+        }
     });
+}
+
+bool Jobs::finish_job(std::int64_t id, const std::string& owner, std::int64_t now_ms) {
+    return db_.write([&](SQLite::Database& db) { return finish_job_row(db, {id, owner, now_ms}); });
 }
 
 bool Jobs::fail_job(std::int64_t id, const std::string& owner, const std::string& error,

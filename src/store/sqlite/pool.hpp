@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
@@ -61,6 +62,17 @@ struct Pool {
     std::condition_variable pool_cv;
     std::vector<std::unique_ptr<Connection>> idle_readers;
     int readers_open = 0;
+
+    // Checkpoints run on a thread of their own (a file database): a commit
+    // then only appends to the write-ahead log, and never waits for the log
+    // to be copied into the database file (SQLite's automatic checkpoint
+    // runs inside the commit that crosses 1,000 pages).
+    std::thread checkpointer;
+    std::mutex checkpoint_mu;
+    std::condition_variable checkpoint_cv;
+    bool stopping = false;
+    void start_checkpointer();
+    ~Pool();
 
     std::unique_ptr<Connection> connect(bool readonly) const;
 

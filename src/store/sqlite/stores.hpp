@@ -30,5 +30,6 @@ void put_outbox(SQLite::Database& db, const OutboxEmail& e, std::int64_t org_id)
 void end_sessions_of(SQLite::Database& db, std::int64_t user_id);
 std::optional<Call> load_call(SQLite::Database& db, const CallScope& scope, std::int64_t id);
 Job insert_job_row(SQLite::Database& db, const NewJobRow& job);
+bool finish_job_row(SQLite::Database& db, const JobDone& done);
 
 }  // namespace switchboard::store::sqlite

@@ -71,9 +71,10 @@ public:
     std::int64_t delete_pool_row(std::int64_t org_id, const std::string& pool, const std::string& text,
                                  bool* changed) override;
     std::int64_t delete_pool_rows(std::int64_t org_id) override;
-    Interaction insert_interaction(const Interaction& i, NewJobRow job) override;
-    void finish_interaction(std::int64_t id, ReportStatus status, std::int64_t ready_ms, const std::string& error,
-                            const std::string& redacted_text, const std::string& analysis_json) override;
+    std::pair<Interaction, Job> insert_interaction(const Interaction& i, NewJobRow job) override;
+    bool finish_interaction(std::int64_t id, ReportStatus status, std::int64_t ready_ms, const std::string& error,
+                            const std::string& redacted_text, const std::string& analysis_json,
+                            const std::optional<JobDone>& done) override;
     std::optional<InteractionRow> interaction(std::int64_t org_id, const std::string& ricket) override;
     std::optional<InteractionRow> interaction_by_id(std::int64_t id) override;
 
@@ -147,7 +148,7 @@ std::int64_t Text::delete_pool_rows(std::int64_t org_id) {
 
 // ------------------------------------------------------------ interactions
 
-Interaction Text::insert_interaction(const Interaction& in, NewJobRow job) {
+std::pair<Interaction, Job> Text::insert_interaction(const Interaction& in, NewJobRow job) {
     return db_.write([&](SQLite::Database& db) {
         Interaction row = in;
         const std::string prefix = stamp(row.created_ms);
@@ -183,18 +184,17 @@ Interaction Text::insert_interaction(const Interaction& in, NewJobRow job) {
                 }
                 row.status = ReportStatus::pending;
                 job.subject = row.ricket;
-                insert_job_row(db, job);
-                return row;
+                return std::make_pair(row, insert_job_row(db, job));
             }
         }
         throw Error(ErrorCode::internal, "no free Ricket id this second");
     });
 }
 
-void Text::finish_interaction(std::int64_t id, ReportStatus status, std::int64_t ready_ms,
-                                   const std::string& error, const std::string& redacted_text,
-                                   const std::string& analysis_json) {
-    db_.write([&](SQLite::Database& db) {
+bool Text::finish_interaction(std::int64_t id, ReportStatus status, std::int64_t ready_ms, const std::string& error,
+                              const std::string& redacted_text, const std::string& analysis_json,
+                              const std::optional<JobDone>& done) {
+    return db_.write([&](SQLite::Database& db) {
         Prepared st(db,
                     "UPDATE interactions SET status = ?, ready_ms = ?, error = ?, redacted_text = ?, "
                     "analysis_json = ? WHERE id = ?");
@@ -210,6 +210,7 @@ void Text::finish_interaction(std::int64_t id, ReportStatus status, std::int64_t
         }
         st->bind(6, static_cast<int64_t>(id));
         st->exec();
+        return done ? finish_job_row(db, *done) : false;
     });
 }
 
