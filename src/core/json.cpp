@@ -2,19 +2,92 @@
 
 #include <boost/json.hpp>
 
-#include <initializer_list>
 #include <limits>
 
+#include "core/json_parse.hpp"
 #include "core/json_text.hpp"
 #include "switchboard/error.hpp"
 
-namespace switchboard::json {
+namespace switchboard {
 
 namespace bj = boost::json;
 
-namespace {
+namespace detail {
 
-std::string dump(const bj::value& v) { return detail::json_text(v); }
+bj::object parse_object(std::string_view text) {
+    boost::system::error_code ec;
+    bj::value v = bj::parse(text, ec);
+    if (ec) throw Error(ErrorCode::invalid_argument, "malformed JSON: " + ec.message());
+    if (!v.is_object()) throw Error(ErrorCode::invalid_argument, "expected a JSON object");
+    return std::move(v.as_object());
+}
+
+void only_keys(const bj::object& o, std::initializer_list<std::string_view> keys) {
+    for (const auto& kv : o) {
+        bool known = false;
+        for (auto k : keys) known = known || kv.key() == k;
+        if (!known)
+            throw Error(ErrorCode::invalid_argument, "unknown field \"" + std::string(kv.key()) + "\"",
+                        std::string(kv.key()));
+    }
+}
+
+[[noreturn]] void wrong_type(std::string_view key, const char* expected) {
+    throw Error(ErrorCode::invalid_argument, "unexpected datatype: " + std::string(key) + " must be " + expected,
+                std::string(key));
+}
+
+std::optional<std::string> opt_string(const bj::object& o, std::string_view key) {
+    auto it = o.find(key);
+    if (it == o.end() || it->value().is_null()) return std::nullopt;
+    if (!it->value().is_string()) wrong_type(key, "a string");
+    return std::string(it->value().as_string());
+}
+
+std::string req_string(const bj::object& o, std::string_view key) {
+    auto v = opt_string(o, key);
+    return v.value_or("");
+}
+
+std::optional<std::int64_t> opt_int64(const bj::object& o, std::string_view key) {
+    auto it = o.find(key);
+    if (it == o.end() || it->value().is_null()) return std::nullopt;
+    const bj::value& v = it->value();
+    if (v.is_int64()) return v.as_int64();
+    if (v.is_uint64() && v.as_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        return static_cast<std::int64_t>(v.as_uint64());
+    wrong_type(key, "a whole number");
+}
+
+std::optional<int> opt_int(const bj::object& o, std::string_view key) {
+    auto v = opt_int64(o, key);
+    if (!v) return std::nullopt;
+    if (*v < std::numeric_limits<int>::min() || *v > std::numeric_limits<int>::max())
+        wrong_type(key, "a whole number of 32 bits");
+    return static_cast<int>(*v);
+}
+
+std::optional<bool> opt_bool(const bj::object& o, std::string_view key) {
+    auto it = o.find(key);
+    if (it == o.end() || it->value().is_null()) return std::nullopt;
+    if (!it->value().is_bool()) wrong_type(key, "true or false");
+    return it->value().as_bool();
+}
+
+}  // namespace detail
+
+namespace json {
+
+using detail::only_keys;
+using detail::opt_bool;
+using detail::opt_int;
+using detail::opt_int64;
+using detail::opt_string;
+using detail::parse_object;
+using detail::req_string;
+using detail::wrong_type;
+
+namespace {
 
 bj::object user_obj(const User& u) {
     return {{"id", u.id},
@@ -187,141 +260,58 @@ bj::object qa_obj(const QaRecord& q) {
             {"call_direction", q.call_direction}};
 }
 
-template <class T, class F>
-std::string array_json(const std::vector<T>& v, F obj) {
-    bj::array a;
-    for (const auto& i : v) a.push_back(obj(i));
-    return dump(a);
-}
-
-template <class T, class F>
-std::string page_json(const Page<T>& p, F obj) {
-    bj::array items;
-    for (const auto& i : p.items) items.push_back(obj(i));
-    return dump(bj::object{{"total", p.total}, {"items", std::move(items)}});
-}
-
-// ----------------------------------------------------------------- parsing
-
-bj::object parse_object(std::string_view text) {
-    boost::system::error_code ec;
-    bj::value v = bj::parse(text, ec);
-    if (ec) throw Error(ErrorCode::invalid_argument, "malformed JSON: " + ec.message());
-    if (!v.is_object()) throw Error(ErrorCode::invalid_argument, "expected a JSON object");
-    return std::move(v.as_object());
-}
-
-void only_keys(const bj::object& o, std::initializer_list<std::string_view> keys) {
-    for (const auto& kv : o) {
-        bool known = false;
-        for (auto k : keys) known = known || kv.key() == k;
-        if (!known)
-            throw Error(ErrorCode::invalid_argument, "unknown field \"" + std::string(kv.key()) + "\"",
-                        std::string(kv.key()));
-    }
-}
-
-[[noreturn]] void wrong_type(std::string_view key, const char* expected) {
-    throw Error(ErrorCode::invalid_argument, "unexpected datatype: " + std::string(key) + " must be " + expected,
-                std::string(key));
-}
-
-std::optional<std::string> opt_string(const bj::object& o, std::string_view key) {
-    auto it = o.find(key);
-    if (it == o.end() || it->value().is_null()) return std::nullopt;
-    if (!it->value().is_string()) wrong_type(key, "a string");
-    return std::string(it->value().as_string());
-}
-
-std::string req_string(const bj::object& o, std::string_view key) {
-    auto v = opt_string(o, key);
-    return v.value_or("");
-}
-
-std::optional<std::int64_t> opt_int64(const bj::object& o, std::string_view key) {
-    auto it = o.find(key);
-    if (it == o.end() || it->value().is_null()) return std::nullopt;
-    const bj::value& v = it->value();
-    if (v.is_int64()) return v.as_int64();
-    if (v.is_uint64() && v.as_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-        return static_cast<std::int64_t>(v.as_uint64());
-    wrong_type(key, "a whole number");
-}
-
-std::optional<int> opt_int(const bj::object& o, std::string_view key) {
-    auto v = opt_int64(o, key);
-    if (!v) return std::nullopt;
-    if (*v < std::numeric_limits<int>::min() || *v > std::numeric_limits<int>::max())
-        wrong_type(key, "a whole number of 32 bits");
-    return static_cast<int>(*v);
-}
-
-std::optional<bool> opt_bool(const bj::object& o, std::string_view key) {
-    auto it = o.find(key);
-    if (it == o.end() || it->value().is_null()) return std::nullopt;
-    if (!it->value().is_bool()) wrong_type(key, "true or false");
-    return it->value().as_bool();
-}
-
 }  // namespace
 
-std::string to_json(const User& u) { return dump(user_obj(u)); }
-std::string to_json(const Organisation& o) { return dump(org_obj(o)); }
-std::string to_json(const DevKey& k) { return dump(key_obj(k)); }
+std::string to_json(const User& u) { return detail::json_text(user_obj(u)); }
+std::string to_json(const Organisation& o) { return detail::json_text(org_obj(o)); }
+std::string to_json(const DevKey& k) { return detail::json_text(key_obj(k)); }
 std::string to_json(const CreatedDevKey& k) {
-    return dump(bj::object{{"key", key_obj(k.key)}, {"pass_key", k.pass_key}});
+    return detail::json_text(bj::object{{"key", key_obj(k.key)}, {"pass_key", k.pass_key}});
 }
 std::string to_json(const CreatedUser& u) {
     bj::object o{{"user", user_obj(u.user)}};
     o["temporary_password"] = u.temporary_password ? bj::value(*u.temporary_password) : bj::value(nullptr);
-    return dump(o);
+    return detail::json_text(o);
 }
 std::string to_json(const SignUpResult& r) {
-    return dump(bj::object{{"organisation", org_obj(r.organisation)}, {"admin", user_obj(r.admin)}});
+    return detail::json_text(bj::object{{"organisation", org_obj(r.organisation)}, {"admin", user_obj(r.admin)}});
 }
 std::string to_json(const Session& s) {
-    return dump(bj::object{{"token", s.token}, {"expires_ms", s.expires_ms}, {"principal", principal_obj(s.principal)}});
+    return detail::json_text(
+        bj::object{{"token", s.token}, {"expires_ms", s.expires_ms}, {"principal", principal_obj(s.principal)}});
 }
-std::string to_json(const Principal& p) { return dump(principal_obj(p)); }
-std::string to_json(const ActivityEntry& e) { return dump(activity_obj(e)); }
-std::string to_json(const OutboxEmail& e) { return dump(email_obj(e)); }
-std::string to_json(const Page<User>& p) { return page_json(p, user_obj); }
-std::string to_json(const Page<Organisation>& p) { return page_json(p, org_obj); }
-std::string to_json(const Page<ActivityEntry>& p) { return page_json(p, activity_obj); }
-std::string to_json(const std::vector<DevKey>& keys) {
-    bj::array a;
-    for (const auto& k : keys) a.push_back(key_obj(k));
-    return dump(a);
-}
-std::string to_json(const std::vector<OutboxEmail>& emails) {
-    bj::array a;
-    for (const auto& e : emails) a.push_back(email_obj(e));
-    return dump(a);
-}
+std::string to_json(const Principal& p) { return detail::json_text(principal_obj(p)); }
+std::string to_json(const ActivityEntry& e) { return detail::json_text(activity_obj(e)); }
+std::string to_json(const OutboxEmail& e) { return detail::json_text(email_obj(e)); }
+std::string to_json(const Page<User>& p) { return detail::json_page_text(p, user_obj); }
+std::string to_json(const Page<Organisation>& p) { return detail::json_page_text(p, org_obj); }
+std::string to_json(const Page<ActivityEntry>& p) { return detail::json_page_text(p, activity_obj); }
+std::string to_json(const std::vector<DevKey>& keys) { return detail::json_array_text(keys, key_obj); }
+std::string to_json(const std::vector<OutboxEmail>& emails) { return detail::json_array_text(emails, email_obj); }
 
-std::string to_json(const Contact& c) { return dump(contact_obj(c)); }
-std::string to_json(const Category& c) { return dump(category_obj(c)); }
-std::string to_json(const std::vector<Category>& cs) { return array_json(cs, category_obj); }
-std::string to_json(const Ticket& t) { return dump(ticket_obj(t)); }
-std::string to_json(const Page<Ticket>& p) { return page_json(p, ticket_obj); }
-std::string to_json(const TicketChange& c) { return dump(change_obj(c)); }
-std::string to_json(const std::vector<TicketChange>& cs) { return array_json(cs, change_obj); }
-std::string to_json(const TicketMessage& m) { return dump(message_obj(m)); }
-std::string to_json(const std::vector<TicketMessage>& ms) { return array_json(ms, message_obj); }
-std::string to_json(const FileInfo& f) { return dump(file_obj(f)); }
-std::string to_json(const Page<FileInfo>& p) { return page_json(p, file_obj); }
-std::string to_json(const Call& c) { return dump(call_obj(c)); }
-std::string to_json(const Page<Call>& p) { return page_json(p, call_obj); }
-std::string to_json(const QaRecord& q) { return dump(qa_obj(q)); }
-std::string to_json(const Page<QaRecord>& p) { return page_json(p, qa_obj); }
+std::string to_json(const Contact& c) { return detail::json_text(contact_obj(c)); }
+std::string to_json(const Category& c) { return detail::json_text(category_obj(c)); }
+std::string to_json(const std::vector<Category>& cs) { return detail::json_array_text(cs, category_obj); }
+std::string to_json(const Ticket& t) { return detail::json_text(ticket_obj(t)); }
+std::string to_json(const Page<Ticket>& p) { return detail::json_page_text(p, ticket_obj); }
+std::string to_json(const TicketChange& c) { return detail::json_text(change_obj(c)); }
+std::string to_json(const std::vector<TicketChange>& cs) { return detail::json_array_text(cs, change_obj); }
+std::string to_json(const TicketMessage& m) { return detail::json_text(message_obj(m)); }
+std::string to_json(const std::vector<TicketMessage>& ms) { return detail::json_array_text(ms, message_obj); }
+std::string to_json(const FileInfo& f) { return detail::json_text(file_obj(f)); }
+std::string to_json(const Page<FileInfo>& p) { return detail::json_page_text(p, file_obj); }
+std::string to_json(const Call& c) { return detail::json_text(call_obj(c)); }
+std::string to_json(const Page<Call>& p) { return detail::json_page_text(p, call_obj); }
+std::string to_json(const QaRecord& q) { return detail::json_text(qa_obj(q)); }
+std::string to_json(const Page<QaRecord>& p) { return detail::json_page_text(p, qa_obj); }
 std::string to_json(const HelplineStats& s) {
-    return dump(bj::object{{"from_ms", s.from_ms},
-                           {"to_ms", s.to_ms},
-                           {"inbound_calls", s.inbound_calls},
-                           {"outbound_calls", s.outbound_calls},
-                           {"tickets", s.tickets},
-                           {"emails", s.emails},
-                           {"sms", s.sms}});
+    return detail::json_text(bj::object{{"from_ms", s.from_ms},
+                                        {"to_ms", s.to_ms},
+                                        {"inbound_calls", s.inbound_calls},
+                                        {"outbound_calls", s.outbound_calls},
+                                        {"tickets", s.tickets},
+                                        {"emails", s.emails},
+                                        {"sms", s.sms}});
 }
 std::string to_json(const PivotReport& r) {
     bj::array x, y, rows;
@@ -332,7 +322,8 @@ std::string to_json(const PivotReport& r) {
         for (const auto& k : row.keys) keys.push_back(bj::value(k));
         rows.push_back(bj::object{{"keys", std::move(keys)}, {"count", row.count}});
     }
-    return dump(bj::object{{"xaxis", std::move(x)}, {"yaxis", std::move(y)}, {"total", r.total}, {"rows", std::move(rows)}});
+    return detail::json_text(
+        bj::object{{"xaxis", std::move(x)}, {"yaxis", std::move(y)}, {"total", r.total}, {"rows", std::move(rows)}});
 }
 
 SignUp sign_up_from_json(std::string_view text) {
@@ -506,4 +497,6 @@ QaFields qa_fields_from_json(std::string_view text) {
     return f;
 }
 
-}  // namespace switchboard::json
+}  // namespace json
+
+}  // namespace switchboard
