@@ -8,12 +8,13 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "switchboard/accounts.hpp"
 #include "switchboard/activity.hpp"
 #include "switchboard/calls.hpp"
 #include "switchboard/cases.hpp"
-#include "switchboard/files.hpp"
+#include "switchboard/files_json.hpp"
 #include "switchboard/list.hpp"
 
 namespace switchboard::json {
@@ -34,26 +35,6 @@ std::string to_json(const Page<ActivityEntry>& p);
 std::string to_json(const std::vector<DevKey>& keys);
 std::string to_json(const std::vector<OutboxEmail>& emails);
 
-// Case records. A ticket carries its contact as "contact" (null when none).
-std::string to_json(const Contact& c);
-std::string to_json(const Category& c);
-std::string to_json(const std::vector<Category>& cs);
-std::string to_json(const Ticket& t);
-std::string to_json(const Page<Ticket>& p);
-std::string to_json(const TicketChange& c);
-std::string to_json(const std::vector<TicketChange>& cs);
-std::string to_json(const TicketMessage& m);
-std::string to_json(const std::vector<TicketMessage>& ms);
-std::string to_json(const FileInfo& f);
-std::string to_json(const Page<FileInfo>& p);
-std::string to_json(const Call& c);
-std::string to_json(const Page<Call>& p);
-std::string to_json(const QaRecord& q);
-std::string to_json(const Page<QaRecord>& p);
-std::string to_json(const HelplineStats& s);
-// {"xaxis": [...], "yaxis": [...], "total": n, "rows": [{"keys": [...], "count": n}]}
-std::string to_json(const PivotReport& r);
-
 // {"company_name", "email", "phone", "password"}
 SignUp sign_up_from_json(std::string_view text);
 // {"org_id", "email", "password", "password_confirm", "first_name", "last_name", "username"?, "phone"?}
@@ -66,15 +47,31 @@ UserFields user_fields_from_json(std::string_view text);
 // "expected_tickets_daily", "expected_tickets_weekly",
 // "expected_tickets_monthly", "min_call_len_s", "max_call_len_s"}
 SettingsPatch settings_patch_from_json(std::string_view text);
-// {"filters": {"field": "value", ...}, "count": n, "offset": n, "search": "..."}
-// An empty text is an empty query.
-ListQuery list_query_from_json(std::string_view text);
+
+// A ticket carries its contact as "contact" (null when none).
+std::string to_json(const Contact& c);
+std::string to_json(const Category& c);
+std::string to_json(const std::vector<Category>& cs);
+std::string to_json(const Ticket& t);
+std::string to_json(const Page<Ticket>& p);        // {"total": n, "items": [...]}
+std::string to_json(const TicketChange& c);
+std::string to_json(const std::vector<TicketChange>& cs);
+std::string to_json(const TicketMessage& m);
+std::string to_json(const std::vector<TicketMessage>& ms);
+
 // Any of {"source", "source_id", "category_main", "category_sub", "narrative",
 // "resolution", "status", "priority", "referred_to", "escalated_to",
 // "disposition", "assigned_to", "contact": {"first_name", "last_name",
 // "phone", "email", "town", "country", "user_category", "position_in_org",
 // "org_name"}}
 TicketFields ticket_fields_from_json(std::string_view text);
+
+std::string to_json(const Call& c);
+std::string to_json(const Page<Call>& p);          // {"total": n, "items": [...]}
+std::string to_json(const QaRecord& q);
+std::string to_json(const Page<QaRecord>& p);
+std::string to_json(const HelplineStats& s);
+
 // Any of {"direction", "agent_id", "queue", "caller", "start_ms", "answer_ms",
 // "end_ms", "wait_s", "talk_s", "hold_s", "hangup_status", "activity_count",
 // "ticket_id", "recording_file_id"}
@@ -83,5 +80,12 @@ CallFields call_fields_from_json(std::string_view text);
 // "personalization", "troubleshooting", "listening", "accuracy",
 // "resolution", "comments", "recommendations"}
 QaFields qa_fields_from_json(std::string_view text);
+
+// {"xaxis": [...], "yaxis": [...], "total": n, "rows": [{"keys": [...], "count": n}]}
+std::string to_json(const PivotReport& r);
+
+// {"filters": {"field": "value", ...}, "count": n, "offset": n, "search": "..."}
+// An empty text is an empty query.
+ListQuery list_query_from_json(std::string_view text);
 
 }  // namespace switchboard::json

@@ -213,12 +213,6 @@ bj::object message_obj(const TicketMessage& m) {
             {"time_ms", m.time_ms}};
 }
 
-bj::object file_obj(const FileInfo& f) {
-    return {{"id", f.id},     {"name", f.name},     {"mime", f.mime},
-            {"size", f.size}, {"sha256", f.sha256}, {"uploaded_by", f.uploaded_by},
-            {"created_ms", f.created_ms}};
-}
-
 bj::object call_obj(const Call& c) {
     return {{"id", c.id},
             {"direction", c.direction},
@@ -289,43 +283,6 @@ std::string to_json(const Page<ActivityEntry>& p) { return detail::json_page_tex
 std::string to_json(const std::vector<DevKey>& keys) { return detail::json_array_text(keys, key_obj); }
 std::string to_json(const std::vector<OutboxEmail>& emails) { return detail::json_array_text(emails, email_obj); }
 
-std::string to_json(const Contact& c) { return detail::json_text(contact_obj(c)); }
-std::string to_json(const Category& c) { return detail::json_text(category_obj(c)); }
-std::string to_json(const std::vector<Category>& cs) { return detail::json_array_text(cs, category_obj); }
-std::string to_json(const Ticket& t) { return detail::json_text(ticket_obj(t)); }
-std::string to_json(const Page<Ticket>& p) { return detail::json_page_text(p, ticket_obj); }
-std::string to_json(const TicketChange& c) { return detail::json_text(change_obj(c)); }
-std::string to_json(const std::vector<TicketChange>& cs) { return detail::json_array_text(cs, change_obj); }
-std::string to_json(const TicketMessage& m) { return detail::json_text(message_obj(m)); }
-std::string to_json(const std::vector<TicketMessage>& ms) { return detail::json_array_text(ms, message_obj); }
-std::string to_json(const FileInfo& f) { return detail::json_text(file_obj(f)); }
-std::string to_json(const Page<FileInfo>& p) { return detail::json_page_text(p, file_obj); }
-std::string to_json(const Call& c) { return detail::json_text(call_obj(c)); }
-std::string to_json(const Page<Call>& p) { return detail::json_page_text(p, call_obj); }
-std::string to_json(const QaRecord& q) { return detail::json_text(qa_obj(q)); }
-std::string to_json(const Page<QaRecord>& p) { return detail::json_page_text(p, qa_obj); }
-std::string to_json(const HelplineStats& s) {
-    return detail::json_text(bj::object{{"from_ms", s.from_ms},
-                                        {"to_ms", s.to_ms},
-                                        {"inbound_calls", s.inbound_calls},
-                                        {"outbound_calls", s.outbound_calls},
-                                        {"tickets", s.tickets},
-                                        {"emails", s.emails},
-                                        {"sms", s.sms}});
-}
-std::string to_json(const PivotReport& r) {
-    bj::array x, y, rows;
-    for (const auto& k : r.xaxis) x.push_back(bj::value(k));
-    for (const auto& k : r.yaxis) y.push_back(bj::value(k));
-    for (const auto& row : r.rows) {
-        bj::array keys;
-        for (const auto& k : row.keys) keys.push_back(bj::value(k));
-        rows.push_back(bj::object{{"keys", std::move(keys)}, {"count", row.count}});
-    }
-    return detail::json_text(
-        bj::object{{"xaxis", std::move(x)}, {"yaxis", std::move(y)}, {"total", r.total}, {"rows", std::move(rows)}});
-}
-
 SignUp sign_up_from_json(std::string_view text) {
     auto o = parse_object(text);
     only_keys(o, {"company_name", "email", "phone", "password"});
@@ -392,31 +349,15 @@ SettingsPatch settings_patch_from_json(std::string_view text) {
     return p;
 }
 
-ListQuery list_query_from_json(std::string_view text) {
-    ListQuery q;
-    bool blank = true;
-    for (char c : text) blank = blank && (c == ' ' || c == '\n' || c == '\t' || c == '\r');
-    if (blank) return q;
-    auto o = parse_object(text);
-    only_keys(o, {"filters", "count", "offset", "search"});
-    if (auto it = o.find("filters"); it != o.end() && !it->value().is_null()) {
-        if (!it->value().is_object()) wrong_type("filters", "an object of field: value");
-        for (const auto& kv : it->value().as_object()) {
-            const bj::value& v = kv.value();
-            std::string value;
-            if (v.is_string()) value = std::string(v.as_string());
-            else if (v.is_int64()) value = std::to_string(v.as_int64());
-            else if (v.is_uint64()) value = std::to_string(v.as_uint64());
-            else if (v.is_bool()) value.push_back(v.as_bool() ? '1' : '0');
-            else wrong_type(kv.key(), "a string, a number or a boolean");
-            q.filters.emplace_back(std::string(kv.key()), value);
-        }
-    }
-    q.count = opt_int(o, "count");
-    q.offset = opt_int64(o, "offset").value_or(0);
-    q.search = opt_string(o, "search").value_or("");
-    return q;
-}
+std::string to_json(const Contact& c) { return detail::json_text(contact_obj(c)); }
+std::string to_json(const Category& c) { return detail::json_text(category_obj(c)); }
+std::string to_json(const std::vector<Category>& cs) { return detail::json_array_text(cs, category_obj); }
+std::string to_json(const Ticket& t) { return detail::json_text(ticket_obj(t)); }
+std::string to_json(const Page<Ticket>& p) { return detail::json_page_text(p, ticket_obj); }
+std::string to_json(const TicketChange& c) { return detail::json_text(change_obj(c)); }
+std::string to_json(const std::vector<TicketChange>& cs) { return detail::json_array_text(cs, change_obj); }
+std::string to_json(const TicketMessage& m) { return detail::json_text(message_obj(m)); }
+std::string to_json(const std::vector<TicketMessage>& ms) { return detail::json_array_text(ms, message_obj); }
 
 TicketFields ticket_fields_from_json(std::string_view text) {
     auto o = parse_object(text);
@@ -453,6 +394,20 @@ TicketFields ticket_fields_from_json(std::string_view text) {
         f.contact = cf;
     }
     return f;
+}
+
+std::string to_json(const Call& c) { return detail::json_text(call_obj(c)); }
+std::string to_json(const Page<Call>& p) { return detail::json_page_text(p, call_obj); }
+std::string to_json(const QaRecord& q) { return detail::json_text(qa_obj(q)); }
+std::string to_json(const Page<QaRecord>& p) { return detail::json_page_text(p, qa_obj); }
+std::string to_json(const HelplineStats& s) {
+    return detail::json_text(bj::object{{"from_ms", s.from_ms},
+                                        {"to_ms", s.to_ms},
+                                        {"inbound_calls", s.inbound_calls},
+                                        {"outbound_calls", s.outbound_calls},
+                                        {"tickets", s.tickets},
+                                        {"emails", s.emails},
+                                        {"sms", s.sms}});
 }
 
 CallFields call_fields_from_json(std::string_view text) {
@@ -495,6 +450,45 @@ QaFields qa_fields_from_json(std::string_view text) {
     f.comments = opt_string(o, "comments");
     f.recommendations = opt_string(o, "recommendations");
     return f;
+}
+
+std::string to_json(const PivotReport& r) {
+    bj::array x, y, rows;
+    for (const auto& k : r.xaxis) x.push_back(bj::value(k));
+    for (const auto& k : r.yaxis) y.push_back(bj::value(k));
+    for (const auto& row : r.rows) {
+        bj::array keys;
+        for (const auto& k : row.keys) keys.push_back(bj::value(k));
+        rows.push_back(bj::object{{"keys", std::move(keys)}, {"count", row.count}});
+    }
+    return detail::json_text(
+        bj::object{{"xaxis", std::move(x)}, {"yaxis", std::move(y)}, {"total", r.total}, {"rows", std::move(rows)}});
+}
+
+ListQuery list_query_from_json(std::string_view text) {
+    ListQuery q;
+    bool blank = true;
+    for (char c : text) blank = blank && (c == ' ' || c == '\n' || c == '\t' || c == '\r');
+    if (blank) return q;
+    auto o = parse_object(text);
+    only_keys(o, {"filters", "count", "offset", "search"});
+    if (auto it = o.find("filters"); it != o.end() && !it->value().is_null()) {
+        if (!it->value().is_object()) wrong_type("filters", "an object of field: value");
+        for (const auto& kv : it->value().as_object()) {
+            const bj::value& v = kv.value();
+            std::string value;
+            if (v.is_string()) value = std::string(v.as_string());
+            else if (v.is_int64()) value = std::to_string(v.as_int64());
+            else if (v.is_uint64()) value = std::to_string(v.as_uint64());
+            else if (v.is_bool()) value.push_back(v.as_bool() ? '1' : '0');
+            else wrong_type(kv.key(), "a string, a number or a boolean");
+            q.filters.emplace_back(std::string(kv.key()), value);
+        }
+    }
+    q.count = opt_int(o, "count");
+    q.offset = opt_int64(o, "offset").value_or(0);
+    q.search = opt_string(o, "search").value_or("");
+    return q;
 }
 
 }  // namespace json
