@@ -12,7 +12,7 @@
 
 #include "switchboard/accounts.hpp"
 #include "switchboard/activity.hpp"
-#include "switchboard/calls.hpp"
+#include "switchboard/calls_json.hpp"
 #include "switchboard/cases.hpp"
 #include "switchboard/files_json.hpp"
 #include "switchboard/list.hpp"
@@ -65,21 +65,6 @@ std::string to_json(const std::vector<TicketMessage>& ms);
 // "phone", "email", "town", "country", "user_category", "position_in_org",
 // "org_name"}}
 TicketFields ticket_fields_from_json(std::string_view text);
-
-std::string to_json(const Call& c);
-std::string to_json(const Page<Call>& p);          // {"total": n, "items": [...]}
-std::string to_json(const QaRecord& q);
-std::string to_json(const Page<QaRecord>& p);
-std::string to_json(const HelplineStats& s);
-
-// Any of {"direction", "agent_id", "queue", "caller", "start_ms", "answer_ms",
-// "end_ms", "wait_s", "talk_s", "hold_s", "hangup_status", "activity_count",
-// "ticket_id", "recording_file_id"}
-CallFields call_fields_from_json(std::string_view text);
-// {"call_id", "opening", "holding", "politeness", "enthusiasm",
-// "personalization", "troubleshooting", "listening", "accuracy",
-// "resolution", "comments", "recommendations"}
-QaFields qa_fields_from_json(std::string_view text);
 
 // {"xaxis": [...], "yaxis": [...], "total": n, "rows": [{"keys": [...], "count": n}]}
 std::string to_json(const PivotReport& r);
