@@ -13,7 +13,7 @@
 #include "switchboard/accounts.hpp"
 #include "switchboard/activity.hpp"
 #include "switchboard/calls_json.hpp"
-#include "switchboard/cases.hpp"
+#include "switchboard/cases_json.hpp"
 #include "switchboard/files_json.hpp"
 #include "switchboard/list.hpp"
 
@@ -47,24 +47,6 @@ UserFields user_fields_from_json(std::string_view text);
 // "expected_tickets_daily", "expected_tickets_weekly",
 // "expected_tickets_monthly", "min_call_len_s", "max_call_len_s"}
 SettingsPatch settings_patch_from_json(std::string_view text);
-
-// A ticket carries its contact as "contact" (null when none).
-std::string to_json(const Contact& c);
-std::string to_json(const Category& c);
-std::string to_json(const std::vector<Category>& cs);
-std::string to_json(const Ticket& t);
-std::string to_json(const Page<Ticket>& p);        // {"total": n, "items": [...]}
-std::string to_json(const TicketChange& c);
-std::string to_json(const std::vector<TicketChange>& cs);
-std::string to_json(const TicketMessage& m);
-std::string to_json(const std::vector<TicketMessage>& ms);
-
-// Any of {"source", "source_id", "category_main", "category_sub", "narrative",
-// "resolution", "status", "priority", "referred_to", "escalated_to",
-// "disposition", "assigned_to", "contact": {"first_name", "last_name",
-// "phone", "email", "town", "country", "user_category", "position_in_org",
-// "org_name"}}
-TicketFields ticket_fields_from_json(std::string_view text);
 
 // {"xaxis": [...], "yaxis": [...], "total": n, "rows": [{"keys": [...], "count": n}]}
 std::string to_json(const PivotReport& r);
