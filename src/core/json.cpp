@@ -1,207 +1,20 @@
-#include "switchboard/json.hpp"
-
+// The JSON that no module owns: list queries, pivot reports, and the helpers
+// with which every module reads its input (core/json_parse.hpp). Each
+// module's records are written and read in src/<module>/json.cpp.
 #include <boost/json.hpp>
 
-#include <initializer_list>
 #include <limits>
 
+#include "core/json_parse.hpp"
 #include "core/json_text.hpp"
 #include "switchboard/error.hpp"
+#include "switchboard/list_json.hpp"
 
-namespace switchboard::json {
+namespace switchboard {
 
 namespace bj = boost::json;
 
-namespace {
-
-std::string dump(const bj::value& v) { return detail::json_text(v); }
-
-bj::object user_obj(const User& u) {
-    return {{"id", u.id},
-            {"org_id", u.org_id},
-            {"username", u.username},
-            {"email", u.email},
-            {"phone", u.phone},
-            {"first_name", u.first_name},
-            {"last_name", u.last_name},
-            {"extension", u.extension},
-            {"photo", u.photo},
-            {"role", std::string(to_string(u.role))},
-            {"active", u.active},
-            {"email_verified", u.email_verified},
-            {"must_change_password", u.must_change_password},
-            {"created_ms", u.created_ms},
-            {"updated_ms", u.updated_ms}};
-}
-
-bj::object org_obj(const Organisation& o) {
-    return {{"id", o.id},
-            {"company_name", o.company_name},
-            {"email", o.email},
-            {"contact_number", o.contact_number},
-            {"owner_user_id", o.owner_user_id},
-            {"verified", o.verified},
-            {"user_count", o.user_count},
-            {"standards",
-             {{"silence_len_ms", o.standards.silence_len_ms},
-              {"interruption_len_ms", o.standards.interruption_len_ms},
-              {"list_by", std::string(to_string(o.standards.list_by))}}},
-            {"constraints",
-             {{"expected_tickets_daily", o.constraints.expected_tickets_daily},
-              {"expected_tickets_weekly", o.constraints.expected_tickets_weekly},
-              {"expected_tickets_monthly", o.constraints.expected_tickets_monthly},
-              {"min_call_len_s", o.constraints.min_call_len_s},
-              {"max_call_len_s", o.constraints.max_call_len_s}}},
-            {"created_ms", o.created_ms},
-            {"updated_ms", o.updated_ms}};
-}
-
-bj::object key_obj(const DevKey& k) {
-    return {{"id", k.id},
-            {"username", k.username},
-            {"pass_key_hint", k.pass_key_hint},
-            {"active", k.active},
-            {"created_ms", k.created_ms},
-            {"updated_ms", k.updated_ms}};
-}
-
-bj::object principal_obj(const Principal& p) {
-    return {{"user_id", p.user_id},
-            {"org_id", p.org_id},
-            {"role", std::string(to_string(p.role))},
-            {"username", p.username},
-            {"kind", p.kind == TokenKind::dev ? "dev" : "access"},
-            {"must_change_password", p.must_change_password}};
-}
-
-bj::object activity_obj(const ActivityEntry& e) {
-    return {{"id", e.id},         {"org_id", e.org_id}, {"user_id", e.user_id},
-            {"actor", e.actor},   {"endpoint", e.endpoint}, {"time_ms", e.time_ms},
-            {"ok", e.ok},         {"summary", e.summary}};
-}
-
-bj::object email_obj(const OutboxEmail& e) {
-    return {{"id", e.id},       {"org_id", e.org_id}, {"to", e.to},
-            {"subject", e.subject}, {"body", e.body}, {"kind", e.kind},
-            {"created_ms", e.created_ms}, {"sent_ms", e.sent_ms}};
-}
-
-bj::object contact_obj(const Contact& c) {
-    return {{"id", c.id},
-            {"first_name", c.first_name},
-            {"last_name", c.last_name},
-            {"phone", c.phone},
-            {"email", c.email},
-            {"town", c.town},
-            {"country", c.country},
-            {"user_category", c.user_category},
-            {"position_in_org", c.position_in_org},
-            {"org_name", c.org_name},
-            {"created_ms", c.created_ms},
-            {"updated_ms", c.updated_ms}};
-}
-
-bj::object category_obj(const Category& c) {
-    return {{"id", c.id}, {"parent_id", c.parent_id}, {"name", c.name}};
-}
-
-bj::object ticket_obj(const Ticket& t) {
-    bj::object o{{"id", t.id},
-                 {"ticket_no", t.ticket_no},
-                 {"source", t.source},
-                 {"source_id", t.source_id},
-                 {"category_main", t.category_main},
-                 {"category_sub", t.category_sub},
-                 {"narrative", t.narrative},
-                 {"resolution", t.resolution},
-                 {"status", t.status},
-                 {"priority", t.priority},
-                 {"referred_to", t.referred_to},
-                 {"escalated_to", t.escalated_to},
-                 {"disposition", t.disposition},
-                 {"contact_id", t.contact_id},
-                 {"assigned_to", t.assigned_to},
-                 {"created_by", t.created_by},
-                 {"created_ms", t.created_ms},
-                 {"updated_ms", t.updated_ms}};
-    o["contact"] = t.contact ? bj::value(contact_obj(*t.contact)) : bj::value(nullptr);
-    return o;
-}
-
-bj::object change_obj(const TicketChange& c) {
-    return {{"id", c.id},           {"ticket_id", c.ticket_id}, {"field", c.field},
-            {"old_value", c.old_value}, {"new_value", c.new_value}, {"user_id", c.user_id},
-            {"actor", c.actor},     {"time_ms", c.time_ms}};
-}
-
-bj::object message_obj(const TicketMessage& m) {
-    return {{"id", m.id},         {"ticket_id", m.ticket_id}, {"author_id", m.author_id},
-            {"author", m.author}, {"author_role", m.author_role}, {"body", m.body},
-            {"time_ms", m.time_ms}};
-}
-
-bj::object file_obj(const FileInfo& f) {
-    return {{"id", f.id},     {"name", f.name},     {"mime", f.mime},
-            {"size", f.size}, {"sha256", f.sha256}, {"uploaded_by", f.uploaded_by},
-            {"created_ms", f.created_ms}};
-}
-
-bj::object call_obj(const Call& c) {
-    return {{"id", c.id},
-            {"direction", c.direction},
-            {"agent_id", c.agent_id},
-            {"queue", c.queue},
-            {"caller", c.caller},
-            {"start_ms", c.start_ms},
-            {"answer_ms", c.answer_ms},
-            {"end_ms", c.end_ms},
-            {"wait_s", c.wait_s},
-            {"talk_s", c.talk_s},
-            {"hold_s", c.hold_s},
-            {"hangup_status", c.hangup_status},
-            {"qa_done", c.qa_done},
-            {"activity_count", c.activity_count},
-            {"ticket_id", c.ticket_id},
-            {"recording_file_id", c.recording_file_id},
-            {"created_ms", c.created_ms}};
-}
-
-bj::object qa_obj(const QaRecord& q) {
-    return {{"id", q.id},
-            {"call_id", q.call_id},
-            {"opening", q.opening},
-            {"holding", q.holding},
-            {"politeness", q.politeness},
-            {"enthusiasm", q.enthusiasm},
-            {"personalization", q.personalization},
-            {"troubleshooting", q.troubleshooting},
-            {"listening", q.listening},
-            {"accuracy", q.accuracy},
-            {"resolution", q.resolution},
-            {"comments", q.comments},
-            {"recommendations", q.recommendations},
-            {"reviewer_id", q.reviewer_id},
-            {"reviewer", q.reviewer},
-            {"created_ms", q.created_ms},
-            {"call_agent_id", q.call_agent_id},
-            {"call_direction", q.call_direction}};
-}
-
-template <class T, class F>
-std::string array_json(const std::vector<T>& v, F obj) {
-    bj::array a;
-    for (const auto& i : v) a.push_back(obj(i));
-    return dump(a);
-}
-
-template <class T, class F>
-std::string page_json(const Page<T>& p, F obj) {
-    bj::array items;
-    for (const auto& i : p.items) items.push_back(obj(i));
-    return dump(bj::object{{"total", p.total}, {"items", std::move(items)}});
-}
-
-// ----------------------------------------------------------------- parsing
+namespace detail {
 
 bj::object parse_object(std::string_view text) {
     boost::system::error_code ec;
@@ -263,66 +76,17 @@ std::optional<bool> opt_bool(const bj::object& o, std::string_view key) {
     return it->value().as_bool();
 }
 
-}  // namespace
+}  // namespace detail
 
-std::string to_json(const User& u) { return dump(user_obj(u)); }
-std::string to_json(const Organisation& o) { return dump(org_obj(o)); }
-std::string to_json(const DevKey& k) { return dump(key_obj(k)); }
-std::string to_json(const CreatedDevKey& k) {
-    return dump(bj::object{{"key", key_obj(k.key)}, {"pass_key", k.pass_key}});
-}
-std::string to_json(const CreatedUser& u) {
-    bj::object o{{"user", user_obj(u.user)}};
-    o["temporary_password"] = u.temporary_password ? bj::value(*u.temporary_password) : bj::value(nullptr);
-    return dump(o);
-}
-std::string to_json(const SignUpResult& r) {
-    return dump(bj::object{{"organisation", org_obj(r.organisation)}, {"admin", user_obj(r.admin)}});
-}
-std::string to_json(const Session& s) {
-    return dump(bj::object{{"token", s.token}, {"expires_ms", s.expires_ms}, {"principal", principal_obj(s.principal)}});
-}
-std::string to_json(const Principal& p) { return dump(principal_obj(p)); }
-std::string to_json(const ActivityEntry& e) { return dump(activity_obj(e)); }
-std::string to_json(const OutboxEmail& e) { return dump(email_obj(e)); }
-std::string to_json(const Page<User>& p) { return page_json(p, user_obj); }
-std::string to_json(const Page<Organisation>& p) { return page_json(p, org_obj); }
-std::string to_json(const Page<ActivityEntry>& p) { return page_json(p, activity_obj); }
-std::string to_json(const std::vector<DevKey>& keys) {
-    bj::array a;
-    for (const auto& k : keys) a.push_back(key_obj(k));
-    return dump(a);
-}
-std::string to_json(const std::vector<OutboxEmail>& emails) {
-    bj::array a;
-    for (const auto& e : emails) a.push_back(email_obj(e));
-    return dump(a);
-}
+namespace json {
 
-std::string to_json(const Contact& c) { return dump(contact_obj(c)); }
-std::string to_json(const Category& c) { return dump(category_obj(c)); }
-std::string to_json(const std::vector<Category>& cs) { return array_json(cs, category_obj); }
-std::string to_json(const Ticket& t) { return dump(ticket_obj(t)); }
-std::string to_json(const Page<Ticket>& p) { return page_json(p, ticket_obj); }
-std::string to_json(const TicketChange& c) { return dump(change_obj(c)); }
-std::string to_json(const std::vector<TicketChange>& cs) { return array_json(cs, change_obj); }
-std::string to_json(const TicketMessage& m) { return dump(message_obj(m)); }
-std::string to_json(const std::vector<TicketMessage>& ms) { return array_json(ms, message_obj); }
-std::string to_json(const FileInfo& f) { return dump(file_obj(f)); }
-std::string to_json(const Page<FileInfo>& p) { return page_json(p, file_obj); }
-std::string to_json(const Call& c) { return dump(call_obj(c)); }
-std::string to_json(const Page<Call>& p) { return page_json(p, call_obj); }
-std::string to_json(const QaRecord& q) { return dump(qa_obj(q)); }
-std::string to_json(const Page<QaRecord>& p) { return page_json(p, qa_obj); }
-std::string to_json(const HelplineStats& s) {
-    return dump(bj::object{{"from_ms", s.from_ms},
-                           {"to_ms", s.to_ms},
-                           {"inbound_calls", s.inbound_calls},
-                           {"outbound_calls", s.outbound_calls},
-                           {"tickets", s.tickets},
-                           {"emails", s.emails},
-                           {"sms", s.sms}});
-}
+using detail::only_keys;
+using detail::opt_int;
+using detail::opt_int64;
+using detail::opt_string;
+using detail::parse_object;
+using detail::wrong_type;
+
 std::string to_json(const PivotReport& r) {
     bj::array x, y, rows;
     for (const auto& k : r.xaxis) x.push_back(bj::value(k));
@@ -332,73 +96,8 @@ std::string to_json(const PivotReport& r) {
         for (const auto& k : row.keys) keys.push_back(bj::value(k));
         rows.push_back(bj::object{{"keys", std::move(keys)}, {"count", row.count}});
     }
-    return dump(bj::object{{"xaxis", std::move(x)}, {"yaxis", std::move(y)}, {"total", r.total}, {"rows", std::move(rows)}});
-}
-
-SignUp sign_up_from_json(std::string_view text) {
-    auto o = parse_object(text);
-    only_keys(o, {"company_name", "email", "phone", "password"});
-    SignUp s;
-    s.company_name = req_string(o, "company_name");
-    s.email = req_string(o, "email");
-    s.phone = req_string(o, "phone");
-    s.password = req_string(o, "password");
-    return s;
-}
-
-Registration registration_from_json(std::string_view text) {
-    auto o = parse_object(text);
-    only_keys(o, {"org_id", "email", "password", "password_confirm", "first_name", "last_name", "username", "phone"});
-    Registration r;
-    r.org_id = opt_int64(o, "org_id").value_or(0);
-    r.email = req_string(o, "email");
-    r.password = req_string(o, "password");
-    r.password_confirm = req_string(o, "password_confirm");
-    r.first_name = req_string(o, "first_name");
-    r.last_name = req_string(o, "last_name");
-    r.username = req_string(o, "username");
-    r.phone = req_string(o, "phone");
-    return r;
-}
-
-UserFields user_fields_from_json(std::string_view text) {
-    auto o = parse_object(text);
-    only_keys(o, {"username", "email", "phone", "first_name", "last_name", "extension", "photo", "password", "role",
-                  "active"});
-    UserFields f;
-    f.username = opt_string(o, "username");
-    f.email = opt_string(o, "email");
-    f.phone = opt_string(o, "phone");
-    f.first_name = opt_string(o, "first_name");
-    f.last_name = opt_string(o, "last_name");
-    f.extension = opt_string(o, "extension");
-    f.photo = opt_string(o, "photo");
-    f.password = opt_string(o, "password");
-    if (auto r = opt_string(o, "role")) f.role = role_from_string(*r);
-    f.active = opt_bool(o, "active");
-    return f;
-}
-
-SettingsPatch settings_patch_from_json(std::string_view text) {
-    auto o = parse_object(text);
-    only_keys(o, {"company_name", "email", "contact_number", "password", "current_password", "silence_len_ms",
-                  "interruption_len_ms", "list_by", "expected_tickets_daily", "expected_tickets_weekly",
-                  "expected_tickets_monthly", "min_call_len_s", "max_call_len_s"});
-    SettingsPatch p;
-    p.company_name = opt_string(o, "company_name");
-    p.email = opt_string(o, "email");
-    p.contact_number = opt_string(o, "contact_number");
-    p.password = opt_string(o, "password");
-    p.current_password = opt_string(o, "current_password");
-    p.silence_len_ms = opt_int(o, "silence_len_ms");
-    p.interruption_len_ms = opt_int(o, "interruption_len_ms");
-    p.list_by = opt_string(o, "list_by");
-    p.expected_tickets_daily = opt_int(o, "expected_tickets_daily");
-    p.expected_tickets_weekly = opt_int(o, "expected_tickets_weekly");
-    p.expected_tickets_monthly = opt_int(o, "expected_tickets_monthly");
-    p.min_call_len_s = opt_int(o, "min_call_len_s");
-    p.max_call_len_s = opt_int(o, "max_call_len_s");
-    return p;
+    return detail::json_text(
+        bj::object{{"xaxis", std::move(x)}, {"yaxis", std::move(y)}, {"total", r.total}, {"rows", std::move(rows)}});
 }
 
 ListQuery list_query_from_json(std::string_view text) {
@@ -427,83 +126,6 @@ ListQuery list_query_from_json(std::string_view text) {
     return q;
 }
 
-TicketFields ticket_fields_from_json(std::string_view text) {
-    auto o = parse_object(text);
-    only_keys(o, {"source", "source_id", "category_main", "category_sub", "narrative", "resolution", "status",
-                  "priority", "referred_to", "escalated_to", "disposition", "assigned_to", "contact"});
-    TicketFields f;
-    f.source = opt_string(o, "source");
-    f.source_id = opt_string(o, "source_id");
-    f.category_main = opt_int64(o, "category_main");
-    f.category_sub = opt_int64(o, "category_sub");
-    f.narrative = opt_string(o, "narrative");
-    f.resolution = opt_string(o, "resolution");
-    f.status = opt_string(o, "status");
-    f.priority = opt_string(o, "priority");
-    f.referred_to = opt_string(o, "referred_to");
-    f.escalated_to = opt_string(o, "escalated_to");
-    f.disposition = opt_string(o, "disposition");
-    f.assigned_to = opt_int64(o, "assigned_to");
-    if (auto it = o.find("contact"); it != o.end() && !it->value().is_null()) {
-        if (!it->value().is_object()) wrong_type("contact", "an object");
-        const auto& c = it->value().as_object();
-        only_keys(c, {"first_name", "last_name", "phone", "email", "town", "country", "user_category",
-                      "position_in_org", "org_name"});
-        ContactFields cf;
-        cf.first_name = opt_string(c, "first_name");
-        cf.last_name = opt_string(c, "last_name");
-        cf.phone = opt_string(c, "phone");
-        cf.email = opt_string(c, "email");
-        cf.town = opt_string(c, "town");
-        cf.country = opt_string(c, "country");
-        cf.user_category = opt_string(c, "user_category");
-        cf.position_in_org = opt_string(c, "position_in_org");
-        cf.org_name = opt_string(c, "org_name");
-        f.contact = cf;
-    }
-    return f;
-}
+}  // namespace json
 
-CallFields call_fields_from_json(std::string_view text) {
-    auto o = parse_object(text);
-    only_keys(o, {"direction", "agent_id", "queue", "caller", "start_ms", "answer_ms", "end_ms", "wait_s", "talk_s",
-                  "hold_s", "hangup_status", "activity_count", "ticket_id", "recording_file_id"});
-    CallFields f;
-    f.direction = opt_string(o, "direction");
-    f.agent_id = opt_int64(o, "agent_id");
-    f.queue = opt_string(o, "queue");
-    f.caller = opt_string(o, "caller");
-    f.start_ms = opt_int64(o, "start_ms");
-    f.answer_ms = opt_int64(o, "answer_ms");
-    f.end_ms = opt_int64(o, "end_ms");
-    f.wait_s = opt_int(o, "wait_s");
-    f.talk_s = opt_int(o, "talk_s");
-    f.hold_s = opt_int(o, "hold_s");
-    f.hangup_status = opt_string(o, "hangup_status");
-    f.activity_count = opt_int(o, "activity_count");
-    f.ticket_id = opt_int64(o, "ticket_id");
-    f.recording_file_id = opt_int64(o, "recording_file_id");
-    return f;
-}
-
-QaFields qa_fields_from_json(std::string_view text) {
-    auto o = parse_object(text);
-    only_keys(o, {"call_id", "opening", "holding", "politeness", "enthusiasm", "personalization", "troubleshooting",
-                  "listening", "accuracy", "resolution", "comments", "recommendations"});
-    QaFields f;
-    f.call_id = opt_int64(o, "call_id");
-    f.opening = opt_int(o, "opening");
-    f.holding = opt_int(o, "holding");
-    f.politeness = opt_int(o, "politeness");
-    f.enthusiasm = opt_int(o, "enthusiasm");
-    f.personalization = opt_int(o, "personalization");
-    f.troubleshooting = opt_int(o, "troubleshooting");
-    f.listening = opt_int(o, "listening");
-    f.accuracy = opt_int(o, "accuracy");
-    f.resolution = opt_int(o, "resolution");
-    f.comments = opt_string(o, "comments");
-    f.recommendations = opt_string(o, "recommendations");
-    return f;
-}
-
-}  // namespace switchboard::json
+}  // namespace switchboard
