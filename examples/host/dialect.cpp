@@ -36,7 +36,7 @@ std::string safe_name(std::string_view name) {
     return ok ? std::string(name) : std::string("(unreadable name)");
 }
 
-Params Params::from_body(const Request& req) {
+Params Params::from_body(const Request& req, bool allow_invalid_utf8) {
     Params p;
     if (req.is_form) {
         p.form_ = true;
@@ -48,8 +48,10 @@ Params Params::from_body(const Request& req) {
                              body.front() == '\t'))
         body.remove_prefix(1);
     if (body.empty()) return p;
+    boost::json::parse_options options;
+    options.allow_invalid_utf8 = allow_invalid_utf8;
     boost::json::error_code ec;
-    boost::json::value v = boost::json::parse(body, ec);
+    boost::json::value v = boost::json::parse(body, ec, {}, options);
     if (ec || !v.is_object()) throw DatatypeError{};
     p.obj_ = std::move(v.as_object());
     return p;

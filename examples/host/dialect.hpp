@@ -58,8 +58,9 @@ public:
     Params() = default;
     // Reads the body: a form when the request says so, otherwise JSON (an
     // empty body is an empty object). Throws DatatypeError for malformed JSON
-    // or JSON that is not an object.
-    static Params from_body(const Request& req);
+    // or JSON that is not an object. With allow_invalid_utf8, JSON strings
+    // may hold invalid UTF-8 (for the library to refuse as such).
+    static Params from_body(const Request& req, bool allow_invalid_utf8 = false);
     // The query string's fields.
     static Params from_query(const Request& req);
 

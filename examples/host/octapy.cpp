@@ -19,19 +19,6 @@ namespace json = boost::json;
 
 using namespace octapy;  // the dialect's messages and answers (octapy_common.hpp)
 
-// The answer for a core error no endpoint-specific rule covered.
-std::string message_for(const Error& e) {
-    switch (e.code()) {
-        case ErrorCode::unauthorized:
-        case ErrorCode::forbidden: return kUnauthorized;
-        case ErrorCode::credentials: return "credentials didn't match";
-        case ErrorCode::schema:
-        case ErrorCode::storage:
-        case ErrorCode::internal: return kSystemFailure;
-        default: return e.what();
-    }
-}
-
 // "DD/MM/YYYY, HH:mm" (UTC), the activity log's format in the seed.
 std::string octapy_time(std::int64_t ms) {
     const std::time_t secs = static_cast<std::time_t>(ms / 1000);
@@ -55,55 +42,20 @@ std::string time_bound(const std::string& v) {
     return v;
 }
 
-// The access token: the accessToken header, an Authorization: Bearer header,
-// or an accessToken parameter (query string or body).
-std::string find_token(const Request& req, const Params* params) {
-    if (auto t = access_token_outside_body(req)) return *t;
-    if (params)
-        if (const auto* v = params->find("accessToken"); v && v->is_string()) return std::string(v->as_string());
-    return {};
-}
-
 Params read_params(const Request& req) {
     return req.method == "GET" ? Params::from_query(req) : Params::from_body(req);
 }
 
-// --------------------------------------------------------------- handler wrappers
+// --------------------------------------------------------------- endpoints
 
-using Call = AuthedCall<Context, Params>;
+using Exchange = octapy::Exchange<Context>;
+using Fn = std::function<Response(Exchange&)>;
 
-using PublicFn = std::function<Response(Context&, const Request&, const Params&)>;
-using AuthedFn = std::function<Response(Call&)>;
+Handler open_endpoint(Context& ctx, Fn fn) { return endpoint(ctx, open_gate(read_params), std::move(fn)); }
 
-Handler open_endpoint(Context& ctx, PublicFn fn) {
-    return [&ctx, fn = std::move(fn)](const Request& req) -> Response {
-        try {
-            const Params params = read_params(req);
-            return fn(ctx, req, params);
-        } catch (const Ko& k) {
-            return ko(k.message);
-        } catch (const DatatypeError&) {
-            return ko(kDatatype);
-        } catch (const Error& e) {
-            if (is_system_error(e)) log_error(kDialect, req, e.what());
-            return ko(message_for(e));
-        } catch (const std::exception& e) {
-            return system_failure(req, e.what());
-        } catch (...) {
-            return system_failure(req, "unknown exception");
-        }
-    };
-}
-
-// A library error no endpoint answered: the seed's message for it.
-Response answer_error(const Request& req, const Error& e) {
-    if (is_system_error(e)) log_error(kDialect, req, e.what());
-    return ko(message_for(e));
-}
-
-Handler authed_endpoint(Context& ctx, AuthedFn fn) {
-    return octapy::authed_endpoint<Context, Params>(
-        ctx, {ctx.accounts, ctx.activity, TokenKind::access, read_params, find_token, answer_error}, std::move(fn));
+Handler authed_endpoint(Context& ctx, Fn fn) {
+    return endpoint(ctx, Gate{read_params, access_token, token_of(ctx.accounts, TokenKind::access), &ctx.activity},
+                    std::move(fn));
 }
 
 // --------------------------------------------------------------- shapes
@@ -211,10 +163,10 @@ SettingsPatch settings_patch(const Params& params, bool own_organisation) {
 // Se5/UM4 answers: the seed's words for the password rules, the core's
 // message for any other refusal of a value.
 [[noreturn]] void rethrow_settings_error(const Error& e) {
-    if (e.code() == ErrorCode::credentials) throw Ko{"password didn't match, please try again"};
+    if (e.code() == ErrorCode::credentials) throw Refusal{"password didn't match, please try again"};
     if (e.code() == ErrorCode::invalid_argument && e.field() == "password")
-        throw Ko{"password didn't qualify, please try again"};
-    if (e.code() == ErrorCode::invalid_argument) throw Ko{e.what()};
+        throw Refusal{"password didn't qualify, please try again"};
+    if (e.code() == ErrorCode::invalid_argument) throw Refusal{e.what()};
     throw e;
 }
 
@@ -234,24 +186,25 @@ void read_paging(const Request& req, ListQuery& q) {
 
 // A list's invalid filter or page is a datatype problem in the seed's words.
 template <class F>
-auto list_call(Call& call, F&& f) {
+auto list_call(Exchange& call, F&& f) {
     try {
         return call.core(std::forward<F>(f));
     } catch (const Error& e) {
-        if (e.code() == ErrorCode::invalid_argument) throw Ko{kDatatype};
+        if (e.code() == ErrorCode::invalid_argument) throw Refusal{kDatatype};
         throw;
     }
 }
 
 // --------------------------------------------------------------- Au1-Au5
 
-Response sign_up(Context& ctx, const Request&, const Params& p) {
+Response sign_up(Exchange& c) {
+    const Params& p = c.params;
     SignUp s;
     s.company_name = p.string("companyName").value_or("");
     s.email = p.string("email").value_or("");
     s.phone = p.string("phone").value_or("");
     s.password = p.string("password").value_or("");
-    ctx.accounts.sign_up(s);
+    c.ctx.accounts.sign_up(s);
     return ok();
 }
 
@@ -283,9 +236,10 @@ Response sign_in_form(const Request& req) {
     return r;
 }
 
-Response sign_in(Context& ctx, const Request&, const Params& p) {
-    const Session s = ctx.accounts.sign_in(p.string("email").value_or(""), p.string("password").value_or(""),
-                                           "POST /signIn");
+Response sign_in(Exchange& c) {
+    const Params& p = c.params;
+    const Session s = c.ctx.accounts.sign_in(p.string("email").value_or(""), p.string("password").value_or(""),
+                                             "POST /signIn");
     json::object o = ok_object();
     o["accessToken"] = s.token;
     return send(o);
@@ -293,30 +247,32 @@ Response sign_in(Context& ctx, const Request&, const Params& p) {
 
 // email alone asks for a one-time code (always OK for a well-formed address);
 // email + code + password completes the reset (an extension of the seed).
-Response reset_password(Context& ctx, const Request&, const Params& p) {
+Response reset_password(Exchange& c) {
+    const Params& p = c.params;
     const std::string email = p.string("email").value_or("");
     const auto code = p.string("code");
     const auto password = p.string("password");
     if (!code && !password) {
-        ctx.accounts.request_password_reset(email);
+        c.ctx.accounts.request_password_reset(email);
         return ok();
     }
     if (!code) throw DatatypeError{"code"};
     if (!password) throw DatatypeError{"password"};
     try {
-        ctx.accounts.reset_password(email, *code, *password);
+        c.ctx.accounts.reset_password(email, *code, *password);
     } catch (const Error& e) {
-        if (e.code() == ErrorCode::credentials) throw Ko{e.what()};
+        if (e.code() == ErrorCode::credentials) throw Refusal{e.what()};
         throw;
     }
     return ok();
 }
 
-Response api_request(Context& ctx, const Request&, const Params& p) {
+Response api_request(Exchange& c) {
+    const Params& p = c.params;
     auto username = p.string("userName");
     if (!username) username = p.string("username");
-    const Session s = ctx.accounts.issue_dev_token(p.string("email").value_or(""), username.value_or(""),
-                                                   p.string("devKey").value_or(""));
+    const Session s = c.ctx.accounts.issue_dev_token(p.string("email").value_or(""), username.value_or(""),
+                                                     p.string("devKey").value_or(""));
     json::object o = ok_object();
     o["devToken"] = s.token;
     return send(o);
@@ -330,25 +286,25 @@ Response with_data(json::value data) {
     return send(o);
 }
 
-Response settings_profile(Call& c) {
+Response settings_profile(Exchange& c) {
     return with_data(profile_data(c.core([&] { return c.ctx.accounts.get_organisation(c.who); })));
 }
 
-Response settings_standards(Call& c) {
+Response settings_standards(Exchange& c) {
     return with_data(standards_data(c.core([&] { return c.ctx.accounts.get_organisation(c.who); })));
 }
 
-Response settings_constraints(Call& c) {
+Response settings_constraints(Exchange& c) {
     return with_data(constraints_data(c.core([&] { return c.ctx.accounts.get_organisation(c.who); })));
 }
 
-Response dev_key_list(Call& c) {
+Response dev_key_list(Exchange& c) {
     json::array list;
     for (const auto& k : c.core([&] { return c.ctx.accounts.list_dev_keys(c.who); })) list.push_back(dev_key_data(k));
     return with_data(std::move(list));
 }
 
-Response settings_modify(Call& c) {
+Response settings_modify(Exchange& c) {
     const SettingsPatch patch = settings_patch(c.params, true);
     try {
         c.core([&] { return c.ctx.accounts.modify_settings(c.who, patch); });
@@ -358,13 +314,13 @@ Response settings_modify(Call& c) {
     return ok();
 }
 
-Response add_dev_key(Call& c) {
+Response add_dev_key(Exchange& c) {
     const std::string username = c.params.string("username").value_or("");
     CreatedDevKey k;
     try {
         k = c.core([&] { return c.ctx.accounts.add_dev_key(c.who, username); });
     } catch (const Error& e) {
-        if (e.code() == ErrorCode::invalid_argument && e.field() == "username") throw Ko{"username isn't valid"};
+        if (e.code() == ErrorCode::invalid_argument && e.field() == "username") throw Refusal{"username isn't valid"};
         throw;
     }
     json::object o = ok_object();
@@ -374,7 +330,7 @@ Response add_dev_key(Call& c) {
 }
 
 // status "Activated"/"Deactivated", or active true/false.
-Response modify_dev_key(Call& c) {
+Response modify_dev_key(Exchange& c) {
     const std::string username = c.params.string("username").value_or("");
     std::optional<bool> active;
     if (auto s = c.params.string("status")) {
@@ -393,19 +349,19 @@ Response modify_dev_key(Call& c) {
     } catch (const Error& e) {
         if ((e.code() == ErrorCode::invalid_argument && e.field() == "username") ||
             e.code() == ErrorCode::not_found)
-            throw Ko{"username isn't valid"};
+            throw Refusal{"username isn't valid"};
         throw;
     }
     return with_data(dev_key_data(k));
 }
 
-Response delete_dev_key(Call& c) {
+Response delete_dev_key(Exchange& c) {
     const std::string username = c.params.string("username").value_or("");
     try {
         c.core([&] { c.ctx.accounts.delete_dev_key(c.who, username); });
     } catch (const Error& e) {
         if (e.code() == ErrorCode::not_found || e.code() == ErrorCode::invalid_argument)
-            throw Ko{"username isn't found"};
+            throw Refusal{"username isn't found"};
         throw;
     }
     return ok();
@@ -413,7 +369,7 @@ Response delete_dev_key(Call& c) {
 
 // --------------------------------------------------------------- UM1-UM4
 
-Response organisations_page(Call& c, const std::string& search) {
+Response organisations_page(Exchange& c, const std::string& search) {
     ListQuery q;
     read_paging(c.req, q);
     q.search = search;
@@ -431,22 +387,22 @@ Response organisations_page(Call& c, const std::string& search) {
     return send(o);
 }
 
-Response users_list(Call& c) { return organisations_page(c, ""); }
+Response users_list(Exchange& c) { return organisations_page(c, ""); }
 
-Response users_search(Call& c) {
+Response users_search(Exchange& c) {
     std::string text = c.req.path_param("text");
     if (text.empty())
         if (const auto* q = c.req.query_value("q")) text = *q;
     return organisations_page(c, text);
 }
 
-Response user_profile(Call& c) {
+Response user_profile(Exchange& c) {
     const auto id = parse_whole(c.req.path_param("userId"));
     if (!id) throw DatatypeError{"userId"};
     return with_data(org_profile(c.core([&] { return c.ctx.accounts.get_organisation(c.who, *id); })));
 }
 
-Response modify_user_profile(Call& c) {
+Response modify_user_profile(Exchange& c) {
     const auto id = c.params.integer("userId");
     if (!id) throw DatatypeError{"userId"};
     const SettingsPatch patch = settings_patch(c.params, false);
@@ -462,7 +418,7 @@ Response modify_user_profile(Call& c) {
 
 // Filters: from, to (ISO-8601, DD/MM/YYYY or Unix ms), endpoint (exact, or a
 // prefix ending in '*'), status (OK/KO), actor; _c and _a page.
-Response activity_logs(Call& c) {
+Response activity_logs(Exchange& c) {
     ListQuery q;
     read_paging(c.req, q);
     const auto* from = c.req.query_value("from");

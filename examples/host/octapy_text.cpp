@@ -35,108 +35,35 @@ bool is_blank(std::string_view s) {
     return true;
 }
 
-
-// The parameters of a text request: a form, the query string (GET) or a
-// JSON object body. Unlike Params, a JSON body may carry invalid UTF-8 in
-// its strings, so that a bad TextContent is answered as such rather than as
-// a malformed body; the library refuses it.
-class Body {
-public:
-    static Body read(const Request& req) {
-        Body b;
-        if (req.method == "GET") {
-            for (const auto& [k, v] : req.query) b.obj_[k] = v;
-            return b;
-        }
-        if (req.is_form) {
-            for (const auto& [k, v] : req.form) b.obj_[k] = v;
-            return b;
-        }
-        std::string_view text = req.body;
-        while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\r' ||
-                                 text.front() == '\t'))
-            text.remove_prefix(1);
-        if (text.empty()) return b;
-        json::parse_options opt;
-        opt.allow_invalid_utf8 = true;
-        json::error_code ec;
-        json::value v = json::parse(text, ec, {}, opt);
-        if (ec || !v.is_object()) throw DatatypeError{};
-        b.obj_ = std::move(v.as_object());
-        return b;
-    }
-
-    // A string parameter; nullopt when absent, DatatypeError for another type.
-    std::optional<std::string> string(std::string_view key) const {
-        const auto it = obj_.find(key);
-        if (it == obj_.end()) return std::nullopt;
-        if (!it->value().is_string()) throw DatatypeError{std::string(key)};
-        return std::string(it->value().as_string());
-    }
-
-    // A boolean: JSON true/false, or "true"/"false"/"1"/"0" as a string.
-    std::optional<bool> boolean(std::string_view key) const {
-        const auto it = obj_.find(key);
-        if (it == obj_.end()) return std::nullopt;
-        const json::value& v = it->value();
-        if (v.is_bool()) return v.as_bool();
-        if (v.is_string()) {
-            const std::string_view s = v.as_string();
-            if (s == "true" || s == "1") return true;
-            if (s == "false" || s == "0") return false;
-        }
-        throw DatatypeError{std::string(key)};
-    }
-
-private:
-    json::object obj_;
-};
+// The parameters of a text request: the query string (GET), a form or a
+// JSON object body. A JSON body may carry invalid UTF-8 in its strings, so
+// that a bad TextContent is answered as such rather than as a malformed
+// body; the library refuses it.
+Params read_text_params(const Request& req) {
+    return req.method == "GET" ? Params::from_query(req) : Params::from_body(req, true);
+}
 
 // The developer token: the devToken header, or a devToken parameter (query
 // string or body). Any other place is not looked at.
-std::string find_dev_token(const Request& req, const Body* body) {
+std::string dev_token(const Request& req, const Params& params) {
     if (const auto* h = req.header("devToken")) return trim(*h);
     if (const auto* q = req.query_value("devToken")) return *q;
-    if (body) {
-        try {
-            if (auto v = body->string("devToken")) return *v;
-        } catch (const DatatypeError&) {
-        }
-    }
+    if (const auto* v = params.find("devToken"); v && v->is_string()) return std::string(v->as_string());
     return {};
 }
 
-// The access token, where the rest of the dialect reads it: the accessToken
-// header, Authorization: Bearer, or an accessToken parameter.
-std::string find_access_token(const Request& req, const Body* body) {
-    if (auto t = access_token_outside_body(req)) return *t;
-    if (body) {
-        try {
-            if (auto v = body->string("accessToken")) return *v;
-        } catch (const DatatypeError&) {
-        }
-    }
-    return {};
-}
+// --------------------------------------------------------------- endpoints
 
-// --------------------------------------------------------------- wrapper
+using Exchange = octapy::Exchange<TextContext>;
+using Fn = std::function<Response(Exchange&)>;
 
-using Call = AuthedCall<TextContext, Body>;
-using Fn = std::function<Response(Call&)>;
-
-// A library error no endpoint answered: its own message, or the seed's.
-Response answer_error(const Request& req, const Error& e) {
-    if (e.code() == ErrorCode::unauthorized || e.code() == ErrorCode::forbidden) return ko(kUnauthorized);
-    if (is_system_error(e)) return system_failure(req, e.what());
-    return ko(e.what());
-}
-
-Handler endpoint(TextContext& ctx, TokenKind kind, Fn fn) {
-    return authed_endpoint<TextContext, Body>(
-        ctx,
-        {ctx.base.accounts, ctx.base.activity, kind, Body::read,
-         kind == TokenKind::dev ? find_dev_token : find_access_token, answer_error},
-        std::move(fn));
+// A developer token (IO2, IO3) or an access token (pools), found where the
+// rest of the dialect finds it.
+Handler authed_endpoint(TextContext& ctx, TokenKind kind, Fn fn) {
+    return endpoint(ctx,
+                    Gate{read_text_params, kind == TokenKind::dev ? dev_token : access_token,
+                         token_of(ctx.base.accounts, kind), &ctx.base.activity},
+                    std::move(fn));
 }
 
 // --------------------------------------------------------------- IO2, IO3
@@ -151,10 +78,10 @@ std::string parameter_name(std::string_view field) {
     return safe_name(field);
 }
 
-Response record_text(Call& c) {
+Response record_text(Exchange& c) {
     TextInteractionFields f;
     const auto text = c.params.string("TextContent");
-    if (!text) throw Ko{"TextContent is missing"};
+    if (!text) throw Refusal{"TextContent is missing"};
     f.text = *text;
     f.department = c.params.string("departmentLabel");
     f.agent_id = c.params.string("AgentId");
@@ -167,21 +94,21 @@ Response record_text(Call& c) {
         // The library decides what is refused; the answer names the
         // parameter in the seed's style ("password is too long, ...").
         if (e.field() == "text" && e.code() == ErrorCode::too_large)
-            throw Ko{"TextContent is too long, maximum length is " + std::to_string(c.ctx.max_text_bytes) +
+            throw Refusal{"TextContent is too long, maximum length is " + std::to_string(c.ctx.max_text_bytes) +
                      " bytes"};
         if (e.field() == "text" && e.code() == ErrorCode::invalid_argument) {
-            if (is_blank(f.text)) throw Ko{"TextContent is empty"};
-            if (!valid_utf8(f.text)) throw Ko{"TextContent isn't valid UTF-8"};
-            throw Ko{"TextContent isn't valid"};
+            if (is_blank(f.text)) throw Refusal{"TextContent is empty"};
+            if (!valid_utf8(f.text)) throw Refusal{"TextContent isn't valid UTF-8"};
+            throw Refusal{"TextContent isn't valid"};
         }
         if (e.code() == ErrorCode::busy) {
             // The jobs' backlog is at its byte budget: nothing was stored;
             // the client may post again (the seed's "please try again").
             log_error(kDialect, c.req, e.what());
-            throw Ko{kBusy};
+            throw Refusal{kBusy};
         }
         if (e.code() == ErrorCode::invalid_argument || e.code() == ErrorCode::too_large)
-            throw Ko{parameter_name(e.field()) + " isn't valid"};
+            throw Refusal{parameter_name(e.field()) + " isn't valid"};
         throw;
     }
     json::object o = ok_object();
@@ -204,7 +131,7 @@ json::object report_data(const Interaction& i) {
     return data;
 }
 
-Response report(Call& c) {
+Response report(Exchange& c) {
     const std::string ricket = c.req.path_param("Ricket");
     Interaction i;
     try {
@@ -212,7 +139,7 @@ Response report(Call& c) {
     } catch (const Error& e) {
         // The seed has two answers for IO3; an unknown Ricket, or one of
         // another organisation, is its "else".
-        if (e.code() == ErrorCode::not_found || e.code() == ErrorCode::invalid_argument) throw Ko{kSystemFailure};
+        if (e.code() == ErrorCode::not_found || e.code() == ErrorCode::invalid_argument) throw Refusal{kSystemFailure};
         throw;
     }
     json::object o = ok_object();
@@ -226,7 +153,7 @@ json::object pool_entry_data(const PoolEntry& e) {
     return {{"pool", e.pool}, {"phrase", e.text}, {"regex", e.regex}, {"builtIn", e.built_in}};
 }
 
-Response pool_list(Call& c) {
+Response pool_list(Exchange& c) {
     json::array list;
     for (const auto& e : c.core([&] { return c.ctx.pools().list(c.who); })) list.push_back(pool_entry_data(e));
     json::object o = ok_object();
@@ -234,36 +161,47 @@ Response pool_list(Call& c) {
     return send(o);
 }
 
-// pool and phrase are required strings; regex is an optional boolean.
-std::pair<std::string, std::string> pool_and_phrase(const Body& body) {
-    auto pool = body.string("pool");
-    auto phrase = body.string("phrase");
+// pool and phrase are required strings.
+std::pair<std::string, std::string> pool_and_phrase(const Params& params) {
+    auto pool = params.string("pool");
+    auto phrase = params.string("phrase");
     if (!pool) throw DatatypeError{"pool"};
     if (!phrase) throw DatatypeError{"phrase"};
     return {std::move(*pool), std::move(*phrase)};
 }
 
-Response pool_add(Call& c) {
+// regex: JSON true/false, or "true"/"false"/"1"/"0" as a string (in JSON too).
+bool regex_flag(const Params& params) {
+    if (const auto* v = params.find("regex"); v && v->is_string()) {
+        const std::string_view s = v->as_string();
+        if (s == "true" || s == "1") return true;
+        if (s == "false" || s == "0") return false;
+        throw DatatypeError{"regex"};
+    }
+    return params.boolean("regex").value_or(false);
+}
+
+Response pool_add(Exchange& c) {
     const auto [pool, phrase] = pool_and_phrase(c.params);
-    const bool regex = c.params.boolean("regex").value_or(false);
+    const bool regex = regex_flag(c.params);
     const PoolEntry e = c.core([&] { return c.ctx.pools().add(c.who, pool, phrase, regex); });
     json::object o = ok_object();
     o["DATA"] = pool_entry_data(e);
     return send(o);
 }
 
-Response pool_delete(Call& c) {
+Response pool_delete(Exchange& c) {
     const auto [pool, phrase] = pool_and_phrase(c.params);
     try {
         c.core([&] { c.ctx.pools().remove(c.who, pool, phrase); });
     } catch (const Error& e) {
-        if (e.code() == ErrorCode::not_found) throw Ko{"phrase isn't found"};
+        if (e.code() == ErrorCode::not_found) throw Refusal{"phrase isn't found"};
         throw;
     }
     return send(ok_object());
 }
 
-Response pool_reset(Call& c) {
+Response pool_reset(Exchange& c) {
     c.core([&] { c.ctx.pools().reset(c.who); });
     return send(ok_object());
 }
@@ -275,13 +213,13 @@ void register_octapy_text(Server& server, TextContext& ctx) {
     // the route takes what the text limit needs even above --max-body.
     RouteOptions record_options;
     record_options.max_body = std::max(ctx.max_body, ctx.max_text_bytes * 6 + (64u << 10));
-    server.route("POST", "/record/text", endpoint(ctx, TokenKind::dev, record_text), record_options);
-    server.route("GET", "/report/{Ricket}", endpoint(ctx, TokenKind::dev, report));
+    server.route("POST", "/record/text", authed_endpoint(ctx, TokenKind::dev, record_text), record_options);
+    server.route("GET", "/report/{Ricket}", authed_endpoint(ctx, TokenKind::dev, report));
 
-    server.route("GET", "/settings/getPoolList", endpoint(ctx, TokenKind::access, pool_list));
-    server.route("POST", "/settings/addPoolPhrase", endpoint(ctx, TokenKind::access, pool_add));
-    server.route("POST", "/settings/delPoolPhrase", endpoint(ctx, TokenKind::access, pool_delete));
-    server.route("POST", "/settings/resetPools", endpoint(ctx, TokenKind::access, pool_reset));
+    server.route("GET", "/settings/getPoolList", authed_endpoint(ctx, TokenKind::access, pool_list));
+    server.route("POST", "/settings/addPoolPhrase", authed_endpoint(ctx, TokenKind::access, pool_add));
+    server.route("POST", "/settings/delPoolPhrase", authed_endpoint(ctx, TokenKind::access, pool_delete));
+    server.route("POST", "/settings/resetPools", authed_endpoint(ctx, TokenKind::access, pool_reset));
 }
 
 }  // namespace switchboard::host

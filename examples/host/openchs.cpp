@@ -56,9 +56,9 @@ UserFields user_fields(const Params& p) {
 // --------------------------------------------------------------- 1. authentication
 
 // 1.1 POST /eproc/ with XAuthorization: Basic base64(username:password).
-Response login(Context& ctx, const Request& req) {
-    const std::string* h = req.header("XAuthorization");
-    if (!h) h = req.header("Authorization");
+Response login(Exchange& c) {
+    const std::string* h = c.req.header("XAuthorization");
+    if (!h) h = c.req.header("Authorization");
     if (!h) return auth_required();
     std::string_view v = *h;
     while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
@@ -72,13 +72,13 @@ Response login(Context& ctx, const Request& req) {
 
     Session s;
     try {
-        s = ctx.accounts.sign_in(pair.substr(0, colon), pair.substr(colon + 1), "POST " + req.path);
+        s = c.ctx.accounts.sign_in(pair.substr(0, colon), pair.substr(colon + 1), "POST " + c.req.path);
     } catch (const Error& e) {
         if (e.code() == ErrorCode::credentials || e.code() == ErrorCode::unauthorized) return auth_required();
         throw;
     }
     Principal p = s.principal;
-    p.endpoint = "POST " + req.path;
+    p.endpoint = "POST " + c.req.path;
     json::object o;
     o["ss"] = json::array{json::array{json::string(s.token), json::string(str(p.user_id)), json::string(p.username),
                                       json::string(str(p.org_id)), json::string(to_string(p.role))}};
@@ -86,7 +86,7 @@ Response login(Context& ctx, const Request& req) {
         o["Profile"] = json::array{principal_object(p)};
         if (p.must_change_password) o["profile_nb"] = json::array{json::array{"info", "Password Change Required"}};
     } else {
-        o["Profile"] = json::array{user_object(ctx.accounts.get_user(p, p.user_id))};
+        o["Profile"] = json::array{user_object(c.ctx.accounts.get_user(p, p.user_id))};
     }
     return send(201, o);
 }
@@ -127,7 +127,7 @@ Response change_auth_admin(Exchange& c) {
 }
 
 Response logout(Exchange& c) {
-    c.core([&] { c.ctx.accounts.sign_out(c.token); });
+    c.core([&] { c.ctx.accounts.sign_out(c.credential); });
     c.ctx.activity.record(c.who, c.who.endpoint, true, "signed out");
     json::object o;
     o["loggedoff"] = json::array{json::array{"Auth"}};
@@ -194,8 +194,8 @@ Response report_users(Exchange& c) {
 
 // Customer Care Registry: a customer registers with an organisation.
 // {"org", "email", "pass1", "pass2", "fname", "lname", "usn"?, "phone"?}
-Response register_customer(Context& ctx, const Request& req) {
-    const Params p = Params::from_body(req);
+Response register_customer(Exchange& c) {
+    const Params p = Params::from_body(c.req);
     Registration r;
     for (const auto& kv : p.object()) {
         const std::string key(kv.key());
@@ -213,7 +213,7 @@ Response register_customer(Context& ctx, const Request& req) {
         else throw Refusal{"unknown field \"" + safe_name(key) + "\"", safe_name(key)};
     }
     if (r.org_id == 0) throw Refusal{"org is required", "org"};
-    const User u = ctx.accounts.register_customer(r);
+    const User u = c.ctx.accounts.register_customer(r);
     json::object o;
     o["users_nb"] = json::array{json::array{"info", "User Registered"}};
     o["users"] = json::array{user_object(u)};

@@ -1,5 +1,5 @@
-// switchboard-host: the OpenCHS wrappers, list conventions, CSV streaming
-// and file downloads shared by the OpenCHS handlers.
+// switchboard-host: the OpenCHS exchange and endpoints, list conventions,
+// CSV streaming and file downloads shared by the OpenCHS handlers.
 #include "openchs_common.hpp"
 
 #include <cctype>
@@ -58,19 +58,6 @@ std::string core_field(const std::string& client_field, const FieldMap& map) {
     return client_field;
 }
 
-std::string bearer_token(const Request& req) {
-    const std::string* h = req.header("XAuthorization");
-    if (!h) h = req.header("Authorization");
-    if (!h) return {};
-    std::string_view v = *h;
-    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-    if (v.size() < 7 || (v.substr(0, 7) != "Bearer " && v.substr(0, 7) != "bearer ")) return {};
-    v.remove_prefix(7);
-    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-    return std::string(v);
-}
-
 std::string str(std::int64_t n) { return std::to_string(n); }
 std::string id_text(std::int64_t n) { return n ? std::to_string(n) : std::string(); }
 
@@ -95,18 +82,60 @@ std::string client_words(const std::string& message, const FieldMap& fields) {
     return out;
 }
 
-// The answer for a core error.
-Response error_response(const Request& req, const Error& e, const std::string& table, const std::string& row,
-                        const FieldMap& fields, const std::vector<std::pair<std::string, std::string>>& nested,
-                        bool listing = false) {
+// The session token: XAuthorization (or Authorization): Bearer <token>.
+std::string bearer_token(const Request& req, const Params&) {
+    const std::string* h = req.header("XAuthorization");
+    if (!h) h = req.header("Authorization");
+    if (!h) return {};
+    std::string_view v = *h;
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    if (v.size() < 7 || (v.substr(0, 7) != "Bearer " && v.substr(0, 7) != "bearer ")) return {};
+    v.remove_prefix(7);
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+    return std::string(v);
+}
+
+// The parameters: the query string (GET), none for a multipart upload (its
+// parts are read by the handler), else the body.
+Params read_params(const Request& req) {
+    if (req.method == "GET") return Params::from_query(req);
+    if (req.content_type() == "multipart/form-data") return Params{};
+    return Params::from_body(req);
+}
+
+Handler endpoint(Context& ctx, std::string table, FieldMap fields, Gate gate, Fn fn) {
+    return [&ctx, table = std::move(table), fields = std::move(fields), gate = std::move(gate),
+            fn = std::move(fn)](const Request& req) {
+        Exchange c(ctx, req, table, fields);
+        return run(c, gate, [&] { return fn(c); });
+    };
+}
+
+}  // namespace
+
+Exchange::Exchange(Context& context, const Request& r, std::string error_table, FieldMap field_names)
+    : host::EndpointCall(r, kDialect), ctx(context), table(std::move(error_table)), fields(std::move(field_names)) {}
+
+Response Exchange::unauthorized() const { return auth_required(); }
+
+Response Exchange::refused(const Refusal& r) const {
+    return error_row(412, r.message, "invalid_argument", r.table.empty() ? table : r.table, row, r.field);
+}
+
+Response Exchange::datatype(const DatatypeError& d) const {
+    return error_row(412, kDatatype, "invalid_argument", table, row, d.field.empty() ? "" : safe_name(d.field));
+}
+
+Response Exchange::core_error(const Error& e) const {
     switch (e.code()) {
         case ErrorCode::unauthorized: return auth_required();
         case ErrorCode::schema:
         case ErrorCode::storage:
-        case ErrorCode::internal: return system_failure(req, e.what());
+        case ErrorCode::internal: return openchs::system_failure(req, e.what());
         default: {
             std::string t = table;
-            for (const auto& [field, nested_table] : nested)
+            for (const auto& [field, nested_table] : nested_tables)
                 if (e.field() == field) t = nested_table;
             // A list's refused filter or group field: its message names
             // fields, which the client knows by its own names.
@@ -118,83 +147,15 @@ Response error_response(const Request& req, const Error& e, const std::string& t
     }
 }
 
-void record_refusal(const std::optional<Exchange>& c, bool always, const std::string& summary) {
-    if (!c || (c->core_called && !always)) return;
-    try {
-        c->ctx.activity.record(c->who, c->who.endpoint, false, summary);
-    } catch (const std::exception& e) {
-        log_error(kDialect, c->req, std::string("cannot record activity: ") + e.what());
-    }
+Response Exchange::system_failure(std::string_view what) const { return openchs::system_failure(req, what); }
+
+Handler authed_endpoint(Context& ctx, std::string table, Fn fn) {
+    Gate gate{read_params, bearer_token, token_of(ctx.accounts, TokenKind::access), &ctx.activity};
+    return endpoint(ctx, std::move(table), kUserFields, std::move(gate), std::move(fn));
 }
 
-}  // namespace
-
-Handler authed_endpoint(Context& ctx, std::string table, AuthedFn fn) {
-    return [&ctx, table = std::move(table), fn = std::move(fn)](const Request& req) -> Response {
-        std::optional<Exchange> c;
-        try {
-            const std::string token = bearer_token(req);
-            Principal who;
-            try {
-                who = ctx.accounts.authenticate(token, TokenKind::access);
-            } catch (const Error& e) {
-                if (e.code() == ErrorCode::unauthorized) return auth_required();
-                throw;
-            }
-            who.endpoint = req.method + " " + req.path;
-            std::optional<Params> params;
-            try {
-                // A multipart upload carries its fields as parts (read by the handler).
-                if (req.method == "GET") params = Params::from_query(req);
-                else if (req.content_type() == "multipart/form-data") params = Params{};
-                else params = Params::from_body(req);
-            } catch (const DatatypeError&) {
-                // answered below, once the refusal can be recorded
-            }
-            c.emplace(Exchange{ctx, req, std::move(who), token, params ? std::move(*params) : Params{}, table, "",
-                               kUserFields, {}, false});
-            if (!params) throw DatatypeError{};
-            return fn(*c);
-        } catch (const Refusal& r) {
-            record_refusal(c, false, r.message);
-            return error_row(412, r.message, "invalid_argument", r.table.empty() ? table : r.table, c ? c->row : "",
-                             r.field);
-        } catch (const DatatypeError& d) {
-            record_refusal(c, false, d.field.empty() ? "unexpected datatype: malformed body"
-                                                     : "unexpected datatype: " + safe_name(d.field));
-            return error_row(412, kDatatype, "invalid_argument", table, c ? c->row : "",
-                             d.field.empty() ? "" : safe_name(d.field));
-        } catch (const Error& e) {
-            record_refusal(c, false, e.what());
-            return error_response(req, e, c ? c->table : table, c ? c->row : "", c ? c->fields : kUserFields,
-                                  c ? c->nested_tables : std::vector<std::pair<std::string, std::string>>{},
-                                  c && c->listing);
-        } catch (const std::exception& e) {
-            record_refusal(c, true, kSystemFailure);
-            return system_failure(req, e.what());
-        } catch (...) {
-            record_refusal(c, true, kSystemFailure);
-            return system_failure(req, "unknown exception");
-        }
-    };
-}
-
-Handler open_endpoint(Context& ctx, std::string table, FieldMap fields, PublicFn fn) {
-    return [&ctx, table = std::move(table), fields = std::move(fields), fn = std::move(fn)](const Request& req) {
-        try {
-            return fn(ctx, req);
-        } catch (const Refusal& r) {
-            return error_row(412, r.message, "invalid_argument", table, "", r.field);
-        } catch (const DatatypeError& d) {
-            return error_row(412, kDatatype, "invalid_argument", table, "", d.field.empty() ? "" : safe_name(d.field));
-        } catch (const Error& e) {
-            return error_response(req, e, table, "", fields, {});
-        } catch (const std::exception& e) {
-            return system_failure(req, e.what());
-        } catch (...) {
-            return system_failure(req, "unknown exception");
-        }
-    };
+Handler open_endpoint(Context& ctx, std::string table, FieldMap fields, Fn fn) {
+    return endpoint(ctx, std::move(table), std::move(fields), open_gate(nullptr), std::move(fn));
 }
 
 std::int64_t id_param(Exchange& c, const std::string& value, const char* field) {

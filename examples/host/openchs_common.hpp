@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dialect.hpp"
+#include "pipeline.hpp"
 #include "switchboard/list.hpp"
 #include "switchboard/time.hpp"
 
@@ -46,48 +47,41 @@ std::string map_field(const std::string& core_field, const FieldMap& map);
 // The core name of a name the client sent (the name itself when unmapped).
 std::string core_field(const std::string& client_field, const FieldMap& map);
 
-// A refusal decided in the host before any core operation ran. `table`
-// overrides the endpoint's table (a nested "contacts" object).
-struct Refusal {
-    std::string message;
-    std::string field;
-    std::string table = {};
-};
-
-std::string bearer_token(const Request& req);
 std::string str(std::int64_t n);
 // An id as a string, "" for 0 (no record).
 std::string id_text(std::int64_t n);
 
-// One authenticated request.
-struct Exchange {
+// An OpenCHS request (pipeline.hpp) and where its error rows point. Every
+// authenticated request makes exactly one core call, which writes the
+// activity entry; a refusal before it is recorded by the pipeline.
+class Exchange final : public host::EndpointCall {
+public:
     Context& ctx;
-    const Request& req;
-    Principal who;
-    std::string token;
-    Params params;
-    std::string table;      // of the error rows
-    std::string row;        // the record the request is about, for error rows
-    FieldMap fields;        // core field -> the name the client used
+    std::string table;  // of the error rows
+    std::string row;    // the record the request is about, for error rows
+    FieldMap fields;    // core field -> the name the client used
     // Core fields that belong to a nested object: their error rows name that table.
     std::vector<std::pair<std::string, std::string>> nested_tables;
-    bool core_called = false;
-    bool listing = false;   // a list or report: its filters are the client's names
+    bool listing = false;  // a list or report: its filters are the client's names
 
-    // Every authenticated request makes exactly one core call, which writes
-    // the activity entry; before it, a refusal is recorded by the wrapper.
-    template <class F>
-    decltype(auto) core(F&& f) {
-        core_called = true;
-        return f();
-    }
+    Exchange(Context& context, const Request& r, std::string error_table, FieldMap field_names);
+
+private:
+    Response unauthorized() const override;
+    Response refused(const Refusal& r) const override;
+    Response datatype(const DatatypeError& d) const override;
+    Response core_error(const Error& e) const override;
+    Response system_failure(std::string_view what) const override;
 };
 
-using AuthedFn = std::function<Response(Exchange&)>;
-using PublicFn = std::function<Response(Context&, const Request&)>;
+using Fn = std::function<Response(Exchange&)>;
 
-Handler authed_endpoint(Context& ctx, std::string table, AuthedFn fn);
-Handler open_endpoint(Context& ctx, std::string table, FieldMap fields, PublicFn fn);
+// A session's bearer token (XAuthorization or Authorization); the error
+// rows name `table`.
+Handler authed_endpoint(Context& ctx, std::string table, Fn fn);
+// No session (login, registration): the handler reads the request itself;
+// the error rows name `table` and the fields as `fields` maps them.
+Handler open_endpoint(Context& ctx, std::string table, FieldMap fields, Fn fn);
 
 // A positive record id from the path; sets the error row's record.
 std::int64_t id_param(Exchange& c, const std::string& value, const char* field);
