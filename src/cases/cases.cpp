@@ -9,7 +9,7 @@
 #include "cases/internal.hpp"
 #include "core/json_text.hpp"
 #include "switchboard/events.hpp"
-#include "switchboard/json.hpp"
+#include "switchboard/cases_json.hpp"
 
 namespace switchboard {
 

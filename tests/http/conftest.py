@@ -91,6 +91,17 @@ class Host:
             if notify:
                 self._queue.put(line)
 
+    def wait_for_stderr(self, prefix, timeout=5.0):
+        """True once a line of the host's standard error starts with `prefix`
+        (a reader thread takes the lines: one written just before an answer
+        may reach the test just after it)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if any(l.startswith(prefix) for l in self.stderr_lines):
+                return True
+            time.sleep(0.02)
+        return any(l.startswith(prefix) for l in self.stderr_lines)
+
     # ------------------------------------------------------------ lifecycle
     def stop(self, sig=signal.SIGTERM, timeout=15):
         """Stops the host with `sig`; returns its exit code."""

@@ -145,7 +145,7 @@ def test_the_backlog_is_bounded_in_bytes_and_past_it_the_answer_is_busy(fresh_ho
     print(f"64 KB texts: {len(accepted)} accepted, {len(busy)} busy; RSS {rss_before} kB before, peak {peak} kB")
     # 600 texts of 64 KB are 38 MiB; the host held far less than that.
     assert peak - rss_before < 30 * 1024
-    assert any(l.startswith("error: octapy POST /record/text: the backlog is full") for l in h.stderr_lines)
+    assert h.wait_for_stderr("error: octapy POST /record/text: the backlog is full")
     # Nothing accepted is lost, and once the backlog drains posts are taken again.
     reports = wait_all_done(h, token, accepted)
     assert {d["status"] for d in reports.values()} == {"ready"}

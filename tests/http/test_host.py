@@ -226,8 +226,8 @@ def test_system_failure_answers(fresh_host):
     ko(answers["signUp"], "system failure, please try again")
     assert (answers["register"].status_code, answers["register"].json()) == (
         500, {"errors": [["error", "system failure, please try again", "internal", "", "", ""]]})
-    assert any(l.startswith("error: octapy POST /signUp") for l in h.stderr_lines), h.stderr_lines
-    assert any(l.startswith("error: openchs POST /eproc/register") for l in h.stderr_lines), h.stderr_lines
+    assert h.wait_for_stderr("error: octapy POST /signUp"), h.stderr_lines
+    assert h.wait_for_stderr("error: openchs POST /eproc/register"), h.stderr_lines
     assert h.organisations()["total"] == 1
     assert org.total("users", email="locked2@example.com") == 0
     assert not h.has_account("locked@example.com") and not h.has_account("locked2@example.com")
