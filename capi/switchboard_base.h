@@ -35,11 +35,11 @@ extern "C" {
 /* ------------------------------------------------------------------ version */
 
 #define SB_VERSION_MAJOR 0
-#define SB_VERSION_MINOR 1
+#define SB_VERSION_MINOR 2
 #define SB_VERSION_PATCH 0
-#define SB_VERSION_STRING "0.1.0"
+#define SB_VERSION_STRING "0.2.0"
 
-/* The version of the library that is linked, e.g. "0.1.0" (may differ from
+/* The version of the library that is linked, e.g. "0.2.0" (may differ from
  * SB_VERSION_STRING, the version of this header). Static; never NULL. */
 SB_EXTERN const char* sb_version(void);
 

@@ -141,12 +141,16 @@ struct Jobs::Impl {
     }
 
     void work() {
+        // Handovers come first, but every eighth turn a worker looks in the
+        // store too, so that jobs left there (by a previous run, another
+        // process, a retry) are not starved by a steady stream of new work.
+        int turns = 0;
         for (;;) {
             std::uint64_t seen;
             {
                 std::unique_lock<std::mutex> lock(mu);
                 if (stopping) return;
-                if (!handovers.empty()) {
+                if (!handovers.empty() && ++turns % 8 != 0) {
                     Handover h = std::move(handovers.front());
                     handovers.pop_front();
                     lock.unlock();
@@ -269,8 +273,8 @@ struct Jobs::Impl {
         if (e.org_id) events.publish(std::move(e));
     }
 
-    // Renews the leases of the running jobs, recounts the backlog and
-    // deletes old done jobs, until stopping.
+    // Renews the leases of the jobs this process holds, and deletes old done
+    // jobs, until stopping.
     void keep() {
         const auto renew_every = std::chrono::milliseconds(std::max<std::int64_t>(options.lease_ms / 3, 50));
         auto next_sweep = std::chrono::steady_clock::now();
