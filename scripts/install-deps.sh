@@ -9,9 +9,9 @@ PACKAGES=(
   libboost-json1.81-dev
   libsodium-dev
   libhyperscan-dev libsamplerate0-dev libsndfile1-dev
-  libcpp-httplib-dev
+  zlib1g-dev
   catch2 libbenchmark-dev
-  espeak-ng python3-pydub python3-aubio
+  espeak-ng python3-pydub python3-aubio wrk python3-flask gunicorn
   pybind11-dev python3-dev python3-numpy python3-pytest python3-requests
   binutils
 )

@@ -37,6 +37,7 @@ void register_octapy(Server& server, Context& ctx);
 void register_openchs(Server& server, Context& ctx);
 void register_openchs_cases(Server& server, Context& ctx);  // tickets, categories, conversations
 void register_openchs_calls(Server& server, Context& ctx);  // calls, QA, files, stats
+void register_openchs_events(Server& server, Context& ctx); // the live feed (GET /eproc/events)
 
 // Answers for requests no route took (404, 405, 413, 400), in each dialect's shape.
 Response octapy_transport_error(const Request& req, int status);

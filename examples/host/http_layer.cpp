@@ -1,18 +1,35 @@
-// switchboard-host: cpp-httplib behind the Request/Response layer.
+// switchboard-host: the Request/Response layer over Boost.Beast. Every
+// connection is read and written asynchronously, so a slow or idle client
+// holds a socket and a little memory, never a thread; handlers run on the
+// server's threads once a whole request is in.
 #include "http_layer.hpp"
 
 #include "switchboard/time.hpp"
 
-#include <httplib.h>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <zlib.h>
+
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
+#include <deque>
+#include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <stdexcept>
+#include <thread>
+#include <tuple>
 
 namespace switchboard::host {
 
@@ -171,6 +188,13 @@ Response Response::streamed(std::string content_type, BodyWriter writer, long lo
     return r;
 }
 
+Response Response::live_stream(LiveStart start) {
+    Response r;
+    r.content_type = "text/event-stream";
+    r.live = std::move(start);
+    return r;
+}
+
 Response Response::redirect(const std::string& location, int status) {
     Response r;
     r.status = status;
@@ -179,9 +203,83 @@ Response Response::redirect(const std::string& location, int status) {
     return r;
 }
 
+// ------------------------------------------------------------------ transport words and logs
+
+std::string_view transport_reason(int status) {
+    switch (status) {
+        case 404: return "unknown endpoint";
+        case 405: return "method not allowed";
+        case 408: return "the request took too long to arrive";
+        case 411: return "a request body needs a Content-Length";
+        case 413: return "request body is too large";
+        case 431: return "request headers are too large";
+        case 501: return "transfer encoding not supported";
+        case 503: return "too many connections, please try again";
+        default: return "bad request";
+    }
+}
+
+std::string escape_for_log(std::string_view text) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c <= 0x20 || c >= 0x7F || c == '"' || c == '\\' || c == '%') {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += ch;
+        }
+    }
+    return out;
+}
+
+std::string log_line(const LogEntry& e) {
+    char tail[64];
+    std::snprintf(tail, sizeof tail, " %d %.1fms", e.status, e.ms);
+    return switchboard::format_time(e.time_ms) + " " + e.method + " " + e.path + tail;
+}
+
+std::string log_json_line(const LogEntry& e) {
+    // Every string here is escaped for the log already (ASCII without
+    // quotes, backslashes or control characters), so it goes in as it is.
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.3f", e.ms);
+    return "{\"time\":\"" + switchboard::format_time(e.time_ms) + "\",\"method\":\"" + e.method + "\",\"path\":\"" +
+           e.path + "\",\"status\":" + std::to_string(e.status) + ",\"ms\":" + ms + ",\"remote\":\"" + e.remote_addr +
+           "\"}";
+}
+
+void ServerOptions::validate() const {
+    auto require = [](bool ok, const char* what) {
+        if (!ok) throw std::invalid_argument(what);
+    };
+    require(port >= 0 && port <= 65535, "port must be between 0 and 65535");
+    require(threads >= 1 && threads <= 1024, "threads must be between 1 and 1024");
+    require(max_body >= 1, "max_body must be at least 1");
+    require(max_header >= 1024 && max_header <= (1u << 20), "max_header must be between 1024 and 1048576");
+    require(max_connections >= 1, "max_connections must be at least 1");
+    require(header_timeout_ms >= 100, "header_timeout_ms must be at least 100");
+    require(body_timeout_ms >= 100, "body_timeout_ms must be at least 100");
+    require(write_timeout_ms >= 100, "write_timeout_ms must be at least 100");
+    require(idle_timeout_ms >= 100, "idle_timeout_ms must be at least 100");
+    require(live_queue_bytes >= 4096, "live_queue_bytes must be at least 4096");
+    require(live_ping_ms >= 100, "live_ping_ms must be at least 100");
+    require(compress_level >= 1 && compress_level <= 9, "compress_level must be between 1 and 9");
+}
+
 // ------------------------------------------------------------------ Server
 
 namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
 
 struct Route {
     std::string method;
@@ -191,29 +289,214 @@ struct Route {
     RouteOptions options;
 };
 
-// Per-request state kept on the worker thread between cpp-httplib's hooks.
-struct Trace {
-    bool started = false;
-    std::chrono::steady_clock::time_point start;
-    bool dispatched = false;
-};
-thread_local Trace t_trace;
+// The request latency histogram's upper bounds, in seconds.
+constexpr std::array<double, 14> kLatencyBounds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                0.1,    0.25,  0.5,    1,     2.5,   5,    10};
+
+bool is_token_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; }
+
+// Whether an Accept-Encoding value accepts gzip (a "gzip" token without q=0).
+bool accepts_gzip(std::string_view value) {
+    std::size_t i = 0;
+    while (i < value.size()) {
+        std::size_t end = std::min(value.find(',', i), value.size());
+        std::string_view item = value.substr(i, end - i);
+        i = end + 1;
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        std::size_t n = 0;
+        while (n < item.size() && is_token_char(item[n])) ++n;
+        std::string coding(item.substr(0, n));
+        std::transform(coding.begin(), coding.end(), coding.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (coding != "gzip" && coding != "x-gzip") continue;
+        const std::size_t q = item.find("q=");
+        if (q == std::string_view::npos) return true;
+        std::string_view qv = item.substr(q + 2);
+        return !(qv.substr(0, 1) == "0" && qv.find_first_of("123456789") == std::string_view::npos);
+    }
+    return false;
+}
+
+bool compressible(std::string_view content_type) {
+    return content_type.rfind("application/json", 0) == 0 || content_type.rfind("text/", 0) == 0 ||
+           content_type.rfind("application/xml", 0) == 0 || content_type.rfind("application/javascript", 0) == 0;
+}
+
+// gzip at `level`; nullopt when zlib fails (the body then goes as it is).
+std::optional<std::string> gzip(std::string_view in, int level) {
+    z_stream z{};
+    if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::nullopt;
+    std::string out(deflateBound(&z, static_cast<uLong>(in.size())) + 32, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z.avail_in = static_cast<uInt>(in.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    const int rc = deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END) return std::nullopt;
+    return out;
+}
+
+// Parses a multipart/form-data body into fields and files; false when it is
+// malformed.
+bool parse_multipart(std::string_view body, std::string_view content_type, Fields& form,
+                     std::vector<UploadedFile>& files) {
+    auto param = [](std::string_view header, std::string_view name) -> std::optional<std::string> {
+        std::size_t i = 0;
+        while ((i = header.find(name, i)) != std::string_view::npos) {
+            const bool starts = i == 0 || header[i - 1] == ';' || header[i - 1] == ' ';
+            const std::size_t eq = i + name.size();
+            if (starts && eq < header.size() && header[eq] == '=') {
+                std::string_view v = header.substr(eq + 1);
+                if (!v.empty() && v.front() == '"') {
+                    const std::size_t close = v.find('"', 1);
+                    if (close == std::string_view::npos) return std::nullopt;
+                    return std::string(v.substr(1, close - 1));
+                }
+                return std::string(v.substr(0, std::min(v.find(';'), v.size())));
+            }
+            i = eq;
+        }
+        return std::nullopt;
+    };
+    const auto boundary = param(content_type, "boundary");
+    if (!boundary || boundary->empty()) return false;
+    const std::string delimiter = "--" + *boundary;
+    std::size_t pos = body.find(delimiter);
+    if (pos == std::string_view::npos) return false;
+    for (;;) {
+        pos += delimiter.size();
+        if (body.substr(pos, 2) == "--") return true;  // the closing delimiter
+        if (body.substr(pos, 2) != "\r\n") return false;
+        pos += 2;
+        const std::size_t headers_end = body.find("\r\n\r\n", pos);
+        if (headers_end == std::string_view::npos) return false;
+        std::string_view headers = body.substr(pos, headers_end - pos);
+        const std::size_t content_start = headers_end + 4;
+        const std::size_t next = body.find("\r\n" + delimiter, content_start);
+        if (next == std::string_view::npos) return false;
+        std::string disposition, type;
+        std::size_t h = 0;
+        while (h < headers.size()) {
+            const std::size_t eol = std::min(headers.find("\r\n", h), headers.size());
+            std::string_view line = headers.substr(h, eol - h);
+            h = eol + 2;
+            const std::size_t colon = line.find(':');
+            if (colon == std::string_view::npos) continue;
+            std::string name(line.substr(0, colon));
+            std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+            std::string_view value = line.substr(colon + 1);
+            while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+            if (name == "content-disposition") disposition = value;
+            else if (name == "content-type") type = value;
+        }
+        const auto name = param(disposition, "name");
+        if (!name) return false;
+        std::string content(body.substr(content_start, next - content_start));
+        if (const auto filename = param(disposition, "filename"))
+            files.push_back(UploadedFile{*name, *filename, type, std::move(content)});
+        else
+            form.emplace_back(*name, std::move(content));
+        pos = next + 2;
+    }
+}
+
+// Writes all of `data` to a socket, waiting at most timeout_ms for each
+// piece to go; false when the client has gone or is too slow.
+bool write_fully(int fd, std::string_view data, int timeout_ms) {
+    while (!data.empty()) {
+        const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+        if (n > 0) {
+            data.remove_prefix(static_cast<std::size_t>(n));
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            pollfd p{fd, POLLOUT, 0};
+            if (::poll(&p, 1, timeout_ms) <= 0) return false;
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+std::string status_line(int status) {
+    const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
+    return "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason.data(), reason.size()) + "\r\n";
+}
+
+std::string sse_text(const LiveMessage& m) {
+    std::string out;
+    if (!m.id.empty()) out += "id: " + m.id + "\n";
+    if (!m.event.empty()) out += "event: " + m.event + "\n";
+    std::size_t i = 0;
+    do {  // a data line per line of the data
+        const std::size_t eol = std::min(m.data.find('\n', i), m.data.size());
+        out += "data: " + m.data.substr(i, eol - i) + "\n";
+        i = eol + 1;
+    } while (i < m.data.size());
+    out += "\n";
+    return out;
+}
+
+std::string json_string(std::string_view s) {
+    std::string out = "\"";
+    for (const char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
+std::string ws_text(const LiveMessage& m) {
+    return "{\"id\":" + json_string(m.id) + ",\"event\":" + json_string(m.event) +
+           ",\"data\":" + (m.data.empty() ? std::string("null") : m.data) + "}";
+}
 
 }  // namespace
 
+class LiveSession;
+
 struct Server::Impl {
     ServerOptions options;
-    httplib::Server svr;
     std::vector<Route> routes;
     std::vector<std::pair<std::string, ErrorHandler>> error_handlers;
     LogSink log;
-    std::size_t payload_max = 0;  // the largest body limit of any route
+
+    // Figures for stats().
+    mutable std::mutex stats_mu;
+    std::map<std::tuple<std::string, std::string, int>, std::uint64_t> request_counts;
+    std::array<std::atomic<std::uint64_t>, kLatencyBounds.size()> latency_counts{};
+    std::atomic<std::uint64_t> latency_total{0};
+    std::atomic<std::uint64_t> latency_sum_us{0};
+    std::atomic<std::int64_t> open_connections{0};
+    std::atomic<std::int64_t> live_streams{0};
+    std::atomic<std::uint64_t> refused_connections{0};
+
+    // The live streams open now: released when the server stops, so that no
+    // subscription outlives what it subscribed to.
+    std::mutex live_mu;
+    std::vector<std::weak_ptr<LiveSession>> lives;
+
     std::mutex stop_mutex;
     bool stop_requested = false;
-    bool stop_sent = false;
+    bool running = false;
+
+    // Last: destroyed first, with the handlers it still holds.
+    net::io_context ioc;
+    tcp::acceptor acceptor{ioc};
 
     // The best route for the path: any method (for 405) and this method.
-    const Route* match(const std::string& method, const std::vector<std::string>& segs,
+    const Route* match(std::string_view method, const std::vector<std::string>& segs,
                        std::map<std::string, std::string>* params, bool* other_method) const {
         const Route* best = nullptr;
         int best_literals = -1;
@@ -263,194 +546,591 @@ struct Server::Impl {
         return best;
     }
 
-    std::string log_path(const std::string& method, const std::string& path) const {
-        const Route* r = match(method, split_path(path), nullptr, nullptr);
-        return r && r->options.redact_path ? r->pattern : path;
-    }
-
-    static Request convert(const httplib::Request& in, bool with_body) {
-        Request out;
-        out.method = in.method;
-        out.path = in.path;
-        out.remote_addr = in.remote_addr;
-        for (const auto& [k, v] : in.headers) out.headers.emplace(k, v);
-        const auto q = in.target.find('?');
-        if (q != std::string::npos) out.query = parse_urlencoded(std::string_view(in.target).substr(q + 1));
-        if (!with_body) return out;
-        out.body = in.body;
-        const std::string ct = out.content_type();
-        if (ct == "application/x-www-form-urlencoded") {
-            out.is_form = true;
-            out.form = parse_urlencoded(out.body);
-        } else if (ct == "multipart/form-data") {
-            out.is_form = true;
-            for (const auto& [name, part] : in.files) {
-                if (part.filename.empty())
-                    out.form.emplace_back(name, part.content);
-                else
-                    out.files.push_back(UploadedFile{name, part.filename, part.content_type, part.content});
-            }
-        }
-        return out;
-    }
-
-    static void apply(const Response& from, httplib::Response& to) {
-        to.status = from.status;
-        for (const auto& [k, v] : from.headers) to.set_header(k, v);
-        if (!from.stream) {
-            to.set_content(from.body, from.content_type);
-            return;
-        }
-        BodyWriter writer = from.stream;
-        if (from.stream_length >= 0) {
-            to.set_content_provider(
-                static_cast<std::size_t>(from.stream_length), from.content_type,
-                [writer](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-                    // The writer sends everything in one call: being asked
-                    // again means it sent less than it announced.
-                    if (offset != 0) return false;
-                    return writer([&sink](std::string_view piece) { return sink.write(piece.data(), piece.size()); });
-                });
-        } else {
-            to.set_chunked_content_provider(from.content_type, [writer](std::size_t, httplib::DataSink& sink) {
-                if (!writer([&sink](std::string_view piece) { return sink.write(piece.data(), piece.size()); }))
-                    return false;
-                sink.done();
-                return true;
-            });
-        }
-    }
-
-    // The body limit of the route a request goes to.
-    std::size_t body_limit(const std::string& method, const std::string& path) const {
-        const Route* r = match(method, split_path(path), nullptr, nullptr);
-        return r && r->options.max_body ? r->options.max_body : options.max_body;
-    }
-
     static Response internal_error() {
         return Response::json(500, R"({"error":"internal","message":"system failure, please try again"})");
     }
 
-    void dispatch(const httplib::Request& hreq, httplib::Response& hres) {
-        t_trace.dispatched = true;
-        Request req = convert(hreq, true);
-        Response res;
+    Response error_answer(const Request& req, int status) const {
+        const ErrorHandler* eh = error_handler_for(req.path);
         try {
-            const auto segs = split_path(req.path);
-            bool other_method = false;
-            const Route* r = match(req.method, segs, &req.path_params, &other_method);
-            const std::size_t limit = r && r->options.max_body ? r->options.max_body : options.max_body;
-            if (r && hreq.body.size() > limit) {
-                // A chunked body has no Content-Length to check beforehand.
-                const ErrorHandler* eh = error_handler_for(req.path);
-                res = eh ? (*eh)(req, 413) : Response::json(413, "{}");
-                res.headers.emplace_back("Connection", "close");
-            } else if (r) {
-                req.route = r->pattern;
-                res = r->handler(req);
-            } else {
-                const int status = other_method ? 405 : 404;
-                const ErrorHandler* eh = error_handler_for(req.path);
-                res = eh ? (*eh)(req, status) : Response::json(status, "{}");
-            }
+            if (eh) return (*eh)(req, status);
+        } catch (...) {
+            return internal_error();
+        }
+        return Response::json(status, "{\"error\":" + json_string(transport_reason(status)) + "}");
+    }
+
+    // Runs the handler; never throws.
+    Response dispatch(Request& req, const Route* r) const {
+        try {
+            req.route = r->pattern;
+            return r->handler(req);
         } catch (const std::exception& e) {
             // Dialect handlers catch everything themselves; this is the last guard.
-            std::fprintf(stderr, "error: %s %s: unhandled exception: %s\n", req.method.c_str(), req.path.c_str(),
-                         e.what());
-            res = internal_error();
+            std::fprintf(stderr, "error: %s %s: unhandled exception: %s\n", req.method.c_str(),
+                         escape_for_log(req.path).c_str(), e.what());
         } catch (...) {
-            std::fprintf(stderr, "error: %s %s: unhandled exception\n", req.method.c_str(), req.path.c_str());
-            res = internal_error();
+            std::fprintf(stderr, "error: %s %s: unhandled exception\n", req.method.c_str(),
+                         escape_for_log(req.path).c_str());
         }
-        apply(res, hres);
-        // cpp-httplib reads no body for GET, HEAD or OPTIONS: one that was sent
-        // would be taken for the next request on the connection. Close it.
-        const bool body_read = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
-                               req.method == "DELETE";
-        const std::string* length = req.header("Content-Length");
-        if (!body_read && ((length && *length != "0") || req.header("Transfer-Encoding")))
-            hres.set_header("Connection", "close");
+        return internal_error();
     }
+
+    void record(const std::string& method, const std::string& route, int status, Clock::time_point start,
+                const std::string& path, const std::string& remote) {
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        {
+            std::lock_guard<std::mutex> lock(stats_mu);
+            ++request_counts[{method, route.empty() ? "(none)" : route, status}];
+        }
+        for (std::size_t i = 0; i < kLatencyBounds.size(); ++i)
+            if (seconds <= kLatencyBounds[i]) latency_counts[i].fetch_add(1, std::memory_order_relaxed);
+        latency_total.fetch_add(1, std::memory_order_relaxed);
+        latency_sum_us.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+        if (log) {
+            try {
+                log(LogEntry{switchboard::now_ms(), method, path, status, seconds * 1000.0, remote});
+            } catch (...) {
+            }
+        }
+    }
+
+    void accept();
+    void add_live(const std::shared_ptr<LiveSession>& s);
+    void release_lives();
 };
 
+// ------------------------------------------------------------------ live streams
+
+// One live stream: server-sent events over the connection's socket, or a
+// WebSocket. Writes are queued on the connection's strand, one at a time.
+class LiveSession : public LiveChannel, public std::enable_shared_from_this<LiveSession> {
+public:
+    LiveSession(Server::Impl& srv, beast::tcp_stream&& stream)
+        : srv_(srv), executor_(stream.get_executor()), ping_(executor_) {
+        tcp_.emplace(std::move(stream));
+    }
+    LiveSession(Server::Impl& srv, std::shared_ptr<websocket::stream<beast::tcp_stream>> ws)
+        : srv_(srv), executor_(ws->get_executor()), ping_(executor_), ws_(std::move(ws)) {}
+    ~LiveSession() override { --srv_.live_streams; }
+
+    // Takes the stream over: `head` (the answer's head, for SSE) goes out
+    // first, then what `start` sends. Called on the strand.
+    void begin(const LiveStart& start, std::string head) {
+        ++srv_.live_streams;
+        auto self = shared_from_this();
+        if (!head.empty()) queue(std::move(head));
+        watch();
+        schedule_ping();
+        std::shared_ptr<void> holder;
+        try {
+            holder = start(self);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "error: a live stream did not start: %s\n", e.what());
+            close();
+            return;
+        }
+        std::lock_guard<std::mutex> lock(mu_);
+        if (open_) holder_ = std::move(holder);
+    }
+
+    bool send(const LiveMessage& message) override { return queue(ws_ ? ws_text(message) : sse_text(message)); }
+
+    bool comment(std::string_view text) override {
+        if (ws_) return is_open();
+        return queue(": " + std::string(text) + "\n\n");
+    }
+
+    bool is_open() const override {
+        std::lock_guard<std::mutex> lock(mu_);
+        return open_;
+    }
+
+    void close() override {
+        std::shared_ptr<void> holder;
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            if (!open_) return;
+            open_ = false;
+            holder = std::move(holder_);
+        }
+        holder.reset();  // ends the subscription, outside the lock
+        net::post(executor_, [self = shared_from_this()] { self->shut(); });
+    }
+
+    // The server stops: ends the subscription at once (the strand may never
+    // run again).
+    void release() {
+        std::shared_ptr<void> holder;
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            open_ = false;
+            holder = std::move(holder_);
+        }
+    }
+
+private:
+    bool queue(std::string piece) {
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            if (!open_) return false;
+            // A client too far behind is let go: it reconnects and resumes.
+            const bool too_far = queued_bytes_ + piece.size() > srv_.options.live_queue_bytes;
+            if (!too_far) {
+                queued_bytes_ += piece.size();
+                net::post(executor_, [self = shared_from_this(), piece = std::move(piece)]() mutable {
+                    self->pending_.push_back(std::move(piece));
+                    if (!self->writing_) self->write_next();
+                });
+                return true;
+            }
+        }
+        close();
+        return false;
+    }
+
+    void write_next() {
+        if (pending_.empty() || !is_open()) {
+            writing_ = false;
+            return;
+        }
+        writing_ = true;
+        auto self = shared_from_this();
+        auto done = [self](beast::error_code ec, std::size_t) {
+            const std::size_t n = self->pending_.front().size();
+            self->pending_.pop_front();
+            {
+                std::lock_guard<std::mutex> lock(self->mu_);
+                self->queued_bytes_ -= std::min(self->queued_bytes_, n);
+            }
+            if (ec) {
+                self->writing_ = false;
+                self->close();
+                return;
+            }
+            self->write_next();
+        };
+        const auto timeout = std::chrono::milliseconds(srv_.options.write_timeout_ms);
+        if (ws_) {
+            beast::get_lowest_layer(*ws_).expires_after(timeout);
+            ws_->text(true);
+            ws_->async_write(net::buffer(pending_.front()), std::move(done));
+        } else {
+            tcp_->expires_after(timeout);
+            net::async_write(*tcp_, net::buffer(pending_.front()), std::move(done));
+        }
+    }
+
+    // Reads what the client sends, to learn when it goes (SSE: it sends
+    // nothing; WebSocket: its messages are not for us, and a read is how
+    // pings and the close handshake are answered).
+    void watch() {
+        auto self = shared_from_this();
+        if (ws_) {
+            beast::get_lowest_layer(*ws_).expires_never();
+            ws_->async_read(in_, [self](beast::error_code ec, std::size_t) {
+                self->in_.clear();
+                if (ec) return self->close();
+                self->watch();
+            });
+        } else {
+            tcp_->expires_never();
+            tcp_->async_read_some(net::buffer(scratch_), [self](beast::error_code ec, std::size_t) {
+                if (ec) return self->close();
+                self->watch();
+            });
+        }
+    }
+
+    void schedule_ping() {
+        ping_.expires_after(std::chrono::milliseconds(srv_.options.live_ping_ms));
+        ping_.async_wait([self = shared_from_this()](beast::error_code ec) {
+            if (ec || !self->is_open()) return;
+            if (self->ws_) {
+                self->ws_->async_ping({}, [self](beast::error_code ping_ec) {
+                    if (ping_ec) self->close();
+                });
+            } else {
+                self->comment("ping");
+            }
+            self->schedule_ping();
+        });
+    }
+
+    void shut() {
+        ping_.cancel();
+        beast::error_code ec;
+        if (ws_) {
+            beast::get_lowest_layer(*ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
+            beast::get_lowest_layer(*ws_).close();
+        } else {
+            tcp_->socket().shutdown(tcp::socket::shutdown_both, ec);
+            tcp_->close();
+        }
+    }
+
+    Server::Impl& srv_;
+    net::any_io_executor executor_;
+    std::optional<beast::tcp_stream> tcp_;
+    std::shared_ptr<websocket::stream<beast::tcp_stream>> ws_;
+    net::steady_timer ping_;
+    std::deque<std::string> pending_;  // on the strand
+    bool writing_ = false;             // on the strand
+    beast::flat_buffer in_;
+    std::array<char, 512> scratch_{};
+    mutable std::mutex mu_;
+    bool open_ = true;
+    std::size_t queued_bytes_ = 0;
+    std::shared_ptr<void> holder_;
+};
+
+void Server::Impl::add_live(const std::shared_ptr<LiveSession>& s) {
+    std::lock_guard<std::mutex> lock(live_mu);
+    std::erase_if(lives, [](const auto& w) { return w.expired(); });
+    lives.push_back(s);
+}
+
+void Server::Impl::release_lives() {
+    std::vector<std::weak_ptr<LiveSession>> all;
+    {
+        std::lock_guard<std::mutex> lock(live_mu);
+        all.swap(lives);
+    }
+    for (auto& w : all)
+        if (auto s = w.lock()) s->release();
+}
+
+// ------------------------------------------------------------------ connections
+
+namespace {
+
+// One client connection: requests read and answered in turn (keep-alive),
+// each step under its own timeout.
+class Connection : public std::enable_shared_from_this<Connection> {
+public:
+    Connection(Server::Impl& srv, tcp::socket&& socket) : srv_(srv), stream_(std::move(socket)) {
+        ++srv_.open_connections;
+        beast::error_code ec;
+        const auto ep = stream_.socket().remote_endpoint(ec);
+        if (!ec) remote_ = ep.address().to_string();
+        stream_.socket().set_option(tcp::no_delay(true), ec);
+    }
+    ~Connection() { --srv_.open_connections; }
+
+    void start() { next(); }
+
+private:
+    using ms = std::chrono::milliseconds;
+
+    // Waits (idle timeout) for the first byte of the next request.
+    void next() {
+        if (buffer_.size() > 0) return read_header();
+        stream_.expires_after(ms(srv_.options.idle_timeout_ms));
+        stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            if (ec) return self->shut();  // idle too long, or the client closed
+            self->buffer_.commit(n);
+            self->read_header();
+        });
+    }
+
+    void read_header() {
+        start_ = Clock::now();
+        head_.emplace();
+        head_->header_limit(static_cast<std::uint32_t>(srv_.options.max_header));
+        head_->body_limit(boost::none);
+        stream_.expires_after(ms(srv_.options.header_timeout_ms));
+        bhttp::async_read_header(stream_, buffer_, *head_,
+                                 [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+    }
+
+    void on_header(beast::error_code ec) {
+        if (ec == bhttp::error::end_of_stream || ec == net::error::connection_reset) return shut();
+        if (ec == beast::error::timeout) return refuse(408);
+        if (ec == bhttp::error::header_limit) return refuse(431);
+        if (ec) return refuse(400);
+        const auto& h = head_->get();
+        method_ = std::string(h.method_string());
+        const std::string_view target(h.target().data(), h.target().size());
+        path_ = url_decode(target.substr(0, std::min(target.find('?'), target.size())), false);
+        if (path_.empty() || path_[0] != '/') return refuse(400);
+
+        // Framing the parser does not check: a transfer coding other than
+        // chunked, and a PUT or PATCH that says nothing of its length.
+        if (h.count(bhttp::field::transfer_encoding) && !head_->chunked()) return refuse(501);
+        const bool has_body = head_->chunked() || (head_->content_length() && *head_->content_length() > 0);
+        if ((h.method() == bhttp::verb::put || h.method() == bhttp::verb::patch) && !head_->chunked() &&
+            !head_->content_length())
+            return refuse(411);
+
+        bool other_method = false;
+        route_ = srv_.match(method_, split_path(path_), &params_, &other_method);
+        if (!route_) {
+            // No handler: answered without reading a body, which closes the
+            // connection when there is one.
+            close_after_ = has_body;
+            return answer_error(other_method ? 405 : 404);
+        }
+        limit_ = route_->options.max_body ? route_->options.max_body : srv_.options.max_body;
+        if (head_->content_length() && *head_->content_length() > limit_) return refuse(413);
+
+        body_.emplace(std::move(*head_));
+        head_.reset();
+        body_->body_limit(limit_);
+        const auto expect = body_->get()[bhttp::field::expect];
+        if (has_body && beast::iequals(expect, "100-continue")) {
+            static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+            stream_.expires_after(ms(srv_.options.write_timeout_ms));
+            net::async_write(stream_, net::buffer(kContinue), [self = shared_from_this()](beast::error_code wec, std::size_t) {
+                if (wec) return self->shut();
+                self->read_body();
+            });
+            return;
+        }
+        read_body();
+    }
+
+    void read_body() {
+        stream_.expires_after(ms(srv_.options.body_timeout_ms));
+        bhttp::async_read(stream_, buffer_, *body_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            self->on_body(ec);
+        });
+    }
+
+    void on_body(beast::error_code ec) {
+        if (ec == bhttp::error::body_limit) return refuse(413);
+        if (ec == beast::error::timeout) return refuse(408);
+        if (ec == bhttp::error::end_of_stream || ec == net::error::connection_reset) return shut();
+        if (ec) return refuse(400);
+        auto& msg = body_->get();
+        Request req = make_request(msg);
+        const std::string ct = req.content_type();
+        if (ct == "application/x-www-form-urlencoded") {
+            req.is_form = true;
+            req.form = parse_urlencoded(req.body);
+        } else if (ct == "multipart/form-data") {
+            req.is_form = true;
+            const auto* ct_header = req.header("Content-Type");
+            if (!parse_multipart(req.body, ct_header ? *ct_header : "", req.form, req.files)) {
+                close_after_ = !msg.keep_alive();
+                return answer(srv_.error_answer(req, 400), req);
+            }
+        }
+        close_after_ = !msg.keep_alive();
+        Response res = srv_.dispatch(req, route_);
+        if (res.live) return start_live(std::move(res), msg);
+        answer(std::move(res), req);
+    }
+
+    template <class Message>
+    Request make_request(Message& msg) {
+        Request req;
+        req.method = method_;
+        req.path = path_;
+        req.path_params = std::move(params_);
+        req.remote_addr = remote_;
+        const std::string_view target(msg.target().data(), msg.target().size());
+        if (const auto q = target.find('?'); q != std::string_view::npos) req.query = parse_urlencoded(target.substr(q + 1));
+        for (const auto& f : msg) req.headers.emplace(std::string(f.name_string()), std::string(f.value()));
+        if constexpr (std::is_same_v<typename Message::body_type, bhttp::string_body>) req.body = std::move(msg.body());
+        return req;
+    }
+
+    // A request refused before its body was read: answered, then closed.
+    void refuse(int status) {
+        close_after_ = true;
+        route_ = nullptr;
+        answer_error(status);
+    }
+
+    void answer_error(int status) {
+        Request req;
+        req.method = method_.empty() ? "-" : method_;
+        req.path = path_;
+        req.remote_addr = remote_;
+        if (head_) {
+            for (const auto& f : head_->get()) req.headers.emplace(std::string(f.name_string()), std::string(f.value()));
+        }
+        Response res = srv_.error_answer(req, status);
+        if (status == 503 || status == 408 || status == 413 || status == 431 || status == 501 || status == 411 ||
+            status == 400)
+            close_after_ = true;
+        answer(std::move(res), req);
+    }
+
+    // Sends a whole answer (or a streamed one), then goes on to the next
+    // request or closes.
+    void answer(Response res, const Request& req) {
+        const bool head_only = req.method == "HEAD";
+        status_ = res.status;
+        if (res.stream) return answer_streamed(res, head_only);
+
+        auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
+        out->version(11);
+        out->result(static_cast<unsigned>(res.status));
+        out->set(bhttp::field::content_type, res.content_type);
+        for (const auto& [k, v] : res.headers) out->insert(k, v);
+        const auto* ae = req.header("Accept-Encoding");
+        if (srv_.options.compress_min_bytes && res.body.size() >= srv_.options.compress_min_bytes && ae &&
+            accepts_gzip(*ae) && compressible(res.content_type)) {
+            if (auto z = gzip(res.body, srv_.options.compress_level)) {
+                res.body = std::move(*z);
+                out->set(bhttp::field::content_encoding, "gzip");
+            }
+        }
+        if (srv_.options.compress_min_bytes && compressible(res.content_type)) out->set(bhttp::field::vary, "Accept-Encoding");
+        const std::size_t length = res.body.size();
+        if (!head_only) out->body() = std::move(res.body);
+        out->content_length(length);
+        out->keep_alive(!close_after_);
+        stream_.expires_after(ms(srv_.options.write_timeout_ms));
+        bhttp::async_write(stream_, *out, [self = shared_from_this(), out](beast::error_code ec, std::size_t) {
+            self->finish(!ec);
+        });
+    }
+
+    // A streamed answer is written from this thread, straight to the socket,
+    // each piece within the write timeout.
+    void answer_streamed(Response& res, bool head_only) {
+        std::string head = status_line(res.status);
+        head += "Content-Type: " + res.content_type + "\r\n";
+        for (const auto& [k, v] : res.headers) head += k + ": " + v + "\r\n";
+        const bool chunked = res.stream_length < 0;
+        if (chunked) head += "Transfer-Encoding: chunked\r\n";
+        else head += "Content-Length: " + std::to_string(res.stream_length) + "\r\n";
+        if (close_after_) head += "Connection: close\r\n";
+        head += "\r\n";
+        const int fd = stream_.socket().native_handle();
+        const int timeout = srv_.options.write_timeout_ms;
+        bool ok = write_fully(fd, head, timeout);
+        if (ok && !head_only) {
+            long long sent = 0;
+            ok = res.stream([&](std::string_view piece) {
+                if (piece.empty()) return true;
+                sent += static_cast<long long>(piece.size());
+                if (!chunked) return write_fully(fd, piece, timeout);
+                char size[24];
+                std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+                return write_fully(fd, size, timeout) && write_fully(fd, piece, timeout) &&
+                       write_fully(fd, "\r\n", timeout);
+            });
+            if (ok && chunked) ok = write_fully(fd, "0\r\n\r\n", timeout);
+            if (ok && !chunked && sent != res.stream_length) ok = false;
+        }
+        finish(ok);
+    }
+
+    // A live answer: the connection becomes a LiveSession (a WebSocket when
+    // the client asked to upgrade, else server-sent events on this socket).
+    void start_live(Response res, bhttp::request<bhttp::string_body>& msg) {
+        const bool upgrade = websocket::is_upgrade(msg);
+        srv_.record(method_, route_ ? route_->pattern : "", upgrade ? 101 : 200, start_, log_path(), remote_);
+        stream_.expires_never();
+        if (upgrade) {
+            auto ws = std::make_shared<websocket::stream<beast::tcp_stream>>(std::move(stream_));
+            ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+            ws->read_message_max(64 * 1024);
+            auto request = std::make_shared<bhttp::request<bhttp::string_body>>(std::move(msg));
+            Server::Impl& srv = srv_;
+            ws->async_accept(*request, [ws, request, &srv, start = std::move(res.live)](beast::error_code ec) {
+                if (ec) return;
+                auto session = std::make_shared<LiveSession>(srv, ws);
+                srv.add_live(session);
+                session->begin(start, {});
+            });
+            return;
+        }
+        std::string head = status_line(200);
+        head += "Content-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\n"
+                "X-Accel-Buffering: no\r\nConnection: close\r\n";
+        for (const auto& [k, v] : res.headers) head += k + ": " + v + "\r\n";
+        head += "\r\n";
+        auto session = std::make_shared<LiveSession>(srv_, std::move(stream_));
+        srv_.add_live(session);
+        session->begin(res.live, std::move(head));
+    }
+
+    std::string log_path() const {
+        if (route_ && route_->options.redact_path) return route_->pattern;
+        return escape_for_log(path_);
+    }
+
+    void finish(bool ok) {
+        srv_.record(method_, route_ ? route_->pattern : "", status_, start_, log_path(), remote_);
+        if (!ok || close_after_) return shut();
+        method_.clear();
+        path_.clear();
+        route_ = nullptr;
+        body_.reset();
+        head_.reset();
+        next();
+    }
+
+    void shut() {
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        stream_.close();
+    }
+
+    Server::Impl& srv_;
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    std::optional<bhttp::request_parser<bhttp::empty_body>> head_;
+    std::optional<bhttp::request_parser<bhttp::string_body>> body_;
+    std::string remote_;
+    std::string method_;
+    std::string path_;
+    std::map<std::string, std::string> params_;
+    const Route* route_ = nullptr;
+    std::size_t limit_ = 0;
+    Clock::time_point start_;
+    int status_ = 0;
+    bool close_after_ = false;
+};
+
+}  // namespace
+
+void Server::Impl::accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+        if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+        if (!ec) {
+            if (open_connections.load() + live_streams.load() >= options.max_connections) {
+                // Answered at once and closed; the socket is non-blocking
+                // for this one small write.
+                ++refused_connections;
+                static const std::string kBody = R"({"error":"too many connections, please try again"})";
+                static const std::string kBusy = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                                                 "Content-Length: " + std::to_string(kBody.size()) +
+                                                 "\r\nConnection: close\r\n\r\n" + kBody;
+                beast::error_code ignored;
+                socket.non_blocking(true, ignored);
+                socket.write_some(net::buffer(kBusy), ignored);
+                socket.shutdown(tcp::socket::shutdown_both, ignored);
+                socket.close(ignored);
+            } else {
+                std::make_shared<Connection>(*this, std::move(socket))->start();
+            }
+        }
+        accept();
+    });
+}
+
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
+    options.validate();
     impl_->options = std::move(options);
-    auto& svr = impl_->svr;
-    Impl* impl = impl_.get();
-    const int threads = std::max(1, impl_->options.threads);
-    svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-    impl_->payload_max = impl_->options.max_body;
-    svr.set_payload_max_length(impl_->payload_max);
-    // Answers are small: without TCP_NODELAY, Nagle's algorithm holds a
-    // reply back until the client's delayed ACK, about 40 ms per request.
-    svr.set_tcp_nodelay(true);
-    impl_->log = [](const std::string& line) {
+    impl_->log = [](const LogEntry& e) {
+        const std::string line = log_line(e);
         std::fwrite(line.data(), 1, line.size(), stdout);
         std::fputc('\n', stdout);
         std::fflush(stdout);
     };
-
-    svr.set_pre_routing_handler([impl](const httplib::Request& req, httplib::Response& res) {
-        t_trace.started = true;
-        t_trace.start = std::chrono::steady_clock::now();
-        t_trace.dispatched = false;
-        // The payload limit of cpp-httplib is the largest of all routes; a
-        // route's own limit is checked here, before the body is read.
-        if (req.has_header("Content-Length")) {
-            const std::string length = req.get_header_value("Content-Length");
-            const bool digits = !length.empty() && length.size() <= 19 &&
-                                std::all_of(length.begin(), length.end(), [](char c) { return c >= '0' && c <= '9'; });
-            if (digits && std::stoull(length) > impl->body_limit(req.method, req.path)) {
-                res.status = 413;
-                res.set_header("Connection", "close");
-                return httplib::Server::HandlerResponse::Handled;  // the error handler writes the answer
-            }
-        }
-        return httplib::Server::HandlerResponse::Unhandled;
-    });
-    auto handler = [impl](const httplib::Request& req, httplib::Response& res) { impl->dispatch(req, res); };
-    svr.Get(".*", handler);
-    svr.Post(".*", handler);
-    svr.Put(".*", handler);
-    svr.Patch(".*", handler);
-    svr.Delete(".*", handler);
-    svr.Options(".*", handler);
-
-    // Requests that never reached dispatch(): body over the limit, unreadable
-    // requests. Answers dispatch() produced itself are left alone.
-    svr.set_error_handler(httplib::Server::HandlerWithResponse([impl](const httplib::Request& hreq,
-                                                                      httplib::Response& hres) {
-        if (t_trace.dispatched) return httplib::Server::HandlerResponse::Unhandled;
-        Request req = Impl::convert(hreq, false);
-        const ErrorHandler* eh = impl->error_handler_for(req.path);
-        Response res;
-        try {
-            res = eh ? (*eh)(req, hres.status) : Response::json(hres.status, "{}");
-        } catch (...) {
-            res = Impl::internal_error();
-        }
-        Impl::apply(res, hres);
-        return httplib::Server::HandlerResponse::Handled;
-    }));
-    svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        Impl::apply(Impl::internal_error(), res);
-    });
-    svr.set_logger([impl](const httplib::Request& req, const httplib::Response& res) {
-        double ms = 0;
-        if (t_trace.started)
-            ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_trace.start).count();
-        t_trace = Trace{};
-        char tail[64];
-        std::snprintf(tail, sizeof tail, " %d %.1fms", res.status, ms);
-        impl->log(switchboard::format_time(switchboard::now_ms()) + " " + req.method + " " + impl->log_path(req.method, req.path) + tail);
-    });
 }
 
-Server::~Server() = default;
+Server::~Server() {
+    stop();
+    impl_->release_lives();
+}
 
 void Server::route(const std::string& method, const std::string& pattern, Handler handler, RouteOptions options) {
-    impl_->payload_max = std::max(impl_->payload_max, options.max_body);
-    impl_->svr.set_payload_max_length(impl_->payload_max);
     impl_->routes.push_back(Route{method, pattern, split_path(pattern), std::move(handler), options});
 }
 
@@ -462,31 +1142,63 @@ void Server::set_log(LogSink sink) { impl_->log = std::move(sink); }
 
 int Server::bind() {
     const auto& o = impl_->options;
-    if (o.port == 0) {
-        const int port = impl_->svr.bind_to_any_port(o.host);
-        if (port <= 0) throw std::runtime_error("cannot bind to " + o.host + " (any port)");
-        return port;
+    beast::error_code ec;
+    const auto address = net::ip::make_address(o.host == "localhost" ? "127.0.0.1" : o.host, ec);
+    if (ec) throw std::runtime_error("cannot bind to " + o.host + ": not an IP address");
+    const tcp::endpoint endpoint(address, static_cast<unsigned short>(o.port));
+    auto& a = impl_->acceptor;
+    a.open(endpoint.protocol(), ec);
+    if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) a.bind(endpoint, ec);
+    if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+        const std::string where = o.host + ":" + (o.port == 0 ? std::string("(any port)") : std::to_string(o.port));
+        throw std::runtime_error("cannot bind to " + where + ": " + ec.message());
     }
-    if (!impl_->svr.bind_to_port(o.host, o.port))
-        throw std::runtime_error("cannot bind to " + o.host + ":" + std::to_string(o.port));
-    return o.port;
+    return a.local_endpoint().port();
 }
 
 bool Server::listen() {
     {
         std::lock_guard<std::mutex> lock(impl_->stop_mutex);
         if (impl_->stop_requested) return true;
+        if (!impl_->acceptor.is_open()) return false;
+        impl_->running = true;
     }
-    return impl_->svr.listen_after_bind();
+    impl_->accept();
+    std::vector<std::thread> threads;
+    for (int i = 1; i < impl_->options.threads; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+    impl_->ioc.run();
+    for (auto& t : threads) t.join();
+    impl_->release_lives();
+    return true;
 }
 
 void Server::stop() {
     std::lock_guard<std::mutex> lock(impl_->stop_mutex);
     impl_->stop_requested = true;
-    if (!impl_->stop_sent && impl_->svr.is_running()) {
-        impl_->svr.stop();
-        impl_->stop_sent = true;
+    net::post(impl_->ioc, [impl = impl_.get()] {
+        beast::error_code ec;
+        impl->acceptor.close(ec);
+    });
+    impl_->ioc.stop();
+}
+
+ServerStats Server::stats() const {
+    ServerStats s;
+    {
+        std::lock_guard<std::mutex> lock(impl_->stats_mu);
+        for (const auto& [key, n] : impl_->request_counts)
+            s.requests.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
     }
+    s.latency_bounds_s.assign(kLatencyBounds.begin(), kLatencyBounds.end());
+    for (const auto& c : impl_->latency_counts) s.latency_counts.push_back(c.load());
+    s.latency_total = impl_->latency_total.load();
+    s.latency_sum_s = static_cast<double>(impl_->latency_sum_us.load()) / 1e6;
+    s.open_connections = impl_->open_connections.load();
+    s.live_streams = impl_->live_streams.load();
+    s.refused_connections = impl_->refused_connections.load();
+    return s;
 }
 
 }  // namespace switchboard::host

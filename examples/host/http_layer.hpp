@@ -1,9 +1,10 @@
 // switchboard-host: the small request/response layer between the HTTP
-// library (cpp-httplib) and the dialect handlers. Handlers see only Request
-// and Response; the library stays behind Server's pimpl.
+// library (Boost.Beast over Boost.Asio) and the dialect handlers. Handlers
+// see only Request and Response; the library stays behind Server's pimpl.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -57,6 +58,35 @@ using StreamWrite = std::function<bool(std::string_view piece)>;
 // response (the connection is closed, so the client sees it incomplete).
 using BodyWriter = std::function<bool(const StreamWrite& write)>;
 
+// One message of a live stream: sent as a server-sent event ("id:",
+// "event:", "data:" lines) or, over a WebSocket, as one text message
+// {"id": ..., "event": ..., "data": <data>} (data is JSON text).
+struct LiveMessage {
+    std::string id;
+    std::string event;
+    std::string data;
+};
+
+// The open end of a live stream. Any thread may send; sends are queued and
+// written in order without blocking the sender.
+class LiveChannel {
+public:
+    virtual ~LiveChannel() = default;
+    // False once the client has gone or was too slow (more than the
+    // server's live_queue_bytes waiting): the stream is closed then, and a
+    // client resumes with Last-Event-ID.
+    virtual bool send(const LiveMessage& message) = 0;
+    // A comment line (server-sent events only; a WebSocket ignores it).
+    virtual bool comment(std::string_view text) = 0;
+    virtual bool is_open() const = 0;
+    virtual void close() = 0;
+};
+
+// Starts a live stream once its head is sent. What it returns is kept
+// until the stream ends and then released (a subscription that ends in its
+// destructor).
+using LiveStart = std::function<std::shared_ptr<void>(const std::shared_ptr<LiveChannel>& channel)>;
+
 struct Response {
     int status = 200;
     std::string content_type = "application/json";
@@ -67,23 +97,64 @@ struct Response {
     // with chunked transfer encoding. `body` is ignored then.
     BodyWriter stream;
     long long stream_length = -1;
+    // When set, the answer is a live stream (text/event-stream, or a
+    // WebSocket when the request asked to upgrade): `live` is called with
+    // its channel and the connection stays open until either side ends it.
+    LiveStart live;
 
     static Response json(int status, std::string body);
     static Response streamed(std::string content_type, BodyWriter writer, long long length = -1);
     static Response redirect(const std::string& location, int status = 302);
+    static Response live_stream(LiveStart start);
 };
 
 using Handler = std::function<Response(const Request&)>;
 // Answers a request that reached no handler: status is 404 (no route), 405
-// (the path exists for another method), 413 (body over the limit) or 400
-// (a request the server could not read).
+// (the path exists for another method), 413 (body over the limit), 411 (a
+// PUT or PATCH without a length), 431 (headers over the limit), 501 (a
+// transfer coding other than chunked), 408 (too slow) or 400 (a request
+// the server could not read).
 using ErrorHandler = std::function<Response(const Request&, int status)>;
 
 struct ServerOptions {
     std::string host = "127.0.0.1";
     int port = 8080;          // 0: any free port
-    int threads = 4;
+    int threads = 4;          // threads that read, write and run handlers
     std::size_t max_body = 1u << 20;
+    std::size_t max_header = 16u << 10;  // request line and headers together
+    int max_connections = 10000;         // past it a new connection is answered 503 and closed
+    int header_timeout_ms = 10'000;      // from a request's first byte to the end of its headers
+    int body_timeout_ms = 30'000;        // to read a request's body
+    int write_timeout_ms = 30'000;       // to write an answer (each piece of a streamed one)
+    int idle_timeout_ms = 60'000;        // a kept-alive connection waiting for its next request
+    std::size_t live_queue_bytes = 1u << 20;  // a live client further behind is disconnected
+    int live_ping_ms = 15'000;           // a live stream's keep-alive comment (SSE) or ping (WebSocket)
+    // Compressed answers (gzip, to a client that accepts it): bodies of at
+    // least this many bytes, at this zlib level (1 fastest to 9 smallest);
+    // compress_min_bytes 0 turns compression off.
+    std::size_t compress_min_bytes = 8192;
+    int compress_level = 1;
+    void validate() const;  // throws std::invalid_argument naming the option
+};
+
+// What the server has done since it started (for /metrics).
+struct ServerStats {
+    struct RouteCount {
+        std::string method;
+        std::string route;  // the route pattern; "(none)" for requests no route took
+        int status = 0;
+        std::uint64_t count = 0;
+    };
+    std::vector<RouteCount> requests;
+    // Request latency: counts of requests that took at most each bound
+    // (cumulative, as Prometheus' histograms), plus the sum of seconds.
+    std::vector<double> latency_bounds_s;
+    std::vector<std::uint64_t> latency_counts;
+    std::uint64_t latency_total = 0;
+    double latency_sum_s = 0;
+    std::int64_t open_connections = 0;
+    std::int64_t live_streams = 0;
+    std::uint64_t refused_connections = 0;
 };
 
 struct RouteOptions {
@@ -95,8 +166,23 @@ struct RouteOptions {
     std::size_t max_body = 0;
 };
 
-// One line per request goes to the log sink: time, method, path, status, ms.
-using LogSink = std::function<void(const std::string& line)>;
+// One entry per request goes to the log sink (by default a text line on
+// stdout: time, method, path, status, ms). The path is the route pattern
+// for a redact_path route, and has control characters, spaces, quotes,
+// backslashes and non-ASCII bytes escaped as %XX, so that no request can
+// forge a log line.
+struct LogEntry {
+    std::int64_t time_ms = 0;
+    std::string method;
+    std::string path;
+    int status = 0;
+    double ms = 0;
+    std::string remote_addr;
+};
+std::string log_line(const LogEntry& e);       // "2026-12-02T05:15:44.123Z GET /eproc/tickets 200 0.4ms"
+std::string log_json_line(const LogEntry& e);  // {"time":...,"method":...,"path":...,"status":...,"ms":...,"remote":...}
+std::string escape_for_log(std::string_view text);
+using LogSink = std::function<void(const LogEntry& entry)>;
 
 class Server {
 public:
@@ -120,10 +206,17 @@ public:
     // Safe to call from any thread, also before listen() or more than once.
     void stop();
 
+    ServerStats stats() const;
+
+    struct Impl;  // defined in http_layer.cpp only
+
 private:
-    struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+// The transport's own words for a status it answers before any handler
+// (404, 405, 408, 411, 413, 431, 501, 503; anything else: "bad request").
+std::string_view transport_reason(int status);
 
 // Helpers shared by the dialects.
 std::string url_decode(std::string_view text, bool plus_is_space);

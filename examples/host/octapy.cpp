@@ -445,13 +445,9 @@ Response activity_logs(Exchange& c) {
 }  // namespace
 
 Response octapy_transport_error(const Request&, int status) {
-    std::string message = "bad request";
-    if (status == 404) message = "unknown endpoint";
-    else if (status == 405) message = "method not allowed";
-    else if (status == 413) message = "request body is too large";
     json::object o;
     o["STATUS"] = "KO";
-    o["errMsg"] = message;
+    o["errMsg"] = transport_reason(status);
     return Response::json(status, json_text(o));
 }
 

@@ -231,6 +231,7 @@ Response openchs_transport_error(const Request&, int status) {
     if (status == 404) message = "Not Found", type = "not_found";
     else if (status == 405) message = "Method Not Allowed", type = "invalid_argument";
     else if (status == 413) message = "request body is too large", type = "too_large";
+    else if (status != 400) message = transport_reason(status), type = status == 503 ? "busy" : "invalid_argument";
     return error_row(status, message, type, "", "", "");
 }
 
@@ -250,6 +251,7 @@ void register_openchs(Server& server, Context& ctx) {
 
     register_openchs_cases(server, ctx);
     register_openchs_calls(server, ctx);
+    register_openchs_events(server, ctx);
 }
 
 }  // namespace switchboard::host

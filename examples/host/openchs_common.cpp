@@ -154,6 +154,24 @@ Handler authed_endpoint(Context& ctx, std::string table, Fn fn) {
     return endpoint(ctx, std::move(table), kUserFields, std::move(gate), std::move(fn));
 }
 
+namespace {
+
+std::string bearer_or_query_token(const Request& req, const Params& params) {
+    std::string token = bearer_token(req, params);
+    if (token.empty())
+        if (const std::string* t = req.query_value("token")) token = *t;
+    return token;
+}
+
+Params read_nothing(const Request&) { return Params{}; }
+
+}  // namespace
+
+Handler live_endpoint(Context& ctx, std::string table, Fn fn) {
+    Gate gate{read_nothing, bearer_or_query_token, token_of(ctx.accounts, TokenKind::access), &ctx.activity};
+    return endpoint(ctx, std::move(table), kUserFields, std::move(gate), std::move(fn));
+}
+
 Handler open_endpoint(Context& ctx, std::string table, FieldMap fields, Fn fn) {
     return endpoint(ctx, std::move(table), std::move(fields), open_gate(nullptr), std::move(fn));
 }

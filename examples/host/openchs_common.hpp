@@ -79,6 +79,9 @@ using Fn = std::function<Response(Exchange&)>;
 // A session's bearer token (XAuthorization or Authorization); the error
 // rows name `table`.
 Handler authed_endpoint(Context& ctx, std::string table, Fn fn);
+// A live feed: as authed_endpoint, but the token may also come as the
+// query's `token` (a browser's EventSource cannot send headers).
+Handler live_endpoint(Context& ctx, std::string table, Fn fn);
 // No session (login, registration): the handler reads the request itself;
 // the error rows name `table` and the fields as `fields` maps them.
 Handler open_endpoint(Context& ctx, std::string table, FieldMap fields, Fn fn);

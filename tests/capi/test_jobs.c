@@ -24,19 +24,6 @@ static long long monotonic_ms(void) {
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Adds a developer key as the admin and exchanges it for a dev token. */
-static void new_dev_token(sb_db* db, const char* admin_token, const char* email, const char* name, char out[64]) {
-    char pass_key[64];
-    char* json = NULL;
-    REQUIRE_OK(sb_devkey_add(db, &json, admin_token, name));
-    snprintf(pass_key, sizeof pass_key, "%s", sbj_str(json, "pass_key"));
-    sb_free(json);
-    REQUIRE_OK(sb_dev_token_issue(db, &json, email, name, pass_key));
-    snprintf(out, 64, "%s", sbj_str(json, "token"));
-    sb_free(json);
-    CHECK_INT(strlen(out), 32);
-}
-
 /* Records a text with a dev token; copies its Ricket into ricket[64]. */
 static void record(sb_db* db, const char* dev, const char* text, char ricket[64]) {
     char fields[1024];
@@ -156,9 +143,9 @@ static void make_people(sb_db* db, people* p) {
     p->ann_id = sb_test_new_staff(db, p->admin, "ann", "agent", "Agent-Password-7", p->ann);
     p->bob_id = sb_test_new_staff(db, p->admin, "bob", "agent", "Agent-Password-8", p->bob);
     p->carol_id = sb_test_new_customer(db, p->acme, "carol@mail.example", "Carol", p->carol);
-    new_dev_token(db, p->admin, "owner@acme.example", "robot", p->dev);
+    sb_test_dev_token(db, p->admin, "owner@acme.example", "robot", p->dev);
     p->globex_org = sb_test_new_org(db, "Globex", "owner@globex.example", "+254 700 000002", p->globex);
-    new_dev_token(db, p->globex, "owner@globex.example", "gbot", p->globex_dev);
+    sb_test_dev_token(db, p->globex, "owner@globex.example", "gbot", p->globex_dev);
 }
 
 /* ------------------------------------------------------------ jobs */

@@ -5,19 +5,6 @@
  * one's Ricket. */
 #include "test_util.h"
 
-/* Adds a developer key as the admin and exchanges it for a dev token. */
-static void new_dev_token(sb_db* db, const char* admin_token, const char* email, const char* name, char out[64]) {
-    char pass_key[64];
-    char* json = NULL;
-    REQUIRE_OK(sb_devkey_add(db, &json, admin_token, name));
-    snprintf(pass_key, sizeof pass_key, "%s", sbj_str(json, "pass_key"));
-    sb_free(json);
-    REQUIRE_OK(sb_dev_token_issue(db, &json, email, name, pass_key));
-    snprintf(out, 64, "%s", sbj_str(json, "token"));
-    sb_free(json);
-    CHECK_INT(strlen(out), 32);
-}
-
 /* The number of findings of `pool` in an analysis at `prefix` ("" or "analysis."). */
 static int pool_hits(const char* json, const char* prefix, const char* pool) {
     char path[128];
@@ -106,9 +93,9 @@ int main(void) {
     REQUIRE_OK(sb_db_open(&db, path, &options));
     sb_test_new_org(db, "Acme", "owner@acme.example", "+254 700 000001", admin);
     sb_test_new_staff(db, admin, "sue", "supervisor", "Supervisor-Pass-1", sup);
-    new_dev_token(db, admin, "owner@acme.example", "robot", dev);
+    sb_test_dev_token(db, admin, "owner@acme.example", "robot", dev);
     sb_test_new_org(db, "Globex", "owner@globex.example", "+254 700 000002", globex);
-    new_dev_token(db, globex, "owner@globex.example", "gbot", globex_dev);
+    sb_test_dev_token(db, globex, "owner@globex.example", "gbot", globex_dev);
 
     REQUIRE_OK(sb_pools_list(db, &json, admin));
     n_default = sbj_len(json, "");

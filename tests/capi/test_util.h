@@ -470,4 +470,17 @@ static inline int sb_test_count_lines(const char* s) {
     return n;
 }
 
+/* Adds a developer key as the admin and exchanges it for a dev token. */
+static inline void sb_test_dev_token(sb_db* db, const char* admin_token, const char* email, const char* name, char out[64]) {
+    char pass_key[64];
+    char* json = NULL;
+    REQUIRE_OK(sb_devkey_add(db, &json, admin_token, name));
+    snprintf(pass_key, sizeof pass_key, "%s", sbj_str(json, "pass_key"));
+    sb_free(json);
+    REQUIRE_OK(sb_dev_token_issue(db, &json, email, name, pass_key));
+    snprintf(out, 64, "%s", sbj_str(json, "token"));
+    sb_free(json);
+    CHECK_INT(strlen(out), 32);
+}
+
 #endif /* SB_TEST_UTIL_H */

@@ -307,19 +307,9 @@ JobCounts Jobs::all_job_counts() {
 
 JobCounts Jobs::job_counts(std::int64_t org_id) {
     return db_.read([&](SQLite::Database& db) {
-        JobCounts c;
         Prepared st(db, "SELECT state, count(*) FROM jobs WHERE org_id = ? GROUP BY state");
         st->bind(1, static_cast<int64_t>(org_id));
-        while (st->executeStep()) {
-            const std::int64_t n = st->getColumn(1).getInt64();
-            switch (job_state_from_string(st->getColumn(0).getString())) {
-                case JobState::queued: c.queued = n; break;
-                case JobState::running: c.running = n; break;
-                case JobState::done: c.done = n; break;
-                case JobState::failed: c.failed = n; break;
-            }
-        }
-        return c;
+        return counts_of(st);
     });
 }
 
