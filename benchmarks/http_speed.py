@@ -124,8 +124,8 @@ def start_host(procs, binary, data, log_path):
     return proc, url
 
 
-def start_peer(procs, db_path, workers, log_path):
-    env = dict(os.environ, SB_PEER_DB=db_path)
+def start_peer(procs, db_path, workers, total, log_path):
+    env = dict(os.environ, SB_PEER_DB=db_path, SB_PEER_TOTAL=total)
     proc = procs.start("peer", [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
                                 "--bind", "127.0.0.1:0", "--log-level", "info",
                                 "--chdir", os.path.join(REPO, "benchmarks", "peer"), "flask_tickets:app"],
@@ -250,15 +250,17 @@ def same_answers(host_url, peer_url, token, ids, rng):
     paths += [LIST_PATH, "/eproc/tickets/?_c=7&_a=20", "/eproc/tickets/%d" % (max(ids) + 1)]
     auth = {"XAuthorization": "Bearer " + token}
     h, p = connect(host_url), connect(peer_url)
-    differ = []
-    for path, headers in [(x, auth) for x in paths] + [(LIST_PATH, {"XAuthorization": "Bearer " + "x" * 32})]:
+    differ, identical = [], 0
+    requests = [(x, auth) for x in paths] + [(LIST_PATH, {"XAuthorization": "Bearer " + "x" * 32})]
+    for path, headers in requests:
         hs, _, hb = get(h, path, headers)
         ps, _, pb = get(p, path, headers)
         if (hs, json.loads(hb)) != (ps, json.loads(pb)):
             differ.append("%s: host %d %s / peer %d %s" % (path, hs, hb[:300], ps, pb[:300]))
+        identical += hb == pb
     h.close()
     p.close()
-    return len(paths) + 1, differ
+    return len(requests), identical, differ
 
 # ------------------------------------------------------------------ wrk
 
@@ -494,6 +496,8 @@ def main():
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--threads", type=int, default=2, help="wrk threads")
     ap.add_argument("--workers", type=int, default=2, help="gunicorn workers of the peer")
+    ap.add_argument("--peer-total", choices=("count", "tally"), default="count",
+                    help="how the peer gets the list's total: count(*) (default) or ticket_tally as the host")
     ap.add_argument("--rounds", type=int, default=200, help="sequential list requests of each kind")
     ap.add_argument("--roundtrip-rounds", type=int, default=200, help="rounds of record_text_roundtrip.py (0: skip)")
     side = ap.add_mutually_exclusive_group()
@@ -553,12 +557,13 @@ def main():
         token = sign_in(host_url, email, password)
         peer_url = None
         if not args.host_only:
-            peer, peer_url = start_peer(procs, db_path, args.workers, os.path.join(work, "peer.log"))
-            checked, differ = same_answers(host_url, peer_url, token, ids, rng)
+            peer, peer_url = start_peer(procs, db_path, args.workers, args.peer_total, os.path.join(work, "peer.log"))
+            checked, identical, differ = same_answers(host_url, peer_url, token, ids, rng)
             if differ:
                 print("the peer's answers differ from the host's:\n  " + "\n  ".join(differ))
             else:
-                print("host and peer give the same answers (status and JSON) to %d requests" % checked)
+                print("host and peer give the same answers (status and JSON) to %d requests, %d byte for byte"
+                      % (checked, identical))
 
         # 3. Under load.
         H = P = None
@@ -566,7 +571,8 @@ def main():
             print("wrk against the host (%s):" % host_url, flush=True)
             H = load("host", host_url, token, id_range, work, args)
         if peer_url:
-            print("wrk against the peer (%s, gunicorn %d sync workers):" % (peer_url, args.workers), flush=True)
+            print("wrk against the peer (%s, gunicorn %d sync workers, list total by %s):"
+                  % (peer_url, args.workers, args.peer_total), flush=True)
             P = load("peer", peer_url, token, id_range, work, args)
 
         # 4. One request at a time.

@@ -16,7 +16,8 @@ session token from `XAuthorization: Bearer` (or `Authorization: Bearer`),
 looks up its SHA-256 in the sessions table joined to the user, and checks that
 it is an access token of an active user, not expired, not idle for an hour and
 not waiting for a password change; it then reads the ticket (or the page and
-the total, a count(*) over the tickets the caller may see) joined to its
+the total, a count(*) over the tickets the caller may see, or with
+SB_PEER_TOTAL=tally the sum over ticket_tally that the host reads) joined to its
 contact, scoped by the caller's role as the core scopes it (admins and
 supervisors: the organisation; agents: the tickets assigned to them;
 customers: those they raised). Being read-only it writes neither the activity
@@ -37,13 +38,23 @@ from flask import Flask, g, request
 DB_PATH = os.environ.get("SB_PEER_DB", "var/switchboard.db")
 PAGE_SIZE = int(os.environ.get("SB_PEER_PAGE_SIZE", "50"))
 MAX_PAGE_SIZE = int(os.environ.get("SB_PEER_MAX_PAGE_SIZE", "1000"))
+# "count": the list's total is a count(*) of the tickets the caller may see;
+# "tally": for admins and supervisors, the sum over ticket_tally, as the host's
+# store reads it (agents and customers still count).
+TOTAL = os.environ.get("SB_PEER_TOTAL", "count")
 SESSION_IDLE_MS = 60 * 60 * 1000  # the core's default idle expiry of an access token
 
 app = Flask(__name__)
-# The host's JSON: keys in the order written, compact, UTF-8 as is.
+# The host's JSON: keys in the order written, UTF-8 as is.
 app.json.sort_keys = False
-app.json.compact = True
 app.json.ensure_ascii = False
+
+
+def answer(body, status=200):
+    """A JSON answer byte for byte like the host's: compact, and without the
+    newline that jsonify adds."""
+    return app.response_class(app.json.dumps(body, separators=(",", ":")), status, mimetype="application/json")
+
 
 TICKET_COLUMNS = (
     "t.id, t.ticket_no, t.source, t.source_id, t.category_main, t.category_sub, t.narrative, t.resolution, "
@@ -88,10 +99,11 @@ def ticket_object(row):
 
 
 def refusal(status, message, error_type="", row="", field=""):
-    return {"errors": [["error", message, error_type, "tickets", row, field]]}, status
+    return answer({"errors": [["error", message, error_type, "tickets", row, field]]}, status)
 
 
-UNAUTHORIZED = ({"errors": [["error", "Authentication Required"]], "loggedoff": [["Auth"]]}, 401)
+def unauthorized():
+    return answer({"errors": [["error", "Authentication Required"]], "loggedoff": [["Auth"]]}, 401)
 
 
 def principal():
@@ -132,7 +144,7 @@ def scope(who):
 def authorised():
     who = principal()
     if who is None:
-        return None, UNAUTHORIZED
+        return None, unauthorized()
     if g.must_change_password:
         return None, refusal(412, "the password must be changed first", "password_change_required")
     return who, None
@@ -150,7 +162,7 @@ def view_ticket(ticket_id):
                        args + (int(ticket_id),)).fetchone()
     if row is None:
         return refusal(412, "no ticket %s" % ticket_id, "not_found", ticket_id, "id")
-    return {"tickets": [ticket_object(row)]}
+    return answer({"tickets": [ticket_object(row)]})
 
 
 def whole(name, default):
@@ -174,11 +186,14 @@ def list_tickets():
         return refusal(412, "_a isn't valid", "invalid_argument", "", "_a")
     where, args = scope(who)
     conn = db()
-    total = conn.execute("SELECT count(*) FROM tickets t WHERE " + where, args).fetchone()[0]
+    if TOTAL == "tally" and who[2] in ("admin", "supervisor"):
+        total = conn.execute("SELECT ifnull(sum(n), 0) FROM ticket_tally WHERE org_id = ?", (who[1],)).fetchone()[0]
+    else:
+        total = conn.execute("SELECT count(*) FROM tickets t WHERE " + where, args).fetchone()[0]
     rows = conn.execute("SELECT %s %s WHERE %s ORDER BY t.id DESC LIMIT ? OFFSET ?" % (TICKET_COLUMNS, TICKET_FROM,
                                                                                         where),
                         args + (count, offset)).fetchall()
-    return {"tickets": [ticket_object(r) for r in rows], "tickets_ctx": [["total", str(total)]]}
+    return answer({"tickets": [ticket_object(r) for r in rows], "tickets_ctx": [["total", str(total)]]})
 
 
 @app.after_request

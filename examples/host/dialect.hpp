@@ -39,6 +39,10 @@ void register_openchs_cases(Server& server, Context& ctx);  // tickets, categori
 void register_openchs_calls(Server& server, Context& ctx);  // calls, QA, files, stats
 void register_openchs_events(Server& server, Context& ctx); // the live feed (GET /eproc/events)
 
+// GET /health (liveness and readiness: the store and the job workers) and
+// GET /metrics (Prometheus' text format), for whoever runs the host.
+void register_operations(Server& server, Context& ctx);
+
 // Answers for requests no route took (404, 405, 413, 400), in each dialect's shape.
 Response octapy_transport_error(const Request& req, int status);
 Response openchs_transport_error(const Request& req, int status);

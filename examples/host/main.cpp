@@ -2,6 +2,7 @@
 // the root and the OpenCHS endpoints under /eproc/, over one database.
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -14,126 +15,18 @@
 #include <string>
 #include <thread>
 
+#include "config.hpp"
 #include "dialect.hpp"
 #include "http_layer.hpp"
 #include "octapy_text.hpp"
 #include "switchboard/error.hpp"
 #include "switchboard/facade.hpp"
 
+namespace host = switchboard::host;
+
 namespace {
 
 using namespace switchboard;
-
-struct Options {
-    std::string host = "127.0.0.1";
-    int port = 8080;
-    std::string data = "./var";
-    int threads = static_cast<int>(std::max(4u, std::thread::hardware_concurrency()));
-    std::size_t max_body = 1u << 20;
-    std::size_t max_upload = 50u << 20;
-    int page_size = 50;
-    int max_page_size = 1000;
-    unsigned long long pwhash_opslimit = AccountsOptions{}.pwhash_opslimit;
-    std::size_t pwhash_memlimit = AccountsOptions{}.pwhash_memlimit;
-    std::string public_url;
-    bool demo = true;
-    int job_workers = JobsOptions{}.workers;
-    long long job_lease_ms = JobsOptions{}.lease_ms;
-    long long max_backlog_bytes = JobsOptions{}.max_backlog_bytes;
-    std::size_t max_text_bytes = InteractionOptions{}.max_text_bytes;
-};
-
-const char* kUsage =
-    "usage: switchboard-host [options]\n"
-    "\n"
-    "Serves the OctaPy endpoints (/signUp, /settings/..., /userMgmt/..., /activities/...,\n"
-    "/record/text, /report/{Ricket})\n"
-    "and the OpenCHS endpoints (/eproc/...: users, tickets, QA, calls, files, stats)\n"
-    "over one switchboard database.\n"
-    "\n"
-    "options:\n"
-    "  --host ADDR             address to listen on (default 127.0.0.1)\n"
-    "  --port N                port (default 8080; 0 picks a free port and prints it)\n"
-    "  --data DIR              data directory: switchboard.db and files/ (default ./var)\n"
-    "  --threads N             worker threads (default: the number of cores, at least 4)\n"
-    "  --max-body BYTES        largest request body accepted (default 1048576)\n"
-    "  --max-upload BYTES      largest file accepted by POST /eproc/files (default 52428800)\n"
-    "  --page-size N           records per page when a list asks for none (default 50)\n"
-    "  --max-page-size N       most records a list may ask for (default 1000)\n"
-    "  --pwhash-opslimit N     Argon2id passes (default 2; libsodium's minimum is 1)\n"
-    "  --pwhash-memlimit BYTES Argon2id memory (default 67108864; minimum 8192)\n"
-    "  --public-url URL        base of the links in emails (default http://HOST:PORT)\n"
-    "  --job-workers N         threads running background jobs, such as the analysis of\n"
-    "                          POST /record/text (default 2, 0 to 64; 0: this host only\n"
-    "                          queues them, for worker processes on the same database)\n"
-    "  --job-lease-ms MS       how long a claimed job is held before another worker may\n"
-    "                          take it (default 30000; renewed while it runs)\n"
-    "  --max-backlog-bytes N   payload bytes the jobs' backlog holds; past it new work is\n"
-    "                          answered \"busy\" (default 268435456)\n"
-    "  --max-text-bytes BYTES  longest TextContent accepted (default 65536)\n"
-    "  --no-demo               do not create the demo organisation on first start\n"
-    "  --help                  show this help and exit\n"
-    "\n"
-    "On first start (no database yet) a demo organisation and its admin are created and\n"
-    "the admin's login is printed once. SIGINT or SIGTERM stops the server cleanly.\n";
-
-[[noreturn]] void usage_error(const std::string& message) {
-    std::fprintf(stderr, "switchboard-host: %s\n(see --help)\n", message.c_str());
-    std::exit(2);
-}
-
-unsigned long long parse_number(const std::string& name, const std::string& value, unsigned long long min,
-                                unsigned long long max) {
-    if (value.empty() || value.size() > 19 || !std::all_of(value.begin(), value.end(), [](char c) {
-            return c >= '0' && c <= '9';
-        }))
-        usage_error(name + " expects a whole number, got \"" + value + "\"");
-    const unsigned long long n = std::stoull(value);
-    if (n < min || n > max)
-        usage_error(name + " must be between " + std::to_string(min) + " and " + std::to_string(max));
-    return n;
-}
-
-Options parse_options(int argc, char** argv) {
-    Options o;
-    for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        std::optional<std::string> inline_value;
-        if (const auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-            inline_value = arg.substr(eq + 1);
-            arg.resize(eq);
-        }
-        auto value = [&]() -> std::string {
-            if (inline_value) return *inline_value;
-            if (i + 1 >= argc) usage_error(arg + " needs a value");
-            return argv[++i];
-        };
-        if (arg == "--help" || arg == "-h") {
-            std::fputs(kUsage, stdout);
-            std::exit(0);
-        } else if (arg == "--host") o.host = value();
-        else if (arg == "--port") o.port = static_cast<int>(parse_number(arg, value(), 0, 65535));
-        else if (arg == "--data") o.data = value();
-        else if (arg == "--threads") o.threads = static_cast<int>(parse_number(arg, value(), 1, 1024));
-        else if (arg == "--max-body") o.max_body = parse_number(arg, value(), 1, 1ull << 34);
-        else if (arg == "--max-upload") o.max_upload = parse_number(arg, value(), 1, 1ull << 34);
-        else if (arg == "--page-size") o.page_size = static_cast<int>(parse_number(arg, value(), 1, 1'000'000));
-        else if (arg == "--max-page-size")
-            o.max_page_size = static_cast<int>(parse_number(arg, value(), 1, 1'000'000));
-        else if (arg == "--pwhash-opslimit") o.pwhash_opslimit = parse_number(arg, value(), 1, 1u << 20);
-        else if (arg == "--pwhash-memlimit") o.pwhash_memlimit = parse_number(arg, value(), 8192, 1ull << 34);
-        else if (arg == "--public-url") o.public_url = value();
-        else if (arg == "--job-workers") o.job_workers = static_cast<int>(parse_number(arg, value(), 0, 64));
-        else if (arg == "--job-lease-ms") o.job_lease_ms = static_cast<long long>(parse_number(arg, value(), 100, 86'400'000));
-        else if (arg == "--max-backlog-bytes")
-            o.max_backlog_bytes = static_cast<long long>(parse_number(arg, value(), 1, 1ull << 40));
-        else if (arg == "--max-text-bytes") o.max_text_bytes = parse_number(arg, value(), 1, 16ull << 20);
-        else if (arg == "--no-demo" && !inline_value) o.demo = false;
-        else usage_error("unknown option " + arg);
-    }
-    if (o.page_size > o.max_page_size) usage_error("--page-size must not be above --max-page-size");
-    return o;
-}
 
 // The demo organisation: the host vouches for its admin's address, so the
 // sign-up is marked verified and no verification email is written.
@@ -149,7 +42,7 @@ void create_demo(Accounts& accounts) {
     std::fflush(stdout);
 }
 
-int run(const Options& o) {
+int run(const host::HostConfig& o) {
     namespace fs = std::filesystem;
     const fs::path data(o.data);
     fs::create_directories(data / "files");
@@ -161,7 +54,23 @@ int run(const Options& o) {
     so.port = o.port;
     so.threads = o.threads;
     so.max_body = o.max_body;
+    so.max_header = o.max_header_bytes;
+    so.max_connections = o.max_connections;
+    so.header_timeout_ms = o.header_timeout_ms;
+    so.body_timeout_ms = o.body_timeout_ms;
+    so.write_timeout_ms = o.write_timeout_ms;
+    so.idle_timeout_ms = o.idle_timeout_ms;
+    so.compress_min_bytes = o.compress_min_bytes;
+    so.compress_level = o.compress_level;
     host::Server server(so);
+    if (o.log_format == "json") {
+        server.set_log([](const host::LogEntry& e) {
+            const std::string line = host::log_json_line(e);
+            std::fwrite(line.data(), 1, line.size(), stdout);
+            std::fputc('\n', stdout);
+            std::fflush(stdout);
+        });
+    }
     const int port = server.bind();
     const std::string url_host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
     const std::string base_url = "http://" + url_host + ":" + std::to_string(port);
@@ -188,6 +97,7 @@ int run(const Options& o) {
     host::TextContext text_ctx{ctx, o.max_text_bytes, o.max_body};
     host::register_octapy_text(server, text_ctx);
     host::register_openchs(server, ctx);
+    host::register_operations(server, ctx);
     server.on_error("/", host::octapy_transport_error);
     server.on_error("/eproc", host::openchs_transport_error);
 
@@ -234,7 +144,24 @@ int run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const Options options = parse_options(argc, argv);
+    host::HostCommand cmd;
+    try {
+        std::vector<std::string> env;
+        for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+        cmd = host::load_config(argc, argv, env);
+    } catch (const host::ConfigError& e) {
+        std::fprintf(stderr, "switchboard-host: %s\n(see --help)\n", e.message.c_str());
+        return 2;
+    }
+    if (cmd.help) {
+        std::fputs(host::config_usage().c_str(), stdout);
+        return 0;
+    }
+    if (cmd.print_config) {
+        std::fputs(host::config_toml(cmd.config).c_str(), stdout);
+        return 0;
+    }
+    const host::HostConfig& options = cmd.config;
 
     sigset_t signals;
     sigemptyset(&signals);

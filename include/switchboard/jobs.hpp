@@ -197,6 +197,19 @@ public:
     // a caller acting for someone (no principal, nothing logged).
     JobCounts database_counts();
 
+    // This process's workers and what they hold in memory, read without the
+    // store (a health check, metrics).
+    struct Status {
+        int workers = 0;          // options().workers
+        int workers_running = 0;  // worker threads started and not ended
+        bool stopping = false;
+        std::int64_t backlog_bytes = 0;     // sealed payload bytes queued or running (the budget's count)
+        std::int64_t memory_bytes = 0;      // plain payloads held in memory
+        std::int64_t handovers = 0;         // jobs handed over in memory, waiting for a worker
+        std::int64_t running = 0;           // jobs this process's workers hold
+    };
+    Status status() const;
+
     struct Impl;
 
 private:

@@ -116,6 +116,7 @@ struct Jobs::Impl {
     std::atomic<bool> stopping{false};
     bool started = false;
     std::vector<std::thread> workers;
+    std::atomic<int> workers_running{0};
     std::thread keeper;
 
     Impl(Database& d, Events& e, JobsOptions o) : db(d), events(e), options(std::move(o)) {}
@@ -141,6 +142,11 @@ struct Jobs::Impl {
     }
 
     void work() {
+        ++workers_running;
+        struct Done {
+            std::atomic<int>& n;
+            ~Done() { --n; }
+        } done{workers_running};
         // Handovers come first, but every eighth turn a worker looks in the
         // store too, so that jobs left there (by a previous run, another
         // process, a retry) are not starved by a steady stream of new work.
@@ -500,6 +506,19 @@ Job Jobs::get(const Principal& who, std::int64_t job_id) {
 }
 
 JobCounts Jobs::database_counts() { return impl_->store().all_job_counts(); }
+
+Jobs::Status Jobs::status() const {
+    Status s;
+    s.workers = impl_->options.workers;
+    s.workers_running = impl_->workers_running.load();
+    s.stopping = impl_->stopping.load();
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    s.backlog_bytes = impl_->backlog_bytes;
+    s.memory_bytes = impl_->memory_bytes;
+    s.handovers = static_cast<std::int64_t>(impl_->handovers.size());
+    s.running = static_cast<std::int64_t>(impl_->running.size());
+    return s;
+}
 
 JobCounts Jobs::counts(const Principal& who) {
     return detail::audited(impl_->db, who, "job_counts", "", [&] {

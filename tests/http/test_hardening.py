@@ -1,0 +1,243 @@
+"""The host against slow, oversized and malformed clients: slow headers,
+chunked bodies past the limit, bad framing, bodiless POSTs, forged log
+lines, and the configurable timeouts and connection limit. Each talks to
+the host over a raw socket, so that it sends exactly the bytes it means."""
+
+import concurrent.futures
+import re
+import socket
+import threading
+import time
+
+import requests
+
+from conftest import bearer, ok
+
+
+def raw(port, data, timeout=10.0):
+    """Sends `data` on a fresh connection; returns (status, head, body,
+    seconds until the answer was complete or the host closed)."""
+    start = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(data)
+        return read_answer(s, start)
+
+
+def read_answer(s, start):
+    buf = b""
+    while True:
+        head, sep, rest = buf.partition(b"\r\n\r\n")
+        if sep:
+            m = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+            if m and len(rest) >= int(m.group(1)):
+                break
+        try:
+            chunk = s.recv(65536)
+        except (ConnectionResetError, socket.timeout):
+            break
+        if not chunk:
+            break
+        buf += chunk
+    elapsed = time.monotonic() - start
+    head, _, body = buf.partition(b"\r\n\r\n")
+    status = int(head.split(b" ")[1]) if head.startswith(b"HTTP/1.1 ") else None
+    return status, head.decode("latin-1"), body, elapsed
+
+
+def test_slow_header_clients_never_stop_others_being_served(fresh_host):
+    """64 connections each sending one header byte every 2 s (slowloris):
+    a normal client is still answered at once, again and again."""
+    h = fresh_host("--no-demo", "--threads", "4")
+    stop = threading.Event()
+    slow = []
+    for _ in range(64):
+        s = socket.create_connection(("127.0.0.1", h.port), timeout=10)
+        slow.append(s)
+
+    def dribble():
+        header = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100
+        for i in range(len(header)):
+            for s in slow:
+                try:
+                    s.send(header[i:i + 1])
+                except OSError:
+                    pass
+            if stop.wait(2.0):
+                return
+
+    t = threading.Thread(target=dribble, daemon=True)
+    t.start()
+    try:
+        times = []
+        for _ in range(6):
+            start = time.monotonic()
+            r = requests.get(h.url + "/signIn", timeout=5)
+            times.append(time.monotonic() - start)
+            assert r.status_code == 200 and "<form" in r.text
+            time.sleep(0.5)
+        assert max(times) < 1.0, times
+    finally:
+        stop.set()
+        t.join(5)
+        for s in slow:
+            s.close()
+
+
+def test_header_timeout_closes_a_slow_header(fresh_host):
+    h = fresh_host("--no-demo", "--header-timeout-ms", "500")
+    with socket.create_connection(("127.0.0.1", h.port), timeout=10) as s:
+        start = time.monotonic()
+        s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+        while s.recv(4096):  # the host closes (the client's own timeout is 10 s)
+            pass
+        assert 0.4 < time.monotonic() - start < 3.0
+
+
+def test_idle_keep_alive_connections_are_closed_after_the_idle_timeout(fresh_host):
+    h = fresh_host("--no-demo", "--idle-timeout-ms", "300")
+    with socket.create_connection(("127.0.0.1", h.port), timeout=10) as s:
+        s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        status, head, _, _ = read_answer(s, time.monotonic())
+        assert status == 200 and "keep-alive: max" not in head.lower()
+        start = time.monotonic()
+        assert s.recv(4096) == b""  # closed by the host, not by the client's timeout
+        assert 0.2 < time.monotonic() - start < 3.0
+
+
+def test_keep_alive_serves_many_requests_on_one_connection(host):
+    with socket.create_connection(("127.0.0.1", host.port), timeout=10) as s:
+        for _ in range(20):
+            s.sendall(b"GET /signIn HTTP/1.1\r\nHost: x\r\n\r\n")
+            status, head, body, _ = read_answer(s, time.monotonic())
+            assert status == 200 and b"<form" in body
+            assert "connection: close" not in head.lower()
+
+
+def test_chunked_bodies_are_limited_as_sized_ones(fresh_host):
+    """A chunked body past --max-body is refused (413) as soon as it passes
+    the limit, not after the host has read it all."""
+    h = fresh_host("--no-demo", "--max-body", "65536")
+    org = h.sign_up()
+    with socket.create_connection(("127.0.0.1", h.port), timeout=10) as s:
+        s.sendall(b"POST /eproc/users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + org.session.encode() +
+                  b"\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+        chunk = b"%x\r\n%s\r\n" % (16384, b"x" * 16384)
+        start = time.monotonic()
+        for _ in range(5):  # 80 KiB: past the limit; the client stops there
+            s.sendall(chunk)
+        status, head, body, elapsed = read_answer(s, start)
+    assert status == 413, head
+    assert b"request body is too large" in body
+    assert "connection: close" in head.lower()
+    assert elapsed < 2.0
+    assert org.total("users", usn="x") == 0
+
+
+def test_four_huge_chunked_bodies_do_not_raise_memory(fresh_host):
+    h = fresh_host("--no-demo")  # max-body 1 MiB
+    before = rss_kb(h.proc.pid)
+
+    def send_big():
+        with socket.create_connection(("127.0.0.1", h.port), timeout=20) as s:
+            s.sendall(b"POST /signUp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      b"Transfer-Encoding: chunked\r\n\r\n")
+            piece = b"%x\r\n%s\r\n" % (1 << 20, b"y" * (1 << 20))
+            try:
+                for _ in range(45):  # 45 MiB, as long as the host reads
+                    s.sendall(piece)
+            except OSError:
+                pass
+            return read_answer(s, time.monotonic())[0]
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        statuses = list(pool.map(lambda _: send_big(), range(4)))
+    assert all(st in (413, None) for st in statuses), statuses
+    assert 413 in statuses
+    assert rss_kb(h.proc.pid) - before < 64 * 1024  # well under the 180 MiB sent
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def test_bad_framing_is_refused_at_once(host):
+    cases = [
+        (b"POST /signUp HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nabc", 501,
+         b"transfer encoding not supported"),
+        (b"POST /signUp HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400, b"bad request"),
+        (b"POST /signUp HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n", 400, b"bad request"),
+        (b"POST /signUp HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", 400,
+         b"bad request"),
+        (b"PUT /signUp HTTP/1.1\r\nHost: x\r\n\r\n", 411, b"a request body needs a Content-Length"),
+        (b"PATCH /eproc/users/1 HTTP/1.1\r\nHost: x\r\n\r\n", 411, b"a request body needs a Content-Length"),
+    ]
+    for request, status, words in cases:
+        got, head, body, elapsed = raw(host.port, request)
+        assert got == status, (request, head, body)
+        assert words in body, (request, body)
+        assert elapsed < 1.0, (request, elapsed)
+        assert "connection: close" in head.lower()
+
+
+def test_oversized_headers_are_refused(host):
+    got, _, body, elapsed = raw(host.port, b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"h" * 40000 +
+                                b"\r\n\r\n")
+    assert got == 431 and b"request headers are too large" in body and elapsed < 1.0
+
+
+def test_a_post_without_a_body_is_an_empty_body_answered_at_once(host, org):
+    # OctaPy: an empty body is an empty object, so the sign-in names what is missing.
+    got, _, body, elapsed = raw(host.port, b"POST /signIn HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert got == 200 and elapsed < 1.0
+    assert b'"STATUS":"KO"' in body
+    # OpenCHS: an authenticated POST with no body.
+    got, _, body, elapsed = raw(host.port, b"POST /eproc/logout HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                org.session.encode() + b"\r\n\r\n")
+    assert got == 200 and elapsed < 1.0 and b"loggedoff" in body, body
+    assert host.get("/eproc/users", headers=bearer(org.session)).status_code == 401  # it did log out
+    r = requests.post(host.url + "/signIn", timeout=5)  # as `curl -X POST` sends it
+    assert r.status_code == 200 and r.json()["STATUS"] == "KO"
+
+
+def test_request_paths_are_escaped_in_the_log(host):
+    forged = "2026-01-01T00:00:00.000Z GET /forged 200 0.1ms"
+    path = "/no%0d%0a" + forged.replace(" ", "%20")
+    got, _, _, _ = raw(host.port, ("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % path).encode())
+    assert got == 404
+    deadline = time.time() + 5
+    while time.time() < deadline and not any("/no%0D%0A" in l for l in host.lines):
+        time.sleep(0.05)
+    line = next(l for l in host.lines if "/no%0D%0A" in l)
+    assert line.endswith(" 404 " + line.split(" ")[-1]) and "%20GET%20/forged" in line
+    assert forged not in host.lines
+
+
+def test_the_connection_limit_answers_busy(fresh_host):
+    h = fresh_host("--no-demo", "--max-connections", "4")
+    held = [socket.create_connection(("127.0.0.1", h.port), timeout=10) for _ in range(4)]
+    try:
+        time.sleep(0.2)
+        got, _, body, elapsed = raw(h.port, b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert got == 503 and b"too many connections" in body and elapsed < 1.0
+    finally:
+        for s in held:
+            s.close()
+    time.sleep(0.3)
+    r = requests.get(h.url + "/metrics", timeout=5)
+    assert r.status_code == 200
+    metrics = r.text
+    assert re.search(r"^switchboard_http_refused_connections_total 1$", metrics, re.M), metrics
+
+
+def test_timeouts_and_limits_are_validated(fresh_host):
+    import subprocess
+    from conftest import HOST_BINARY
+    for args, words in ((["--header-timeout-ms", "5"], "--header-timeout-ms must be between 100 and"),
+                        (["--max-connections", "0"], "--max-connections must be between 1 and"),
+                        (["--compress-level", "10"], "--compress-level must be between 1 and 9")):
+        out = subprocess.run([HOST_BINARY, *args], capture_output=True, text=True, timeout=30)
+        assert out.returncode == 2 and words in out.stderr, out.stderr
