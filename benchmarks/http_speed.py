@@ -19,18 +19,21 @@ In one run, in a temporary directory that is removed at the end:
    GET /eproc/tickets/{id} over every ticket id, and GET /eproc/tickets/?_c=50,
    first with only the session header, then with a browser's headers
    (Accept-Encoding: gzip, deflate, br and the rest);
-4. times the list page one request at a time on one connection, without and
-   with compression, and measures its size both ways;
+4. times the list page one request at a time on a keep-alive connection,
+   without and with compression, and measures its size both ways;
 5. runs benchmarks/record_text_roundtrip.py against the host;
 6. prints a table of the figures, the peer's, their ratio and the goals.
 
 The host runs from a copy of the binary taken at the start. Every process it
-starts is stopped by its PID at the end, also on Ctrl-C or an error. Needs Debian's wrk, python3-flask and gunicorn
-(scripts/install-deps.sh) and a build with the Python bindings (build/python).
+starts is stopped by its PID at the end, also on Ctrl-C or an error. Needs
+Debian's wrk, python3-flask and gunicorn (scripts/install-deps.sh) and a build
+with the Python bindings (build/python).
 """
 
 import argparse
+import contextlib
 import http.client
+import importlib.util
 import json
 import os
 import random
@@ -510,16 +513,12 @@ def main():
     args = ap.parse_args()
     if not 1 <= args.tickets <= 1_000_000 or not 1 <= args.seconds <= 600 or not 1 <= args.rounds <= 100_000:
         ap.error("--tickets 1..1000000, --seconds 1..600, --rounds 1..100000")
-    for tool in ("wrk",):
-        if not shutil.which(tool):
-            sys.exit("%s is missing: apt-get install -y wrk python3-flask gunicorn" % tool)
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install -y wrk python3-flask gunicorn")
     sys.path.insert(0, args.python_path)
-    try:
-        import switchboard  # noqa: F401  (checked here, used by seed())
-        import flask  # noqa: F401
-        import gunicorn  # noqa: F401
-    except ImportError as e:
-        sys.exit("%s (build the bindings; apt-get install -y python3-flask gunicorn)" % e)
+    missing = [m for m in ("switchboard", "flask", "gunicorn") if importlib.util.find_spec(m) is None]
+    if missing:
+        sys.exit("no module %s (build the bindings; apt-get install -y python3-flask gunicorn)" % ", ".join(missing))
 
     # Ctrl-C and SIGTERM end the run through the finally below.
     def interrupted(signum, frame):
@@ -548,7 +547,7 @@ def main():
         contacts, seconds = seed(db_path, email, password, args.tickets, rng)
         print("seeded %d tickets (%d contacts) in %.1f s, %.0f a second"
               % (args.tickets, contacts, seconds, args.tickets / seconds), flush=True)
-        with sqlite3.connect("file:%s?mode=ro" % db_path, uri=True) as c:
+        with contextlib.closing(sqlite3.connect("file:%s?mode=ro" % db_path, uri=True)) as c:
             id_range = c.execute("SELECT min(id), max(id) FROM tickets").fetchone()
             ids = [r[0] for r in c.execute("SELECT id FROM tickets")]
 
@@ -557,7 +556,7 @@ def main():
         token = sign_in(host_url, email, password)
         peer_url = None
         if not args.host_only:
-            peer, peer_url = start_peer(procs, db_path, args.workers, args.peer_total, os.path.join(work, "peer.log"))
+            _, peer_url = start_peer(procs, db_path, args.workers, args.peer_total, os.path.join(work, "peer.log"))
             checked, identical, differ = same_answers(host_url, peer_url, token, ids, rng)
             if differ:
                 print("the peer's answers differ from the host's:\n  " + "\n  ".join(differ))
@@ -608,4 +607,4 @@ if __name__ == "__main__":
     try:
         main()
     except KeyboardInterrupt:
-        sys.exit("interrupted: every process stopped, the temporary directory removed")
+        sys.exit("interrupted; the processes it started are stopped")
