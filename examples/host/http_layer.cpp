@@ -21,6 +21,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <deque>
 #include <map>
@@ -250,6 +251,70 @@ std::string log_json_line(const LogEntry& e) {
     return "{\"time\":\"" + switchboard::format_time(e.time_ms) + "\",\"method\":\"" + e.method + "\",\"path\":\"" +
            e.path + "\",\"status\":" + std::to_string(e.status) + ",\"ms\":" + ms + ",\"remote\":\"" + e.remote_addr +
            "\"}";
+}
+
+struct BatchedStdout::Impl {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::string pending;
+    bool stopping = false;
+    std::thread flusher;
+
+    void write_out(std::string& text) {
+        if (text.empty()) return;
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        std::fflush(stdout);
+        text.clear();
+    }
+};
+
+BatchedStdout::BatchedStdout(int flush_ms) : impl_(std::make_unique<Impl>()) {
+    impl_->flusher = std::thread([impl = impl_.get(), flush_ms] {
+        std::unique_lock<std::mutex> lock(impl->mu);
+        while (!impl->stopping) {
+            impl->cv.wait_for(lock, std::chrono::milliseconds(flush_ms));
+            std::string out;
+            out.swap(impl->pending);
+            lock.unlock();
+            impl->write_out(out);
+            lock.lock();
+        }
+    });
+}
+
+BatchedStdout::~BatchedStdout() {
+    {
+        std::lock_guard<std::mutex> lock(impl_->mu);
+        impl_->stopping = true;
+    }
+    impl_->cv.notify_all();
+    impl_->flusher.join();
+    flush();
+}
+
+void BatchedStdout::line(std::string_view text) {
+    std::string out;
+    {
+        std::lock_guard<std::mutex> lock(impl_->mu);
+        impl_->pending.append(text);
+        impl_->pending += '\n';
+        if (impl_->pending.size() < (64u << 10)) return;
+        out.swap(impl_->pending);
+    }
+    impl_->write_out(out);
+}
+
+void BatchedStdout::flush() {
+    std::string out;
+    {
+        std::lock_guard<std::mutex> lock(impl_->mu);
+        out.swap(impl_->pending);
+    }
+    impl_->write_out(out);
+}
+
+LogSink batched_log(std::shared_ptr<BatchedStdout> out, bool json) {
+    return [out = std::move(out), json](const LogEntry& e) { out->line(json ? log_json_line(e) : log_line(e)); };
 }
 
 void ServerOptions::validate() const {
@@ -491,9 +556,15 @@ struct Server::Impl {
     bool stop_requested = false;
     bool running = false;
 
-    // Last: destroyed first, with the handlers it still holds.
-    net::io_context ioc;
-    tcp::acceptor acceptor{ioc};
+    // One event loop a thread, each with its own connections (handed out in
+    // turn as they are accepted): no lock is shared between threads on the
+    // way of a request. Last: destroyed first, with the handlers they hold.
+    std::vector<std::unique_ptr<net::io_context>> loops;
+    std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
+    std::size_t next_loop = 0;  // the acceptor's loop only
+    std::optional<tcp::acceptor> acceptor;
+    // Where handlers run, unless their route is `fast`.
+    std::unique_ptr<net::thread_pool> workers;
 
     // The best route for the path: any method (for 405) and this method.
     const Route* match(std::string_view method, const std::vector<std::string>& segs,
@@ -916,9 +987,34 @@ private:
             }
         }
         close_after_ = !msg.keep_alive();
-        Response res = srv_.dispatch(req, route_);
-        if (res.live) return start_live(std::move(res), msg);
-        answer(std::move(res), req);
+        auto shared = std::make_shared<Request>(std::move(req));
+        if (route_->options.fast) return respond(srv_.dispatch(*shared, route_), shared);
+        // On a worker thread, so that a slow handler holds up no other
+        // connection of this loop; the answer comes back to the loop.
+        net::post(*srv_.workers, [self = shared_from_this(), shared] {
+            Response res = self->srv_.dispatch(*shared, self->route_);
+            if (res.stream && !res.live) return self->stream_then_finish(std::move(res), shared);
+            net::post(self->stream_.get_executor(), [self, shared, res = std::move(res)]() mutable {
+                self->respond(std::move(res), shared);
+            });
+        });
+    }
+
+    // On the loop: a live stream, a whole answer, or a streamed one (written
+    // from a worker thread).
+    void respond(Response res, const std::shared_ptr<Request>& req) {
+        if (res.live) return start_live(std::move(res), body_->get());
+        if (!res.stream) return answer(std::move(res), *req);
+        net::post(*srv_.workers, [self = shared_from_this(), req, res = std::move(res)]() mutable {
+            self->stream_then_finish(std::move(res), req);
+        });
+    }
+
+    // On a worker thread: writes a streamed answer, then goes back to the loop.
+    void stream_then_finish(Response res, const std::shared_ptr<Request>& req) {
+        status_ = res.status;
+        const bool ok = answer_streamed(res, req->method == "HEAD");
+        net::post(stream_.get_executor(), [self = shared_from_this(), ok] { self->finish(ok); });
     }
 
     template <class Message>
@@ -962,7 +1058,6 @@ private:
     void answer(Response res, const Request& req) {
         const bool head_only = req.method == "HEAD";
         status_ = res.status;
-        if (res.stream) return answer_streamed(res, head_only);
 
         auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
         out->version(11);
@@ -988,9 +1083,9 @@ private:
         });
     }
 
-    // A streamed answer is written from this thread, straight to the socket,
-    // each piece within the write timeout.
-    void answer_streamed(Response& res, bool head_only) {
+    // A streamed answer is written from a worker thread, straight to the
+    // socket, each piece within the write timeout; false when it failed.
+    bool answer_streamed(Response& res, bool head_only) {
         std::string head = status_line(res.status);
         head += "Content-Type: " + res.content_type + "\r\n";
         for (const auto& [k, v] : res.headers) head += k + ": " + v + "\r\n";
@@ -1016,7 +1111,7 @@ private:
             if (ok && chunked) ok = write_fully(fd, "0\r\n\r\n", timeout);
             if (ok && !chunked && sent != res.stream_length) ok = false;
         }
-        finish(ok);
+        return ok;
     }
 
     // A live answer: the connection becomes a LiveSession (a WebSocket when
@@ -1090,8 +1185,9 @@ private:
 }  // namespace
 
 void Server::Impl::accept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-        if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+    net::io_context& loop = *loops[next_loop++ % loops.size()];
+    acceptor->async_accept(loop, [this](beast::error_code ec, tcp::socket socket) {
+        if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
         if (!ec) {
             if (open_connections.load() + live_streams.load() >= options.max_connections) {
                 // Answered at once and closed; the socket is non-blocking
@@ -1117,6 +1213,12 @@ void Server::Impl::accept() {
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
     options.validate();
     impl_->options = std::move(options);
+    for (int i = 0; i < impl_->options.threads; ++i) {
+        impl_->loops.push_back(std::make_unique<net::io_context>(1));
+        impl_->keep_running.push_back(net::make_work_guard(*impl_->loops.back()));
+    }
+    impl_->acceptor.emplace(*impl_->loops[0]);
+    impl_->workers = std::make_unique<net::thread_pool>(static_cast<std::size_t>(impl_->options.threads));
     impl_->log = [](const LogEntry& e) {
         const std::string line = log_line(e);
         std::fwrite(line.data(), 1, line.size(), stdout);
@@ -1146,7 +1248,7 @@ int Server::bind() {
     const auto address = net::ip::make_address(o.host == "localhost" ? "127.0.0.1" : o.host, ec);
     if (ec) throw std::runtime_error("cannot bind to " + o.host + ": not an IP address");
     const tcp::endpoint endpoint(address, static_cast<unsigned short>(o.port));
-    auto& a = impl_->acceptor;
+    auto& a = *impl_->acceptor;
     a.open(endpoint.protocol(), ec);
     if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) a.bind(endpoint, ec);
@@ -1162,14 +1264,17 @@ bool Server::listen() {
     {
         std::lock_guard<std::mutex> lock(impl_->stop_mutex);
         if (impl_->stop_requested) return true;
-        if (!impl_->acceptor.is_open()) return false;
+        if (!impl_->acceptor->is_open()) return false;
         impl_->running = true;
     }
     impl_->accept();
     std::vector<std::thread> threads;
-    for (int i = 1; i < impl_->options.threads; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
-    impl_->ioc.run();
+    for (std::size_t i = 1; i < impl_->loops.size(); ++i)
+        threads.emplace_back([loop = impl_->loops[i].get()] { loop->run(); });
+    impl_->loops[0]->run();
     for (auto& t : threads) t.join();
+    impl_->workers->stop();
+    impl_->workers->join();
     impl_->release_lives();
     return true;
 }
@@ -1177,11 +1282,13 @@ bool Server::listen() {
 void Server::stop() {
     std::lock_guard<std::mutex> lock(impl_->stop_mutex);
     impl_->stop_requested = true;
-    net::post(impl_->ioc, [impl = impl_.get()] {
+    net::post(*impl_->loops[0], [impl = impl_.get()] {
         beast::error_code ec;
-        impl->acceptor.close(ec);
+        impl->acceptor->close(ec);
     });
-    impl_->ioc.stop();
+    impl_->keep_running.clear();
+    for (auto& loop : impl_->loops) loop->stop();
+    impl_->workers->stop();
 }
 
 ServerStats Server::stats() const {

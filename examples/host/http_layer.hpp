@@ -119,7 +119,7 @@ using ErrorHandler = std::function<Response(const Request&, int status)>;
 struct ServerOptions {
     std::string host = "127.0.0.1";
     int port = 8080;          // 0: any free port
-    int threads = 4;          // threads that read, write and run handlers
+    int threads = 4;          // event loops (reading, writing, fast routes), and as many worker threads for the rest
     std::size_t max_body = 1u << 20;
     std::size_t max_header = 16u << 10;  // request line and headers together
     int max_connections = 10000;         // past it a new connection is answered 503 and closed
@@ -161,6 +161,12 @@ struct RouteOptions {
     // The request log shows the route pattern instead of the path (for paths
     // that carry a secret, such as a verification key).
     bool redact_path = false;
+    // A quick read that never waits (no password hash, no write, no long
+    // stream): its handler runs on the connection's own event loop, with no
+    // hand-over. Other handlers run on the server's worker threads, so that
+    // a slow one holds up no other client. (A streamed answer is always
+    // written from a worker thread.)
+    bool fast = false;
     // The largest request body for this route; 0: the server's max_body.
     // A larger Content-Length is refused (413) before the body is read.
     std::size_t max_body = 0;
@@ -183,6 +189,25 @@ std::string log_line(const LogEntry& e);       // "2026-12-02T05:15:44.123Z GET 
 std::string log_json_line(const LogEntry& e);  // {"time":...,"method":...,"path":...,"status":...,"ms":...,"remote":...}
 std::string escape_for_log(std::string_view text);
 using LogSink = std::function<void(const LogEntry& entry)>;
+
+// Lines for stdout, written in batches: a line waits at most `flush_ms`, or
+// until 64 KiB have gathered (one write call for many requests, where a
+// write per request cost a busy host a tenth of its time).
+class BatchedStdout {
+public:
+    explicit BatchedStdout(int flush_ms = 50);
+    ~BatchedStdout();  // flushes
+    BatchedStdout(const BatchedStdout&) = delete;
+    BatchedStdout& operator=(const BatchedStdout&) = delete;
+    void line(std::string_view text);
+    void flush();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+// A request log on `out`: text lines (log_line) or JSON lines (log_json_line).
+LogSink batched_log(std::shared_ptr<BatchedStdout> out, bool json);
 
 class Server {
 public:

@@ -63,15 +63,10 @@ int run(const host::HostConfig& o) {
     so.compress_min_bytes = o.compress_min_bytes;
     so.compress_level = o.compress_level;
     host::Server server(so);
-    if (o.log_format == "json") {
-        server.set_log([](const host::LogEntry& e) {
-            const std::string line = host::log_json_line(e);
-            std::fwrite(line.data(), 1, line.size(), stdout);
-            std::fputc('\n', stdout);
-            std::fflush(stdout);
-        });
-    }
     const int port = server.bind();
+    // The request log: a line a request, written to stdout in batches.
+    auto log_out = std::make_shared<host::BatchedStdout>();
+    server.set_log(host::batched_log(log_out, o.log_format == "json"));
     const std::string url_host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
     const std::string base_url = "http://" + url_host + ":" + std::to_string(port);
 
@@ -126,6 +121,7 @@ int run(const host::HostConfig& o) {
     std::printf("listening on %s\n", base_url.c_str());
     std::fflush(stdout);
     const bool ok = server.listen();
+    log_out->flush();
     served = true;
     if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();

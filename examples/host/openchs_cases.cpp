@@ -289,10 +289,11 @@ Response create_category(Exchange& c) {
 
 void register_openchs_cases(Server& server, Context& ctx) {
     server.route("POST", "/eproc/tickets", authed_endpoint(ctx, "tickets", create_ticket));
-    server.route("GET", "/eproc/tickets", authed_endpoint(ctx, "tickets", list_tickets));
+    // The two busiest reads run on the connection's loop (RouteOptions::fast).
+    server.route("GET", "/eproc/tickets", authed_endpoint(ctx, "tickets", list_tickets), RouteOptions{.fast = true});
     server.route("GET", "/eproc/tickets/rpt", authed_endpoint(ctx, "tickets", report_tickets));
     server.route("POST", "/eproc/tickets/{id}", authed_endpoint(ctx, "tickets", update_ticket));
-    server.route("GET", "/eproc/tickets/{id}", authed_endpoint(ctx, "tickets", view_ticket));
+    server.route("GET", "/eproc/tickets/{id}", authed_endpoint(ctx, "tickets", view_ticket), RouteOptions{.fast = true});
     server.route("POST", "/eproc/tickets/{id}/assign", authed_endpoint(ctx, "tickets", assign_ticket));
     server.route("POST", "/eproc/tickets/{id}/close", authed_endpoint(ctx, "tickets", close_ticket));
     server.route("GET", "/eproc/tickets/{id}/history", authed_endpoint(ctx, "tickets", ticket_history));

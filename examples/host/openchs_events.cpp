@@ -114,7 +114,7 @@ Response events_feed(Exchange& c) {
 }  // namespace
 
 void register_openchs_events(Server& server, Context& ctx) {
-    server.route("GET", "/eproc/events", live_endpoint(ctx, "events", events_feed));
+    server.route("GET", "/eproc/events", live_endpoint(ctx, "events", events_feed), RouteOptions{.fast = true});
 }
 
 }  // namespace switchboard::host

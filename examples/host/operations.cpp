@@ -129,8 +129,9 @@ Response metrics(Context& ctx, const Server& server) {
 }  // namespace
 
 void register_operations(Server& server, Context& ctx) {
-    server.route("GET", "/health", [&ctx](const Request&) { return health(ctx); });
-    server.route("GET", "/metrics", [&ctx, &server](const Request&) { return metrics(ctx, server); });
+    server.route("GET", "/health", [&ctx](const Request&) { return health(ctx); }, RouteOptions{.fast = true});
+    server.route("GET", "/metrics", [&ctx, &server](const Request&) { return metrics(ctx, server); },
+                 RouteOptions{.fast = true});
 }
 
 }  // namespace switchboard::host
