@@ -28,6 +28,7 @@ struct HostConfig {
     int idle_timeout_ms = 60'000;
     std::size_t compress_min_bytes = 8192;
     int compress_level = 1;
+    bool compress_loopback = false;
     std::string log_format = "text";  // text or json
     // the library
     int page_size = 50;

@@ -842,9 +842,9 @@ private:
 
     Server::Impl& srv_;
     net::any_io_executor executor_;
+    net::steady_timer ping_;
     std::optional<beast::tcp_stream> tcp_;
     std::shared_ptr<websocket::stream<beast::tcp_stream>> ws_;
-    net::steady_timer ping_;
     std::deque<std::string> pending_;  // on the strand
     bool writing_ = false;             // on the strand
     beast::flat_buffer in_;
@@ -883,7 +883,12 @@ public:
         ++srv_.open_connections;
         beast::error_code ec;
         const auto ep = stream_.socket().remote_endpoint(ec);
-        if (!ec) remote_ = ep.address().to_string();
+        if (!ec) {
+            remote_ = ep.address().to_string();
+            const auto a = ep.address();
+            loopback_ = a.is_loopback() || (a.is_v6() && a.to_v6().is_v4_mapped() &&
+                                             a.to_v6().to_v4().is_loopback());
+        }
         stream_.socket().set_option(tcp::no_delay(true), ec);
     }
     ~Connection() { --srv_.open_connections; }
@@ -1066,6 +1071,7 @@ private:
         for (const auto& [k, v] : res.headers) out->insert(k, v);
         const auto* ae = req.header("Accept-Encoding");
         if (srv_.options.compress_min_bytes && res.body.size() >= srv_.options.compress_min_bytes && ae &&
+            (srv_.options.compress_loopback || !loopback_) &&
             accepts_gzip(*ae) && compressible(res.content_type)) {
             if (auto z = gzip(res.body, srv_.options.compress_level)) {
                 res.body = std::move(*z);
@@ -1172,6 +1178,7 @@ private:
     std::optional<bhttp::request_parser<bhttp::empty_body>> head_;
     std::optional<bhttp::request_parser<bhttp::string_body>> body_;
     std::string remote_;
+    bool loopback_ = false;
     std::string method_;
     std::string path_;
     std::map<std::string, std::string> params_;

@@ -134,6 +134,10 @@ struct ServerOptions {
     // compress_min_bytes 0 turns compression off.
     std::size_t compress_min_bytes = 8192;
     int compress_level = 1;
+    // A client on this machine (127.0.0.0/8, ::1) gets answers uncompressed:
+    // there, bytes cost nothing and compressing only adds time (a proxy in
+    // front compresses for the network). True compresses for it too.
+    bool compress_loopback = false;
     void validate() const;  // throws std::invalid_argument naming the option
 };
 

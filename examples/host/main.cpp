@@ -62,6 +62,7 @@ int run(const host::HostConfig& o) {
     so.idle_timeout_ms = o.idle_timeout_ms;
     so.compress_min_bytes = o.compress_min_bytes;
     so.compress_level = o.compress_level;
+    so.compress_loopback = o.compress_loopback;
     host::Server server(so);
     const int port = server.bind();
     // The request log: a line a request, written to stdout in batches.

@@ -241,3 +241,26 @@ def test_timeouts_and_limits_are_validated(fresh_host):
                         (["--compress-level", "10"], "--compress-level must be between 1 and 9")):
         out = subprocess.run([HOST_BINARY, *args], capture_output=True, text=True, timeout=30)
         assert out.returncode == 2 and words in out.stderr, out.stderr
+
+
+def test_compression_by_size_and_by_client(fresh_host):
+    h = fresh_host("--no-demo", "--compress-loopback", "--compress-min-bytes", "4096")
+    org = h.sign_up()
+    for n in range(20):
+        assert h.post("/eproc/tickets", json={"narrative": "caller %d asks about the delivery of order %d" % (n, n)},
+                      headers=org.bearer()).status_code == 201
+    url = h.url + "/eproc/tickets"
+    big = requests.get(url, params={"_c": 20}, headers={**org.bearer(), "Accept-Encoding": "gzip, deflate, br"},
+                       timeout=5)
+    plain = requests.get(url, params={"_c": 20}, headers={**org.bearer(), "Accept-Encoding": "identity"}, timeout=5)
+    assert big.headers["Content-Encoding"] == "gzip" and big.headers["Vary"] == "Accept-Encoding"
+    assert "Content-Encoding" not in plain.headers
+    assert big.json() == plain.json() and len(plain.content) >= 4096
+    assert int(big.headers["Content-Length"]) < len(plain.content) / 3
+    # Below the size, as it is.
+    small = requests.get(url, params={"_c": 1}, headers={**org.bearer(), "Accept-Encoding": "gzip"}, timeout=5)
+    assert "Content-Encoding" not in small.headers
+    # By default a client on this machine gets no compression.
+    h2 = fresh_host("--no-demo", "--compress-min-bytes", "1024")
+    r = requests.get(h2.url + "/metrics", headers={"Accept-Encoding": "gzip"}, timeout=5)
+    assert len(r.content) > 1024 and "Content-Encoding" not in r.headers
