@@ -97,6 +97,33 @@ private:
     bool form_ = false;
 };
 
+// JSON text written straight into a string, byte for byte as
+// boost::json::serialize writes the same object: for the busiest answers (a
+// page of tickets), which then build no tree of values first.
+//
+//   JsonOut j;
+//   j.open_object().key("tickets").open_array();
+//   ... j.open_object().member("id", "7").close_object(); ...
+//   j.close_array().close_object();
+//   std::string text = j.take();
+class JsonOut {
+public:
+    JsonOut& open_object();
+    JsonOut& close_object();
+    JsonOut& open_array();
+    JsonOut& close_array();
+    JsonOut& key(std::string_view name);
+    JsonOut& string(std::string_view value);
+    JsonOut& member(std::string_view name, std::string_view value) { return key(name).string(value); }
+    std::string take() { return std::move(out_); }
+
+private:
+    void separate();
+    std::string out_;
+    std::vector<bool> empty_;  // per open object or array: nothing in it yet
+    bool after_key_ = false;
+};
+
 std::optional<std::int64_t> parse_whole(std::string_view text);
 // A parameter name fit for a log or an answer: the name itself when it is a
 // plain identifier (letters, digits, '_', '-', '.', '/'; at most 64), else

@@ -10,40 +10,48 @@ using namespace openchs;
 
 namespace {
 
-json::object contact_object(const Contact& c) {
-    return {{"id", str(c.id)},
-            {"fname", c.first_name},
-            {"lname", c.last_name},
-            {"phone", c.phone},
-            {"email", c.email},
-            {"town", c.town},
-            {"country", c.country},
-            {"user_category", c.user_category},
-            {"position_in_org", c.position_in_org},
-            {"org_name", c.org_name}};
+// A contact in OpenCHS field names.
+void write_contact(JsonOut& j, const Contact& c) {
+    j.open_object()
+        .member("id", str(c.id))
+        .member("fname", c.first_name)
+        .member("lname", c.last_name)
+        .member("phone", c.phone)
+        .member("email", c.email)
+        .member("town", c.town)
+        .member("country", c.country)
+        .member("user_category", c.user_category)
+        .member("position_in_org", c.position_in_org)
+        .member("org_name", c.org_name)
+        .close_object();
 }
 
 // A ticket in OpenCHS field names, every value a string; ids are "" for none.
-json::object ticket_object(const Ticket& t) {
-    return {{"id", str(t.id)},
-            {"ticket_no", t.ticket_no},
-            {"source", t.source},
-            {"source_id", t.source_id},
-            {"category_main", id_text(t.category_main)},
-            {"category_sub", id_text(t.category_sub)},
-            {"narrative", t.narrative},
-            {"resolution", t.resolution},
-            {"status", t.status},
-            {"priority", t.priority},
-            {"referred_to", t.referred_to},
-            {"escalated_to", t.escalated_to},
-            {"disposition", t.disposition},
-            {"contact_id", id_text(t.contact_id)},
-            {"assigned_to", id_text(t.assigned_to)},
-            {"created_by", id_text(t.created_by)},
-            {"created_on", format_time(t.created_ms)},
-            {"updated_on", format_time(t.updated_ms)},
-            {"contacts", t.contact ? json::value(contact_object(*t.contact)) : json::value(json::object{})}};
+// Written straight as JSON text: a page of them is the host's busiest answer.
+void write_ticket(JsonOut& j, const Ticket& t) {
+    j.open_object()
+        .member("id", str(t.id))
+        .member("ticket_no", t.ticket_no)
+        .member("source", t.source)
+        .member("source_id", t.source_id)
+        .member("category_main", id_text(t.category_main))
+        .member("category_sub", id_text(t.category_sub))
+        .member("narrative", t.narrative)
+        .member("resolution", t.resolution)
+        .member("status", t.status)
+        .member("priority", t.priority)
+        .member("referred_to", t.referred_to)
+        .member("escalated_to", t.escalated_to)
+        .member("disposition", t.disposition)
+        .member("contact_id", id_text(t.contact_id))
+        .member("assigned_to", id_text(t.assigned_to))
+        .member("created_by", id_text(t.created_by))
+        .member("created_on", format_time(t.created_ms))
+        .member("updated_on", format_time(t.updated_ms))
+        .key("contacts");
+    if (t.contact) write_contact(j, *t.contact);
+    else j.open_object().close_object();
+    j.close_object();
 }
 
 json::object category_object(const Category& c) {
@@ -67,10 +75,13 @@ json::object message_object(const TicketMessage& m) {
 }
 
 Response tickets_answer(int status, const char* info, const Ticket& t) {
-    json::object o;
-    if (info) o["tickets_nb"] = json::array{json::array{"info", info}};
-    o["tickets"] = json::array{ticket_object(t)};
-    return send(status, o);
+    JsonOut j;
+    j.open_object();
+    if (info) j.key("tickets_nb").open_array().open_array().string("info").string(info).close_array().close_array();
+    j.key("tickets").open_array();
+    write_ticket(j, t);
+    j.close_array().close_object();
+    return Response::json(status, j.take());
 }
 
 Refusal unknown_field(const std::string& key, std::string table = {}) {
@@ -173,12 +184,13 @@ Response list_tickets(Exchange& c) {
             lr.names);
     }
     const Page<Ticket> page = c.core([&] { return c.ctx.cases.list_tickets(c.who, lr.query); });
-    json::array items;
-    for (const auto& t : page.items) items.push_back(ticket_object(t));
-    json::object o;
-    o["tickets"] = std::move(items);
-    o["tickets_ctx"] = json::array{json::array{"total", json::string(str(page.total))}};
-    return send(200, o);
+    JsonOut j;
+    j.open_object().key("tickets").open_array();
+    for (const auto& t : page.items) write_ticket(j, t);
+    j.close_array();
+    j.key("tickets_ctx").open_array().open_array().string("total").string(str(page.total)).close_array().close_array();
+    j.close_object();
+    return Response::json(200, j.take());
 }
 
 Response report_tickets(Exchange& c) {
