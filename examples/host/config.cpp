@@ -109,6 +109,8 @@ const std::vector<Setting>& settings() {
         number("compress_level", &HostConfig::compress_level, 1, 9, "gzip level (1 fastest, 9 smallest)"),
         flag("compress_loopback", &HostConfig::compress_loopback,
              "compress answers to clients on this machine too (where it only adds time)"),
+        text("cors_origins", &HostConfig::cors_origins,
+             "origins whose pages may call the host (CORS), comma-separated; * for any"),
         text("log_format", &HostConfig::log_format, "request log on stdout: text or json", {"text", "json"}),
         number("page_size", &HostConfig::page_size, 1, 1'000'000, "records per page when a list asks for none"),
         number("max_page_size", &HostConfig::max_page_size, 1, 1'000'000, "most records a list may ask for"),

@@ -29,6 +29,7 @@ struct HostConfig {
     std::size_t compress_min_bytes = 8192;
     int compress_level = 1;
     bool compress_loopback = false;
+    std::string cors_origins;  // comma-separated; "*" for any
     std::string log_format = "text";  // text or json
     // the library
     int page_size = 50;

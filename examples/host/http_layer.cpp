@@ -666,6 +666,15 @@ struct Server::Impl {
         }
     }
 
+    // The CORS headers for a request from `origin` ("" when none was sent).
+    Fields cors_for(std::string_view origin) const {
+        if (origin.empty() || options.cors_origins.empty()) return {};
+        for (const auto& allowed : options.cors_origins)
+            if (allowed == "*" || allowed == origin)
+                return {{"Access-Control-Allow-Origin", std::string(origin)}, {"Vary", "Origin"}};
+        return {};
+    }
+
     void accept();
     void add_live(const std::shared_ptr<LiveSession>& s);
     void release_lives();
@@ -929,6 +938,10 @@ private:
         const std::string_view target(h.target().data(), h.target().size());
         path_ = url_decode(target.substr(0, std::min(target.find('?'), target.size())), false);
         if (path_.empty() || path_[0] != '/') return refuse(400);
+        cors_ = srv_.cors_for(h[bhttp::field::origin]);
+        if (h.method() == bhttp::verb::options && h.count(bhttp::field::origin) &&
+            h.count(bhttp::field::access_control_request_method))
+            return preflight();
 
         // Framing the parser does not check: a transfer coding other than
         // chunked, and a PUT or PATCH that says nothing of its length.
@@ -1017,6 +1030,7 @@ private:
 
     // On a worker thread: writes a streamed answer, then goes back to the loop.
     void stream_then_finish(Response res, const std::shared_ptr<Request>& req) {
+        res.headers.insert(res.headers.end(), cors_.begin(), cors_.end());
         status_ = res.status;
         const bool ok = answer_streamed(res, req->method == "HEAD");
         net::post(stream_.get_executor(), [self = shared_from_this(), ok] { self->finish(ok); });
@@ -1034,6 +1048,26 @@ private:
         for (const auto& f : msg) req.headers.emplace(std::string(f.name_string()), std::string(f.value()));
         if constexpr (std::is_same_v<typename Message::body_type, bhttp::string_body>) req.body = std::move(msg.body());
         return req;
+    }
+
+    // A CORS preflight: allowed (204 with what may be sent) or not (403).
+    void preflight() {
+        close_after_ = head_->content_length().value_or(0) > 0 || head_->chunked();
+        Request req;
+        req.method = method_;
+        req.path = path_;
+        Response res;
+        if (cors_.empty()) {
+            res = Response::json(403, R"({"error":"this origin may not call the host"})");
+        } else {
+            res.status = 204;
+            res.content_type = "text/plain";
+            res.headers = {{"Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS"},
+                           {"Access-Control-Allow-Headers",
+                            "Content-Type, Authorization, XAuthorization, accessToken, devToken, Last-Event-ID"},
+                           {"Access-Control-Max-Age", "600"}};
+        }
+        answer(std::move(res), req);
     }
 
     // A request refused before its body was read: answered, then closed.
@@ -1061,6 +1095,7 @@ private:
     // Sends a whole answer (or a streamed one), then goes on to the next
     // request or closes.
     void answer(Response res, const Request& req) {
+        res.headers.insert(res.headers.end(), cors_.begin(), cors_.end());
         const bool head_only = req.method == "HEAD";
         status_ = res.status;
 
@@ -1078,7 +1113,11 @@ private:
                 out->set(bhttp::field::content_encoding, "gzip");
             }
         }
-        if (srv_.options.compress_min_bytes && compressible(res.content_type)) out->set(bhttp::field::vary, "Accept-Encoding");
+        if (srv_.options.compress_min_bytes && compressible(res.content_type)) {
+            const auto vary = out->find(bhttp::field::vary);
+            const std::string before = vary == out->end() ? "" : std::string(vary->value()) + ", ";
+            out->set(bhttp::field::vary, before + "Accept-Encoding");
+        }
         const std::size_t length = res.body.size();
         if (!head_only) out->body() = std::move(res.body);
         out->content_length(length);
@@ -1123,6 +1162,7 @@ private:
     // A live answer: the connection becomes a LiveSession (a WebSocket when
     // the client asked to upgrade, else server-sent events on this socket).
     void start_live(Response res, bhttp::request<bhttp::string_body>& msg) {
+        res.headers.insert(res.headers.end(), cors_.begin(), cors_.end());
         const bool upgrade = websocket::is_upgrade(msg);
         srv_.record(method_, route_ ? route_->pattern : "", upgrade ? 101 : 200, start_, log_path(), remote_);
         stream_.expires_never();
@@ -1179,6 +1219,7 @@ private:
     std::optional<bhttp::request_parser<bhttp::string_body>> body_;
     std::string remote_;
     bool loopback_ = false;
+    Fields cors_;  // the CORS headers of this request's answer (none for no allowed Origin)
     std::string method_;
     std::string path_;
     std::map<std::string, std::string> params_;

@@ -138,6 +138,9 @@ struct ServerOptions {
     // there, bytes cost nothing and compressing only adds time (a proxy in
     // front compresses for the network). True compresses for it too.
     bool compress_loopback = false;
+    // Origins (scheme://host[:port]) whose browser pages may call the host
+    // (CORS); "*" allows any. Empty: no CORS headers, preflights refused.
+    std::vector<std::string> cors_origins;
     void validate() const;  // throws std::invalid_argument naming the option
 };
 

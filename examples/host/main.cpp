@@ -63,6 +63,14 @@ int run(const host::HostConfig& o) {
     so.compress_min_bytes = o.compress_min_bytes;
     so.compress_level = o.compress_level;
     so.compress_loopback = o.compress_loopback;
+    for (std::size_t i = 0; i < o.cors_origins.size();) {
+        const std::size_t comma = std::min(o.cors_origins.find(',', i), o.cors_origins.size());
+        std::string origin = o.cors_origins.substr(i, comma - i);
+        origin.erase(0, origin.find_first_not_of(' '));
+        origin.erase(origin.find_last_not_of(' ') + 1);
+        if (!origin.empty()) so.cors_origins.push_back(origin);
+        i = comma + 1;
+    }
     host::Server server(so);
     const int port = server.bind();
     // The request log: a line a request, written to stdout in batches.

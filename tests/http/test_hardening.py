@@ -264,3 +264,31 @@ def test_compression_by_size_and_by_client(fresh_host):
     h2 = fresh_host("--no-demo", "--compress-min-bytes", "1024")
     r = requests.get(h2.url + "/metrics", headers={"Accept-Encoding": "gzip"}, timeout=5)
     assert len(r.content) > 1024 and "Content-Encoding" not in r.headers
+
+
+def test_cors_allow_list(fresh_host):
+    h = fresh_host("--no-demo", "--cors-origins", "https://console.example.org, https://wall.example.org")
+    org = h.sign_up()
+    allowed = {"Origin": "https://console.example.org"}
+    pre = requests.options(h.url + "/eproc/tickets", headers={**allowed, "Access-Control-Request-Method": "POST",
+                                                             "Access-Control-Request-Headers": "XAuthorization"},
+                           timeout=5)
+    assert pre.status_code == 204
+    assert pre.headers["Access-Control-Allow-Origin"] == "https://console.example.org"
+    assert "POST" in pre.headers["Access-Control-Allow-Methods"]
+    assert "XAuthorization" in pre.headers["Access-Control-Allow-Headers"]
+    r = requests.get(h.url + "/eproc/tickets", headers={**allowed, **org.bearer()}, timeout=5)
+    assert r.status_code == 200 and r.headers["Access-Control-Allow-Origin"] == "https://console.example.org"
+    assert "Origin" in r.headers["Vary"]
+    # Another origin: no CORS headers, and its preflight is refused.
+    other = {"Origin": "https://evil.example.com"}
+    r = requests.get(h.url + "/eproc/tickets", headers={**other, **org.bearer()}, timeout=5)
+    assert r.status_code == 200 and "Access-Control-Allow-Origin" not in r.headers
+    pre = requests.options(h.url + "/eproc/tickets", headers={**other, "Access-Control-Request-Method": "GET"},
+                           timeout=5)
+    assert pre.status_code == 403 and "Access-Control-Allow-Origin" not in pre.headers
+    # Without an allow-list, no origin is allowed.
+    h2 = fresh_host("--no-demo")
+    pre = requests.options(h2.url + "/health", headers={**allowed, "Access-Control-Request-Method": "GET"},
+                           timeout=5)
+    assert pre.status_code == 403
