@@ -12,7 +12,7 @@ PACKAGES=(
   zlib1g-dev libtomlplusplus-dev
   catch2 libbenchmark-dev
   espeak-ng python3-pydub python3-aubio wrk python3-flask gunicorn
-  pybind11-dev python3-dev python3-numpy python3-pytest python3-requests python3-websocket
+  pybind11-dev python3-dev python3-numpy python3-pytest python3-requests python3-websocket python3-jsonschema
   binutils
 )
 

@@ -1339,6 +1339,12 @@ void Server::stop() {
     impl_->workers->stop();
 }
 
+std::vector<Server::RouteInfo> Server::routes() const {
+    std::vector<RouteInfo> out;
+    for (const auto& r : impl_->routes) out.push_back(RouteInfo{r.method, r.pattern, r.options});
+    return out;
+}
+
 ServerStats Server::stats() const {
     ServerStats s;
     {

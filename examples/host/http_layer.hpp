@@ -240,6 +240,14 @@ public:
 
     ServerStats stats() const;
 
+    // The routes, in the order registered (GET /openapi.json is made from them).
+    struct RouteInfo {
+        std::string method;
+        std::string pattern;
+        RouteOptions options;
+    };
+    std::vector<RouteInfo> routes() const;
+
     struct Impl;  // defined in http_layer.cpp only
 
 private:

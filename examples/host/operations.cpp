@@ -1,13 +1,16 @@
 // switchboard-host: what the people who run the host read. GET /health says
 // whether it is alive and ready (its store answers, its job workers run);
-// GET /metrics gives its figures in Prometheus' text format. Neither shows
-// a record or needs a credential: serve them on a network only operators
+// GET /metrics gives its figures in Prometheus' text format; GET
+// /openapi.json describes every route. None shows a record or needs a
+// credential: serve them on a network only operators
 // reach (docs/http.md).
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 
 #include "dialect.hpp"
 #include "switchboard/jobs.hpp"
+#include "switchboard/version.hpp"
 
 namespace switchboard::host {
 
@@ -126,11 +129,96 @@ Response metrics(Context& ctx, const Server& server) {
     return r;
 }
 
+// Which seed document a route belongs to, by its path.
+std::string dialect_of(const std::string& pattern) {
+    if (pattern == "/eproc" || pattern.rfind("/eproc/", 0) == 0) return "OpenCHS";
+    if (pattern == "/health" || pattern == "/metrics" || pattern == "/openapi.json") return "Operations";
+    return "OctaPy";
+}
+
+json::object response(const char* description, const char* media_type = "application/json") {
+    json::object r{{"description", description}};
+    r["content"] = json::object{{media_type, json::object{{"schema", json::object{{"type", "object"}}}}}};
+    return r;
+}
+
+// The answers a route may give, by dialect (docs/http.md).
+json::object responses_of(const std::string& dialect, const std::string& method, const std::string& pattern) {
+    json::object r;
+    if (dialect == "OctaPy") {
+        r["200"] = response("{\"STATUS\": \"OK\", ...} on success, {\"STATUS\": \"KO\", \"errMsg\": ...} on failure");
+        r["default"] = response("the transport's refusals (404, 405, 413 ...), in the KO shape");
+    } else if (dialect == "OpenCHS") {
+        if (pattern == "/eproc/events") {
+            r["200"] = response("server-sent events (or a WebSocket on upgrade)", "text/event-stream");
+        } else if (method == "POST") {
+            r["201"] = response("the record created");
+            r["202"] = response("the record changed");
+        } else {
+            r["200"] = response("the records read");
+        }
+        r["401"] = response("a missing, unknown, expired or signed-out session");
+        r["412"] = response("a refusal: {\"errors\": [[\"error\", message, type, table, row, field]]}");
+        r["default"] = response("the transport's refusals and system failures, in the 412 shape");
+    } else if (pattern == "/metrics") {
+        r["200"] = json::object{
+            {"description", "Prometheus' text format"},
+            {"content", json::object{{"text/plain", json::object{{"schema", json::object{{"type", "string"}}}}}}}};
+    } else {
+        r["200"] = response(pattern == "/health" ? "alive and ready" : "this document");
+        if (pattern == "/health") r["503"] = response("alive, not ready: a check failed");
+    }
+    return r;
+}
+
+// GET /openapi.json: every route of every dialect, made from the route
+// table itself, so that it cannot drift from what is served.
+std::string openapi(const Server& server) {
+    json::object paths;
+    for (const auto& route : server.routes()) {
+        std::string method = route.method;
+        for (auto& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        const std::string dialect = dialect_of(route.pattern);
+        std::string operation_id = method;
+        json::array parameters;
+        for (std::size_t i = 0; i < route.pattern.size(); ++i) {
+            const char c = route.pattern[i];
+            operation_id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+            if (c == '{') {
+                const std::size_t close = route.pattern.find('}', i);
+                parameters.push_back(json::object{{"name", route.pattern.substr(i + 1, close - i - 1)},
+                                                  {"in", "path"},
+                                                  {"required", true},
+                                                  {"schema", json::object{{"type", "string"}}}});
+            }
+        }
+        json::object op{{"tags", json::array{json::value(dialect)}},
+                         {"operationId", operation_id},
+                         {"summary", route.method + " " + route.pattern + " (" + dialect + ")"},
+                         {"responses", responses_of(dialect, route.method, route.pattern)}};
+        if (!parameters.empty()) op["parameters"] = std::move(parameters);
+        auto& item = paths[route.pattern];
+        if (!item.is_object()) item = json::object{};
+        item.as_object()[method] = std::move(op);
+    }
+    json::object doc{{"openapi", "3.1.0"},
+                     {"info", json::object{{"title", "switchboard-host"},
+                                           {"version", SWITCHBOARD_VERSION_STRING},
+                                           {"description", "The endpoints of the OctaPy (at /) and OpenCHS (under /eproc/) "
+                                                           "documents, and the host's own. See docs/http.md."}}},
+                     {"tags", json::array{json::object{{"name", "OctaPy"}}, json::object{{"name", "OpenCHS"}},
+                                          json::object{{"name", "Operations"}}}},
+                     {"paths", std::move(paths)}};
+    return json_text(doc);
+}
+
 }  // namespace
 
 void register_operations(Server& server, Context& ctx) {
     server.route("GET", "/health", [&ctx](const Request&) { return health(ctx); }, RouteOptions{.fast = true});
     server.route("GET", "/metrics", [&ctx, &server](const Request&) { return metrics(ctx, server); },
+                 RouteOptions{.fast = true});
+    server.route("GET", "/openapi.json", [&server](const Request&) { return Response::json(200, openapi(server)); },
                  RouteOptions{.fast = true});
 }
 
