@@ -382,7 +382,7 @@ def sequential(url, token, rounds):
 def roundtrip(url, email, password, rounds):
     """The median post -> report ready of benchmarks/record_text_roundtrip.py."""
     cmd = [sys.executable, os.path.join(REPO, "benchmarks", "record_text_roundtrip.py"), "--url", url,
-           "--email", email, "--password", password, "-n", str(rounds)]
+           "--email", email, "--password", password, "-n", str(rounds), "--browser-headers"]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     out = done.stdout + done.stderr
     print("\n".join("  | " + line for line in out.strip().splitlines()))
@@ -586,8 +586,7 @@ def main():
         # 5. The record/text round trip.
         rt = None
         if not args.peer_only and args.roundtrip_rounds > 0:
-            print("benchmarks/record_text_roundtrip.py against the host (its own client: python-requests,"
-                  " Accept-Encoding: gzip, deflate):", flush=True)
+            print("benchmarks/record_text_roundtrip.py --browser-headers against the host:", flush=True)
             rt = roundtrip(host_url, email, password, args.roundtrip_rounds)
 
         # 6. The table.

@@ -40,6 +40,17 @@ SENTENCES = [
 ]
 
 
+# What a browser sends with a fetch() from a page (Chromium 120 on Linux).
+BROWSER_HEADERS = {
+    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+    "Accept": "application/json, text/plain, */*",
+    "Accept-Encoding": "gzip, deflate, br",
+    "Accept-Language": "en-GB,en-US;q=0.9,en;q=0.8",
+    "Sec-Fetch-Mode": "cors",
+    "Sec-Fetch-Site": "same-origin",
+}
+
+
 def make_text(size=2048):
     out, i = [], 0
     while sum(len(s) + 1 for s in out) < size:
@@ -107,6 +118,8 @@ def main():
     ap.add_argument("--warmup", type=int, default=20)
     ap.add_argument("--bytes", type=int, default=2048)
     ap.add_argument("--text-workers", type=int, default=0, help="--text-workers of the started host")
+    ap.add_argument("--browser-headers", action="store_true",
+                    help="send a browser's headers (Accept-Encoding: gzip, deflate, br, User-Agent, Accept ...)")
     args = ap.parse_args()
 
     local = None
@@ -126,6 +139,8 @@ def main():
         token = check(s.post(url + "/apiReq", json={"email": email, "userName": username, "devKey": key}))["devToken"]
         text = make_text(args.bytes)
         headers = {"devToken": token}
+        if args.browser_headers:
+            headers.update(BROWSER_HEADERS)
 
         posts, rounds, polls = [], [], []
         for i in range(args.warmup + args.rounds):
@@ -151,8 +166,9 @@ def main():
         if local:
             local.close()
 
-    print("record/text round trip over HTTP: %d rounds of a %d-byte text (%d findings), one connection"
-          % (args.rounds, len(text.encode()), findings))
+    print("record/text round trip over HTTP: %d rounds of a %d-byte text (%d findings), one connection, %s"
+          % (args.rounds, len(text.encode()), findings,
+             "a browser's headers" if args.browser_headers else "python-requests' headers"))
     print("%-28s %9s %9s %9s %9s" % ("", "median", "p90", "p99", "max"))
     for name, values in (("POST /record/text (ms)", posts), ("post -> report ready (ms)", rounds)):
         print("%-28s %9.3f %9.3f %9.3f %9.3f" % (name, statistics.median(values), percentile(values, 90),
