@@ -227,7 +227,7 @@ void register_octapy_text(Server& server, TextContext& ctx) {
     RouteOptions record_options;
     record_options.max_body = std::max(ctx.max_body, ctx.max_text_bytes * 6 + (64u << 10));
     server.route("POST", "/record/text", authed_endpoint(ctx, TokenKind::dev, record_text), record_options);
-    server.route("GET", "/report/{Ricket}", reader_endpoint(ctx, report));
+    server.route("GET", "/report/{Ricket}", reader_endpoint(ctx, report), RouteOptions{.fast = true});
 
     server.route("GET", "/settings/getPoolList", reader_endpoint(ctx, pool_list));
     server.route("POST", "/settings/addPoolPhrase", authed_endpoint(ctx, TokenKind::access, pool_add));
