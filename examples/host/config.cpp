@@ -109,6 +109,8 @@ const std::vector<Setting>& settings() {
         number("compress_level", &HostConfig::compress_level, 1, 9, "gzip level (1 fastest, 9 smallest)"),
         flag("compress_loopback", &HostConfig::compress_loopback,
              "compress answers to clients on this machine too (where it only adds time)"),
+        text("tls_cert", &HostConfig::tls_cert, "HTTPS: the PEM certificate chain (with --tls-key)"),
+        text("tls_key", &HostConfig::tls_key, "HTTPS: the PEM private key of the certificate"),
         text("cors_origins", &HostConfig::cors_origins,
              "origins whose pages may call the host (CORS), comma-separated; * for any"),
         text("log_format", &HostConfig::log_format, "request log on stdout: text or json", {"text", "json"}),

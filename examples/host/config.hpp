@@ -30,6 +30,8 @@ struct HostConfig {
     int compress_level = 1;
     bool compress_loopback = false;
     std::string cors_origins;  // comma-separated; "*" for any
+    std::string tls_cert;      // PEM certificate chain; with tls_key, HTTPS
+    std::string tls_key;
     std::string log_format = "text";  // text or json
     // the library
     int page_size = 50;

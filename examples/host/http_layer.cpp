@@ -9,11 +9,10 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <zlib.h>
-
-#include <poll.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
@@ -26,6 +25,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <future>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -466,26 +466,6 @@ bool parse_multipart(std::string_view body, std::string_view content_type, Field
     }
 }
 
-// Writes all of `data` to a socket, waiting at most timeout_ms for each
-// piece to go; false when the client has gone or is too slow.
-bool write_fully(int fd, std::string_view data, int timeout_ms) {
-    while (!data.empty()) {
-        const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-        if (n > 0) {
-            data.remove_prefix(static_cast<std::size_t>(n));
-            continue;
-        }
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            pollfd p{fd, POLLOUT, 0};
-            if (::poll(&p, 1, timeout_ms) <= 0) return false;
-            continue;
-        }
-        return false;
-    }
-    return true;
-}
-
 std::string status_line(int status) {
     const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
     return "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason.data(), reason.size()) + "\r\n";
@@ -529,7 +509,11 @@ std::string ws_text(const LiveMessage& m) {
 
 }  // namespace
 
-class LiveSession;
+// A live stream, whatever carries it (for the server's registry).
+class LiveBase : public LiveChannel {
+public:
+    virtual void release() = 0;
+};
 
 struct Server::Impl {
     ServerOptions options;
@@ -550,7 +534,7 @@ struct Server::Impl {
     // The live streams open now: released when the server stops, so that no
     // subscription outlives what it subscribed to.
     std::mutex live_mu;
-    std::vector<std::weak_ptr<LiveSession>> lives;
+    std::vector<std::weak_ptr<LiveBase>> lives;
 
     std::mutex stop_mutex;
     bool stop_requested = false;
@@ -563,6 +547,8 @@ struct Server::Impl {
     std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
     std::size_t next_loop = 0;  // the acceptor's loop only
     std::optional<tcp::acceptor> acceptor;
+    // HTTPS: the certificate and key (none: plain HTTP).
+    std::optional<net::ssl::context> tls;
     // Where handlers run, unless their route is `fast`.
     std::unique_ptr<net::thread_pool> workers;
 
@@ -676,7 +662,7 @@ struct Server::Impl {
     }
 
     void accept();
-    void add_live(const std::shared_ptr<LiveSession>& s);
+    void add_live(const std::shared_ptr<LiveBase>& s);
     void release_lives();
 };
 
@@ -684,13 +670,14 @@ struct Server::Impl {
 
 // One live stream: server-sent events over the connection's socket, or a
 // WebSocket. Writes are queued on the connection's strand, one at a time.
-class LiveSession : public LiveChannel, public std::enable_shared_from_this<LiveSession> {
+template <class Stream>
+class LiveSession : public LiveBase, public std::enable_shared_from_this<LiveSession<Stream>> {
 public:
-    LiveSession(Server::Impl& srv, beast::tcp_stream&& stream)
+    LiveSession(Server::Impl& srv, Stream&& stream)
         : srv_(srv), executor_(stream.get_executor()), ping_(executor_) {
-        tcp_.emplace(std::move(stream));
+        plain_.emplace(std::move(stream));
     }
-    LiveSession(Server::Impl& srv, std::shared_ptr<websocket::stream<beast::tcp_stream>> ws)
+    LiveSession(Server::Impl& srv, std::shared_ptr<websocket::stream<Stream>> ws)
         : srv_(srv), executor_(ws->get_executor()), ping_(executor_), ws_(std::move(ws)) {}
     ~LiveSession() override { --srv_.live_streams; }
 
@@ -698,7 +685,7 @@ public:
     // first, then what `start` sends. Called on the strand.
     void begin(const LiveStart& start, std::string head) {
         ++srv_.live_streams;
-        auto self = shared_from_this();
+        auto self = this->shared_from_this();
         if (!head.empty()) queue(std::move(head));
         watch();
         schedule_ping();
@@ -735,12 +722,12 @@ public:
             holder = std::move(holder_);
         }
         holder.reset();  // ends the subscription, outside the lock
-        net::post(executor_, [self = shared_from_this()] { self->shut(); });
+        net::post(executor_, [self = this->shared_from_this()] { self->shut(); });
     }
 
     // The server stops: ends the subscription at once (the strand may never
     // run again).
-    void release() {
+    void release() override {
         std::shared_ptr<void> holder;
         {
             std::lock_guard<std::mutex> lock(mu_);
@@ -758,7 +745,7 @@ private:
             const bool too_far = queued_bytes_ + piece.size() > srv_.options.live_queue_bytes;
             if (!too_far) {
                 queued_bytes_ += piece.size();
-                net::post(executor_, [self = shared_from_this(), piece = std::move(piece)]() mutable {
+                net::post(executor_, [self = this->shared_from_this(), piece = std::move(piece)]() mutable {
                     self->pending_.push_back(std::move(piece));
                     if (!self->writing_) self->write_next();
                 });
@@ -775,7 +762,7 @@ private:
             return;
         }
         writing_ = true;
-        auto self = shared_from_this();
+        auto self = this->shared_from_this();
         auto done = [self](beast::error_code ec, std::size_t) {
             const std::size_t n = self->pending_.front().size();
             self->pending_.pop_front();
@@ -796,8 +783,8 @@ private:
             ws_->text(true);
             ws_->async_write(net::buffer(pending_.front()), std::move(done));
         } else {
-            tcp_->expires_after(timeout);
-            net::async_write(*tcp_, net::buffer(pending_.front()), std::move(done));
+            beast::get_lowest_layer(*plain_).expires_after(timeout);
+            net::async_write(*plain_, net::buffer(pending_.front()), std::move(done));
         }
     }
 
@@ -805,7 +792,7 @@ private:
     // nothing; WebSocket: its messages are not for us, and a read is how
     // pings and the close handshake are answered).
     void watch() {
-        auto self = shared_from_this();
+        auto self = this->shared_from_this();
         if (ws_) {
             beast::get_lowest_layer(*ws_).expires_never();
             ws_->async_read(in_, [self](beast::error_code ec, std::size_t) {
@@ -814,8 +801,8 @@ private:
                 self->watch();
             });
         } else {
-            tcp_->expires_never();
-            tcp_->async_read_some(net::buffer(scratch_), [self](beast::error_code ec, std::size_t) {
+            beast::get_lowest_layer(*plain_).expires_never();
+            plain_->async_read_some(net::buffer(scratch_), [self](beast::error_code ec, std::size_t) {
                 if (ec) return self->close();
                 self->watch();
             });
@@ -824,7 +811,7 @@ private:
 
     void schedule_ping() {
         ping_.expires_after(std::chrono::milliseconds(srv_.options.live_ping_ms));
-        ping_.async_wait([self = shared_from_this()](beast::error_code ec) {
+        ping_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
             if (ec || !self->is_open()) return;
             if (self->ws_) {
                 self->ws_->async_ping({}, [self](beast::error_code ping_ec) {
@@ -844,16 +831,16 @@ private:
             beast::get_lowest_layer(*ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
             beast::get_lowest_layer(*ws_).close();
         } else {
-            tcp_->socket().shutdown(tcp::socket::shutdown_both, ec);
-            tcp_->close();
+            beast::get_lowest_layer(*plain_).socket().shutdown(tcp::socket::shutdown_both, ec);
+            beast::get_lowest_layer(*plain_).close();
         }
     }
 
     Server::Impl& srv_;
     net::any_io_executor executor_;
     net::steady_timer ping_;
-    std::optional<beast::tcp_stream> tcp_;
-    std::shared_ptr<websocket::stream<beast::tcp_stream>> ws_;
+    std::optional<Stream> plain_;  // server-sent events
+    std::shared_ptr<websocket::stream<Stream>> ws_;
     std::deque<std::string> pending_;  // on the strand
     bool writing_ = false;             // on the strand
     beast::flat_buffer in_;
@@ -864,14 +851,14 @@ private:
     std::shared_ptr<void> holder_;
 };
 
-void Server::Impl::add_live(const std::shared_ptr<LiveSession>& s) {
+void Server::Impl::add_live(const std::shared_ptr<LiveBase>& s) {
     std::lock_guard<std::mutex> lock(live_mu);
     std::erase_if(lives, [](const auto& w) { return w.expired(); });
     lives.push_back(s);
 }
 
 void Server::Impl::release_lives() {
-    std::vector<std::weak_ptr<LiveSession>> all;
+    std::vector<std::weak_ptr<LiveBase>> all;
     {
         std::lock_guard<std::mutex> lock(live_mu);
         all.swap(lives);
@@ -886,23 +873,41 @@ namespace {
 
 // One client connection: requests read and answered in turn (keep-alive),
 // each step under its own timeout.
-class Connection : public std::enable_shared_from_this<Connection> {
+// Stream is beast::tcp_stream (HTTP) or beast::ssl_stream<beast::tcp_stream>
+// (HTTPS: a TLS handshake first).
+template <class Stream>
+class Connection : public std::enable_shared_from_this<Connection<Stream>> {
 public:
-    Connection(Server::Impl& srv, tcp::socket&& socket) : srv_(srv), stream_(std::move(socket)) {
+    static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+    // The accepted socket, and for HTTPS the TLS context.
+    template <class... Args>
+    Connection(Server::Impl& srv, Args&&... args) : srv_(srv), stream_(std::forward<Args>(args)...) {
         ++srv_.open_connections;
         beast::error_code ec;
-        const auto ep = stream_.socket().remote_endpoint(ec);
+        const auto ep = lowest().socket().remote_endpoint(ec);
         if (!ec) {
             remote_ = ep.address().to_string();
             const auto a = ep.address();
             loopback_ = a.is_loopback() || (a.is_v6() && a.to_v6().is_v4_mapped() &&
                                              a.to_v6().to_v4().is_loopback());
         }
-        stream_.socket().set_option(tcp::no_delay(true), ec);
+        lowest().socket().set_option(tcp::no_delay(true), ec);
     }
     ~Connection() { --srv_.open_connections; }
 
-    void start() { next(); }
+    void start() {
+        if constexpr (kTls) {
+            lowest().expires_after(std::chrono::milliseconds(srv_.options.header_timeout_ms));
+            stream_.async_handshake(net::ssl::stream_base::server,
+                                    [self = this->shared_from_this()](beast::error_code ec) {
+                                        if (ec) return self->shut();  // not TLS, or a bad client hello
+                                        self->next();
+                                    });
+        } else {
+            next();
+        }
+    }
 
 private:
     using ms = std::chrono::milliseconds;
@@ -910,8 +915,8 @@ private:
     // Waits (idle timeout) for the first byte of the next request.
     void next() {
         if (buffer_.size() > 0) return read_header();
-        stream_.expires_after(ms(srv_.options.idle_timeout_ms));
-        stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        lowest().expires_after(ms(srv_.options.idle_timeout_ms));
+        stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
             if (ec) return self->shut();  // idle too long, or the client closed
             self->buffer_.commit(n);
             self->read_header();
@@ -923,9 +928,9 @@ private:
         head_.emplace();
         head_->header_limit(static_cast<std::uint32_t>(srv_.options.max_header));
         head_->body_limit(boost::none);
-        stream_.expires_after(ms(srv_.options.header_timeout_ms));
+        lowest().expires_after(ms(srv_.options.header_timeout_ms));
         bhttp::async_read_header(stream_, buffer_, *head_,
-                                 [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+                                 [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
     }
 
     void on_header(beast::error_code ec) {
@@ -968,8 +973,8 @@ private:
         const auto expect = body_->get()[bhttp::field::expect];
         if (has_body && beast::iequals(expect, "100-continue")) {
             static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-            stream_.expires_after(ms(srv_.options.write_timeout_ms));
-            net::async_write(stream_, net::buffer(kContinue), [self = shared_from_this()](beast::error_code wec, std::size_t) {
+            lowest().expires_after(ms(srv_.options.write_timeout_ms));
+            net::async_write(stream_, net::buffer(kContinue), [self = this->shared_from_this()](beast::error_code wec, std::size_t) {
                 if (wec) return self->shut();
                 self->read_body();
             });
@@ -979,8 +984,8 @@ private:
     }
 
     void read_body() {
-        stream_.expires_after(ms(srv_.options.body_timeout_ms));
-        bhttp::async_read(stream_, buffer_, *body_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        lowest().expires_after(ms(srv_.options.body_timeout_ms));
+        bhttp::async_read(stream_, buffer_, *body_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
             self->on_body(ec);
         });
     }
@@ -1009,7 +1014,7 @@ private:
         if (route_->options.fast) return respond(srv_.dispatch(*shared, route_), shared);
         // On a worker thread, so that a slow handler holds up no other
         // connection of this loop; the answer comes back to the loop.
-        net::post(*srv_.workers, [self = shared_from_this(), shared] {
+        net::post(*srv_.workers, [self = this->shared_from_this(), shared] {
             Response res = self->srv_.dispatch(*shared, self->route_);
             if (res.stream && !res.live) return self->stream_then_finish(std::move(res), shared);
             net::post(self->stream_.get_executor(), [self, shared, res = std::move(res)]() mutable {
@@ -1023,7 +1028,7 @@ private:
     void respond(Response res, const std::shared_ptr<Request>& req) {
         if (res.live) return start_live(std::move(res), body_->get());
         if (!res.stream) return answer(std::move(res), *req);
-        net::post(*srv_.workers, [self = shared_from_this(), req, res = std::move(res)]() mutable {
+        net::post(*srv_.workers, [self = this->shared_from_this(), req, res = std::move(res)]() mutable {
             self->stream_then_finish(std::move(res), req);
         });
     }
@@ -1033,7 +1038,7 @@ private:
         res.headers.insert(res.headers.end(), cors_.begin(), cors_.end());
         status_ = res.status;
         const bool ok = answer_streamed(res, req->method == "HEAD");
-        net::post(stream_.get_executor(), [self = shared_from_this(), ok] { self->finish(ok); });
+        net::post(stream_.get_executor(), [self = this->shared_from_this(), ok] { self->finish(ok); });
     }
 
     template <class Message>
@@ -1122,14 +1127,15 @@ private:
         if (!head_only) out->body() = std::move(res.body);
         out->content_length(length);
         out->keep_alive(!close_after_);
-        stream_.expires_after(ms(srv_.options.write_timeout_ms));
-        bhttp::async_write(stream_, *out, [self = shared_from_this(), out](beast::error_code ec, std::size_t) {
+        lowest().expires_after(ms(srv_.options.write_timeout_ms));
+        bhttp::async_write(stream_, *out, [self = this->shared_from_this(), out](beast::error_code ec, std::size_t) {
             self->finish(!ec);
         });
     }
 
-    // A streamed answer is written from a worker thread, straight to the
-    // socket, each piece within the write timeout; false when it failed.
+    // A streamed answer is produced on a worker thread; each piece is
+    // written by the connection's loop (plain or TLS alike) while the worker
+    // waits, at most write_timeout_ms a piece; false when it failed.
     bool answer_streamed(Response& res, bool head_only) {
         std::string head = status_line(res.status);
         head += "Content-Type: " + res.content_type + "\r\n";
@@ -1139,21 +1145,37 @@ private:
         else head += "Content-Length: " + std::to_string(res.stream_length) + "\r\n";
         if (close_after_) head += "Connection: close\r\n";
         head += "\r\n";
-        const int fd = stream_.socket().native_handle();
-        const int timeout = srv_.options.write_timeout_ms;
-        bool ok = write_fully(fd, head, timeout);
+        const auto timeout = std::chrono::milliseconds(srv_.options.write_timeout_ms);
+        auto self = this->shared_from_this();
+        auto write = [&](std::string data) {
+            auto done = std::make_shared<std::promise<bool>>();
+            auto result = done->get_future();
+            auto buffer = std::make_shared<std::string>(std::move(data));
+            net::post(stream_.get_executor(), [self, buffer, done, timeout] {
+                self->lowest().expires_after(timeout);
+                net::async_write(self->stream_, net::buffer(*buffer),
+                                 [buffer, done](beast::error_code ec, std::size_t) { done->set_value(!ec); });
+            });
+            // The loop's timer ends a write that takes too long; the margin
+            // only covers a loop that has stopped.
+            if (result.wait_for(timeout + std::chrono::seconds(5)) != std::future_status::ready) return false;
+            return result.get();
+        };
+        bool ok = write(std::move(head));
         if (ok && !head_only) {
             long long sent = 0;
             ok = res.stream([&](std::string_view piece) {
                 if (piece.empty()) return true;
                 sent += static_cast<long long>(piece.size());
-                if (!chunked) return write_fully(fd, piece, timeout);
+                if (!chunked) return write(std::string(piece));
                 char size[24];
                 std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
-                return write_fully(fd, size, timeout) && write_fully(fd, piece, timeout) &&
-                       write_fully(fd, "\r\n", timeout);
+                std::string framed = size;
+                framed.append(piece);
+                framed += "\r\n";
+                return write(std::move(framed));
             });
-            if (ok && chunked) ok = write_fully(fd, "0\r\n\r\n", timeout);
+            if (ok && chunked) ok = write("0\r\n\r\n");
             if (ok && !chunked && sent != res.stream_length) ok = false;
         }
         return ok;
@@ -1165,16 +1187,16 @@ private:
         res.headers.insert(res.headers.end(), cors_.begin(), cors_.end());
         const bool upgrade = websocket::is_upgrade(msg);
         srv_.record(method_, route_ ? route_->pattern : "", upgrade ? 101 : 200, start_, log_path(), remote_);
-        stream_.expires_never();
+        lowest().expires_never();
         if (upgrade) {
-            auto ws = std::make_shared<websocket::stream<beast::tcp_stream>>(std::move(stream_));
+            auto ws = std::make_shared<websocket::stream<Stream>>(std::move(stream_));
             ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
             ws->read_message_max(64 * 1024);
             auto request = std::make_shared<bhttp::request<bhttp::string_body>>(std::move(msg));
             Server::Impl& srv = srv_;
             ws->async_accept(*request, [ws, request, &srv, start = std::move(res.live)](beast::error_code ec) {
                 if (ec) return;
-                auto session = std::make_shared<LiveSession>(srv, ws);
+                auto session = std::make_shared<LiveSession<Stream>>(srv, ws);
                 srv.add_live(session);
                 session->begin(start, {});
             });
@@ -1185,7 +1207,7 @@ private:
                 "X-Accel-Buffering: no\r\nConnection: close\r\n";
         for (const auto& [k, v] : res.headers) head += k + ": " + v + "\r\n";
         head += "\r\n";
-        auto session = std::make_shared<LiveSession>(srv_, std::move(stream_));
+        auto session = std::make_shared<LiveSession<Stream>>(srv_, std::move(stream_));
         srv_.add_live(session);
         session->begin(res.live, std::move(head));
     }
@@ -1208,12 +1230,14 @@ private:
 
     void shut() {
         beast::error_code ec;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-        stream_.close();
+        lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+        lowest().close();
     }
 
+    beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
     Server::Impl& srv_;
-    beast::tcp_stream stream_;
+    Stream stream_;
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::empty_body>> head_;
     std::optional<bhttp::request_parser<bhttp::string_body>> body_;
@@ -1251,7 +1275,11 @@ void Server::Impl::accept() {
                 socket.shutdown(tcp::socket::shutdown_both, ignored);
                 socket.close(ignored);
             } else {
-                std::make_shared<Connection>(*this, std::move(socket))->start();
+                if (tls)
+                    std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket), *tls)
+                        ->start();
+                else
+                    std::make_shared<Connection<beast::tcp_stream>>(*this, std::move(socket))->start();
             }
         }
         accept();
@@ -1266,6 +1294,19 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
         impl_->keep_running.push_back(net::make_work_guard(*impl_->loops.back()));
     }
     impl_->acceptor.emplace(*impl_->loops[0]);
+    const auto& o = impl_->options;
+    if (!o.tls_cert_file.empty() || !o.tls_key_file.empty()) {
+        if (o.tls_cert_file.empty() || o.tls_key_file.empty())
+            throw std::invalid_argument("TLS needs both a certificate file and a key file");
+        auto& ctx = impl_->tls.emplace(net::ssl::context::tls_server);
+        ctx.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                        net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1);
+        beast::error_code ec;
+        ctx.use_certificate_chain_file(o.tls_cert_file, ec);
+        if (ec) throw std::invalid_argument("the TLS certificate " + o.tls_cert_file + " could not be read: " + ec.message());
+        ctx.use_private_key_file(o.tls_key_file, net::ssl::context::pem, ec);
+        if (ec) throw std::invalid_argument("the TLS key " + o.tls_key_file + " could not be read: " + ec.message());
+    }
     impl_->workers = std::make_unique<net::thread_pool>(static_cast<std::size_t>(impl_->options.threads));
     impl_->log = [](const LogEntry& e) {
         const std::string line = log_line(e);

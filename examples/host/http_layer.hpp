@@ -138,6 +138,10 @@ struct ServerOptions {
     // there, bytes cost nothing and compressing only adds time (a proxy in
     // front compresses for the network). True compresses for it too.
     bool compress_loopback = false;
+    // HTTPS: a PEM certificate chain and its private key (both, or neither
+    // for plain HTTP). TLS 1.2 and 1.3 only.
+    std::string tls_cert_file;
+    std::string tls_key_file;
     // Origins (scheme://host[:port]) whose browser pages may call the host
     // (CORS); "*" allows any. Empty: no CORS headers, preflights refused.
     std::vector<std::string> cors_origins;

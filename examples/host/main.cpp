@@ -63,6 +63,8 @@ int run(const host::HostConfig& o) {
     so.compress_min_bytes = o.compress_min_bytes;
     so.compress_level = o.compress_level;
     so.compress_loopback = o.compress_loopback;
+    so.tls_cert_file = o.tls_cert;
+    so.tls_key_file = o.tls_key;
     for (std::size_t i = 0; i < o.cors_origins.size();) {
         const std::size_t comma = std::min(o.cors_origins.find(',', i), o.cors_origins.size());
         std::string origin = o.cors_origins.substr(i, comma - i);
@@ -77,7 +79,7 @@ int run(const host::HostConfig& o) {
     auto log_out = std::make_shared<host::BatchedStdout>();
     server.set_log(host::batched_log(log_out, o.log_format == "json"));
     const std::string url_host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
-    const std::string base_url = "http://" + url_host + ":" + std::to_string(port);
+    const std::string base_url = std::string(o.tls_cert.empty() ? "http" : "https") + "://" + url_host + ":" + std::to_string(port);
 
     SwitchboardOptions sbo;
     sbo.accounts.pwhash_opslimit = o.pwhash_opslimit;
