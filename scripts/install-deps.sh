@@ -14,6 +14,7 @@ PACKAGES=(
   espeak-ng python3-pydub python3-aubio wrk python3-flask gunicorn
   pybind11-dev python3-dev python3-numpy python3-pytest python3-requests python3-websocket python3-jsonschema
   binutils
+  dpkg-dev python3-setuptools python3-wheel python3-pip python3-venv
 )
 
 SUDO=""

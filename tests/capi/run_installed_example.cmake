@@ -74,8 +74,8 @@ run("running accounts_demo (CMake build)"
     ${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${libdir} ${demo} ${WORK_DIR}/cmake-demo.db)
 check_demo_output("accounts_demo (CMake build)" "${run_output}")
 
-# 2. pkg-config through the example's Makefile. The .pc file finds its prefix
-#    relative to the directory it was installed into.
+# 2. pkg-config through the example's Makefile. The .pc file carries the
+#    prefix it was installed to.
 if(NOT DEFINED MAKE OR MAKE STREQUAL "" OR MAKE MATCHES "NOTFOUND")
   message(FATAL_ERROR "make was not found: the pkg-config build of examples/c needs it")
 endif()
