@@ -13,6 +13,10 @@ import requests
 
 from conftest import bearer, ok
 
+# "At once": well before any timeout of the host (5 s and more) yet with room
+# for a loaded machine (ctest -j2 on two cores).
+AT_ONCE = 2.5
+
 
 def raw(port, data, timeout=10.0):
     """Sends `data` on a fresh connection; returns (status, head, body,
@@ -75,7 +79,7 @@ def test_slow_header_clients_never_stop_others_being_served(fresh_host):
             times.append(time.monotonic() - start)
             assert r.status_code == 200 and "<form" in r.text
             time.sleep(0.5)
-        assert max(times) < 1.0, times
+        assert max(times) < AT_ONCE, times
     finally:
         stop.set()
         t.join(5)
@@ -90,7 +94,7 @@ def test_header_timeout_closes_a_slow_header(fresh_host):
         s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
         while s.recv(4096):  # the host closes (the client's own timeout is 10 s)
             pass
-        assert 0.4 < time.monotonic() - start < 3.0
+        assert 0.4 < time.monotonic() - start < 5.0
 
 
 def test_idle_keep_alive_connections_are_closed_after_the_idle_timeout(fresh_host):
@@ -101,7 +105,7 @@ def test_idle_keep_alive_connections_are_closed_after_the_idle_timeout(fresh_hos
         assert status == 200 and "keep-alive: max" not in head.lower()
         start = time.monotonic()
         assert s.recv(4096) == b""  # closed by the host, not by the client's timeout
-        assert 0.2 < time.monotonic() - start < 3.0
+        assert 0.2 < time.monotonic() - start < 5.0
 
 
 def test_keep_alive_serves_many_requests_on_one_connection(host):
@@ -129,7 +133,7 @@ def test_chunked_bodies_are_limited_as_sized_ones(fresh_host):
     assert status == 413, head
     assert b"request body is too large" in body
     assert "connection: close" in head.lower()
-    assert elapsed < 2.0
+    assert elapsed < AT_ONCE
     assert org.total("users", usn="x") == 0
 
 
@@ -179,25 +183,25 @@ def test_bad_framing_is_refused_at_once(host):
         got, head, body, elapsed = raw(host.port, request)
         assert got == status, (request, head, body)
         assert words in body, (request, body)
-        assert elapsed < 1.0, (request, elapsed)
+        assert elapsed < AT_ONCE, (request, elapsed)
         assert "connection: close" in head.lower()
 
 
 def test_oversized_headers_are_refused(host):
     got, _, body, elapsed = raw(host.port, b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"h" * 40000 +
                                 b"\r\n\r\n")
-    assert got == 431 and b"request headers are too large" in body and elapsed < 1.0
+    assert got == 431 and b"request headers are too large" in body and elapsed < AT_ONCE
 
 
 def test_a_post_without_a_body_is_an_empty_body_answered_at_once(host, org):
     # OctaPy: an empty body is an empty object, so the sign-in names what is missing.
     got, _, body, elapsed = raw(host.port, b"POST /signIn HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert got == 200 and elapsed < 1.0
+    assert got == 200 and elapsed < AT_ONCE
     assert b'"STATUS":"KO"' in body
     # OpenCHS: an authenticated POST with no body.
     got, _, body, elapsed = raw(host.port, b"POST /eproc/logout HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                                 org.session.encode() + b"\r\n\r\n")
-    assert got == 200 and elapsed < 1.0 and b"loggedoff" in body, body
+    assert got == 200 and elapsed < AT_ONCE and b"loggedoff" in body, body
     assert host.get("/eproc/users", headers=bearer(org.session)).status_code == 401  # it did log out
     r = requests.post(host.url + "/signIn", timeout=5)  # as `curl -X POST` sends it
     assert r.status_code == 200 and r.json()["STATUS"] == "KO"
@@ -222,7 +226,7 @@ def test_the_connection_limit_answers_busy(fresh_host):
     try:
         time.sleep(0.2)
         got, _, body, elapsed = raw(h.port, b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-        assert got == 503 and b"too many connections" in body and elapsed < 1.0
+        assert got == 503 and b"too many connections" in body and elapsed < AT_ONCE
     finally:
         for s in held:
             s.close()
