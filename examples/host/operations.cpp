@@ -38,6 +38,12 @@ std::string number(double v) {
     return buf;
 }
 
+// A metric of one value, with its HELP and TYPE lines.
+void single(std::string& out, const char* name, const char* type, const char* help, std::int64_t value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
+           std::to_string(value) + "\n";
+}
+
 Response health(Context& ctx) {
     json::object checks;
     bool ready = true;
@@ -89,15 +95,12 @@ Response metrics(Context& ctx, const Server& server) {
     out += "switchboard_http_request_duration_seconds_sum " + number(st.latency_sum_s) + "\n";
     out += "switchboard_http_request_duration_seconds_count " + std::to_string(st.latency_total) + "\n";
 
-    out += "# HELP switchboard_http_open_connections Connections open now (live streams not included).\n"
-           "# TYPE switchboard_http_open_connections gauge\n"
-           "switchboard_http_open_connections " + std::to_string(st.open_connections) + "\n";
-    out += "# HELP switchboard_http_refused_connections_total Connections refused past max_connections.\n"
-           "# TYPE switchboard_http_refused_connections_total counter\n"
-           "switchboard_http_refused_connections_total " + std::to_string(st.refused_connections) + "\n";
-    out += "# HELP switchboard_live_subscribers Live streams open now (server-sent events and WebSockets).\n"
-           "# TYPE switchboard_live_subscribers gauge\n"
-           "switchboard_live_subscribers " + std::to_string(st.live_streams) + "\n";
+    single(out, "switchboard_http_open_connections", "gauge", "Connections open now (live streams not included).",
+           st.open_connections);
+    single(out, "switchboard_http_refused_connections_total", "counter",
+           "Connections refused past max_connections.", static_cast<std::int64_t>(st.refused_connections));
+    single(out, "switchboard_live_subscribers", "gauge", "Live streams open now (server-sent events and WebSockets).",
+           st.live_streams);
 
     out += "# HELP switchboard_jobs Background jobs of every organisation, by state.\n"
            "# TYPE switchboard_jobs gauge\n";
@@ -110,18 +113,13 @@ Response metrics(Context& ctx, const Server& server) {
         std::fprintf(stderr, "error: GET /metrics: jobs could not be counted: %s\n", e.what());
     }
     const Jobs::Status s = ctx.core.jobs().status();
-    out += "# HELP switchboard_jobs_backlog_bytes Sealed payload bytes of queued and running jobs.\n"
-           "# TYPE switchboard_jobs_backlog_bytes gauge\n"
-           "switchboard_jobs_backlog_bytes " + std::to_string(s.backlog_bytes) + "\n";
-    out += "# HELP switchboard_jobs_memory_bytes Job payloads held in memory for this process's workers.\n"
-           "# TYPE switchboard_jobs_memory_bytes gauge\n"
-           "switchboard_jobs_memory_bytes " + std::to_string(s.memory_bytes) + "\n";
-    out += "# HELP switchboard_jobs_handover_depth Jobs handed to this process's workers in memory, not yet started.\n"
-           "# TYPE switchboard_jobs_handover_depth gauge\n"
-           "switchboard_jobs_handover_depth " + std::to_string(s.handovers) + "\n";
-    out += "# HELP switchboard_job_workers Job worker threads running.\n"
-           "# TYPE switchboard_job_workers gauge\n"
-           "switchboard_job_workers " + std::to_string(s.workers_running) + "\n";
+    single(out, "switchboard_jobs_backlog_bytes", "gauge", "Sealed payload bytes of queued and running jobs.",
+           s.backlog_bytes);
+    single(out, "switchboard_jobs_memory_bytes", "gauge", "Job payloads held in memory for this process's workers.",
+           s.memory_bytes);
+    single(out, "switchboard_jobs_handover_depth", "gauge",
+           "Jobs handed to this process's workers in memory, not yet started.", s.handovers);
+    single(out, "switchboard_job_workers", "gauge", "Job worker threads running.", s.workers_running);
 
     Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
