@@ -203,34 +203,8 @@ JsonOut& JsonOut::key(std::string_view name) {
 }
 
 JsonOut& JsonOut::string(std::string_view value) {
-    // boost::json's escapes: quote, backslash, \b \t \n \f \r, other
-    // control characters as \u00xx; everything else as it is.
-    static constexpr char hex[] = "0123456789abcdef";
     separate();
-    out_.reserve(out_.size() + value.size() + 2);
-    out_ += '"';
-    std::size_t plain = 0;  // start of the run not yet copied
-    for (std::size_t i = 0; i < value.size(); ++i) {
-        const auto c = static_cast<unsigned char>(value[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        out_.append(value.data() + plain, i - plain);
-        plain = i + 1;
-        switch (c) {
-            case '"': out_ += "\\\""; break;
-            case '\\': out_ += "\\\\"; break;
-            case '\b': out_ += "\\b"; break;
-            case '\t': out_ += "\\t"; break;
-            case '\n': out_ += "\\n"; break;
-            case '\f': out_ += "\\f"; break;
-            case '\r': out_ += "\\r"; break;
-            default:
-                out_ += "\\u00";
-                out_ += hex[c >> 4];
-                out_ += hex[c & 15];
-        }
-    }
-    out_.append(value.data() + plain, value.size() - plain);
-    out_ += '"';
+    append_json_string(out_, value);
     return *this;
 }
 

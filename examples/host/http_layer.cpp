@@ -220,6 +220,36 @@ std::string_view transport_reason(int status) {
     }
 }
 
+void append_json_string(std::string& out, std::string_view value) {
+    // boost::json's escapes: quote, backslash, \b \t \n \f \r, other
+    // control characters as \u00xx; everything else as it is.
+    static constexpr char hex[] = "0123456789abcdef";
+    out.reserve(out.size() + value.size() + 2);
+    out += '"';
+    std::size_t plain = 0;  // start of the run not yet copied
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const auto c = static_cast<unsigned char>(value[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(value.data() + plain, i - plain);
+        plain = i + 1;
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\b': out += "\\b"; break;
+            case '\t': out += "\\t"; break;
+            case '\n': out += "\\n"; break;
+            case '\f': out += "\\f"; break;
+            case '\r': out += "\\r"; break;
+            default:
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 15];
+        }
+    }
+    out.append(value.data() + plain, value.size() - plain);
+    out += '"';
+}
+
 std::string escape_for_log(std::string_view text) {
     static const char* hex = "0123456789ABCDEF";
     std::string out;
@@ -486,20 +516,9 @@ std::string sse_text(const LiveMessage& m) {
 }
 
 std::string json_string(std::string_view s) {
-    std::string out = "\"";
-    for (const char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-            out += buf;
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
+    std::string out;
+    append_json_string(out, s);
+    return out;
 }
 
 std::string ws_text(const LiveMessage& m) {

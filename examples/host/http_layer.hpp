@@ -263,6 +263,9 @@ private:
 std::string_view transport_reason(int status);
 
 // Helpers shared by the dialects.
+// Appends `value` as a JSON string (quoted, escaped byte for byte as
+// boost::json::serialize escapes it).
+void append_json_string(std::string& out, std::string_view value);
 std::string url_decode(std::string_view text, bool plus_is_space);
 Fields parse_urlencoded(std::string_view text);
 std::string base64_decode(std::string_view text, bool& ok);
