@@ -1101,6 +1101,7 @@ private:
         answer_error(status);
     }
 
+    // The transport's own answer (no handler ran), in the dialect of the path.
     void answer_error(int status) {
         Request req;
         req.method = method_.empty() ? "-" : method_;
@@ -1109,15 +1110,10 @@ private:
         if (head_) {
             for (const auto& f : head_->get()) req.headers.emplace(std::string(f.name_string()), std::string(f.value()));
         }
-        Response res = srv_.error_answer(req, status);
-        if (status == 503 || status == 408 || status == 413 || status == 431 || status == 501 || status == 411 ||
-            status == 400)
-            close_after_ = true;
-        answer(std::move(res), req);
+        answer(srv_.error_answer(req, status), req);
     }
 
-    // Sends a whole answer (or a streamed one), then goes on to the next
-    // request or closes.
+    // Sends a whole answer, then goes on to the next request or closes.
     void answer(Response res, const Request& req) {
         res.headers.insert(res.headers.end(), cors_.begin(), cors_.end());
         const bool head_only = req.method == "HEAD";
