@@ -229,7 +229,8 @@ Principal Accounts::authenticate_any(std::string_view token) { return authentica
 Principal Accounts::authenticate_as(std::string_view token, const TokenKind* wanted) {
     auto unauthorized = [] { return Error(ErrorCode::unauthorized, "unauthorized"); };
     if (token.size() != 32) throw unauthorized();
-    auto row = db_.store().sessions().session(detail::token_digest(token));
+    const std::string digest = detail::token_digest(token);
+    auto row = db_.store().sessions().session(digest);
     if (!row || (wanted && row->kind != *wanted) || !row->principal_active) throw unauthorized();
     const TokenKind kind = row->kind;
     const auto now = now_ms();
@@ -239,7 +240,7 @@ Principal Accounts::authenticate_as(std::string_view token, const TokenKind* wan
         throw unauthorized();
     }
     // last_seen is written at most every 30 s, so reads do not turn into writes.
-    if (kind == TokenKind::access && now - row->last_seen_ms > 30'000) db_.store().sessions().touch_session(row->id, now);
+    if (kind == TokenKind::access && now - row->last_seen_ms > 30'000) db_.store().sessions().touch_session(digest, now);
     Principal p;
     p.user_id = row->user_id;
     p.org_id = row->org_id;

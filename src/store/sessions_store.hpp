@@ -31,8 +31,10 @@ public:
     virtual std::int64_t insert_session(const std::string& token_hash, TokenKind kind, std::int64_t user_id,
                                         std::int64_t org_id, std::int64_t dev_key_id, std::int64_t now_ms,
                                         std::int64_t expires_ms) = 0;
+    // The row may be up to a second old when the change was made by another
+    // process; this process's own changes are seen at once.
     virtual std::optional<SessionRow> session(const std::string& token_hash) = 0;
-    virtual void touch_session(std::int64_t session_id, std::int64_t now_ms) = 0;
+    virtual void touch_session(const std::string& token_hash, std::int64_t now_ms) = 0;
     virtual void delete_session(std::int64_t session_id) = 0;
     virtual void delete_session_by_hash(const std::string& token_hash) = 0;
 };

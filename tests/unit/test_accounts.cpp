@@ -179,6 +179,46 @@ TEST_CASE("tokens: sign-out, idle and absolute expiry, kinds", "[accounts][sessi
     CHECK(error_of([&] { acc.authenticate(s.token); }).first == ErrorCode::unauthorized);
 }
 
+// A session's row is kept in memory after a token is checked (no query per
+// request). What this process changes is seen at once; what another handle
+// (another process, the CLI) changes is seen within a second.
+TEST_CASE("kept session rows follow every change", "[accounts][sessions]") {
+    auto dir = sbtest::temp_dir();
+    auto db = Database::open((dir / "sb.db").string());
+    Accounts acc(db, sbtest::fast_options());
+    auto org = sbtest::make_org(acc, "owner@example.org");
+    auto admin = acc.authenticate(org.admin.token);
+    acc.create_user(admin, agent_fields("wanjiru"));
+    auto agent_session = acc.sign_in("wanjiru", sbtest::kPassword);
+    const auto agent_id = acc.authenticate(agent_session.token).user_id;
+    CHECK(acc.authenticate(agent_session.token).role == Role::agent);
+
+    // A role change made here: the next check sees it.
+    UserFields promote;
+    promote.role = Role::supervisor;
+    acc.update_user(admin, agent_id, promote);
+    CHECK(error_of([&] { acc.authenticate(agent_session.token); }).first == ErrorCode::unauthorized);
+    agent_session = acc.sign_in("wanjiru", sbtest::kPassword);
+    CHECK(acc.authenticate(agent_session.token).role == Role::supervisor);
+
+    // A sign-out through another handle on the same file, as the CLI would.
+    {
+        auto other_db = Database::open((dir / "sb.db").string());
+        Accounts other(other_db, sbtest::fast_options());
+        other.sign_out(agent_session.token);
+        CHECK(error_of([&] { other.authenticate(agent_session.token); }).first == ErrorCode::unauthorized);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    CHECK(error_of([&] { acc.authenticate(agent_session.token); }).first == ErrorCode::unauthorized);
+
+    // A dev key switched off here ends its tokens at once.
+    auto key = acc.add_dev_key(admin, "crm");
+    auto dev = acc.issue_dev_token("owner@example.org", "crm", key.pass_key);
+    CHECK(acc.authenticate(dev.token, TokenKind::dev).kind == TokenKind::dev);
+    acc.set_dev_key_active(admin, "crm", false);
+    CHECK(error_of([&] { acc.authenticate(dev.token, TokenKind::dev); }).first == ErrorCode::unauthorized);
+}
+
 TEST_CASE("admins manage users; other roles cannot", "[accounts][users]") {
     Fixture f;
     auto org = sbtest::make_org(f.acc, "owner@example.org");

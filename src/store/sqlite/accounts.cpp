@@ -309,7 +309,7 @@ Page<Organisation> Accounts::list_organisations(const ListQuery& q, const ListLi
 Organisation Accounts::update_organisation(std::int64_t org_id, const OrgUpdate& u, std::int64_t password_user_id,
                                            const std::optional<std::string>& password_hash,
                                            const std::function<void(const Organisation&)>& check) {
-    return db_.write([&](SQLite::Database& db) {
+    return db_.write_sessions([&](SQLite::Database& db) {
         auto current = org_by_id(db, org_id);
         if (!current) throw Error(ErrorCode::not_found, "no organisation " + std::to_string(org_id), "id");
         std::string sets;
@@ -432,7 +432,7 @@ PivotReport Accounts::pivot_users(std::int64_t org_id, const ListQuery& q, const
 User Accounts::update_user(std::int64_t user_id, const UserFields& f,
                                 const std::optional<std::string>& password_hash,
                                 std::optional<bool> must_change_password, bool ends_sessions) {
-    return db_.write([&](SQLite::Database& db) {
+    return db_.write_sessions([&](SQLite::Database& db) {
         std::string sets;
         std::vector<Binding> b;
         auto set_text = [&](const char* col, const std::optional<std::string>& v) {
@@ -604,7 +604,7 @@ void Accounts::count_email_token_attempt(std::int64_t token_id) {
 
 void Accounts::spend_reset(std::int64_t token_id, std::int64_t user_id, const std::string& password_hash,
                                 std::int64_t now) {
-    db_.write([&](SQLite::Database& db) {
+    db_.write_sessions([&](SQLite::Database& db) {
         Prepared st(db, "UPDATE email_tokens SET used_ms = ? WHERE id = ? AND used_ms IS NULL");
         st->bind(1, static_cast<int64_t>(now));
         st->bind(2, static_cast<int64_t>(token_id));
@@ -671,7 +671,7 @@ std::optional<DevKeyCredentials> Accounts::dev_key(std::int64_t org_id, const st
 
 std::optional<DevKey> Accounts::set_dev_key_active(std::int64_t org_id, const std::string& username,
                                                         bool active) {
-    return db_.write([&](SQLite::Database& db) -> std::optional<DevKey> {
+    return db_.write_sessions([&](SQLite::Database& db) -> std::optional<DevKey> {
         Prepared st(db, "UPDATE dev_keys SET active = ?, updated_ms = ? WHERE org_id = ? AND username = ?");
         st->bind(1, active ? 1 : 0);
         st->bind(2, static_cast<int64_t>(detail::now_ms()));
@@ -693,7 +693,7 @@ std::optional<DevKey> Accounts::set_dev_key_active(std::int64_t org_id, const st
 }
 
 bool Accounts::delete_dev_key(std::int64_t org_id, const std::string& username) {
-    return db_.write([&](SQLite::Database& db) {
+    return db_.write_sessions([&](SQLite::Database& db) {
         Prepared st(db, "DELETE FROM dev_keys WHERE org_id = ? AND username = ?");
         st->bind(1, static_cast<int64_t>(org_id));
         st->bind(2, username);

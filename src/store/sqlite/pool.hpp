@@ -5,13 +5,16 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "switchboard/error.hpp"
@@ -95,6 +98,23 @@ struct Pool {
         } catch (const SQLite::Exception& e) {
             rethrow(e);
         }
+    }
+
+    // Counts this process's writes that may end a session or change what one
+    // stands for (a user's role, state or password, a dev key's state): the
+    // sessions store drops the session rows it keeps when it changes.
+    std::atomic<std::uint64_t> sessions_epoch{0};
+
+    // write(fn) for such a write: the count moves once the write has
+    // committed (or failed), so a row read before the commit is never kept
+    // as current after it.
+    template <class F>
+    auto write_sessions(F&& fn) -> std::invoke_result_t<F, SQLite::Database&> {
+        struct Moved {
+            std::atomic<std::uint64_t>& epoch;
+            ~Moved() { epoch.fetch_add(1, std::memory_order_acq_rel); }
+        } moved{sessions_epoch};
+        return write(std::forward<F>(fn));
     }
 
     // Runs fn(SQLite::Database&) on a reader connection (a consistent

@@ -1,4 +1,9 @@
 // The SQLite store: sessions.
+#include <chrono>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
 #include "store/sqlite/stores.hpp"
 
 namespace switchboard::store::sqlite {
@@ -12,12 +17,29 @@ public:
                                 std::int64_t org_id, std::int64_t dev_key_id, std::int64_t now_ms,
                                 std::int64_t expires_ms) override;
     std::optional<SessionRow> session(const std::string& token_hash) override;
-    void touch_session(std::int64_t session_id, std::int64_t now_ms) override;
+    void touch_session(const std::string& token_hash, std::int64_t now_ms) override;
     void delete_session(std::int64_t session_id) override;
     void delete_session_by_hash(const std::string& token_hash) override;
 
 private:
+    std::optional<SessionRow> read_session(const std::string& token_hash);
+
     Pool& db_;
+
+    // The rows of the sessions in use, so that checking a request's token
+    // takes no query. A row is kept for kKeepFor, and dropped at once when
+    // this process changes sessions, users or dev keys (Pool::sessions_epoch);
+    // such a change made by another process (the CLI) is seen within kKeepFor.
+    // Unknown tokens are never kept.
+    struct Kept {
+        SessionRow row;
+        std::uint64_t epoch = 0;
+        std::chrono::steady_clock::time_point read_at;
+    };
+    static constexpr std::chrono::milliseconds kKeepFor{1000};
+    static constexpr std::size_t kMaxKept = 4096;
+    std::shared_mutex kept_mu_;
+    std::unordered_map<std::string, Kept> kept_;
 };
 
 }  // namespace
@@ -47,6 +69,26 @@ std::int64_t Sessions::insert_session(const std::string& token_hash, TokenKind k
 }
 
 std::optional<SessionRow> Sessions::session(const std::string& token_hash) {
+    // The epoch is read before the row: a change committed in between leaves
+    // the row kept under the old epoch, which the next call does not use.
+    const std::uint64_t epoch = db_.sessions_epoch.load(std::memory_order_acquire);
+    const auto now = std::chrono::steady_clock::now();
+    {
+        std::shared_lock<std::shared_mutex> lock(kept_mu_);
+        const auto it = kept_.find(token_hash);
+        if (it != kept_.end() && it->second.epoch == epoch && now - it->second.read_at < kKeepFor)
+            return it->second.row;
+    }
+    auto row = read_session(token_hash);
+    if (row) {
+        std::unique_lock<std::shared_mutex> lock(kept_mu_);
+        if (kept_.size() >= kMaxKept) kept_.clear();
+        kept_[token_hash] = Kept{*row, epoch, now};
+    }
+    return row;
+}
+
+std::optional<SessionRow> Sessions::read_session(const std::string& token_hash) {
     return db_.read([&](SQLite::Database& db) -> std::optional<SessionRow> {
         Prepared st(db,
                      "SELECT s.id, s.kind, ifnull(s.user_id, 0), ifnull(s.org_id, 0), ifnull(s.dev_key_id, 0), "
@@ -74,17 +116,20 @@ std::optional<SessionRow> Sessions::session(const std::string& token_hash) {
     });
 }
 
-void Sessions::touch_session(std::int64_t session_id, std::int64_t now) {
+void Sessions::touch_session(const std::string& token_hash, std::int64_t now) {
     db_.write([&](SQLite::Database& db) {
-        Prepared st(db, "UPDATE sessions SET last_seen_ms = ? WHERE id = ?");
+        Prepared st(db, "UPDATE sessions SET last_seen_ms = ? WHERE token_hash = ?");
         st->bind(1, static_cast<int64_t>(now));
-        st->bind(2, static_cast<int64_t>(session_id));
+        st->bind(2, token_hash);
         st->exec();
     });
+    std::unique_lock<std::shared_mutex> lock(kept_mu_);
+    const auto it = kept_.find(token_hash);
+    if (it != kept_.end()) it->second.row.last_seen_ms = now;
 }
 
 void Sessions::delete_session(std::int64_t session_id) {
-    db_.write([&](SQLite::Database& db) {
+    db_.write_sessions([&](SQLite::Database& db) {
         Prepared st(db, "DELETE FROM sessions WHERE id = ?");
         st->bind(1, static_cast<int64_t>(session_id));
         st->exec();
@@ -92,7 +137,7 @@ void Sessions::delete_session(std::int64_t session_id) {
 }
 
 void Sessions::delete_session_by_hash(const std::string& token_hash) {
-    db_.write([&](SQLite::Database& db) {
+    db_.write_sessions([&](SQLite::Database& db) {
         Prepared st(db, "DELETE FROM sessions WHERE token_hash = ?");
         st->bind(1, token_hash);
         st->exec();
