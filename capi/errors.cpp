@@ -67,6 +67,7 @@ int set_error(int code, std::string_view message, std::string_view field) noexce
 
 int code_of(ErrorCode code) noexcept {
     if (code == ErrorCode::busy) return SB_EBUSY;
+    if (code == ErrorCode::conflict) return SB_ECONFLICT;
     const int c = static_cast<int>(code);
     if (c < static_cast<int>(ErrorCode::invalid_argument) || c > static_cast<int>(ErrorCode::internal))
         return SB_EINTERNAL;
@@ -134,6 +135,7 @@ SB_EXTERN const char* sb_error_name(int code) {
         case SB_ENOMEM: return "SB_ENOMEM";
         case SB_ESTOPPED: return "SB_ESTOPPED";
         case SB_EBUSY: return "SB_EBUSY";
+        case SB_ECONFLICT: return "SB_ECONFLICT";
     }
     return "SB_E?";
 }

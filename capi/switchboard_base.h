@@ -64,7 +64,8 @@ typedef enum sb_error_code {
     SB_EINTERNAL = -12,       /* a bug in switchboard: please report it */
     SB_ENOMEM = -13,          /* out of memory */
     SB_ESTOPPED = -14,        /* a callback of the caller (a CSV sink) returned non-zero */
-    SB_EBUSY = -15            /* at a configured limit for now (a full job backlog): try again shortly */
+    SB_EBUSY = -15,           /* at a configured limit for now (a full job backlog): try again shortly */
+    SB_ECONFLICT = -16        /* the record's state does not allow it now (an agent on a call cannot log out) */
 } sb_error_code;
 
 /* The message of the last failed call on this thread, or "no error" after a

@@ -35,7 +35,7 @@ struct ClassSpec {
     const char* doc;
 };
 
-constexpr std::size_t kCodes = static_cast<std::size_t>(ErrorCode::busy) + 1;
+constexpr std::size_t kCodes = static_cast<std::size_t>(ErrorCode::conflict) + 1;
 
 // Strong references, kept for the life of the process (the classes live in
 // the module's namespace too; an extension module is never unloaded).
@@ -107,6 +107,8 @@ void register_errors(py::module_& m) {
          "A bug in switchboard: please report it."},
         {ErrorCode::busy, "switchboard.BusyError", nullptr,
          "At a configured limit for now (a full job backlog): nothing was stored; try again shortly."},
+        {ErrorCode::conflict, "switchboard.ConflictError", nullptr,
+         "The record's state does not allow it now (an agent on a call cannot log out)."},
     };
 
     g_base = new_class("switchboard.Error", py::make_tuple(py::handle(PyExc_Exception)), "",

@@ -23,6 +23,7 @@ enum class ErrorCode {
     storage,               // the database or the file system failed
     internal,              // a bug: please report it
     busy,                  // at a configured limit for now (a full backlog): try again shortly
+    conflict,              // the record's state does not allow it now (an agent on a call cannot log out)
 };
 
 std::string_view to_string(ErrorCode code) noexcept;

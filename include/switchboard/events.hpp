@@ -34,13 +34,16 @@ enum class EventAudience {
     ticket,    // the ticket rule: admins and supervisors, the assigned agent, the customer who raised it
     staff,     // admins and supervisors
     reports,   // admins, supervisors and dev tokens (interaction reports, jobs)
+    agent,     // admins, supervisors, and the agent it is about (assigned_to): presence changes
+    floor,     // everyone who takes calls: admins, supervisors, agents (queues' waiting calls)
 };
 std::string_view to_string(EventAudience a) noexcept;
 
 struct Event {
     std::int64_t seq = 0;        // per organisation, from 1; set when stored
     std::int64_t org_id = 0;
-    std::string type;            // "ticket.created", "ticket.changed", "message.posted", "interaction.ready", "job.failed"
+    std::string type;            // "ticket.created", "ticket.changed", "message.posted", "interaction.ready", "job.failed",
+                                 // "agent.state", "queue.changed", "call.offered", "offer.missed"
     std::int64_t time_ms = 0;
     std::string subject;         // the record: a ticket number, a Ricket, a job id
     std::string data;            // a JSON object: the record as its reader sees it

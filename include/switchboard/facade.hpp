@@ -25,6 +25,7 @@
 #include "switchboard/files.hpp"
 #include "switchboard/interactions.hpp"
 #include "switchboard/jobs.hpp"
+#include "switchboard/presence.hpp"
 #include "switchboard/store.hpp"
 
 namespace switchboard {
@@ -44,6 +45,9 @@ struct SwitchboardOptions {
     // only reads); jobs.list_limits is taken from accounts.list_limits.
     JobsOptions jobs;
     EventsOptions events;
+    // Presence's clock and timer; presence.list_limits is taken from
+    // accounts.list_limits.
+    PresenceOptions presence;
     // The key that seals job payloads. "" means "<database path>.key" for a
     // database file (created on first open, mode 0600; keep it with the
     // database), and a key in memory for ":memory:".
@@ -76,6 +80,7 @@ public:
     Interactions& interactions() noexcept;
     Jobs& jobs() noexcept;
     Events& events() noexcept;
+    Presence& presence() noexcept;
 
     struct Impl;
 

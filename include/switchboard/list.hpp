@@ -32,16 +32,20 @@ struct Page {
 
 // A pivot report (OpenCHS ".../rpt"): counts of the selected records grouped
 // by the xaxis fields, then the yaxis fields. Without any group field there
-// is one row with no keys: the total count.
+// is one row with no keys: the total count. Some reports also sum a measure
+// of the records in each row (the agent state report: seconds in the state).
 struct PivotRow {
     std::vector<std::string> keys;   // one value per group field, xaxis first
     std::int64_t count = 0;
+    std::int64_t sum = 0;            // the measure's sum, when the report has one
 };
 
 struct PivotReport {
     std::vector<std::string> xaxis, yaxis;
     std::vector<PivotRow> rows;      // ordered by the keys
     std::int64_t total = 0;          // sum of the counts
+    std::string sum_of;              // the measure summed ("seconds"), or "" when none
+    std::int64_t sum_total = 0;      // sum of the rows' sums
 };
 
 // Receives CSV text in pieces as it is produced (RFC 4180, CRLF line ends,

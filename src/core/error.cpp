@@ -20,6 +20,7 @@ std::string_view to_string(ErrorCode code) noexcept {
         case ErrorCode::storage: return "storage";
         case ErrorCode::internal: return "internal";
         case ErrorCode::busy: return "busy";
+        case ErrorCode::conflict: return "conflict";
     }
     return "internal";
 }

@@ -94,10 +94,13 @@ std::string to_json(const PivotReport& r) {
     for (const auto& row : r.rows) {
         bj::array keys;
         for (const auto& k : row.keys) keys.push_back(bj::value(k));
-        rows.push_back(bj::object{{"keys", std::move(keys)}, {"count", row.count}});
+        bj::object o{{"keys", std::move(keys)}, {"count", row.count}};
+        if (!r.sum_of.empty()) o[r.sum_of] = row.sum;
+        rows.push_back(std::move(o));
     }
-    return detail::json_text(
-        bj::object{{"xaxis", std::move(x)}, {"yaxis", std::move(y)}, {"total", r.total}, {"rows", std::move(rows)}});
+    bj::object o{{"xaxis", std::move(x)}, {"yaxis", std::move(y)}, {"total", r.total}, {"rows", std::move(rows)}};
+    if (!r.sum_of.empty()) o["total_" + r.sum_of] = r.sum_total;
+    return detail::json_text(o);
 }
 
 ListQuery list_query_from_json(std::string_view text) {

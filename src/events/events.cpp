@@ -24,6 +24,8 @@ std::string_view to_string(EventAudience a) noexcept {
         case EventAudience::ticket: return "ticket";
         case EventAudience::staff: return "staff";
         case EventAudience::reports: return "reports";
+        case EventAudience::agent: return "agent";
+        case EventAudience::floor: return "floor";
     }
     return "staff";
 }
@@ -47,6 +49,10 @@ bool Events::may_see(const Principal& who, const Event& e) {
             return staff;
         case EventAudience::reports:
             return staff || who.kind == TokenKind::dev;
+        case EventAudience::agent:
+            return staff || (who.kind == TokenKind::access && who.user_id == e.assigned_to);
+        case EventAudience::floor:
+            return staff || (who.kind == TokenKind::access && who.role == Role::agent);
     }
     return false;
 }

@@ -23,6 +23,12 @@ JobsOptions jobs_options(const SwitchboardOptions& o) {
     return j;
 }
 
+PresenceOptions presence_options(const SwitchboardOptions& o) {
+    PresenceOptions p = o.presence;
+    p.list_limits = o.accounts.list_limits;
+    return p;
+}
+
 }  // namespace
 
 struct Switchboard::Impl {
@@ -37,6 +43,7 @@ struct Switchboard::Impl {
     Calls calls;
     PhrasePools pools;
     Interactions interactions;
+    Presence presence;
 
     std::mutex files_mu;
     std::unique_ptr<Files> files;
@@ -51,7 +58,8 @@ struct Switchboard::Impl {
           cases(database, events, CasesOptions{options.accounts.list_limits, options.max_case_text}),
           calls(database, options.accounts.list_limits),
           pools(database),
-          interactions(database, pools, jobs, events, options.interactions) {}
+          interactions(database, pools, jobs, events, options.interactions),
+          presence(database, events, presence_options(options)) {}
 };
 
 Switchboard::Switchboard(const std::string& path, SwitchboardOptions options)
@@ -76,6 +84,7 @@ PhrasePools& Switchboard::pools() noexcept { return impl_->pools; }
 Interactions& Switchboard::interactions() noexcept { return impl_->interactions; }
 Jobs& Switchboard::jobs() noexcept { return impl_->jobs; }
 Events& Switchboard::events() noexcept { return impl_->events; }
+Presence& Switchboard::presence() noexcept { return impl_->presence; }
 
 Files& Switchboard::files() {
     std::lock_guard<std::mutex> lock(impl_->files_mu);

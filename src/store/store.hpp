@@ -20,6 +20,7 @@
 #include "store/files_store.hpp"
 #include "store/jobs_store.hpp"
 #include "store/outbox_store.hpp"
+#include "store/presence_store.hpp"
 #include "store/qa_store.hpp"
 #include "store/sessions_store.hpp"
 #include "store/stats_store.hpp"
@@ -44,6 +45,7 @@ public:
     virtual TextStore& text() = 0;
     virtual JobsStore& jobs() = 0;
     virtual EventsStore& events() = 0;
+    virtual PresenceStore& presence() = 0;
 
     virtual int schema_version() = 0;
 };

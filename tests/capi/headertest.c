@@ -38,7 +38,7 @@ int sb_headertest(void) {
     (void)sink;
     (void)files_dir;
     (void)max_file_bytes;
-    return SB_OK + SB_ESTOPPED + SB_EBUSY + SB_TOKEN_ACCESS + SB_TOKEN_DEV + SB_VERSION_MAJOR +
+    return SB_OK + SB_ESTOPPED + SB_EBUSY + SB_ECONFLICT + SB_TOKEN_ACCESS + SB_TOKEN_DEV + SB_VERSION_MAJOR +
            (db_options.accounts != NULL) + SB_DB_OPTIONS_VERSION;
 }
 

@@ -41,6 +41,7 @@ the input concerned.
 from ._switchboard import (
     AlreadyExists,
     BusyError,
+    ConflictError,
     CallAnalysis,
     CredentialsError,
     Database,
@@ -71,6 +72,7 @@ from . import records
 __all__ = [
     "AlreadyExists",
     "BusyError",
+    "ConflictError",
     "CallAnalysis",
     "CredentialsError",
     "Database",

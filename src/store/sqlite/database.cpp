@@ -168,7 +168,8 @@ public:
           stats_(make_stats_store(*pool_)),
           text_(make_text_store(*pool_)),
           jobs_(make_jobs_store(*pool_)),
-          events_(make_events_store(*pool_)) {}
+          events_(make_events_store(*pool_)),
+          presence_(make_presence_store(*pool_)) {}
 
     AccountsStore& accounts() override { return *accounts_; }
     SessionsStore& sessions() override { return *sessions_; }
@@ -182,6 +183,7 @@ public:
     TextStore& text() override { return *text_; }
     JobsStore& jobs() override { return *jobs_; }
     EventsStore& events() override { return *events_; }
+    PresenceStore& presence() override { return *presence_; }
 
     int schema_version() override {
         return pool_->read([](SQLite::Database& db) { return read_user_version(db); });
@@ -201,6 +203,7 @@ private:
     std::unique_ptr<TextStore> text_;
     std::unique_ptr<JobsStore> jobs_;
     std::unique_ptr<EventsStore> events_;
+    std::unique_ptr<PresenceStore> presence_;
 };
 
 }  // namespace

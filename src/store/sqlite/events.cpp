@@ -10,6 +10,8 @@ namespace {
 EventAudience audience_of(const std::string& s) {
     if (s == "ticket") return EventAudience::ticket;
     if (s == "reports") return EventAudience::reports;
+    if (s == "agent") return EventAudience::agent;
+    if (s == "floor") return EventAudience::floor;
     return EventAudience::staff;
 }
 

@@ -48,10 +48,21 @@ Page<T> run_list(SQLite::Database& db, const std::string& count_from, const std:
     return page;
 }
 
+// A measure a pivot report sums in each row: `expression` (SQL over the
+// record's columns, with `bindings` for its parameters) summed, then divided
+// by `divisor`, under `name`.
+struct PivotSum {
+    std::string name;
+    std::string expression;
+    std::vector<Binding> bindings;
+    std::int64_t divisor = 1;
+};
+
 // A pivot report: counts over `count_from` + where, grouped by the group
-// fields named in xaxis then yaxis.
+// fields named in xaxis then yaxis, and the sum of `sum` when given.
 PivotReport run_pivot(SQLite::Database& db, const ListSpec& spec, const std::string& count_from, const Where& w,
-                      const std::vector<std::string>& xaxis, const std::vector<std::string>& yaxis);
+                      const std::vector<std::string>& xaxis, const std::vector<std::string>& yaxis,
+                      const PivotSum* sum = nullptr);
 
 // The LIMIT/OFFSET clause of an export: none unless the query pages.
 std::string export_paging(const ListQuery& q, const ListLimits& limits);

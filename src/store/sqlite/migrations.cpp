@@ -453,6 +453,48 @@ CREATE INDEX events_time ON events (time_ms);
 )SQL"},
         // The value lists and ranges move into the core (drop_checks above).
         {7, "rules_in_core", "", drop_checks},
+        // Presence: settings, queues and their members, and the history of
+        // agent states (docs/presence.md). The live state is in memory.
+        {8, "presence", R"SQL(
+CREATE TABLE presence_settings (
+    org_id                 INTEGER PRIMARY KEY REFERENCES organisations (id) ON DELETE CASCADE,
+    break_reasons          TEXT NOT NULL,
+    heartbeat_timeout_ms   INTEGER NOT NULL,
+    join_confirms_at_once  INTEGER NOT NULL,
+    join_ring_ms           INTEGER NOT NULL
+);
+CREATE TABLE queues (
+    id                 INTEGER PRIMARY KEY,
+    org_id             INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    name               TEXT NOT NULL,
+    ring_timeout_ms    INTEGER NOT NULL,
+    wrap_up_ms         INTEGER NOT NULL,
+    max_missed_offers  INTEGER NOT NULL,
+    max_wait_ms        INTEGER NOT NULL,
+    overflow           TEXT NOT NULL DEFAULT '',
+    UNIQUE (org_id, name)
+);
+CREATE TABLE agent_queues (
+    user_id   INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    queue_id  INTEGER NOT NULL REFERENCES queues (id) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, queue_id)
+) WITHOUT ROWID;
+CREATE INDEX agent_queues_queue ON agent_queues (queue_id);
+-- One row a state of an agent within a UTC day; ended_ms NULL while it lasts.
+CREATE TABLE agent_states (
+    id          INTEGER PRIMARY KEY,
+    org_id      INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL,
+    username    TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    reason      TEXT NOT NULL DEFAULT '',
+    day         TEXT NOT NULL,
+    started_ms  INTEGER NOT NULL,
+    ended_ms    INTEGER
+);
+CREATE INDEX agent_states_org ON agent_states (org_id, id DESC);
+CREATE INDEX agent_states_open ON agent_states (org_id, user_id) WHERE ended_ms IS NULL;
+)SQL"},
     };
     return list;
 }

@@ -24,6 +24,7 @@ std::unique_ptr<StatsStore> make_stats_store(Pool& pool);
 std::unique_ptr<TextStore> make_text_store(Pool& pool);
 std::unique_ptr<JobsStore> make_jobs_store(Pool& pool);
 std::unique_ptr<EventsStore> make_events_store(Pool& pool);
+std::unique_ptr<PresenceStore> make_presence_store(Pool& pool);
 
 // Shared statements (each runs inside the caller's transaction).
 void put_outbox(SQLite::Database& db, const OutboxEmail& e, std::int64_t org_id);
