@@ -51,5 +51,6 @@
 #include "switchboard_analysis.h" /* the audio analysis engine */
 #include "switchboard_text.h"     /* text analysis, phrase pools, text interactions */
 #include "switchboard_jobs.h"     /* background jobs and events */
+#include "switchboard_presence.h" /* agent presence, queues, the offering of calls */
 
 #endif /* SWITCHBOARD_H */

@@ -494,6 +494,7 @@ void bind_database(py::module_& m) {
     bind_files(cls);
     bind_text_interactions(cls);
     bind_jobs_events(cls);
+    bind_presence(cls);
 }
 
 }  // namespace switchboard::python

@@ -168,5 +168,6 @@ void bind_calls(py::class_<PyDatabase>& cls);   // py_calls.cpp
 void bind_files(py::class_<PyDatabase>& cls);   // py_files.cpp
 void bind_text_interactions(py::class_<PyDatabase>& cls);  // py_text.cpp
 void bind_jobs_events(py::class_<PyDatabase>& cls);        // py_jobs.cpp
+void bind_presence(py::class_<PyDatabase>& cls);           // py_presence.cpp
 
 }  // namespace switchboard::python

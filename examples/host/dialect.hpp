@@ -26,10 +26,11 @@ struct Context {
     Cases& cases;
     Calls& calls;
     Files& files;
+    Presence& presence;
 
     explicit Context(Switchboard& sb)
         : core(sb), accounts(sb.accounts()), activity(sb.activity()), cases(sb.cases()), calls(sb.calls()),
-          files(sb.files()) {}
+          files(sb.files()), presence(sb.presence()) {}
 };
 
 void register_octapy(Server& server, Context& ctx);
@@ -38,6 +39,12 @@ void register_openchs(Server& server, Context& ctx);
 void register_openchs_cases(Server& server, Context& ctx);  // tickets, categories, conversations
 void register_openchs_calls(Server& server, Context& ctx);  // calls, QA, files, stats
 void register_openchs_events(Server& server, Context& ctx); // the live feed (GET /eproc/events)
+void register_openchs_queues(Server& server, Context& ctx); // queue status (joinq, leaveq, poll), agent states
+
+// DeepCall agent profile v2 (/deepcall/api/v2/agentProfile/...): presence by ssid.
+void register_deepcall(Server& server, Context& ctx);
+// Comm100's voice API: POST /voicetwilio/agent/{agentid}/status.
+void register_comm100(Server& server, Context& ctx);
 
 // GET /health (liveness and readiness: the store and the job workers) and
 // GET /metrics (Prometheus' text format), for whoever runs the host.

@@ -103,6 +103,8 @@ int run(const host::HostConfig& o) {
     host::TextContext text_ctx{ctx, o.max_text_bytes, o.max_body};
     host::register_octapy_text(server, text_ctx);
     host::register_openchs(server, ctx);
+    host::register_deepcall(server, ctx);
+    host::register_comm100(server, ctx);
     host::register_operations(server, ctx);
     server.on_error("/", host::octapy_transport_error);
     server.on_error("/eproc", host::openchs_transport_error);
