@@ -264,6 +264,7 @@ Response pivot_answer(const std::string& name, const PivotReport& report, const 
         json::object row;
         for (std::size_t i = 0; i < groups.size() && i < r.keys.size(); ++i) row[groups[i]] = r.keys[i];
         row["count"] = str(r.count);
+        if (!report.sum_of.empty()) row[report.sum_of] = str(r.sum);
         rows.push_back(std::move(row));
     }
     auto join = [&names](const std::vector<std::string>& v) {
@@ -276,6 +277,8 @@ Response pivot_answer(const std::string& name, const PivotReport& report, const 
     o[name + "_ctx"] = json::array{json::array{"total", json::string(str(report.total))},
                                    json::array{"xaxis", json::string(join(report.xaxis))},
                                    json::array{"yaxis", json::string(join(report.yaxis))}};
+    if (!report.sum_of.empty())
+        o[name + "_ctx"].as_array().push_back(json::array{json::string("total_" + report.sum_of), json::string(str(report.sum_total))});
     return send(200, o);
 }
 

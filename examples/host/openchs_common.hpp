@@ -114,6 +114,8 @@ Axes axes(const ListRequest& lr);
 
 // {"<name>_rpt": [{"<group field>": value, ..., "count": "n"}],
 //  "<name>_ctx": [["total", "n"], ["xaxis", "a,b"], ["yaxis", "c"]]},
+// and, for a report that sums a measure (PivotReport::sum_of, "seconds"),
+// that sum in each row and ["total_seconds", "n"] in the context;
 // group fields named as the client names them (`names`).
 Response pivot_answer(const std::string& name, const PivotReport& report, const FieldMap& names = {});
 

@@ -178,7 +178,8 @@ public:
     // --- presence; user_id 0 means the caller
     AgentStatus status(const Principal& who, std::int64_t user_id = 0);
     AgentStatus log_in(const Principal& who);            // offline -> available
-    AgentStatus join(const Principal& who);              // offline -> ringing (join), or available at once
+    // offline -> ringing (join), or available at once; on_break -> available
+    AgentStatus join(const Principal& who);
     AgentStatus confirm_join(const Principal& who);      // ringing (join) -> available
     AgentStatus log_out(const Principal& who, std::int64_t user_id = 0);
     AgentStatus start_break(const Principal& who, std::string_view reason, std::int64_t user_id = 0);

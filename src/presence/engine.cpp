@@ -113,6 +113,7 @@ void Org::log_in(Agent& a, std::int64_t now, Effects& fx) {
 }
 
 void Org::join(Agent& a, std::int64_t now, Effects& fx) {
+    if (a.status.state == AgentState::on_break) return end_break(a, now, fx);  // back to the queue
     if (a.status.state != AgentState::offline) return;
     if (settings.join_confirms_at_once) return set_state(a, AgentState::available, "", now, fx);
     set_state(a, AgentState::ringing, "", now, fx);
