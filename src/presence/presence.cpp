@@ -150,6 +150,12 @@ struct Presence::Impl {
             o->memberships.clear();
             for (auto& [user, names] : st.agent_queues(org_id)) o->memberships[user] = std::move(names);
             o->next_midnight = midnight_after(now());
+            // The process that loads an organisation's presence holds it from
+            // now on: periods a stopped one left open end now (at the latest
+            // at the end of their day). A process that never uses presence
+            // (the command-line tool) leaves them alone.
+            history->flush();
+            st.close_open_periods(org_id, now());
             o->loaded = true;
         }
         return {o, std::move(lock)};
@@ -216,8 +222,6 @@ Presence::Presence(Database& db, Events& events, PresenceOptions options)
     impl_->history = std::make_unique<detail::WriteBehind<store::StateChange>>(
         "agent state history", [&store](std::vector<store::StateChange>& batch) { store.write_state_changes(batch); },
         std::chrono::milliseconds(10), 100000);
-    // Periods a stopped process left open end now (at the latest at the end of their day).
-    store.close_open_periods(impl_->now());
     if (impl_->options.timer_thread) impl_->timer = std::thread([this] { impl_->run_timer(); });
 }
 

@@ -46,9 +46,10 @@ public:
 
     // Applies the changes in order, in one transaction.
     virtual void write_state_changes(const std::vector<StateChange>& changes) = 0;
-    // Ends the periods a stopped process left open: at `now_ms`, but never
-    // after the end of the day they began on. Returns how many it ended.
-    virtual int close_open_periods(std::int64_t now_ms) = 0;
+    // Ends the organisation's periods a stopped process left open: at
+    // `now_ms`, but never after the end of the day they began on. Returns
+    // how many it ended.
+    virtual int close_open_periods(std::int64_t org_id, std::int64_t now_ms) = 0;
 
     // The report; `now_ms` gives the seconds of periods still open.
     virtual Page<StatePeriod> list_states(std::int64_t org_id, const ListQuery& q, const ListLimits& limits,

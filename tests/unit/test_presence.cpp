@@ -501,3 +501,23 @@ TEST_CASE("offering stays consistent under many threads", "[presence][concurrenc
     }
     CHECK(accounted == kCalls);
 }
+
+// The host holds presence; another process opening the database (the
+// command-line tool, a script) leaves the host's open periods alone.
+TEST_CASE("another handle on the database leaves open periods alone", "[presence][report]") {
+    auto f = floor_desk();
+    auto a = f->user("amina", Role::agent);
+    f->p.log_in(a);
+    f->p.flush();
+    {
+        SwitchboardOptions o = sbtest::desk_options(f->dir);
+        o.presence.timer_thread = false;
+        Switchboard other((f->dir / "sb.db").string(), o);
+        CHECK(other.accounts().authenticate(f->org.admin.token).user_id == f->admin.user_id);
+    }
+    f->advance(5000);
+    auto page = f->p.list_states(f->admin, {});
+    REQUIRE(page.total == 1);
+    CHECK(page.items[0].ended_ms == 0);
+    CHECK(page.items[0].seconds == 5);
+}

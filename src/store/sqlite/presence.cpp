@@ -221,11 +221,12 @@ public:
         });
     }
 
-    int close_open_periods(std::int64_t now) override {
+    int close_open_periods(std::int64_t org_id, std::int64_t now) override {
         return db_.write([&](SQLite::Database& db) {
             std::vector<std::pair<std::int64_t, std::int64_t>> open;  // id, started
             {
-                Prepared st(db, "SELECT id, started_ms FROM agent_states WHERE ended_ms IS NULL");
+                Prepared st(db, "SELECT id, started_ms FROM agent_states WHERE org_id = ? AND ended_ms IS NULL");
+                st->bind(1, static_cast<int64_t>(org_id));
                 while (st->executeStep()) open.emplace_back(st->getColumn(0).getInt64(), st->getColumn(1).getInt64());
             }
             Prepared end(db, "UPDATE agent_states SET ended_ms = ? WHERE id = ?");
