@@ -130,6 +130,8 @@ Response metrics(Context& ctx, const Server& server) {
 // Which seed document a route belongs to, by its path.
 std::string dialect_of(const std::string& pattern) {
     if (pattern == "/eproc" || pattern.rfind("/eproc/", 0) == 0) return "OpenCHS";
+    if (pattern.rfind("/deepcall/", 0) == 0) return "DeepCall";
+    if (pattern.rfind("/voicetwilio/", 0) == 0) return "Comm100";
     if (pattern == "/health" || pattern == "/metrics" || pattern == "/openapi.json") return "Operations";
     return "OctaPy";
 }
@@ -158,6 +160,13 @@ json::object responses_of(const std::string& dialect, const std::string& method,
         r["401"] = response("a missing, unknown, expired or signed-out session");
         r["412"] = response("a refusal: {\"errors\": [[\"error\", message, type, table, row, field]]}");
         r["default"] = response("the transport's refusals and system failures, in the 412 shape");
+    } else if (dialect == "DeepCall") {
+        r["200"] = response("{\"data\": ..., \"status\": \"success\", \"code\": 200} on success, "
+                            "{\"status\": \"error\", \"code\": 1000-1506, \"message\": ...} on failure");
+        r["default"] = response("the transport's refusals (404, 405, 413 ...), in the error shape");
+    } else if (dialect == "Comm100") {
+        r["200"] = json::object{{"description", "done (an empty body)"}};
+        r["default"] = response("{\"error\": ..., \"message\": ...}: 400, 401, 403, 404, 409, 500");
     } else if (pattern == "/metrics") {
         r["200"] = json::object{
             {"description", "Prometheus' text format"},
@@ -202,9 +211,11 @@ std::string openapi(const Server& server) {
     json::object doc{{"openapi", "3.1.0"},
                      {"info", json::object{{"title", "switchboard-host"},
                                            {"version", SWITCHBOARD_VERSION_STRING},
-                                           {"description", "The endpoints of the OctaPy (at /) and OpenCHS (under /eproc/) "
+                                           {"description", "The endpoints of the OctaPy (at /), OpenCHS (under /eproc/), "
+                                                           "DeepCall (under /deepcall/) and Comm100 (under /voicetwilio/) "
                                                            "documents, and the host's own. See docs/http.md."}}},
                      {"tags", json::array{json::object{{"name", "OctaPy"}}, json::object{{"name", "OpenCHS"}},
+                                          json::object{{"name", "DeepCall"}}, json::object{{"name", "Comm100"}},
                                           json::object{{"name", "Operations"}}}},
                      {"paths", std::move(paths)}};
     return json_text(doc);

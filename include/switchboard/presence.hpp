@@ -188,6 +188,10 @@ public:
     // their microphone permission. Does not change the state.
     AgentStatus heartbeat(const Principal& who, std::optional<bool> mic_permission = std::nullopt);
     AgentStatus end_wrap_up(const Principal& who);       // wrap_up -> available now
+    // Available by whichever transition applies (Comm100's available: true):
+    // log in, end a break or the wrap-up, confirm a join; refused while ringing
+    // for a call or on one. An agent available already stays so.
+    AgentStatus set_available(const Principal& who);
     AgentStatus extend_wrap_up(const Principal& who, std::int64_t extra_ms);
 
     // --- calls

@@ -152,6 +152,19 @@ void Org::end_break(Agent& a, std::int64_t now, Effects& fx) {
     set_state(a, AgentState::available, "", now, fx);
 }
 
+void Org::set_available(Agent& a, std::int64_t now, Effects& fx) {
+    switch (a.status.state) {
+        case AgentState::offline: return log_in(a, now, fx);
+        case AgentState::on_break: return end_break(a, now, fx);
+        case AgentState::wrap_up: return end_wrap_up(a, now, fx);
+        case AgentState::available: return;
+        case AgentState::ringing:
+            if (a.join_ring) return confirm_join(a, now, fx);
+            refuse(a, "become available");
+        case AgentState::on_call: refuse(a, "become available");
+    }
+}
+
 void Org::end_wrap_up(Agent& a, std::int64_t now, Effects& fx) {
     if (a.status.state != AgentState::wrap_up) refuse(a, "end the wrap-up");
     set_state(a, AgentState::available, "", now, fx);
@@ -216,11 +229,12 @@ void Org::offer(LiveCall& c, Agent& a, std::int64_t now, Effects& fx) {
     c.call.agent_id = a.status.user_id;
     c.call.offered_ms = now;
     ++c.call.offers;
-    set_state(a, AgentState::ringing, "", now, fx);
-    a.ring_until = now + queues.at(c.call.queue).ring_timeout_ms;
+    // The call's fields first: the agent.state event carries them.
     a.status.call_id = c.call.call_id;
     a.status.call_phone = c.call.caller;
     a.status.call_queue = c.call.queue;
+    set_state(a, AgentState::ringing, "", now, fx);
+    a.ring_until = now + queues.at(c.call.queue).ring_timeout_ms;
     fx.events.push_back(event("call.offered", c.call.call_id, to_json(c.call), EventAudience::agent, now,
                               a.status.user_id));
 }
@@ -285,8 +299,8 @@ QueuedCall Org::end_call(const std::string& call_id, std::int64_t now, Effects& 
     finish(*c, was == CallState::connected ? CallState::ended : CallState::abandoned, now, fx);
     if (a && was == CallState::connected) {
         if (wrap > 0) {
+            a->status.wrap_up_until_ms = now + wrap;  // before the event that carries it
             set_state(*a, AgentState::wrap_up, "", now, fx);
-            a->status.wrap_up_until_ms = now + wrap;
         } else {
             set_state(*a, AgentState::available, "", now, fx);
         }

@@ -69,6 +69,8 @@ public:
     void start_break(Agent& a, const std::string& reason, std::int64_t now, Effects& fx);
     void end_break(Agent& a, std::int64_t now, Effects& fx);
     void end_wrap_up(Agent& a, std::int64_t now, Effects& fx);
+    // Whatever makes the agent available: log in, end a break or a wrap-up, confirm a join.
+    void set_available(Agent& a, std::int64_t now, Effects& fx);
     void extend_wrap_up(Agent& a, std::int64_t extra_ms, std::int64_t now, Effects& fx);
     // Returns true when the permission changed so that the agent may now take calls.
     bool heartbeat(Agent& a, std::optional<bool> mic, std::int64_t now);

@@ -426,6 +426,13 @@ AgentStatus Presence::end_wrap_up(const Principal& who) {
     });
 }
 
+AgentStatus Presence::set_available(const Principal& who) {
+    return detail::audited(impl_->db, who, "set_available", "", [&] {
+        return change_agent(*impl_, who, 0,
+                            [](Org& o, Agent& a, std::int64_t now, Effects& fx) { o.set_available(a, now, fx); });
+    });
+}
+
 AgentStatus Presence::extend_wrap_up(const Principal& who, std::int64_t extra_ms) {
     return detail::audited(impl_->db, who, "extend_wrap_up", std::to_string(extra_ms) + " ms", [&] {
         need(extra_ms >= 1000 && extra_ms <= 3'600'000, "extra_ms", "a wrap-up is extended by 1000 to 3600000 ms");

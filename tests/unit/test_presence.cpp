@@ -373,6 +373,22 @@ TEST_CASE("presence changes are events for supervisors and the agent concerned",
     CHECK(types(a) == for_amina);
     CHECK(types(sup) == for_amina);
     CHECK(types(b) == std::vector<std::string>{"queue.changed support"});
+
+    // Each agent.state event carries the status after the change, whole.
+    auto last_state = [&] {
+        f->sb->events().flush();
+        std::string data;
+        for (const auto& e : f->sb->events().read(sup, start, 100).events)
+            if (e.type == "agent.state") data = e.data;
+        return data;
+    };
+    CHECK(last_state().find("\"state\":\"ringing\"") != std::string::npos);
+    CHECK(last_state().find("\"call_id\":\"c1\"") != std::string::npos);
+    f->p.answer(a, "c1");
+    f->p.end_call(a, "c1");
+    const std::string wrap = last_state();
+    CHECK(wrap.find("\"state\":\"wrap_up\"") != std::string::npos);
+    CHECK(wrap.find("\"wrap_up_until_ms\":" + std::to_string(f->t() + 30'000)) != std::string::npos);
 }
 
 // 1,000 calls and 50 agents changing state at random on 8 threads: at every
