@@ -44,6 +44,7 @@ public:
     Interactions& interactions() { return sb_.interactions(); }
     Jobs& jobs() { return sb_.jobs(); }
     Events& events() { return sb_.events(); }
+    Presence& presence() { return sb_.presence(); }
 
     explicit Services(Switchboard& sb)
         : accounts(sb.accounts()), log(sb.activity()), cases(sb.cases()), calls(sb.calls()), db(sb.database()),

@@ -53,7 +53,7 @@ Response status_answer(const std::string& status, const std::string& message) {
 // The seed's failure: HTTP 200, {"status":"false","message":...}. Errors of
 // the store or of the host itself stay the dialect's 500.
 template <class F>
-Response seed_call(Exchange& c, F&& f) {
+Response seed_call(F&& f) {
     try {
         return f();
     } catch (const Error& e) {
@@ -71,7 +71,7 @@ Response seed_call(Exchange& c, F&& f) {
 // ring counts as answered): the seed's Ringing. An agent already taking
 // calls is answered Ringing too; one on a call or in wrap-up gets that status.
 Response join_queue(Exchange& c) {
-    return seed_call(c, [&] {
+    return seed_call([&] {
         const AgentStatus s = c.core([&] { return c.ctx.presence.join(c.who); });
         if (s.state == AgentState::ringing || s.state == AgentState::available)
             return status_answer("ringing", "Ringing");
@@ -81,7 +81,7 @@ Response join_queue(Exchange& c) {
 }
 
 Response confirm_join(Exchange& c) {
-    return seed_call(c, [&] {
+    return seed_call([&] {
         const AgentStatus s = c.core([&] { return c.ctx.presence.confirm_join(c.who); });
         const auto [status, message] = seed_status(s);
         return status_answer(status, message);
@@ -89,7 +89,7 @@ Response confirm_join(Exchange& c) {
 }
 
 Response leave_queue(Exchange& c) {
-    return seed_call(c, [&] {
+    return seed_call([&] {
         c.core([&] { return c.ctx.presence.log_out(c.who); });
         return status_answer("offline", "Offline");
     });
@@ -99,7 +99,7 @@ Response leave_queue(Exchange& c) {
 std::string hour_minute(std::int64_t ms) { return ms ? format_time(ms).substr(11, 5) : std::string(); }
 
 Response poll_queue(Exchange& c) {
-    return seed_call(c, [&] {
+    return seed_call([&] {
         const AgentStatus s = c.core([&] { return c.ctx.presence.status(c.who); });
         const auto [status, message] = seed_status(s);
         const std::string context = !s.call_queue.empty() ? s.call_queue : (s.queues.empty() ? "" : s.queues.front());

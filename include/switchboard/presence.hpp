@@ -172,7 +172,9 @@ public:
     QueueSettings put_queue(const Principal& who, const QueueSettings& queue);  // creates or replaces
     void delete_queue(const Principal& who, std::string_view name);            // refused while calls wait in it
     // The queues an agent logs in to (admins and supervisors). An agent with
-    // none set logs in to every queue of the organisation.
+    // none set (an empty list, or after their last queue is deleted) takes
+    // the calls of every queue of the organisation. A call of a queue the
+    // agent leaves stops ringing them.
     AgentStatus set_agent_queues(const Principal& who, std::int64_t user_id, const std::vector<std::string>& queues);
 
     // --- presence; user_id 0 means the caller

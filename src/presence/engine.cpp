@@ -84,6 +84,8 @@ Event Org::event(std::string type, std::string subject, std::string data, EventA
 
 void Org::set_state(Agent& a, AgentState s, std::string reason, std::int64_t now, Effects& fx) {
     AgentStatus& st = a.status;
+    // Heartbeat timeouts count from the first heartbeat after logging in.
+    if (st.state == AgentState::offline && s != AgentState::offline) st.last_seen_ms = 0;
     if (st.state == AgentState::available) --available_;
     if (s == AgentState::available) {
         ++available_;
@@ -183,6 +185,16 @@ bool Org::heartbeat(Agent& a, std::optional<bool> mic, std::int64_t now) {
     const bool could = a.status.mic_permission.value_or(true);
     a.status.mic_permission = mic;
     return !could && *mic && a.status.state == AgentState::available;
+}
+
+void Org::queues_changed(std::int64_t user_id, std::int64_t now, Effects& fx) {
+    Agent* a = find_agent(user_id);
+    if (!a || a->status.state != AgentState::ringing || a->join_ring || in_queue(user_id, a->status.call_queue)) return;
+    // Out of the queue of the call that rings them: the call goes back to waiting.
+    withdraw_offer(*a, now, false, fx);
+    const std::int64_t idle = a->status.idle_since_ms;
+    set_state(*a, AgentState::available, "", now, fx);
+    a->status.idle_since_ms = idle;
 }
 
 // ------------------------------------------------------------------ calls

@@ -72,6 +72,8 @@ public:
     // Whatever makes the agent available: log in, end a break or a wrap-up, confirm a join.
     void set_available(Agent& a, std::int64_t now, Effects& fx);
     void extend_wrap_up(Agent& a, std::int64_t extra_ms, std::int64_t now, Effects& fx);
+    // After the agent's queues changed: a call of a queue they left stops ringing them.
+    void queues_changed(std::int64_t user_id, std::int64_t now, Effects& fx);
     // Returns true when the permission changed so that the agent may now take calls.
     bool heartbeat(Agent& a, std::optional<bool> mic, std::int64_t now);
 

@@ -305,7 +305,11 @@ void Presence::delete_queue(const Principal& who, std::string_view name_in) {
                 throw Error(ErrorCode::conflict, "calls are waiting in queue \"" + name + "\"", "name");
         impl_->db.store().presence().delete_queue(who.org_id, name);
         o->queues.erase(name);
-        for (auto& [user, names] : o->memberships) names.erase(std::remove(names.begin(), names.end(), name), names.end());
+        for (auto it = o->memberships.begin(); it != o->memberships.end();) {
+            auto& names = it->second;
+            names.erase(std::remove(names.begin(), names.end(), name), names.end());
+            it = names.empty() ? o->memberships.erase(it) : std::next(it);  // none left: every queue, as stored
+        }
     });
 }
 
@@ -320,8 +324,11 @@ AgentStatus Presence::set_agent_queues(const Principal& who, std::int64_t user_i
             if (std::find(unique.begin(), unique.end(), n) == unique.end()) unique.push_back(n);
         }
         impl_->db.store().presence().set_agent_queues(who.org_id, id, unique);
-        o->memberships[id] = unique;
+        // No queue set means every queue, in memory as in the store.
+        if (unique.empty()) o->memberships.erase(id);
+        else o->memberships[id] = unique;
         Effects fx;
+        o->queues_changed(id, impl_->now(), fx);
         o->dispatch(impl_->now(), fx);
         impl_->apply(fx);
         return o->status_of(o->agent(id, username));

@@ -537,3 +537,37 @@ TEST_CASE("another handle on the database leaves open periods alone", "[presence
     CHECK(page.items[0].ended_ms == 0);
     CHECK(page.items[0].seconds == 5);
 }
+
+TEST_CASE("queue membership: leaving a queue stops its call ringing; no queue left means every queue",
+          "[presence][offer]") {
+    auto f = floor_desk();
+    f->queue("sales");
+    f->queue("support");
+    auto a = f->user("amina", Role::agent);
+    f->p.log_in(a);
+    f->p.enqueue(f->admin, "c1", "sales");
+    CHECK(f->p.status(a).state == AgentState::ringing);
+    auto s = f->p.set_agent_queues(f->admin, a.user_id, {"support"});
+    CHECK(s.state == AgentState::available);
+    CHECK(s.queues == std::vector<std::string>{"support"});
+    CHECK(f->p.call(f->admin, "c1").state == CallState::waiting);
+    // An empty list is every queue again: the sales call rings her.
+    s = f->p.set_agent_queues(f->admin, a.user_id, {});
+    CHECK(s.queues == std::vector<std::string>{"sales", "support"});
+    CHECK(s.state == AgentState::ringing);
+    CHECK(s.call_id == "c1");
+}
+
+TEST_CASE("a heartbeat sent before logging in does not time the agent out", "[presence][heartbeat]") {
+    auto f = floor_desk();
+    PresenceSettings s;
+    s.heartbeat_timeout_ms = 60'000;
+    f->p.set_settings(f->admin, s);
+    auto a = f->user("amina", Role::agent);
+    f->p.heartbeat(a, true);
+    f->advance(120'000);
+    f->p.log_in(a);
+    f->advance(1'000);
+    CHECK(f->p.status(a).state == AgentState::available);
+    CHECK(f->p.status(a).last_seen_ms == 0);
+}

@@ -1,6 +1,7 @@
 # Hand-kept stubs of the private extension module (bindings/python/*.cpp).
 # Keep them in step with py_database.cpp, py_cases.cpp, py_calls.cpp,
-# py_files.cpp, py_export.cpp, py_analysis.cpp and py_text.cpp.
+# py_files.cpp, py_export.cpp, py_analysis.cpp, py_text.cpp, py_jobs.cpp and
+# py_presence.cpp.
 # tests/python/test_stubs.py checks that these stubs and the module have the
 # same public names.
 from __future__ import annotations
@@ -384,6 +385,153 @@ class Database:
     def drain_jobs(self, timeout_s: float = 60.0) -> bool: ...
     def read_events(self, token: str, *, after: int = 0, limit: int = 100, wait_s: float = 0.0) -> EventBatch: ...
     def last_event_seq(self, token: str) -> int: ...
+
+    # agent presence and call queues (py_presence.cpp)
+    def presence_settings(self, token: str) -> _PresenceSettings: ...
+    def set_presence_settings(
+        self, token: str, settings: Optional[Mapping[str, Any]] = None, **kwargs: Any
+    ) -> _PresenceSettings: ...
+    def list_queues(self, token: str) -> List[_QueueSettings]: ...
+    def put_queue(self, token: str, fields: Optional[Mapping[str, Any]] = None, **kwargs: Any) -> _QueueSettings: ...
+    def delete_queue(self, token: str, name: str) -> None: ...
+    def set_agent_queues(self, token: str, user_id: int, queues: Union[str, Iterable[str]]) -> _AgentStatus: ...
+    def agent_status(self, token: str, user_id: int = 0) -> _AgentStatus: ...
+    def log_in(self, token: str) -> _AgentStatus: ...
+    def join_queue(self, token: str) -> _AgentStatus: ...
+    def confirm_join(self, token: str) -> _AgentStatus: ...
+    def log_out(self, token: str, user_id: int = 0) -> _AgentStatus: ...
+    def start_break(self, token: str, reason: str, user_id: int = 0) -> _AgentStatus: ...
+    def end_break(self, token: str) -> _AgentStatus: ...
+    def heartbeat(self, token: str, mic_permission: Optional[bool] = None) -> _AgentStatus: ...
+    def end_wrap_up(self, token: str) -> _AgentStatus: ...
+    def set_available(self, token: str) -> _AgentStatus: ...
+    def extend_wrap_up(self, token: str, extra_ms: int) -> _AgentStatus: ...
+    def enqueue_call(self, token: str, call_id: str, queue: str, caller: str = "") -> _QueuedCall: ...
+    def answer_call(self, token: str, call_id: str) -> _QueuedCall: ...
+    def reject_call(self, token: str, call_id: str) -> _QueuedCall: ...
+    def end_call(self, token: str, call_id: str) -> _QueuedCall: ...
+    def queued_call(self, token: str, call_id: str) -> _QueuedCall: ...
+    def waiting_calls(self, token: str) -> List[_QueuedCall]: ...
+    def wallboard(self, token: str) -> _Wallboard: ...
+    def list_agent_states(
+        self, token: str, filters: _Filters = None, count: Optional[int] = None, offset: int = 0, search: str = ""
+    ) -> _StatePage: ...
+    @overload
+    def export_agent_states_csv(
+        self,
+        token: str,
+        filters: _Filters = None,
+        count: Optional[int] = None,
+        offset: int = 0,
+        search: str = "",
+        *,
+        sink: None = None,
+    ) -> str: ...
+    @overload
+    def export_agent_states_csv(
+        self,
+        token: str,
+        filters: _Filters = None,
+        count: Optional[int] = None,
+        offset: int = 0,
+        search: str = "",
+        *,
+        sink: _Sink,
+    ) -> None: ...
+    def report_agent_states(
+        self, token: str, xaxis: _Axis = (), yaxis: _Axis = (), filters: _Filters = None, search: str = ""
+    ) -> _StatesReport: ...
+
+# ------------------------------------------------------------------ presence records (py_presence.cpp)
+
+_AgentState = Literal["offline", "available", "ringing", "on_call", "wrap_up", "on_break"]
+_CallState = Literal["waiting", "offered", "connected", "ended", "overflowed", "abandoned"]
+
+class _PresenceSettings(TypedDict):
+    break_reasons: List[str]
+    heartbeat_timeout_ms: int
+    join_confirms_at_once: bool
+    join_ring_ms: int
+
+class _QueueSettings(TypedDict):
+    name: str
+    ring_timeout_ms: int
+    wrap_up_ms: int
+    max_missed_offers: int
+    max_wait_ms: int
+    overflow: str  # another queue, "voicemail" or ""
+
+class _AgentStatus(TypedDict):
+    user_id: int
+    username: str
+    state: _AgentState
+    reason: str
+    since_ms: int
+    last_seen_ms: int
+    mic_permission: Optional[bool]
+    queues: List[str]
+    call_id: str
+    call_phone: str
+    call_queue: str
+    last_call_ms: int
+    wrap_up_until_ms: int
+    missed_offers: int
+    idle_since_ms: int
+
+class _QueuedCall(TypedDict):
+    call_id: str
+    queue: str
+    caller: str
+    state: _CallState
+    enqueued_ms: int
+    offered_ms: int
+    answered_ms: int
+    ended_ms: int
+    agent_id: int
+    overflow: str
+    offers: int
+
+class _QueueStatus(TypedDict):
+    name: str
+    waiting: int
+    longest_wait_ms: int
+    agents: int
+    available: int
+
+class _Wallboard(TypedDict):
+    now_ms: int
+    agents: List[_AgentStatus]
+    queues: List[_QueueStatus]
+    calls: List[_QueuedCall]
+
+class _StatePeriod(TypedDict):
+    id: int
+    user_id: int
+    username: str
+    state: _AgentState
+    reason: str
+    day: str
+    started: str
+    ended: Optional[str]
+    started_ms: int
+    ended_ms: int
+    seconds: int
+
+class _StatePage(TypedDict):
+    total: int
+    items: List[_StatePeriod]
+
+class _StatesPivotRow(TypedDict):
+    keys: List[str]  # one value per group field, xaxis first
+    count: int
+    seconds: int  # the time in the row's states
+
+class _StatesReport(TypedDict):
+    xaxis: List[str]
+    yaxis: List[str]
+    total: int
+    rows: List[_StatesPivotRow]
+    total_seconds: int
 
 # ------------------------------------------------------------------ audio analysis (py_analysis.cpp)
 
