@@ -17,18 +17,6 @@ using namespace switchboard::capi;
 
 namespace {
 
-// A JSON array of the records, each written by its to_json.
-template <class T>
-std::string array_json(const std::vector<T>& items) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) out += ',';
-        out += to_json(items[i]);
-    }
-    out += ']';
-    return out;
-}
-
 // The queue names of sb_presence_set_agent_queues: a JSON array of strings.
 std::vector<std::string> queue_names(std::string_view text) {
     boost::system::error_code ec;
@@ -96,7 +84,7 @@ SB_EXTERN int sb_presence_queues(sb_db* db, char** out_json, const char* token) 
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_presence_queues");
-        *out_json = to_c_string(array_json(db->core.presence().queues(who)));
+        *out_json = to_c_string(to_json(db->core.presence().queues(who)));
     });
 }
 
@@ -251,7 +239,7 @@ SB_EXTERN int sb_presence_waiting_calls(sb_db* db, char** out_json, const char* 
         require(db, "db");
         require(out_json, "out_json");
         const Principal who = any_principal(db, token, "sb_presence_waiting_calls");
-        *out_json = to_c_string(array_json(db->core.presence().waiting_calls(who)));
+        *out_json = to_c_string(to_json(db->core.presence().waiting_calls(who)));
     });
 }
 

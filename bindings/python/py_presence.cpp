@@ -38,17 +38,6 @@ py::object served_any(PyDatabase& self, const std::string& token, F&& fn) {
     return from_json(text);
 }
 
-// A JSON array of the records, each written by its to_json.
-template <class T>
-std::string array_json(const std::vector<T>& items) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) out += ',';
-        out += to_json(items[i]);
-    }
-    return out + "]";
-}
-
 // None, True or False; anything else is refused (1 is not a permission).
 std::optional<bool> mic_permission(const py::object& value) {
     if (value.is_none()) return std::nullopt;
@@ -117,7 +106,7 @@ void bind_presence(py::class_<PyDatabase>& cls) {
             "list_queues",
             [](PyDatabase& self, const std::string& token) {
                 return served(self, token,
-                              [](Presence& p, const Principal& who) { return array_json(p.queues(who)); });
+                              [](Presence& p, const Principal& who) { return to_json(p.queues(who)); });
             },
             py::arg("token"),
             "The organisation's call queues by name (every staff member): [{\"name\",\n"
@@ -307,7 +296,7 @@ void bind_presence(py::class_<PyDatabase>& cls) {
             "waiting_calls",
             [](PyDatabase& self, const std::string& token) {
                 return served_any(self, token,
-                                  [](Presence& p, const Principal& who) { return array_json(p.waiting_calls(who)); });
+                                  [](Presence& p, const Principal& who) { return to_json(p.waiting_calls(who)); });
             },
             py::arg("token"),
             "The calls waiting or ringing in the organisation's queues, oldest first\n"

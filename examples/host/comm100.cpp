@@ -75,17 +75,7 @@ private:
 Params read_body(const Request& req) { return Params::from_body(req); }
 
 // Authorization: Bearer <token>.
-std::string bearer_token(const Request& req, const Params&) {
-    const std::string* h = req.header("Authorization");
-    if (!h) return {};
-    std::string_view v = *h;
-    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-    if (v.size() < 7 || (v.substr(0, 7) != "Bearer " && v.substr(0, 7) != "bearer ")) return {};
-    v.remove_prefix(7);
-    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-    return std::string(v);
-}
+std::string bearer_token(const Request& req, const Params&) { return bearer_from(req, {"Authorization"}); }
 
 Response empty_ok() {
     Response r;

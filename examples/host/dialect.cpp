@@ -208,4 +208,18 @@ JsonOut& JsonOut::string(std::string_view value) {
     return *this;
 }
 
+std::string bearer_from(const Request& req, std::initializer_list<const char*> headers) {
+    const std::string* h = nullptr;
+    for (const char* name : headers)
+        if ((h = req.header(name))) break;
+    if (!h) return {};
+    std::string_view v = *h;
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    if (v.size() < 7 || (v.substr(0, 7) != "Bearer " && v.substr(0, 7) != "bearer ")) return {};
+    v.remove_prefix(7);
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+    return std::string(v);
+}
+
 }  // namespace switchboard::host

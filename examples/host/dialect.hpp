@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +54,10 @@ void register_operations(Server& server, Context& ctx);
 // Answers for requests no route took (404, 405, 413, 400), in each dialect's shape.
 Response octapy_transport_error(const Request& req, int status);
 Response openchs_transport_error(const Request& req, int status);
+
+// The token of an "<header>: Bearer <token>" request header: the first of
+// `headers` present ("" when none is, or it is not a bearer token).
+std::string bearer_from(const Request& req, std::initializer_list<const char*> headers);
 
 // Writes "error: <dialect> <VERB> <path>: <what>" to stderr (never a secret:
 // callers pass exception texts and field names only).

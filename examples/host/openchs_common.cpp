@@ -83,18 +83,7 @@ std::string client_words(const std::string& message, const FieldMap& fields) {
 }
 
 // The session token: XAuthorization (or Authorization): Bearer <token>.
-std::string bearer_token(const Request& req, const Params&) {
-    const std::string* h = req.header("XAuthorization");
-    if (!h) h = req.header("Authorization");
-    if (!h) return {};
-    std::string_view v = *h;
-    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-    if (v.size() < 7 || (v.substr(0, 7) != "Bearer " && v.substr(0, 7) != "bearer ")) return {};
-    v.remove_prefix(7);
-    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-    return std::string(v);
-}
+std::string bearer_token(const Request& req, const Params&) { return bearer_from(req, {"XAuthorization", "Authorization"}); }
 
 // The parameters: the query string (GET), none for a multipart upload (its
 // parts are read by the handler), else the body.

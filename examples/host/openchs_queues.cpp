@@ -116,9 +116,7 @@ json::value parsed(const std::string& text) { return json::parse(text); }
 Refusal unknown_field(const std::string& key) { return Refusal{key + " isn't a known field", key}; }
 
 Response list_queues(Exchange& c) {
-    json::array items;
-    for (const auto& q : c.core([&] { return c.ctx.presence.queues(c.who); })) items.push_back(parsed(to_json(q)));
-    return send(200, json::object{{"queues", std::move(items)}});
+    return send(200, json::object{{"queues", parsed(to_json(c.core([&] { return c.ctx.presence.queues(c.who); })))}});
 }
 
 Response put_queue(Exchange& c) {
@@ -192,9 +190,8 @@ Response enqueue_call(Exchange& c) {
 }
 
 Response waiting_calls(Exchange& c) {
-    json::array items;
-    for (const auto& q : c.core([&] { return c.ctx.presence.waiting_calls(c.who); })) items.push_back(parsed(to_json(q)));
-    return send(200, json::object{{"queuecalls", std::move(items)}});
+    const auto calls = c.core([&] { return c.ctx.presence.waiting_calls(c.who); });
+    return send(200, json::object{{"queuecalls", parsed(to_json(calls))}});
 }
 
 Response call_action(Exchange& c, std::string_view action) {

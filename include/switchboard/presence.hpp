@@ -237,6 +237,9 @@ std::string to_json(const QueueStatus& q);
 std::string to_json(const QueuedCall& c);
 std::string to_json(const Wallboard& w);
 std::string to_json(const QueueSettings& q);
+// [record, ...]: the queues, the waiting calls.
+std::string to_json(const std::vector<QueueSettings>& queues);
+std::string to_json(const std::vector<QueuedCall>& calls);
 std::string to_json(const PresenceSettings& s);
 std::string to_json(const StatePeriod& p);
 // The page of the report: {"total", "items": [...]}.

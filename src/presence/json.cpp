@@ -84,6 +84,8 @@ std::string to_json(const QueueStatus& q) { return detail::json_text(queue_statu
 std::string to_json(const QueueSettings& q) { return detail::json_text(queue_obj(q)); }
 std::string to_json(const StatePeriod& p) { return detail::json_text(period_obj(p)); }
 std::string to_json(const Page<StatePeriod>& page) { return detail::json_page_text(page, period_obj); }
+std::string to_json(const std::vector<QueueSettings>& queues) { return detail::json_array_text(queues, queue_obj); }
+std::string to_json(const std::vector<QueuedCall>& calls) { return detail::json_array_text(calls, call_obj); }
 
 std::string to_json(const Wallboard& w) {
     bj::array agents, queues, calls;

@@ -6,7 +6,7 @@ request, and a supervisor following the changes on the live feed."""
 import pytest
 
 from conftest import bearer, unique
-from test_live import SseClient
+from test_live import replay
 
 PATH = "/voicetwilio/agent/%s/status"
 UNAUTHORIZED = {"error": "Unauthorized", "message": "a valid access token is required (Authorization: Bearer)"}
@@ -43,15 +43,8 @@ def deepcall_state(host, session):
 def feed(host, session, after=None):
     """The agent.state events a supervisor's live feed shows after `after`
     (from now when None), up to its "ready": ([(user_id, state)], last_seq)."""
-    client = SseClient(host.url + "/eproc/events", headers=bearer(session),
-                       params={"after": after} if after is not None else None)
-    try:
-        assert client.status == 200, client.body
-        got = client.until(lambda e: e[1] == "ready")
-    finally:
-        client.close()
-    states = [(e["data"]["user_id"], e["data"]["state"]) for _, kind, e in got[:-1] if kind == "agent.state"]
-    return states, got[-1][2]["last_seq"]
+    events, last_seq = replay(host, session, after)
+    return [(e["data"]["user_id"], e["data"]["state"]) for kind, e in events if kind == "agent.state"], last_seq
 
 
 def entries_since(host, org, before):

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from conftest import bearer, unique
-from test_live import SseClient
+from test_live import replay
 
 BASE = "/deepcall/api/v2/agentProfile/"
 ENDPOINTS = ["tags", "breakStatus", "setBreak", "setWebPingTime", "wrapUpStatus", "setWrapUp"]
@@ -79,14 +79,7 @@ def log_in(host, user, session):
 def feed(host, session, after=None):
     """The events a supervisor's live feed (GET /eproc/events) shows after
     `after` (from now when None) up to its "ready": ([(type, event)], last_seq)."""
-    client = SseClient(host.url + "/eproc/events", headers=bearer(session),
-                       params={"after": after} if after is not None else None)
-    try:
-        assert client.status == 200, client.body
-        got = client.until(lambda e: e[1] == "ready")
-    finally:
-        client.close()
-    return [(event, d) for _, event, d in got[:-1]], got[-1][2]["last_seq"]
+    return replay(host, session, after)
 
 
 def states_of(events, user):

@@ -107,6 +107,19 @@ class SseClient:
         self.sock.close()
 
 
+def replay(host, session, after=None):
+    """What a live feed shows after `after` (from now when None), up to its
+    "ready": ([(event, data)], the ready's last_seq)."""
+    client = SseClient(host.url + "/eproc/events", headers={"XAuthorization": "Bearer " + session},
+                       params={"after": after} if after is not None else None)
+    try:
+        assert client.status == 200, client.body
+        got = client.until(lambda e: e[1] == "ready")
+    finally:
+        client.close()
+    return [(event, data) for _, event, data in got[:-1]], got[-1][2]["last_seq"]
+
+
 def ready(client):
     ident, event, data = client.next()
     assert (ident, event) == (None, "ready"), (ident, event, data)

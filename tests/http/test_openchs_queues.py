@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import AUTH_REQUIRED, bearer, chs_error, csv_rows, unique
-from test_live import SseClient
+from test_live import replay
 
 
 @pytest.fixture
@@ -172,24 +172,14 @@ def test_presence_changes_reach_the_live_feed(host, desk):
     host.post("/eproc/joinq", headers=bearer(a_ss))
     host.post("/eproc/queuecalls", headers=org.bearer(), json={"call_id": unique("c"), "queue": "queue_english"})
 
-    def replay(session):
-        """(event, subject) of everything kept, up to the feed's `ready`."""
-        feed = SseClient(host.url + "/eproc/events", headers=bearer(session), params={"after": 0})
-        try:
-            assert feed.status == 200
-            seen = []
-            while True:
-                _, event, data = feed.next(timeout=10)
-                if event == "ready":
-                    return seen
-                seen.append((event, data["subject"]))
-        finally:
-            feed.close()
+    def seen(session):
+        events, _ = replay(host, session, 0)
+        return [(event, data["subject"]) for event, data in events]
 
-    sup = replay(org.session)
+    sup = seen(org.session)
     assert ("agent.state", amina["usn"]) in sup
     assert ("queue.changed", "queue_english") in sup
     assert ("call.offered", sup[-1][1]) == sup[-1]
-    other = replay(b_ss)
+    other = seen(b_ss)
     assert ("queue.changed", "queue_english") in other
     assert all(kind != "agent.state" and kind != "call.offered" for kind, _ in other)
