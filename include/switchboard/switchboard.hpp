@@ -14,6 +14,7 @@
 #include "switchboard/jobs.hpp"
 #include "switchboard/json.hpp"
 #include "switchboard/list.hpp"
+#include "switchboard/mail.hpp"
 #include "switchboard/presence.hpp"
 #include "switchboard/store.hpp"
 #include "switchboard/text.hpp"
