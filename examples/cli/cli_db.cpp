@@ -1,7 +1,8 @@
 // switchboard: the commands that manage a data directory (the database that
 // switchboard-host serves): `operator create`, `db info`, `db migrate`,
 // `jobs`, `jobs run`. Each opens the directory's Switchboard; only `jobs run`
-// starts job workers.
+// starts job workers. And `mail test`, which sends one mail with the SMTP
+// settings given and prints what the server said.
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -132,6 +133,32 @@ int jobs_run(const Args& a) {
     return kExitOk;
 }
 
+// Sends a test mail (docs/mail.md): exit 0 when the server accepted it.
+int mail_test(const Args& a) {
+    const std::string to = a.get("to");
+    if (to.empty()) throw UsageError("mail test needs --to ADDRESS");
+    SmtpSettings s;
+    s.url = a.get("smtp-url");
+    if (s.url.empty()) throw UsageError("mail test needs --smtp-url smtp://HOST:PORT (or smtps://)");
+    s.tls = a.get("smtp-tls", "starttls");
+    s.username = a.get("smtp-username");
+    if (const char* env = std::getenv("SWITCHBOARD_SMTP_PASSWORD")) s.password = env;
+    if (a.flag("timeout")) s.timeout_ms = static_cast<std::int64_t>(whole_number(a, "timeout")) * 1000;
+    MailMessage m;
+    m.from = a.get("from", "switchboard@localhost.localdomain");
+    m.to = {to};
+    m.subject = "switchboard test mail";
+    m.text = "This mail was sent by `switchboard mail test` to check the SMTP settings.\n";
+    SmtpSender sender(s);
+    const SmtpResult r = sender.send(m, now_ms());
+    if (r.accepted) {
+        std::cout << "accepted: " << printable_text(r.reply) << "\n";
+        return kExitOk;
+    }
+    std::cout << (r.permanent ? "refused: " : "not sent, try again: ") << printable_text(r.reply) << "\n";
+    return kExitFailed;
+}
+
 }  // namespace
 
 int run_data_command(const std::vector<std::string>& args) {
@@ -141,6 +168,7 @@ int run_data_command(const std::vector<std::string>& args) {
     if (cmd == "db info" || cmd == "db migrate") return db_info(a);
     if (cmd == "jobs" || cmd == "jobs status") return jobs_status(a);
     if (cmd == "jobs run") return jobs_run(a);
+    if (cmd == "mail test") return mail_test(a);
     throw UsageError("unknown command \"" + cmd + "\"");
 }
 

@@ -30,6 +30,11 @@ commands:
                       run the queued jobs (texts left for analysis ...) until
                       none is left; exit 1 if some remain after the timeout
                       (default 600 s)
+  mail test --to ADDRESS --smtp-url smtp://HOST:PORT [--smtp-tls starttls|none]
+            [--smtp-username NAME] [--from ADDRESS] [--timeout SECONDS]
+                      send one test mail and print what the server said (the
+                      password from SWITCHBOARD_SMTP_PASSWORD); exit 1 when
+                      it was not accepted
 
 options:
   --data DIR          data directory holding switchboard.db (default ./var)

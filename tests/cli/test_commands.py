@@ -11,7 +11,7 @@ from conftest import run
 def test_help_lists_every_command():
     out = run("--help")
     assert out.returncode == 0 and out.stderr == ""
-    for command in ["analyze FILE...", "operator create", "db info", "db migrate", "jobs run", "exit status"]:
+    for command in ["analyze FILE...", "operator create", "db info", "db migrate", "jobs run", "mail test", "exit status"]:
         assert command in out.stdout, command
 
 
