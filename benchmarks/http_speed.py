@@ -478,12 +478,20 @@ def build_rows(H, P, seq_h, seq_p, rt):
          "ms", "lower", "", None),
         ("list one request ms, compressed (median)", seq(seq_h, "compressed", "median"),
          seq(seq_p, "compressed", "median"), "ms", "lower", "", None),
-        ("compressed time / uncompressed: list one request", slower(H, seq_h, "one"), slower(P, seq_p, "one"), "x",
-         None, "<= 1.00x", host_only(lambda h: h <= 1.0)),
-        ("compressed time / uncompressed: list under load", slower(H, seq_h, "list"), slower(P, seq_p, "list"), "x",
-         None, "<= 1.00x", host_only(lambda h: h <= 1.0)),
-        ("compressed time / uncompressed: view under load", slower(H, seq_h, "view"), slower(P, seq_p, "view"), "x",
-         None, "<= 1.00x", host_only(lambda h: h <= 1.0)),
+    ]
+    # The host compresses nothing for a client on the same machine (its
+    # compress_loopback setting): then a browser's request differs from the
+    # plain one only by its headers, and the goal "compression never makes an
+    # answer slower on loopback" holds by design; the ratios below are then
+    # the cost of the headers and run-to-run spread, shown without a verdict.
+    host_compressed = (seq(seq_h, "compressed", "encoding") or "none") != "none"
+    label = "compressed time / uncompressed" if host_compressed else "browser headers / session header only"
+    goal = "<= 1.00x" if host_compressed else ""
+    verdict = host_only(lambda h: h <= 1.0) if host_compressed else None
+    rows += [
+        ("%s: list one request" % label, slower(H, seq_h, "one"), slower(P, seq_p, "one"), "x", None, goal, verdict),
+        ("%s: list under load" % label, slower(H, seq_h, "list"), slower(P, seq_p, "list"), "x", None, goal, verdict),
+        ("%s: view under load" % label, slower(H, seq_h, "view"), slower(P, seq_p, "view"), "x", None, goal, verdict),
         ("record/text round trip ms (median)", rt, None, "ms", None, "< 2 ms", host_only(lambda h: h < 2)),
     ]
     return rows
