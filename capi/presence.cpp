@@ -71,10 +71,9 @@ SB_EXTERN int sb_presence_set_settings(sb_db* db, char** out_json, const char* t
         require(out_json, "out_json");
         const Principal who = principal(db, token, "sb_presence_set_settings");
         const std::string_view fields = text(settings_json, "settings_json");
-        Presence& p = db->core.presence();
         // The keys not given keep their current values.
-        const PresenceSettings s = presence_settings_from_json(fields, p.settings(who));
-        *out_json = to_c_string(to_json(p.set_settings(who, s)));
+        const PresenceSettingsPatch patch = presence_settings_patch_from_json(fields);
+        *out_json = to_c_string(to_json(db->core.presence().change_settings(who, patch)));
     });
 }
 

@@ -93,8 +93,8 @@ void bind_presence(py::class_<PyDatabase>& cls) {
             [](PyDatabase& self, const std::string& token, const py::object& settings, const py::kwargs& kwargs) {
                 const std::string fields = fields_to_json(settings, kwargs);
                 return served(self, token, [&](Presence& p, const Principal& who) {
-                    // The keys not given keep their current values.
-                    return to_json(p.set_settings(who, presence_settings_from_json(fields, p.settings(who))));
+                    // The keys not given keep their values.
+                    return to_json(p.change_settings(who, presence_settings_patch_from_json(fields)));
                 });
             },
             py::arg("token"), py::arg("settings") = py::none(),

@@ -111,12 +111,18 @@ Response poll_queue(Exchange& c) {
 
 // ------------------------------------------------------------------ additions
 
-json::value parsed(const std::string& text) { return json::parse(text); }
+// {"<name>": <the core's JSON>}, or {"<name>": [<it>]}: the records as the
+// core writes them, not read back into values to be written again.
+Response wrapped(int status, std::string_view name, const std::string& json_text, bool in_array = false) {
+    std::string body = "{\"" + std::string(name) + "\":";
+    body += in_array ? "[" + json_text + "]}" : json_text + "}";
+    return Response::json(status, std::move(body));
+}
 
 Refusal unknown_field(const std::string& key) { return Refusal{key + " isn't a known field", key}; }
 
 Response list_queues(Exchange& c) {
-    return send(200, json::object{{"queues", parsed(to_json(c.core([&] { return c.ctx.presence.queues(c.who); })))}});
+    return wrapped(200, "queues", to_json(c.core([&] { return c.ctx.presence.queues(c.who); })));
 }
 
 Response put_queue(Exchange& c) {
@@ -136,7 +142,7 @@ Response put_queue(Exchange& c) {
     }
     c.table = "queues";
     const QueueSettings saved = c.core([&] { return c.ctx.presence.put_queue(c.who, q); });
-    return send(201, json::object{{"queues", json::array{parsed(to_json(saved))}}});
+    return wrapped(201, "queues", to_json(saved), true);
 }
 
 Response delete_queue(Exchange& c) {
@@ -159,19 +165,18 @@ Response set_agent_queues(Exchange& c) {
         }
     }
     const AgentStatus s = c.core([&] { return c.ctx.presence.set_agent_queues(c.who, id, names); });
-    return send(202, json::object{{"agent", parsed(to_json(s))}});
+    return wrapped(202, "agent", to_json(s));
 }
 
 Response presence_settings(Exchange& c) {
     const PresenceSettings s = c.core([&] { return c.ctx.presence.settings(c.who); });
-    return send(200, json::object{{"settings", parsed(to_json(s))}});
+    return wrapped(200, "settings", to_json(s));
 }
 
 Response set_presence_settings(Exchange& c) {
-    const PresenceSettings current = c.core([&] { return c.ctx.presence.settings(c.who); });
-    const PresenceSettings next = presence_settings_from_json(json::serialize(c.params.object()), current);
-    const PresenceSettings saved = c.core([&] { return c.ctx.presence.set_settings(c.who, next); });
-    return send(202, json::object{{"settings", parsed(to_json(saved))}});
+    const PresenceSettingsPatch patch = presence_settings_patch_from_json(json::serialize(c.params.object()));
+    const PresenceSettings saved = c.core([&] { return c.ctx.presence.change_settings(c.who, patch); });
+    return wrapped(202, "settings", to_json(saved));
 }
 
 Response enqueue_call(Exchange& c) {
@@ -186,12 +191,12 @@ Response enqueue_call(Exchange& c) {
     if (call_id.empty()) throw Refusal{"call_id is required", "call_id"};
     if (queue.empty()) throw Refusal{"queue is required", "queue"};
     const QueuedCall q = c.core([&] { return c.ctx.presence.enqueue(c.who, call_id, queue, caller); });
-    return send(201, json::object{{"queuecalls", json::array{parsed(to_json(q))}}});
+    return wrapped(201, "queuecalls", to_json(q), true);
 }
 
 Response waiting_calls(Exchange& c) {
     const auto calls = c.core([&] { return c.ctx.presence.waiting_calls(c.who); });
-    return send(200, json::object{{"queuecalls", parsed(to_json(calls))}});
+    return wrapped(200, "queuecalls", to_json(calls));
 }
 
 Response call_action(Exchange& c, std::string_view action) {
@@ -201,12 +206,12 @@ Response call_action(Exchange& c, std::string_view action) {
     if (action == "answer") q = c.core([&] { return c.ctx.presence.answer(c.who, id); });
     else if (action == "reject") q = c.core([&] { return c.ctx.presence.reject(c.who, id); });
     else q = c.core([&] { return c.ctx.presence.end_call(c.who, id); });
-    return send(202, json::object{{"queuecalls", json::array{parsed(to_json(q))}}});
+    return wrapped(202, "queuecalls", to_json(q), true);
 }
 
 Response wallboard(Exchange& c) {
     const Wallboard w = c.core([&] { return c.ctx.presence.wallboard(c.who); });
-    return send(200, json::object{{"wallboard", parsed(to_json(w))}});
+    return wrapped(200, "wallboard", to_json(w));
 }
 
 Response list_states(Exchange& c) {
@@ -217,12 +222,10 @@ Response list_states(Exchange& c) {
         });
     }
     const Page<StatePeriod> page = c.core([&] { return c.ctx.presence.list_states(c.who, lr.query); });
-    json::array items;
-    for (const auto& p : page.items) items.push_back(parsed(to_json(p)));
-    json::object o;
-    o["agentstates"] = std::move(items);
-    o["agentstates_ctx"] = json::array{json::array{"total", json::string(str(page.total))}};
-    return send(200, o);
+    std::string body = "{\"agentstates\":[";
+    for (std::size_t k = 0; k < page.items.size(); ++k) body += (k ? "," : "") + to_json(page.items[k]);
+    body += "],\"agentstates_ctx\":[[\"total\",\"" + str(page.total) + "\"]]}";
+    return Response::json(200, std::move(body));
 }
 
 Response report_states(Exchange& c) {

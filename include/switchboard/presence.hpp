@@ -83,6 +83,14 @@ struct PresenceSettings {
     std::int64_t join_ring_ms = 30'000;     // an unconfirmed join ends (offline) after this
 };
 
+// A change of some of the settings: what is not set keeps its value.
+struct PresenceSettingsPatch {
+    std::optional<std::vector<std::string>> break_reasons;
+    std::optional<std::int64_t> heartbeat_timeout_ms;
+    std::optional<bool> join_confirms_at_once;
+    std::optional<std::int64_t> join_ring_ms;
+};
+
 // One agent's presence.
 struct AgentStatus {
     std::int64_t user_id = 0;
@@ -168,6 +176,8 @@ public:
     // --- settings (admins set, staff read)
     PresenceSettings settings(const Principal& who);
     PresenceSettings set_settings(const Principal& who, const PresenceSettings& settings);
+    // Changes the settings the patch names, the others kept, in one step.
+    PresenceSettings change_settings(const Principal& who, const PresenceSettingsPatch& patch);
     std::vector<QueueSettings> queues(const Principal& who);
     QueueSettings put_queue(const Principal& who, const QueueSettings& queue);  // creates or replaces
     void delete_queue(const Principal& who, std::string_view name);            // refused while calls wait in it
@@ -245,10 +255,11 @@ std::string to_json(const StatePeriod& p);
 // The page of the report: {"total", "items": [...]}.
 std::string to_json(const Page<StatePeriod>& page);
 
-// Settings read from JSON objects with the same names as to_json writes;
-// absent names keep the defaults (or, for the settings, `base`'s values).
-// Throws Error(invalid_argument, field) for a wrong type or an unknown name.
+// Settings read from JSON objects with the same names as to_json writes:
+// a queue (absent names keep the defaults), and a change of the presence
+// settings (absent names are not changed). Throws Error(invalid_argument,
+// field) for a wrong type or an unknown name.
 QueueSettings queue_settings_from_json(std::string_view text);
-PresenceSettings presence_settings_from_json(std::string_view text, const PresenceSettings& base = {});
+PresenceSettingsPatch presence_settings_patch_from_json(std::string_view text);
 
 }  // namespace switchboard

@@ -119,22 +119,22 @@ QueueSettings queue_settings_from_json(std::string_view text) {
     return q;
 }
 
-PresenceSettings presence_settings_from_json(std::string_view text, const PresenceSettings& base) {
+PresenceSettingsPatch presence_settings_patch_from_json(std::string_view text) {
     const auto o = detail::parse_object(text);
     detail::only_keys(o, {"break_reasons", "heartbeat_timeout_ms", "join_confirms_at_once", "join_ring_ms"});
-    PresenceSettings s = base;
+    PresenceSettingsPatch p;
     if (auto it = o.find("break_reasons"); it != o.end()) {
         if (!it->value().is_array()) detail::wrong_type("break_reasons", "an array of strings");
-        s.break_reasons.clear();
+        p.break_reasons.emplace();
         for (const auto& v : it->value().as_array()) {
             if (!v.is_string()) detail::wrong_type("break_reasons", "an array of strings");
-            s.break_reasons.emplace_back(v.as_string());
+            p.break_reasons->emplace_back(v.as_string());
         }
     }
-    if (auto v = detail::opt_int64(o, "heartbeat_timeout_ms")) s.heartbeat_timeout_ms = *v;
-    if (auto v = detail::opt_bool(o, "join_confirms_at_once")) s.join_confirms_at_once = *v;
-    if (auto v = detail::opt_int64(o, "join_ring_ms")) s.join_ring_ms = *v;
-    return s;
+    p.heartbeat_timeout_ms = detail::opt_int64(o, "heartbeat_timeout_ms");
+    p.join_confirms_at_once = detail::opt_bool(o, "join_confirms_at_once");
+    p.join_ring_ms = detail::opt_int64(o, "join_ring_ms");
+    return p;
 }
 
 }  // namespace switchboard

@@ -258,10 +258,24 @@ PresenceSettings Presence::settings(const Principal& who) {
 }
 
 PresenceSettings Presence::set_settings(const Principal& who, const PresenceSettings& s) {
+    PresenceSettingsPatch all;
+    all.break_reasons = s.break_reasons;
+    all.heartbeat_timeout_ms = s.heartbeat_timeout_ms;
+    all.join_confirms_at_once = s.join_confirms_at_once;
+    all.join_ring_ms = s.join_ring_ms;
+    return change_settings(who, all);
+}
+
+PresenceSettings Presence::change_settings(const Principal& who, const PresenceSettingsPatch& patch) {
     return detail::audited(impl_->db, who, "set_presence_settings", "", [&] {
         detail::require_role(who, {Role::admin});
+        auto [o, lock] = impl_->org(who.org_id);  // read, changed and stored under one lock
+        PresenceSettings s = o->settings;
+        if (patch.break_reasons) s.break_reasons = *patch.break_reasons;
+        if (patch.heartbeat_timeout_ms) s.heartbeat_timeout_ms = *patch.heartbeat_timeout_ms;
+        if (patch.join_confirms_at_once) s.join_confirms_at_once = *patch.join_confirms_at_once;
+        if (patch.join_ring_ms) s.join_ring_ms = *patch.join_ring_ms;
         check_settings(s);
-        auto [o, lock] = impl_->org(who.org_id);
         impl_->db.store().presence().put_settings(who.org_id, s);
         o->settings = s;
         return o->settings;
@@ -357,7 +371,9 @@ AgentStatus change_agent(Presence::Impl& impl, const Principal& who, std::int64_
 
 AgentStatus Presence::status(const Principal& who, std::int64_t user_id) {
     return detail::audited(impl_->db, who, "agent_status", user_id ? "user " + std::to_string(user_id) : "", [&] {
-        return change_agent(*impl_, who, user_id, [](Org&, Agent&, std::int64_t, Effects&) {});
+        const auto [id, username] = impl_->target(who, user_id);
+        auto [o, lock] = impl_->org(who.org_id);
+        return o->status_of(o->agent(id, username));  // an agent never seen is offline
     });
 }
 
