@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -175,12 +177,22 @@ struct SettingsPatch {
         expected_tickets_monthly, min_call_len_s, max_call_len_s;
 };
 
+// A mail the product wrote, as the mailer (mailer.hpp) sends it.
 struct OutboxEmail {
     std::int64_t id = 0;
     std::int64_t org_id = 0;
-    std::string to, subject, body, kind;  // kind: "verify" or "reset"
+    std::string to, subject, body, kind;  // kind: a template's ("verify", "reset", "ticket_created" ...)
     std::int64_t created_ms = 0;
     std::int64_t sent_ms = 0;  // 0 until the mail sender marks it sent (which also clears the body)
+    std::string status = "queued";  // queued, sent, failed
+    int attempts = 0;               // SMTP sessions tried
+    std::string last_error;         // why the last try failed (the server's reply), "" when none did
+    std::string reply;              // the server's reply when it took the mail
+    std::string message_id;         // "<...@...>", given when its job is
+    // The template's values (the link, the code ...): the mail is written
+    // from the organisation's template at sending time. Cleared with the
+    // body once sent; never in to_json.
+    std::map<std::string, std::string> vars;
 };
 
 // Checked when Accounts is constructed: a value out of range is refused with
@@ -295,6 +307,10 @@ public:
     // Error(not_found) for an id the outbox does not hold,
     // Error(invalid_argument) for an id below 1.
     OutboxEmail mark_outbox_sent(std::int64_t id);
+    // Called (in the writing thread, after the commit) each time a mail is
+    // written to the outbox: the facade wakes the mailer with it. Set once,
+    // before the Accounts is shared between threads.
+    void on_mail_written(std::function<void()> listener);
 
     // --- policy checks, public so adapters can validate early
     static void check_password_policy(std::string_view password);
@@ -306,9 +322,12 @@ private:
     void record_failed_sign_in(const store::UserCredentials& c, std::int64_t now_ms);
     void clear_failed_sign_ins(std::int64_t user_id, const store::SignInState& seen);
 
+    void mail_written() const;
+
     Database& db_;
     AccountsOptions options_;
     std::string dummy_hash_;
+    std::function<void()> mail_listener_;
 };
 
 }  // namespace switchboard

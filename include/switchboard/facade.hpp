@@ -25,6 +25,7 @@
 #include "switchboard/files.hpp"
 #include "switchboard/interactions.hpp"
 #include "switchboard/jobs.hpp"
+#include "switchboard/mailer.hpp"
 #include "switchboard/presence.hpp"
 #include "switchboard/store.hpp"
 
@@ -45,6 +46,9 @@ struct SwitchboardOptions {
     // only reads); jobs.list_limits is taken from accounts.list_limits.
     JobsOptions jobs;
     EventsOptions events;
+    // Where mail goes: the SMTP server and From of every organisation
+    // without its own (smtp.url "" sends nothing; mails wait, queued).
+    MailerOptions mail;
     // Presence's clock and timer; presence.list_limits is taken from
     // accounts.list_limits.
     PresenceOptions presence;
@@ -79,6 +83,7 @@ public:
     PhrasePools& pools() noexcept;
     Interactions& interactions() noexcept;
     Jobs& jobs() noexcept;
+    Mailer& mail() noexcept;
     Events& events() noexcept;
     Presence& presence() noexcept;
 

@@ -15,6 +15,7 @@
 #include "switchboard/json.hpp"
 #include "switchboard/list.hpp"
 #include "switchboard/mail.hpp"
+#include "switchboard/mailer.hpp"
 #include "switchboard/presence.hpp"
 #include "switchboard/store.hpp"
 #include "switchboard/text.hpp"

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +13,11 @@
 #include "switchboard/error.hpp"
 
 namespace switchboard::detail {
+
+// A mail of a template kind ("verify", "reset" ...) to `to`: its values,
+// and its subject and body written from the library's template (the mailer
+// writes it again from the organisation's own template when it sends).
+OutboxEmail template_mail(std::string_view kind, const std::string& to, std::map<std::string, std::string> vars);
 
 void record_activity(Database& db, const Principal& who, std::string_view operation, bool ok,
                      std::string_view summary);

@@ -85,9 +85,11 @@ bj::object activity_obj(const ActivityEntry& e) {
 }
 
 bj::object email_obj(const OutboxEmail& e) {
-    return {{"id", e.id},       {"org_id", e.org_id}, {"to", e.to},
-            {"subject", e.subject}, {"body", e.body}, {"kind", e.kind},
-            {"created_ms", e.created_ms}, {"sent_ms", e.sent_ms}};
+    return {{"id", e.id},           {"org_id", e.org_id},         {"to", e.to},
+            {"subject", e.subject}, {"body", e.body},             {"kind", e.kind},
+            {"created_ms", e.created_ms}, {"sent_ms", e.sent_ms}, {"status", e.status},
+            {"attempts", e.attempts}, {"last_error", e.last_error}, {"reply", e.reply},
+            {"message_id", e.message_id}};
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "core/crypto.hpp"
 #include "core/write_behind.hpp"
 #include "core/time.hpp"
+#include "switchboard/mailer.hpp"
 
 namespace switchboard {
 
@@ -146,3 +147,18 @@ void record_activity(Database& db, const Principal& who, std::string_view operat
 
 }  // namespace detail
 }  // namespace switchboard
+
+namespace switchboard::detail {
+
+OutboxEmail template_mail(std::string_view kind, const std::string& to, std::map<std::string, std::string> vars) {
+    const MailTemplate& t = default_mail_template(kind);
+    OutboxEmail e;
+    e.to = to;
+    e.kind = std::string(kind);
+    e.subject = render_mail_template(t.subject, vars, false);
+    e.body = render_mail_template(t.text, vars, false);
+    e.vars = std::move(vars);
+    return e;
+}
+
+}  // namespace switchboard::detail

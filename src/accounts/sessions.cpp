@@ -20,14 +20,13 @@ std::string local_part(std::string_view email) {
     return out.substr(0, 48);
 }
 
-OutboxEmail verification_email(const std::string& to, const std::string& key, const std::string& public_url) {
-    OutboxEmail e;
-    e.to = to;
-    e.kind = "verify";
-    e.subject = "Verify your email address";
-    e.body = "Welcome to switchboard.\n\nOpen this link to verify your email address:\n" + public_url +
-             "/verify/" + key + "\n\nVerification key: " + key + "\n\nThe link works once and expires in 48 hours.\n";
-    return e;
+OutboxEmail verification_email(const std::string& to, const std::string& organisation, const std::string& key,
+                               const std::string& public_url, std::int64_t ttl_ms) {
+    return detail::template_mail("verify", to,
+                                 {{"organisation", organisation},
+                                  {"link", public_url + "/verify/" + key},
+                                  {"key", key},
+                                  {"hours", std::to_string(ttl_ms / 3'600'000)}});
 }
 
 }  // namespace
@@ -93,9 +92,10 @@ SignUpResult Accounts::sign_up(const SignUp& request) {
     if (!request.email_verified) {
         const std::string key = detail::random_token();
         key_hash = detail::token_digest(key);
-        mail = verification_email(email, key, options_.public_url);
+        mail = verification_email(email, company, key, options_.public_url, options_.verification_ttl_ms);
     }
     auto [o, u] = store.create_organisation(org, admin, key_hash, now_ms() + options_.verification_ttl_ms, mail);
+    if (!mail.to.empty()) mail_written();
     return SignUpResult{o, u};
 }
 
@@ -261,17 +261,18 @@ void Accounts::request_password_reset(std::string_view email_in) {
     auto user = store.user_by_email(email);
     if (!user || !user->user.active) return;  // says nothing either way
     const std::string code = detail::random_digits(6);
-    OutboxEmail mail;
-    mail.to = user->user.email;
-    mail.kind = "reset";
-    mail.subject = "Your password reset code";
-    mail.body = "Someone asked to reset the password of your switchboard account.\n\nYour one-time code: " + code +
-                "\n\nIt works once and expires in " + std::to_string(options_.reset_code_ttl_ms / 60000) +
-                " minutes. If you did not ask for it, ignore this email.\n";
+    std::string organisation = "switchboard";
+    if (user->user.org_id)
+        if (auto org = store.organisation(user->user.org_id)) organisation = org->company_name;
+    OutboxEmail mail = detail::template_mail("reset", user->user.email,
+                                             {{"organisation", organisation},
+                                              {"code", code},
+                                              {"minutes", std::to_string(options_.reset_code_ttl_ms / 60000)}});
     const auto now = now_ms();
     store.insert_email_token(user->user.id, "reset",
                              detail::token_digest(std::to_string(user->user.id) + ":" + code), now,
                              now + options_.reset_code_ttl_ms, mail);
+    mail_written();
 }
 
 void Accounts::reset_password(std::string_view email_in, std::string_view code, std::string_view new_password) {
@@ -367,6 +368,12 @@ Session Accounts::issue_dev_token(std::string_view email_in, std::string_view us
 
 std::vector<OutboxEmail> Accounts::outbox(std::string_view to_address) {
     return db_.store().outbox().outbox(std::string(to_address));
+}
+
+void Accounts::on_mail_written(std::function<void()> listener) { mail_listener_ = std::move(listener); }
+
+void Accounts::mail_written() const {
+    if (mail_listener_) mail_listener_();
 }
 
 OutboxEmail Accounts::mark_outbox_sent(std::int64_t id) {

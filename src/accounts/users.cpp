@@ -86,14 +86,14 @@ User Accounts::register_customer(const Registration& r) {
     User user = store.insert_user(row);
 
     const std::string key = detail::random_token();
-    OutboxEmail mail;
-    mail.to = user.email;
-    mail.kind = "verify";
-    mail.subject = "Verify your email address";
-    mail.body = "Welcome to " + org->company_name + ".\n\nOpen this link to verify your email address:\n" +
-                options_.public_url + "/verify/" + key + "\n\nVerification key: " + key + "\n";
+    OutboxEmail mail = detail::template_mail("verify", user.email,
+                                             {{"organisation", org->company_name},
+                                              {"link", options_.public_url + "/verify/" + key},
+                                              {"key", key},
+                                              {"hours", std::to_string(options_.verification_ttl_ms / 3'600'000)}});
     const auto now = detail::now_ms();
     store.insert_email_token(user.id, "verify", detail::token_digest(key), now, now + options_.verification_ttl_ms, mail);
+    mail_written();
     return user;
 }
 

@@ -39,6 +39,7 @@ struct Switchboard::Impl {
     ActivityLog activity;
     Events events;
     Jobs jobs;
+    Mailer mail;
     Cases cases;
     Calls calls;
     PhrasePools pools;
@@ -55,6 +56,7 @@ struct Switchboard::Impl {
           activity(database, options.accounts.list_limits),
           events(database, options.events),
           jobs(database, events, jobs_options(options), key_file_for(path, options)),
+          mail(database, jobs, options.mail, key_file_for(path, options)),
           cases(database, events, CasesOptions{options.accounts.list_limits, options.max_case_text}),
           calls(database, options.accounts.list_limits),
           pools(database),
@@ -64,11 +66,15 @@ struct Switchboard::Impl {
 
 Switchboard::Switchboard(const std::string& path, SwitchboardOptions options)
     : impl_(std::make_unique<Impl>(path, std::move(options))) {
+    impl_->accounts.on_mail_written([mail = &impl_->mail] { mail->wake(); });
     impl_->jobs.start();
+    impl_->mail.start();
 }
 
 Switchboard::~Switchboard() {
-    // The workers run the modules' handlers: they stop before any module goes.
+    // The workers run the modules' handlers: they stop before any module
+    // goes, and after the mailer that gives them mails.
+    impl_->mail.stop();
     impl_->jobs.stop();
 }
 
@@ -83,6 +89,7 @@ Calls& Switchboard::calls() noexcept { return impl_->calls; }
 PhrasePools& Switchboard::pools() noexcept { return impl_->pools; }
 Interactions& Switchboard::interactions() noexcept { return impl_->interactions; }
 Jobs& Switchboard::jobs() noexcept { return impl_->jobs; }
+Mailer& Switchboard::mail() noexcept { return impl_->mail; }
 Events& Switchboard::events() noexcept { return impl_->events; }
 Presence& Switchboard::presence() noexcept { return impl_->presence; }
 

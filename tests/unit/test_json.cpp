@@ -103,6 +103,12 @@ OutboxEmail sample_email() {
     e.kind = "verify";
     e.created_ms = 1600000000008;
     e.sent_ms = 1600000000009;
+    e.status = "sent";
+    e.attempts = 2;
+    e.last_error = "SMTP smtp://127.0.0.1:25: 451 try later";
+    e.reply = "250 OK";
+    e.message_id = "<a1@example.org>";
+    e.vars = {{"code", "123456"}};  // never in the JSON
     return e;
 }
 
@@ -234,7 +240,8 @@ const std::string activity_text =
     R"(,"time_ms":1600000000007,"ok":false,"summary":"status=closed"})";
 const std::string email_text =
     R"({"id":5,"org_id":2,"to":"bo@example.org","subject":"Verify","body":"Line 1\nLine 2")"
-    R"(,"kind":"verify","created_ms":1600000000008,"sent_ms":1600000000009})";
+    R"(,"kind":"verify","created_ms":1600000000008,"sent_ms":1600000000009,"status":"sent","attempts":2)"
+    R"(,"last_error":"SMTP smtp://127.0.0.1:25: 451 try later","reply":"250 OK","message_id":"<a1@example.org>"})";
 const std::string contact_text =
     R"({"id":6,"first_name":"Baraka","last_name":"Mwangi","phone":"+254711000002")"
     R"(,"email":"baraka@example.org","town":"Kisumu","country":"Kenya","user_category":"parent")"

@@ -112,9 +112,14 @@ class OutboxEmail(TypedDict):
     to: str
     subject: str
     body: str
-    kind: str  # "verify", "reset", "temporary-password"
+    kind: str  # a template's: "verify", "reset", "ticket_created" ...
     created_ms: int
-    sent_ms: int  # 0 until marked sent (which also clears the body)
+    sent_ms: int  # 0 until sent (which also clears the body)
+    status: str  # "queued", "sent", "failed"
+    attempts: int  # SMTP sessions tried
+    last_error: str  # why the last try failed, "" when none did
+    reply: str  # the server's reply when it took the mail
+    message_id: str  # "<...@...>", given when its job is
 
 
 class UserPage(TypedDict):

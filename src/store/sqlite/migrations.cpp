@@ -495,6 +495,39 @@ CREATE TABLE agent_states (
 CREATE INDEX agent_states_org ON agent_states (org_id, id DESC);
 CREATE INDEX agent_states_open ON agent_states (org_id, user_id) WHERE ended_ms IS NULL;
 )SQL"},
+        // The mailer: each outbox mail's state and job, the values its
+        // template is written from, and the organisations' own SMTP settings
+        // and templates (docs/mail.md).
+        {9, "mailer", R"SQL(
+ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT 'queued';
+ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN reply TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN job_id INTEGER;
+ALTER TABLE outbox ADD COLUMN vars TEXT NOT NULL DEFAULT '{}';
+UPDATE outbox SET status = 'sent' WHERE sent_ms IS NOT NULL;
+CREATE INDEX outbox_unsent ON outbox (id) WHERE status = 'queued' AND job_id IS NULL;
+CREATE TABLE mail_settings (
+    org_id           INTEGER PRIMARY KEY REFERENCES organisations (id) ON DELETE CASCADE,
+    smtp_url         TEXT NOT NULL,
+    tls              TEXT NOT NULL,
+    username         TEXT NOT NULL,
+    password_sealed  BLOB NOT NULL,
+    from_address     TEXT NOT NULL,
+    updated_ms       INTEGER NOT NULL
+);
+CREATE TABLE mail_templates (
+    org_id      INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,
+    subject     TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    html        TEXT NOT NULL,
+    enabled     INTEGER NOT NULL,
+    updated_ms  INTEGER NOT NULL,
+    PRIMARY KEY (org_id, kind)
+) WITHOUT ROWID;
+)SQL"},
     };
     return list;
 }

@@ -28,6 +28,7 @@ std::unique_ptr<PresenceStore> make_presence_store(Pool& pool);
 
 // Shared statements (each runs inside the caller's transaction).
 void put_outbox(SQLite::Database& db, const OutboxEmail& e, std::int64_t org_id);
+std::string mail_vars_text(const std::map<std::string, std::string>& vars);  // a mail's template values as JSON
 void end_sessions_of(SQLite::Database& db, std::int64_t user_id);
 std::optional<Call> load_call(SQLite::Database& db, const CallScope& scope, std::int64_t id);
 Job insert_job_row(SQLite::Database& db, const NewJobRow& job);
