@@ -257,6 +257,8 @@ OrgMailSettings Mailer::change_settings(const Principal& who, const OrgMailSetti
             impl_->store().put_mail_settings(who.org_id, std::nullopt);
             return settings_view(std::nullopt);
         }
+        if (change.smtp_url.rfind("smtp://", 0) != 0 && change.smtp_url.rfind("smtps://", 0) != 0)
+            throw Error(ErrorCode::invalid_argument, "the SMTP url starts smtp:// or smtps://", "smtp_url");
         SmtpSettings check;
         check.url = change.smtp_url;
         check.tls = change.tls;

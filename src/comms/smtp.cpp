@@ -40,6 +40,7 @@ std::size_t read_body(char* buffer, std::size_t size, std::size_t n, void* user)
 struct Replies {
     std::string current;  // the reply being read (multi-line replies "250-...")
     std::string last;
+    std::string last_refusal;  // the last 4xx or 5xx reply (a refused RCPT is followed by "221 Bye")
 };
 
 int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
@@ -51,6 +52,7 @@ int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user
     r->current += line;
     // "250-..." continues, "250 ..." ends the reply.
     if (line.size() < 4 || line[3] != '-') {
+        if (!r->current.empty() && (r->current[0] == '4' || r->current[0] == '5')) r->last_refusal = r->current;
         r->last = r->current;
         r->current.clear();
     }
@@ -131,8 +133,9 @@ SmtpResult SmtpSender::send(const MailMessage& m, std::int64_t date_ms) {
         result.reply = replies.last;
     } else {
         // The server's own words when it answered, else the transport's.
-        result.reply = !replies.last.empty() && code >= 400 ? replies.last
-                                                            : std::string(error[0] ? error : curl_easy_strerror(rc));
+        result.reply = !replies.last_refusal.empty() && code >= 400
+                           ? replies.last_refusal
+                           : std::string(error[0] ? error : curl_easy_strerror(rc));
         result.permanent = code >= 500 && code < 600;
     }
     return result;

@@ -17,75 +17,18 @@
 #include <thread>
 
 #include "helpers.hpp"
+#include "smtp_server.hpp"
 #include "switchboard/mail.hpp"
 
 using namespace switchboard;
+using sbtest::SmtpServer;
+using sbtest::free_port;
 namespace fs = std::filesystem;
 
 namespace {
 
 constexpr const char* kPython = "/usr/bin/python3";
 constexpr std::int64_t kDate = 1'800'000'000'000;  // Fri, 15 Jan 2027 08:00:00 +0000
-
-int free_port() {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(s);
-    return ntohs(a.sin_port);
-}
-
-bool accepts(int port) {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const bool ok = ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    ::close(s);
-    return ok;
-}
-
-// aiosmtpd on a free loopback port, delivering into a Maildir; stopped by
-// its PID when the test ends.
-struct SmtpServer {
-    fs::path dir = sbtest::temp_dir();
-    int port = free_port();
-    pid_t pid = -1;
-
-    SmtpServer() {
-        pid = ::fork();
-        if (pid == 0) {
-            const std::string listen = "127.0.0.1:" + std::to_string(port);
-            const std::string box = (dir / "box").string();
-            ::execl(kPython, kPython, "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c", "aiosmtpd.handlers.Mailbox",
-                    box.c_str(), static_cast<char*>(nullptr));
-            ::_exit(127);
-        }
-        for (int i = 0; i < 100 && !accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        REQUIRE(accepts(port));
-    }
-    ~SmtpServer() {
-        ::kill(pid, SIGTERM);
-        ::waitpid(pid, nullptr, 0);
-    }
-    std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port); }
-    // The messages delivered so far, as the server stored them.
-    std::vector<std::string> delivered() const {
-        std::vector<std::string> out;
-        const fs::path box = dir / "box" / "new";
-        if (!fs::exists(box)) return out;
-        for (const auto& e : fs::directory_iterator(box)) {
-            std::ifstream in(e.path(), std::ios::binary);
-            out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-        }
-        return out;
-    }
-};
 
 // What Python's email parser (the standard library's, policy default) reads
 // in `text`: one line per fact.
@@ -211,7 +154,7 @@ TEST_CASE("a message is delivered to a real SMTP server, byte for byte", "[mail]
     CHECK(r.reply.rfind("250 ", 0) == 0);
     const auto mails = server.delivered();
     REQUIRE(mails.size() == 1);
-    // The server adds its own headers (X-Peer, X-MailFrom, X-RcptTo) and
+    // The server adds the envelope (X-MailFrom, X-RcptTo) and
     // stores the rest as sent.
     CHECK(mails[0].find("X-MailFrom: help@acme.example") != std::string::npos);
     CHECK(mails[0].find("X-RcptTo: wanjiru@example.org, otieno@example.org") != std::string::npos);
