@@ -129,6 +129,18 @@ const std::vector<Setting>& settings() {
         number("max_backlog_bytes", &HostConfig::max_backlog_bytes, 1, 1ull << 40,
                "payload bytes the jobs' backlog holds; past it new work is answered \"busy\""),
         number("max_text_bytes", &HostConfig::max_text_bytes, 1, 16ull << 20, "longest TextContent accepted"),
+        text("smtp_url", &HostConfig::smtp_url,
+             "mail out: smtp://HOST:587 or smtps://HOST:465 (\"\": mails wait in the outbox, unsent)"),
+        text("smtp_tls", &HostConfig::smtp_tls, "smtp:// must switch to TLS first (starttls) or not (none)",
+             {"starttls", "none"}),
+        text("smtp_username", &HostConfig::smtp_username, "SMTP authentication: the user (with smtp_password)"),
+        text("smtp_password", &HostConfig::smtp_password,
+             "SMTP authentication: the password (best from the environment; never printed)"),
+        text("smtp_from", &HostConfig::smtp_from, "From of the mails (default switchboard <no-reply@HOST's name>)"),
+        text("smtp_ca_file", &HostConfig::smtp_ca_file, "CA bundle for the SMTP server's certificate (default the system's)"),
+        number("smtp_timeout_ms", &HostConfig::smtp_timeout_ms, 1000, 600'000, "time one SMTP session may take"),
+        number("mail_max_attempts", &HostConfig::mail_max_attempts, 1, 1000,
+               "SMTP sessions a mail is given before it fails for good"),
     };
     return all;
 }
@@ -287,6 +299,10 @@ std::string config_toml(const HostConfig& config) {
     std::string out = "# switchboard-host settings (switchboard-host --print-config)\n";
     for (const auto& s : settings()) {
         const std::string v = s.get(config);
+        if (s.name == "smtp_password") {
+            out += std::string("# smtp_password is ") + (v.empty() ? "not set" : "set (not shown)") + "\n";
+            continue;
+        }
         if (s.kind == Kind::text) {
             std::string quoted = "\"";
             for (const char c : v) {

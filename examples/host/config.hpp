@@ -44,6 +44,15 @@ struct HostConfig {
     long long job_lease_ms = 30'000;
     long long max_backlog_bytes = 256ll << 20;
     std::size_t max_text_bytes = 64u << 10;
+    // mail out (docs/mail.md); smtp_url "" sends nothing
+    std::string smtp_url;
+    std::string smtp_tls = "starttls";
+    std::string smtp_username;
+    std::string smtp_password;  // never printed by --print-config
+    std::string smtp_from;
+    std::string smtp_ca_file;
+    long long smtp_timeout_ms = 30'000;
+    int mail_max_attempts = 60;
 };
 
 // A setting that could not be read: names the setting and where it came from.

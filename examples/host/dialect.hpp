@@ -28,10 +28,11 @@ struct Context {
     Calls& calls;
     Files& files;
     Presence& presence;
+    Mailer& mail;
 
     explicit Context(Switchboard& sb)
         : core(sb), accounts(sb.accounts()), activity(sb.activity()), cases(sb.cases()), calls(sb.calls()),
-          files(sb.files()), presence(sb.presence()) {}
+          files(sb.files()), presence(sb.presence()), mail(sb.mail()) {}
 };
 
 void register_octapy(Server& server, Context& ctx);
@@ -41,6 +42,7 @@ void register_openchs_cases(Server& server, Context& ctx);  // tickets, categori
 void register_openchs_calls(Server& server, Context& ctx);  // calls, QA, files, stats
 void register_openchs_events(Server& server, Context& ctx); // the live feed (GET /eproc/events)
 void register_openchs_queues(Server& server, Context& ctx); // queue status (joinq, leaveq, poll), agent states
+void register_openchs_mail(Server& server, Context& ctx);   // mail settings, templates, test mail
 
 // DeepCall agent profile v2 (/deepcall/api/v2/agentProfile/...): presence by ssid.
 void register_deepcall(Server& server, Context& ctx);

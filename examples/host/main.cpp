@@ -92,6 +92,22 @@ int run(const host::HostConfig& o) {
     sbo.jobs.workers = o.job_workers;
     sbo.jobs.lease_ms = o.job_lease_ms;
     sbo.jobs.max_backlog_bytes = o.max_backlog_bytes;
+    sbo.mail.smtp.url = o.smtp_url;
+    sbo.mail.smtp.tls = o.smtp_tls;
+    sbo.mail.smtp.username = o.smtp_username;
+    sbo.mail.smtp.password = o.smtp_password;
+    sbo.mail.smtp.ca_file = o.smtp_ca_file;
+    sbo.mail.smtp.timeout_ms = o.smtp_timeout_ms;
+    sbo.mail.max_attempts = o.mail_max_attempts;
+    if (!o.smtp_from.empty()) sbo.mail.from = o.smtp_from;
+    try {
+        sbo.mail.validate();
+    } catch (const Error& e) {  // named as the setting that holds it
+        const std::string field = e.field();
+        throw Error(e.code(), std::string(e.what()) + " (setting " +
+                                  (field == "max_attempts" ? "mail_max_attempts" : "smtp_" + field) + ")",
+                    field);
+    }
     // The modules, the job workers (which pick up what a previous run left
     // queued or running) and the events, over one database.
     Switchboard sb(db_path.string(), sbo);

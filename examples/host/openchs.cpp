@@ -253,6 +253,7 @@ void register_openchs(Server& server, Context& ctx) {
     register_openchs_calls(server, ctx);
     register_openchs_events(server, ctx);
     register_openchs_queues(server, ctx);
+    register_openchs_mail(server, ctx);
 }
 
 }  // namespace switchboard::host

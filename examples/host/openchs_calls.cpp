@@ -13,10 +13,6 @@ namespace {
 
 std::string time_text(std::int64_t ms) { return ms ? format_time(ms) : std::string(); }
 
-Refusal unknown_field(const std::string& key) {
-    return Refusal{"unknown field \"" + safe_name(key) + "\"", safe_name(key)};
-}
-
 // --------------------------------------------------------------- calls
 
 // A call in the seed's names where it has them (usr, vector, context_masq,

@@ -84,10 +84,6 @@ Response tickets_answer(int status, const char* info, const Ticket& t) {
     return Response::json(status, j.take());
 }
 
-Refusal unknown_field(const std::string& key, std::string table = {}) {
-    return Refusal{"unknown field \"" + safe_name(key) + "\"", safe_name(key), std::move(table)};
-}
-
 // A record id given as a number or a string; "" and 0 are "none".
 std::int64_t optional_id(const Params& p, const std::string& key) {
     const auto* v = p.find(key);

@@ -19,6 +19,16 @@ namespace switchboard::host::openchs {
 
 Response send(int status, const json::object& body) { return Response::json(status, json_text(body)); }
 
+Response wrapped(int status, std::string_view name, const std::string& json_text, bool in_array) {
+    std::string body = "{\"" + std::string(name) + "\":";
+    body += in_array ? "[" + json_text + "]}" : json_text + "}";
+    return Response::json(status, std::move(body));
+}
+
+Refusal unknown_field(const std::string& key, std::string table) {
+    return Refusal{"unknown field \"" + safe_name(key) + "\"", safe_name(key), std::move(table)};
+}
+
 Response auth_required() {
     json::object o;
     o["errors"] = json::array{json::array{"error", "Authentication Required"}};

@@ -30,6 +30,11 @@ inline const std::string kDatatype = "unexpected datatype, please try again";
 
 Response send(int status, const json::object& body);
 Response auth_required();
+// The refusal of a parameter the endpoint does not take (in `table`, a nested object's).
+Refusal unknown_field(const std::string& key, std::string table = {});
+// {"<name>": <the core's JSON>}, or {"<name>": [<it>]}: the records as the
+// core writes them, not read back into values to be written again.
+Response wrapped(int status, std::string_view name, const std::string& json_text, bool in_array = false);
 // {"errors":[["error", message, ERROR_TYPE, table, row, field]]}
 Response error_row(int status, const std::string& message, std::string_view type, const std::string& table,
                    const std::string& row, const std::string& field);

@@ -111,15 +111,6 @@ Response poll_queue(Exchange& c) {
 
 // ------------------------------------------------------------------ additions
 
-// {"<name>": <the core's JSON>}, or {"<name>": [<it>]}: the records as the
-// core writes them, not read back into values to be written again.
-Response wrapped(int status, std::string_view name, const std::string& json_text, bool in_array = false) {
-    std::string body = "{\"" + std::string(name) + "\":";
-    body += in_array ? "[" + json_text + "]}" : json_text + "}";
-    return Response::json(status, std::move(body));
-}
-
-Refusal unknown_field(const std::string& key) { return Refusal{key + " isn't a known field", key}; }
 
 Response list_queues(Exchange& c) {
     return wrapped(200, "queues", to_json(c.core([&] { return c.ctx.presence.queues(c.who); })));

@@ -39,7 +39,7 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         if self.slow_data:
             await asyncio.sleep(self.slow_data)
-            if session.transport is None or session.transport.is_closing():
+            if server.transport is None or server.transport.is_closing():
                 return "421 4.4.2 the client went away"
         head = "X-MailFrom: %s\r\nX-RcptTo: %s\r\n" % (envelope.mail_from, ", ".join(envelope.rcpt_tos))
         self.box.add(head.encode() + envelope.original_content)
