@@ -1,6 +1,7 @@
 // sb_db: options, opening and closing a database.
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <type_traits>
@@ -124,6 +125,28 @@ void jobs_options(const sb_db_options& c, SwitchboardOptions& o) {
     }
 }
 
+// The mail fields (version 4 on); the core's check is reworded with the C
+// field's name.
+void mail_options(const sb_db_options& c, SwitchboardOptions& o) {
+    if (c.version < 4) return;
+    MailerOptions& m = o.mail;
+    if (c.smtp_url != nullptr) m.smtp.url = c.smtp_url;
+    if (c.smtp_tls != nullptr && c.smtp_tls[0] != '\0') m.smtp.tls = c.smtp_tls;
+    if (c.smtp_username != nullptr) m.smtp.username = c.smtp_username;
+    if (c.smtp_password != nullptr) m.smtp.password = c.smtp_password;
+    if (c.smtp_from != nullptr && c.smtp_from[0] != '\0') m.from = c.smtp_from;
+    take(m.smtp.timeout_ms, c.smtp_timeout_ms, "smtp_timeout_ms");
+    take(m.max_attempts, c.mail_max_attempts, "mail_max_attempts");
+    try {
+        m.validate();
+    } catch (const Error& e) {
+        const std::string field = e.field() == "max_attempts" ? "mail_max_attempts" : "smtp_" + e.field();
+        std::string message = e.what();
+        if (message.rfind(e.field(), 0) == 0) message = field + message.substr(e.field().size());
+        throw Error(e.code(), message, field);
+    }
+}
+
 DatabaseOptions database_options(const sb_db_options& c) {
     DatabaseOptions o;
     take(o.busy_timeout_ms, c.busy_timeout_ms, "busy_timeout_ms");
@@ -200,9 +223,12 @@ SB_EXTERN int sb_db_options_init(sb_db_options* opts, unsigned int version) {
     return guard([&] {
         require(opts, "opts");
         check_db_options_version(version);
-        // One version is known today; a later one will write only the fields
-        // of the version asked for (an older caller's struct is shorter).
-        *opts = sb_db_options SB_DB_OPTIONS_INIT;
+        // Only the fields of the version asked for: an older caller's
+        // struct is shorter.
+        const sb_db_options defaults = SB_DB_OPTIONS_INIT;
+        const std::size_t size = version >= 4 ? sizeof(sb_db_options) : offsetof(sb_db_options, smtp_url);
+        std::memcpy(opts, &defaults, size);
+        opts->version = version;
     });
 }
 
@@ -221,6 +247,7 @@ SB_EXTERN int sb_db_open(sb_db** out, const char* path, const sb_db_options* opt
         o.accounts = accounts_options(c.accounts);
         files_options(c, file, o);
         jobs_options(c, o);
+        mail_options(c, o);
         auto handle = std::make_unique<sb_db>(file, std::move(o));
         *out = handle.release();
     });

@@ -52,5 +52,6 @@
 #include "switchboard_text.h"     /* text analysis, phrase pools, text interactions */
 #include "switchboard_jobs.h"     /* background jobs and events */
 #include "switchboard_presence.h" /* agent presence, queues, the offering of calls */
+#include "switchboard_mail.h"     /* the mailer: SMTP settings, templates, test mails */
 
 #endif /* SWITCHBOARD_H */

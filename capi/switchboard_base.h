@@ -132,10 +132,11 @@ SB_EXTERN int sb_accounts_options_init(sb_accounts_options* opts, unsigned int v
  * given, so a program built against an older header (with a shorter struct)
  * keeps working, and a version this library does not know yet is refused
  * rather than read past its end.
- *   3  (switchboard 0.2) this layout. Versions 1 and 2 (switchboard 0.1)
+ *   3  (switchboard 0.2) up to key_file. Versions 1 and 2 (switchboard 0.1)
  *      held the accounts options inline, so they could not grow; they are
  *      refused with SB_EINVALID (field "version") naming the version and
- *      CHANGELOG.md, which says what to change. */
+ *      CHANGELOG.md, which says what to change.
+ *   4  adds the mail fields (smtp_url ... mail_max_attempts). */
 typedef struct sb_db_options {
     unsigned int version;             /* SB_DB_OPTIONS_VERSION */
     int busy_timeout_ms;              /* wait for another process's write lock; default 5000 */
@@ -163,11 +164,24 @@ typedef struct sb_db_options {
     const char* key_file;             /* the key that seals job payloads; NULL: "<database
                                          path>.key" (created with mode 0600 on first open; keep
                                          it with the database), a key in memory for ":memory:" */
+    /* version 4: mail out (switchboard_mail.h), the SMTP server of every
+       organisation that has none of its own */
+    const char* smtp_url;             /* "smtp://host:587" or "smtps://host:465"; NULL or "": nothing
+                                         is sent, mails wait in the outbox, queued */
+    const char* smtp_tls;             /* "starttls" (NULL: the default) or "none" (a server on this
+                                         machine) */
+    const char* smtp_username;        /* authentication: both or neither */
+    const char* smtp_password;
+    const char* smtp_from;            /* From of the mails; NULL: "switchboard
+                                         <no-reply@switchboard.localhost>" */
+    int64_t smtp_timeout_ms;          /* one SMTP session at most; default 30000 (1000 to 600000) */
+    int mail_max_attempts;            /* SMTP sessions a mail is given before it fails for good;
+                                         default 60 (1 to 1000) */
 } sb_db_options;
 
-#define SB_DB_OPTIONS_VERSION 3
+#define SB_DB_OPTIONS_VERSION 4
 #define SB_DB_OPTIONS_INIT \
-    { SB_DB_OPTIONS_VERSION, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, NULL }
+    { SB_DB_OPTIONS_VERSION, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 }
 
 /* Sets *opts to the defaults of the given version (SB_DB_OPTIONS_VERSION),
  * writing only the fields of that version; opts->accounts becomes NULL (the

@@ -1,4 +1,4 @@
-/* sb_db_options version 3 through the C API: its defaults, the refused
+/* sb_db_options versions 3 and 4 through the C API: their defaults, the refused
  * layouts of switchboard 0.1 (versions 1 and 2) and unknown versions, the
  * accounts options behind a pointer (NULL: the defaults; read during the open
  * only), every field's refusal naming that field, and the key file.
@@ -23,7 +23,7 @@ typedef struct options_v2 {
 
 static const char* OLD_LAYOUT_V1 =
     "sb_db_options version 1 is the layout of switchboard 0.1 (accounts options held inline), which this "
-    "switchboard no longer reads: rebuild against its switchboard.h (SB_DB_OPTIONS_VERSION 3, accounts options "
+    "switchboard no longer reads: rebuild against its switchboard.h (SB_DB_OPTIONS_VERSION 4, accounts options "
     "through a pointer); see CHANGELOG.md, 0.2.0";
 
 static long long now_ms(void) {
@@ -47,10 +47,20 @@ static void test_layout_and_versions(void) {
     options_v2* old = NULL;
     char message[512];
 
-    CHECK_INT(SB_DB_OPTIONS_VERSION, 3);
+    CHECK_INT(SB_DB_OPTIONS_VERSION, 4);
+    /* version 3: its fields only (a caller built against it has a shorter struct) */
+    memset(&o, 0x5a, sizeof o);
+    CHECK_OK(sb_db_options_init(&o, 3));
+    CHECK_INT(o.version, 3);
+    CHECK(o.key_file == NULL);
+    CHECK(all_bytes((const char*)&o + offsetof(sb_db_options, smtp_url),
+                    sizeof o - offsetof(sb_db_options, smtp_url), 0x5a));
     memset(&o, 0x5a, sizeof o);
     CHECK_OK(sb_db_options_init(&o, SB_DB_OPTIONS_VERSION));
-    CHECK_INT(o.version, 3);
+    CHECK_INT(o.version, 4);
+    CHECK(o.smtp_url == NULL && o.smtp_tls == NULL && o.smtp_username == NULL && o.smtp_password == NULL);
+    CHECK(o.smtp_from == NULL);
+    CHECK_INT(o.smtp_timeout_ms + o.mail_max_attempts, 0);
     CHECK_INT(o.busy_timeout_ms, 0);
     CHECK_INT(o.reader_connections, 0);
     CHECK_INT(o.synchronous_full, 0);
@@ -76,7 +86,8 @@ static void test_layout_and_versions(void) {
     CHECK(offsetof(sb_db_options, accounts) < offsetof(sb_db_options, files_dir));
     CHECK(offsetof(sb_db_options, max_file_bytes) < offsetof(sb_db_options, job_workers));
     CHECK(offsetof(sb_db_options, max_backlog_bytes) < offsetof(sb_db_options, key_file));
-    CHECK_INT(sizeof(sb_db_options), offsetof(sb_db_options, key_file) + sizeof(const char*));
+    CHECK(offsetof(sb_db_options, key_file) < offsetof(sb_db_options, smtp_url));
+    CHECK(offsetof(sb_db_options, smtp_timeout_ms) < offsetof(sb_db_options, mail_max_attempts));
 
     /* versions 1 and 2: refused by name, and nothing is written */
     memset(&o, 0x5a, sizeof o);
@@ -105,17 +116,17 @@ static void test_layout_and_versions(void) {
     free(old);
 
     /* versions this library does not know */
-    CHECK_ERROR(SB_EINVALID, "sb_db_options version 4 is not supported (this switchboard knows version 3)",
-                sb_db_options_init(&o, 4));
+    CHECK_ERROR(SB_EINVALID, "sb_db_options version 5 is not supported (this switchboard knows versions 3 to 4)",
+                sb_db_options_init(&o, 5));
     CHECK_STR(sb_last_error_field(), "version");
-    CHECK_ERROR(SB_EINVALID, "sb_db_options version 0 is not supported (this switchboard knows version 3)",
+    CHECK_ERROR(SB_EINVALID, "sb_db_options version 0 is not supported (this switchboard knows versions 3 to 4)",
                 sb_db_options_init(&o, 0));
     o = sb_test_options();
-    o.version = 4;
+    o.version = 5;
     CHECK_RC(SB_EINVALID, sb_db_open(&db, ":memory:", &o));
     CHECK_STR(sb_last_error_field(), "version");
     snprintf(message, sizeof message, "%s", sb_last_error());
-    CHECK_STR(message, "sb_db_options version 4 is not supported (this switchboard knows version 3)");
+    CHECK_STR(message, "sb_db_options version 5 is not supported (this switchboard knows versions 3 to 4)");
     CHECK(db == NULL);
 
     /* NULL options: every default */
