@@ -125,8 +125,7 @@ void jobs_options(const sb_db_options& c, SwitchboardOptions& o) {
     }
 }
 
-// The mail fields (version 4 on); the core's check is reworded with the C
-// field's name.
+// The mail fields (version 4 on).
 void mail_options(const sb_db_options& c, SwitchboardOptions& o) {
     if (c.version < 4) return;
     MailerOptions& m = o.mail;
@@ -137,14 +136,7 @@ void mail_options(const sb_db_options& c, SwitchboardOptions& o) {
     if (c.smtp_from != nullptr && c.smtp_from[0] != '\0') m.from = c.smtp_from;
     take(m.smtp.timeout_ms, c.smtp_timeout_ms, "smtp_timeout_ms");
     take(m.max_attempts, c.mail_max_attempts, "mail_max_attempts");
-    try {
-        m.validate();
-    } catch (const Error& e) {
-        const std::string field = e.field() == "max_attempts" ? "mail_max_attempts" : "smtp_" + e.field();
-        std::string message = e.what();
-        if (message.rfind(e.field(), 0) == 0) message = field + message.substr(e.field().size());
-        throw Error(e.code(), message, field);
-    }
+    m.validate();  // names the C fields
 }
 
 DatabaseOptions database_options(const sb_db_options& c) {

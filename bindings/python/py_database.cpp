@@ -85,7 +85,9 @@ void bind_database(py::module_& m) {
                          int list_max_count, const std::string& public_url, const py::object& files_dir,
                          std::int64_t max_file_bytes, int job_workers, std::int64_t job_lease_ms,
                          int job_max_attempts, std::int64_t job_retry_backoff_ms, std::int64_t max_backlog_bytes,
-                         const py::object& key_file) {
+                         const py::object& key_file, const std::string& smtp_url, const std::string& smtp_tls,
+                         const std::string& smtp_username, const std::string& smtp_password,
+                         const std::string& smtp_from, std::int64_t smtp_timeout_ms, int mail_max_attempts) {
                  // str, bytes or any os.PathLike
                  auto fspath = py::module_::import("os").attr("fspath");
                  const auto path = fspath(path_like).cast<std::string>();
@@ -121,6 +123,14 @@ void bind_database(py::module_& m) {
                  j.max_backoff_ms = std::max(j.max_backoff_ms, job_retry_backoff_ms);
                  j.max_backlog_bytes = max_backlog_bytes;
                  if (!key_file.is_none()) options.key_file = fspath(key_file).cast<std::string>();
+                 MailerOptions& m = options.mail;
+                 m.smtp.url = smtp_url;
+                 m.smtp.tls = smtp_tls;
+                 m.smtp.username = smtp_username;
+                 m.smtp.password = smtp_password;
+                 m.smtp.timeout_ms = smtp_timeout_ms;
+                 m.from = smtp_from;
+                 m.max_attempts = mail_max_attempts;
                  return std::make_unique<PyDatabase>(path, std::move(options));
              }),
              py::arg("path"), py::kw_only(), py::arg("create") = dbo.create,
@@ -143,13 +153,19 @@ void bind_database(py::module_& m) {
              py::arg("job_max_attempts") = JobsOptions{}.max_attempts,
              py::arg("job_retry_backoff_ms") = JobsOptions{}.retry_backoff_ms,
              py::arg("max_backlog_bytes") = JobsOptions{}.max_backlog_bytes, py::arg("key_file") = py::none(),
+             py::arg("smtp_url") = "", py::arg("smtp_tls") = SmtpSettings{}.tls, py::arg("smtp_username") = "",
+             py::arg("smtp_password") = "", py::arg("smtp_from") = MailerOptions{}.from,
+             py::arg("smtp_timeout_ms") = SmtpSettings{}.timeout_ms,
+             py::arg("mail_max_attempts") = MailerOptions{}.max_attempts,
              "Opens (creating and migrating) the database at `path` (a str or os.PathLike);\n"
              "\":memory:\" is a private "
              "in-memory database. The keyword arguments are DatabaseOptions and AccountsOptions,\n"
              "files_dir (where uploaded files live; default: \"files\" beside the database\n"
              "file, none for \":memory:\") and max_file_bytes (the largest upload), the\n"
-             "JobsOptions (job_workers: 0 runs no background job in this process), and\n"
-             "key_file (the key that seals job payloads; default \"<path>.key\").")
+             "JobsOptions (job_workers: 0 runs no background job in this process),\n"
+             "key_file (the key that seals job payloads; default \"<path>.key\"), and the\n"
+             "mailer's: smtp_url (\"\": mails wait in the outbox, unsent), smtp_tls, smtp_username,\n"
+             "smtp_password, smtp_from, smtp_timeout_ms, mail_max_attempts.")
 
         // ------------------------------------------------------------ database
         .def_property_readonly("path", &PyDatabase::path)
@@ -495,6 +511,7 @@ void bind_database(py::module_& m) {
     bind_text_interactions(cls);
     bind_jobs_events(cls);
     bind_presence(cls);
+    bind_mail(cls);
 }
 
 }  // namespace switchboard::python

@@ -45,6 +45,7 @@ public:
     Jobs& jobs() { return sb_.jobs(); }
     Events& events() { return sb_.events(); }
     Presence& presence() { return sb_.presence(); }
+    Mailer& mail() { return sb_.mail(); }
 
     explicit Services(Switchboard& sb)
         : accounts(sb.accounts()), log(sb.activity()), cases(sb.cases()), calls(sb.calls()), db(sb.database()),
@@ -170,5 +171,6 @@ void bind_files(py::class_<PyDatabase>& cls);   // py_files.cpp
 void bind_text_interactions(py::class_<PyDatabase>& cls);  // py_text.cpp
 void bind_jobs_events(py::class_<PyDatabase>& cls);        // py_jobs.cpp
 void bind_presence(py::class_<PyDatabase>& cls);           // py_presence.cpp
+void bind_mail(py::class_<PyDatabase>& cls);               // py_mail.cpp
 
 }  // namespace switchboard::python

@@ -102,11 +102,8 @@ int run(const host::HostConfig& o) {
     if (!o.smtp_from.empty()) sbo.mail.from = o.smtp_from;
     try {
         sbo.mail.validate();
-    } catch (const Error& e) {  // named as the setting that holds it
-        const std::string field = e.field();
-        throw Error(e.code(), std::string(e.what()) + " (setting " +
-                                  (field == "max_attempts" ? "mail_max_attempts" : "smtp_" + field) + ")",
-                    field);
+    } catch (const Error& e) {  // names the setting
+        throw Error(e.code(), std::string(e.what()) + " (setting " + e.field() + ")", e.field());
     }
     // The modules, the job workers (which pick up what a previous run left
     // queued or running) and the events, over one database.

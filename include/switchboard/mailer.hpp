@@ -24,7 +24,9 @@ class Database;
 class Events;
 class Jobs;
 
-// Checked when the Mailer is constructed: Error(invalid_argument, field).
+// Checked when the Mailer is constructed: Error(invalid_argument) naming the
+// setting as the host, C and Python name it (smtp_url, smtp_tls,
+// smtp_username, smtp_timeout_ms, smtp_from, mail_max_attempts, mail_poll_ms).
 struct MailerOptions {
     // The server of every organisation that has none of its own. url ""
     // sends nothing: mails wait in the outbox, queued, until a server is

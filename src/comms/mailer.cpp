@@ -36,13 +36,24 @@ std::string domain_of(const std::string& from) {
 
 }  // namespace
 
+// The fields are named as every layer names the setting (smtp_url,
+// mail_max_attempts ...), not as the members are.
 void MailerOptions::validate() const {
-    if (!smtp.url.empty()) smtp.validate();
-    mail_address(from, "from");
+    if (!smtp.url.empty()) {
+        try {
+            smtp.validate();
+        } catch (const Error& e) {
+            const std::string field = "smtp_" + e.field();
+            std::string message = e.what();
+            if (message.rfind(e.field(), 0) == 0) message = field + message.substr(e.field().size());
+            throw Error(e.code(), message, field);
+        }
+    }
+    mail_address(from, "smtp_from");
     if (max_attempts < 1 || max_attempts > 1000)
-        throw Error(ErrorCode::invalid_argument, "max_attempts must be 1 to 1000", "max_attempts");
+        throw Error(ErrorCode::invalid_argument, "mail_max_attempts must be 1 to 1000", "mail_max_attempts");
     if (poll_ms < 10 || poll_ms > 3'600'000)
-        throw Error(ErrorCode::invalid_argument, "poll_ms must be 10 to 3600000", "poll_ms");
+        throw Error(ErrorCode::invalid_argument, "mail_poll_ms must be 10 to 3600000", "mail_poll_ms");
 }
 
 struct Mailer::Impl {

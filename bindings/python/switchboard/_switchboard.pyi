@@ -128,6 +128,13 @@ class Database:
         job_retry_backoff_ms: int = 1000,
         max_backlog_bytes: int = 268435456,
         key_file: Optional[Union[str, os.PathLike[str]]] = None,
+        smtp_url: str = "",
+        smtp_tls: str = "starttls",
+        smtp_username: str = "",
+        smtp_password: str = "",
+        smtp_from: str = "switchboard <no-reply@switchboard.localhost>",
+        smtp_timeout_ms: int = 30000,
+        mail_max_attempts: int = 60,
     ) -> None: ...
     @property
     def path(self) -> str: ...
@@ -441,6 +448,47 @@ class Database:
     def report_agent_states(
         self, token: str, xaxis: _Axis = (), yaxis: _Axis = (), filters: _Filters = None, search: str = ""
     ) -> _StatesReport: ...
+
+    # the mailer (py_mail.cpp)
+    def mail_settings(self, token: str) -> _MailSettings: ...
+    def set_mail_settings(
+        self, token: str, settings: Optional[Mapping[str, Any]] = None, **kwargs: Any
+    ) -> _MailSettings: ...
+    def mail_templates(self, token: str) -> List[_MailTemplate]: ...
+    def set_mail_template(
+        self, token: str, template: Optional[Mapping[str, Any]] = None, **kwargs: Any
+    ) -> _MailTemplate: ...
+    def reset_mail_template(self, token: str, kind: str) -> _MailTemplate: ...
+    def send_test_mail(self, token: str, to: str) -> _MailTest: ...
+    def retry_mail(self, token: str, outbox_id: int) -> OutboxEmail: ...
+    def dispatch_mail(self) -> int: ...
+
+# ------------------------------------------------------------------ mailer records (py_mail.cpp)
+
+# own False: the database's server serves the organisation ("from" is a
+# keyword, hence the functional form)
+_MailSettings = TypedDict(
+    "_MailSettings",
+    {"own": bool, "smtp_url": str, "tls": str, "username": str, "has_password": bool, "from": str,
+     "updated_ms": int},
+)
+
+class _MailTemplate(TypedDict):
+    kind: str
+    subject: str
+    text: str
+    html: str
+    enabled: bool
+    is_default: bool
+    updated_ms: int
+    placeholders: List[str]
+
+class _MailTest(TypedDict):
+    server: str
+    accepted: bool
+    permanent: bool
+    code: int
+    reply: str
 
 # ------------------------------------------------------------------ presence records (py_presence.cpp)
 

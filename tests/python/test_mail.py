@@ -1,0 +1,115 @@
+"""The mailer through the Python bindings: the SMTP options, an
+organisation's settings and templates, and mails delivered to a real SMTP
+server on loopback (tests/common/smtp_sink.py, Debian's python3-aiosmtpd),
+read back with Python's email parser; the reset code of a delivered mail
+changes the password."""
+
+import email
+import email.policy
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+
+import switchboard
+from sbtest import LOW_COST, new_org, open_db
+
+SINK = os.path.join(os.path.dirname(__file__), "..", "common", "smtp_sink.py")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def sink(tmp_path):
+    port = free_port()
+    box = tmp_path / "maildir"
+    proc = subprocess.Popen(["/usr/bin/python3", SINK, "--port", str(port), "--maildir", str(box)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+
+    class Sink:
+        url = "smtp://127.0.0.1:%d" % port
+
+        @staticmethod
+        def wait_for(n, timeout=10.0):
+            deadline = time.time() + timeout
+            while True:
+                files = sorted((box / "new").glob("*"), key=os.path.getmtime) if (box / "new").exists() else []
+                if len(files) >= n or time.time() > deadline:
+                    return [email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in files]
+                time.sleep(0.02)
+
+    yield Sink
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=10)
+
+
+def test_smtp_options_are_checked_naming_the_setting(tmp_path):
+    with pytest.raises(switchboard.InvalidArgument) as e:
+        switchboard.Database(str(tmp_path / "a.db"), smtp_url="smtp://127.0.0.1:25", smtp_tls="sometimes", **LOW_COST)
+    assert e.value.field == "smtp_tls"
+    with pytest.raises(switchboard.InvalidArgument) as e:
+        switchboard.Database(str(tmp_path / "b.db"), smtp_url="imap://127.0.0.1", **LOW_COST)
+    assert e.value.field == "smtp_url"
+    with pytest.raises(switchboard.InvalidArgument) as e:
+        switchboard.Database(str(tmp_path / "c.db"), mail_max_attempts=0, **LOW_COST)
+    assert (e.value.field, str(e.value)) == ("mail_max_attempts", "mail_max_attempts must be 1 to 1000")
+
+
+def test_a_reset_code_from_the_delivered_mail_changes_the_password(tmp_path, sink):
+    # The organisation is made while no server is configured (new_org reads the
+    # verification key from the outbox); its verification mail goes at the next open.
+    with open_db(tmp_path / "sb.db") as first:
+        org = new_org(first)
+    db = open_db(tmp_path / "sb.db", smtp_url=sink.url, smtp_tls="none", smtp_from="Desk <desk@amani.example>")
+    try:
+        db.request_password_reset("owner@acme.example")
+        # The verification mail written before a server was configured goes first.
+        verify, mail = sink.wait_for(2)
+        assert verify["Subject"] == "Verify your email address"
+        assert mail["Subject"] == "Your password reset code"
+        assert mail["From"].addresses[0].addr_spec == "desk@amani.example"
+        assert mail["To"] == "owner@acme.example"
+        code = re.search(r"Your one-time code: (\d{6})", mail.get_body(("plain",)).get_content()).group(1)
+        db.reset_password("owner@acme.example", code, "Another-Horse-7-Staple")
+        token = db.sign_in("owner@acme.example", "Another-Horse-7-Staple")["token"]  # the reset ended the others
+        assert db.drain_jobs(10.0)
+        [row] = [m for m in db.outbox("owner@acme.example") if m["kind"] == "reset"]
+        assert (row["status"], row["body"], row["attempts"]) == ("sent", "", 1)
+        assert row["message_id"] == mail["Message-ID"]
+        assert db.dispatch_mail() == 0
+
+        templates = db.mail_templates(token)
+        assert [t["kind"] for t in templates][:2] == ["verify", "reset"]
+        saved = db.set_mail_template(token, kind="reset", subject="{{organisation}}: code", text="Code {{code}}",
+                                     html="<b>{{code}}</b>")
+        assert saved["is_default"] is False and saved["placeholders"] == ["organisation", "code", "minutes"]
+        with pytest.raises(switchboard.InvalidArgument) as e:
+            db.set_mail_template(token, {"kind": "reset", "subject": "s", "text": "{{link}}"})
+        assert e.value.field == "text"
+        db.request_password_reset("owner@acme.example")
+        mail = sink.wait_for(3)[-1]
+        assert mail["Subject"].endswith(": code")
+        assert re.fullmatch(r"<b>\d{6}</b>\n?", mail.get_body(("html",)).get_content())
+        assert db.reset_mail_template(token, "reset")["is_default"] is True
+
+        settings = db.set_mail_settings(token, smtp_url=sink.url, tls="none", **{"from": "Org <org@acme.example>"})
+        assert settings["own"] is True and settings["from"] == "Org <org@acme.example>"
+        assert db.mail_settings(token)["smtp_url"] == sink.url
+        result = db.send_test_mail(token, "check@example.org")
+        assert result["accepted"] is True and result["reply"].startswith("250 ")
+        assert sink.wait_for(4)[-1]["From"].addresses[0].addr_spec == "org@acme.example"
+        with pytest.raises(switchboard.ConflictError):
+            db.retry_mail(token, row["id"])
+        with pytest.raises(switchboard.NotFound):
+            db.retry_mail(token, 123456)
+    finally:
+        db.close()
