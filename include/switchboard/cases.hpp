@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -132,10 +133,20 @@ public:
     TicketMessage post_message(const Principal& who, std::int64_t ticket_id, std::string_view body);
     std::vector<TicketMessage> list_messages(const Principal& who, std::int64_t ticket_id);
 
+    // Ticket status mails (docs/mail.md): a ticket created, assigned,
+    // replied to by staff or closed writes a mail to its customer in the
+    // same transaction. Called (after the commit) each time one is written:
+    // the facade wakes the mailer with it. Set once, before the Cases is
+    // shared between threads.
+    void on_mail_written(std::function<void()> listener);
+
 private:
+    void mail_written(bool written) const;
+
     Database& db_;
     Events& events_;
     CasesOptions options_;
+    std::function<void()> mail_listener_;
 };
 
 }  // namespace switchboard

@@ -221,6 +221,77 @@ std::string fields_summary(const TicketFields& f) {
 
 }  // namespace
 
+// ------------------------------------------------------------ status mails
+
+namespace {
+
+// What a change tells the customer: the template's kind, its message (a
+// reply, the resolution) and who did it ("" for the assigned agent).
+struct StatusChange {
+    std::string kind, message, agent;
+};
+
+// The ticket's one-line subject for a mail: the narrative's first line, cut
+// at 80 bytes (between UTF-8 characters).
+std::string mail_subject(const std::string& narrative) {
+    std::string line = narrative.substr(0, narrative.find('\n'));
+    if (line.size() > 80) {
+        std::size_t cut = 77;
+        while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+        line = line.substr(0, cut) + "...";
+    }
+    return line;
+}
+
+// The store callback that writes the status mail `decide` finds in a change
+// (or none): to the customer who raised the ticket, else, for a ticket that
+// came in by email, its contact; never of a kind the organisation switched
+// off. `written` says whether one was.
+template <class Decide>
+store::StatusMail status_mail(Decide decide, bool& written) {
+    return [decide, &written](const std::optional<Ticket>& before, const Ticket& after,
+                              const store::StatusMailContext& c) -> std::optional<OutboxEmail> {
+        const std::optional<StatusChange> change = decide(before, after);
+        if (!change) return std::nullopt;
+        if (std::find(c.disabled.begin(), c.disabled.end(), change->kind) != c.disabled.end()) return std::nullopt;
+        std::string to, name;
+        if (c.creator_is_customer) {
+            to = c.creator_email;
+            name = c.creator_name;
+        } else if (after.source == "email") {
+            to = c.contact_email;
+            name = c.contact_name;
+        }
+        if (to.empty()) return std::nullopt;
+        written = true;
+        return detail::template_mail(change->kind, to,
+                                     {{"organisation", c.organisation},
+                                      {"name", name.empty() ? "customer" : name},
+                                      {"ticket", after.ticket_no},
+                                      {"subject", mail_subject(after.narrative)},
+                                      {"status", after.status},
+                                      {"agent", change->agent.empty() ? c.agent_name : change->agent},
+                                      {"message", change->message}});
+    };
+}
+
+// An update's mail: closed (with the resolution) when it closed the ticket,
+// else assigned when it gave the ticket to an agent.
+std::optional<StatusChange> update_mail(const std::optional<Ticket>& before, const Ticket& after) {
+    if (!before) return StatusChange{"ticket_created", "", ""};
+    if (after.status == "closed" && before->status != "closed") return StatusChange{"ticket_closed", after.resolution, ""};
+    if (after.assigned_to && after.assigned_to != before->assigned_to) return StatusChange{"ticket_assigned", "", ""};
+    return std::nullopt;
+}
+
+}  // namespace
+
+void Cases::on_mail_written(std::function<void()> listener) { mail_listener_ = std::move(listener); }
+
+void Cases::mail_written(bool written) const {
+    if (written && mail_listener_) mail_listener_();
+}
+
 Ticket Cases::create_ticket(const Principal& who, const TicketFields& fields) {
     auto& store = db_.store().cases();
     return detail::audited(db_, who, "create_ticket", "fields " + fields_summary(fields), [&] {
@@ -234,7 +305,9 @@ Ticket Cases::create_ticket(const Principal& who, const TicketFields& fields) {
         apply_fields(who, fields, references(db_, who, fields), t, options_.max_text, true);
         if (t.category_sub && !t.category_main)
             throw Error(ErrorCode::invalid_argument, "category_sub needs category_main", "category_main");
-        Ticket created = store.insert_ticket(t, fields.contact, actor_of(who));
+        bool mailed = false;
+        Ticket created = store.insert_ticket(t, fields.contact, actor_of(who), status_mail(update_mail, mailed));
+        mail_written(mailed);
         events_.publish(ticket_event("ticket.created", created));
         return created;
     });
@@ -246,14 +319,16 @@ Ticket Cases::update_ticket(const Principal& who, std::int64_t id, const TicketF
                            "ticket " + std::to_string(id) + " fields " + fields_summary(fields), [&] {
         detail::require_role(who, kEveryone);
         const References refs = references(db_, who, fields);
+        bool mailed = false;
         auto updated = store.update_ticket(
             ticket_scope(who), id,
             [&](Ticket& t, std::optional<ContactFields>& contact) {
                 apply_fields(who, fields, refs, t, options_.max_text, false);
                 contact = fields.contact;
             },
-            actor_of(who));
+            actor_of(who), status_mail(update_mail, mailed));
         if (!updated) throw no_ticket(id);
+        mail_written(mailed);
         events_.publish(ticket_event("ticket.changed", *updated));
         return *updated;
     });
@@ -306,11 +381,13 @@ Ticket Cases::assign_ticket(const Principal& who, std::int64_t id, std::int64_t 
         TicketFields f;
         f.assigned_to = agent_id;
         const References refs = references(db_, who, f);
+        bool mailed = false;
         auto updated = store.update_ticket(
             ticket_scope(who), id,
             [&](Ticket& t, std::optional<ContactFields>&) { apply_fields(who, f, refs, t, options_.max_text, false); },
-            actor_of(who));
+            actor_of(who), status_mail(update_mail, mailed));
         if (!updated) throw no_ticket(id);
+        mail_written(mailed);
         events_.publish(ticket_event("ticket.changed", *updated));
         return *updated;
     });
@@ -320,10 +397,12 @@ Ticket Cases::close_ticket(const Principal& who, std::int64_t id) {
     auto& store = db_.store().cases();
     return detail::audited(db_, who, "close_ticket", "ticket " + std::to_string(id), [&] {
         detail::require_role(who, kEveryone);
+        bool mailed = false;
         auto updated = store.update_ticket(
             ticket_scope(who), id, [&](Ticket& t, std::optional<ContactFields>&) { t.status = "closed"; },
-            actor_of(who));
+            actor_of(who), status_mail(update_mail, mailed));
         if (!updated) throw no_ticket(id);
+        mail_written(mailed);
         events_.publish(ticket_event("ticket.changed", *updated));
         return *updated;
     });
@@ -341,7 +420,16 @@ TicketMessage Cases::post_message(const Principal& who, std::int64_t id, std::st
         auto t = store.ticket(ticket_scope(who), id);
         if (!t) throw no_ticket(id);
         if (t->status == "closed") throw Error(ErrorCode::invalid_argument, "the ticket is closed", "status");
-        TicketMessage m = store.insert_message(id, actor_of(who), std::string(to_string(who.role)), body);
+        // A reply of staff is mailed to the customer; the customer's own messages are not.
+        bool mailed = false;
+        const store::Actor author = actor_of(who);
+        auto reply = [&](const std::optional<Ticket>&, const Ticket&) -> std::optional<StatusChange> {
+            if (who.role == Role::customer) return std::nullopt;
+            return StatusChange{"ticket_replied", body, author.name};
+        };
+        TicketMessage m = store.insert_message(id, author, std::string(to_string(who.role)), body,
+                                               status_mail(reply, mailed));
+        mail_written(mailed);
         Event e = ticket_event("message.posted", *t);
         e.time_ms = m.time_ms;
         boost::json::object data;

@@ -67,6 +67,7 @@ struct Switchboard::Impl {
 Switchboard::Switchboard(const std::string& path, SwitchboardOptions options)
     : impl_(std::make_unique<Impl>(path, std::move(options))) {
     impl_->accounts.on_mail_written([mail = &impl_->mail] { mail->wake(); });
+    impl_->cases.on_mail_written([mail = &impl_->mail] { mail->wake(); });
     impl_->jobs.start();
     impl_->mail.start();
 }

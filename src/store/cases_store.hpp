@@ -26,6 +26,22 @@ struct Actor {
     std::string name;
 };
 
+// What a ticket status mail (docs/mail.md) is written from: read by the
+// store in the transaction that changes the ticket.
+struct StatusMailContext {
+    std::string organisation;                        // its company name
+    std::string creator_email, creator_name;         // who raised the ticket
+    bool creator_is_customer = false;
+    std::string contact_email, contact_name;         // the ticket's contact ("" when none)
+    std::string agent_name;                          // the assigned agent, "" for nobody
+    std::vector<std::string> disabled;               // the organisation's mail kinds switched off
+};
+// Given the ticket before the change (nullopt: just created), after it, and
+// the context: the mail to write to the outbox in the same transaction, or
+// nullopt. Runs inside the transaction: it must not call the store.
+using StatusMail = std::function<std::optional<OutboxEmail>(const std::optional<Ticket>& before, const Ticket& after,
+                                                            const StatusMailContext& context)>;
+
 class CasesStore {
 public:
     virtual ~CasesStore() = default;
@@ -37,7 +53,9 @@ public:
     // In one transaction: reuses the organisation's contact with the same
     // phone or email (updating the fields given) or creates one, numbers the
     // ticket, inserts it, records its creation and indexes it.
-    virtual Ticket insert_ticket(const Ticket& ticket, const std::optional<ContactFields>& contact, const Actor& actor) = 0;
+    // `mail`, when given, may write a status mail in the same transaction.
+    virtual Ticket insert_ticket(const Ticket& ticket, const std::optional<ContactFields>& contact, const Actor& actor,
+                                 const StatusMail& mail = {}) = 0;
     virtual std::optional<Ticket> ticket(const TicketScope& scope, std::int64_t id) = 0;
     // In one transaction: loads the ticket (nullopt when out of scope), lets
     // `change` edit it (it may throw: nothing is written), writes the changed
@@ -45,15 +63,16 @@ public:
     // `change` runs inside the transaction: it must not call the store.
     virtual std::optional<Ticket> update_ticket(const TicketScope& scope, std::int64_t id,
                                         const std::function<void(Ticket&, std::optional<ContactFields>&)>& change,
-                                        const Actor& actor) = 0;
+                                        const Actor& actor, const StatusMail& mail = {}) = 0;
     virtual Page<Ticket> list_tickets(const TicketScope& scope, const ListQuery& q, const ListLimits& limits) = 0;
     virtual void tickets_csv(const TicketScope& scope, const ListQuery& q, const ListLimits& limits, const CsvSink& sink) = 0;
     virtual PivotReport pivot_tickets(const TicketScope& scope, const ListQuery& q, const std::vector<std::string>& xaxis,
                               const std::vector<std::string>& yaxis) = 0;
     virtual std::vector<TicketChange> history(std::int64_t ticket_id) = 0;
 
+    // `mail` is given the ticket as both before and after.
     virtual TicketMessage insert_message(std::int64_t ticket_id, const Actor& author, const std::string& role,
-                                 const std::string& body) = 0;
+                                 const std::string& body, const StatusMail& mail = {}) = 0;
     virtual std::vector<TicketMessage> messages(std::int64_t ticket_id) = 0;
 
 };

@@ -233,18 +233,59 @@ std::vector<Column> columns_of(const Ticket& t) {
 
 std::string shown(const Column& c) { return c.is_id ? (c.id ? std::to_string(c.id) : "") : c.text; }
 
+// The context of a ticket status mail, read in the caller's transaction,
+// and the mail the domain's callback writes, if any.
+StatusMailContext status_mail_context(SQLite::Database& db, const Ticket& t) {
+    StatusMailContext c;
+    Prepared org(db, "SELECT company_name FROM organisations WHERE id = ?");
+    org->bind(1, static_cast<int64_t>(t.org_id));
+    if (org->executeStep()) c.organisation = org->getColumn(0).getString();
+    auto person = [&](std::int64_t user_id, std::string& email, std::string& name, std::string* role) {
+        if (!user_id) return;
+        Prepared u(db, "SELECT email, trim(first_name || ' ' || last_name), username, role FROM users WHERE id = ?");
+        u->bind(1, static_cast<int64_t>(user_id));
+        if (!u->executeStep()) return;
+        email = u->getColumn(0).getString();
+        name = u->getColumn(1).getString();
+        if (name.empty()) name = u->getColumn(2).getString();
+        if (role) *role = u->getColumn(3).getString();
+    };
+    std::string role, unused;
+    person(t.created_by, c.creator_email, c.creator_name, &role);
+    c.creator_is_customer = role == "customer";
+    person(t.assigned_to, unused, c.agent_name, nullptr);
+    if (t.contact_id) {
+        Prepared ct(db, "SELECT email, trim(first_name || ' ' || last_name) FROM contacts WHERE id = ?");
+        ct->bind(1, static_cast<int64_t>(t.contact_id));
+        if (ct->executeStep()) {
+            c.contact_email = ct->getColumn(0).getString();
+            c.contact_name = ct->getColumn(1).getString();
+        }
+    }
+    Prepared off(db, "SELECT kind FROM mail_templates WHERE org_id = ? AND enabled = 0");
+    off->bind(1, static_cast<int64_t>(t.org_id));
+    while (off->executeStep()) c.disabled.push_back(off->getColumn(0).getString());
+    return c;
+}
+
+void write_status_mail(SQLite::Database& db, const StatusMail& mail, const std::optional<Ticket>& before,
+                       const Ticket& after) {
+    if (!mail) return;
+    if (auto m = mail(before, after, status_mail_context(db, after))) put_outbox(db, *m, after.org_id);
+}
+
 class Cases final : public CasesStore {
 public:
     explicit Cases(Pool& db) : db_(db) {}
     Category insert_category(std::int64_t org_id, std::int64_t parent_id, const std::string& name) override;
     std::optional<Category> category(std::int64_t org_id, std::int64_t id) override;
     std::vector<Category> categories(std::int64_t org_id) override;
-    Ticket insert_ticket(const Ticket& ticket, const std::optional<ContactFields>& contact,
-                         const Actor& actor) override;
+    Ticket insert_ticket(const Ticket& ticket, const std::optional<ContactFields>& contact, const Actor& actor,
+                         const StatusMail& mail) override;
     std::optional<Ticket> ticket(const TicketScope& scope, std::int64_t id) override;
     std::optional<Ticket> update_ticket(const TicketScope& scope, std::int64_t id,
                                         const std::function<void(Ticket&, std::optional<ContactFields>&)>& change,
-                                        const Actor& actor) override;
+                                        const Actor& actor, const StatusMail& mail) override;
     Page<Ticket> list_tickets(const TicketScope& scope, const ListQuery& q, const ListLimits& limits) override;
     void tickets_csv(const TicketScope& scope, const ListQuery& q, const ListLimits& limits,
                      const CsvSink& sink) override;
@@ -252,7 +293,7 @@ public:
                               const std::vector<std::string>& yaxis) override;
     std::vector<TicketChange> history(std::int64_t ticket_id) override;
     TicketMessage insert_message(std::int64_t ticket_id, const Actor& author, const std::string& role,
-                                 const std::string& body) override;
+                                 const std::string& body, const StatusMail& mail) override;
     std::vector<TicketMessage> messages(std::int64_t ticket_id) override;
 
 private:
@@ -298,7 +339,8 @@ std::vector<Category> Cases::categories(std::int64_t org_id) {
 
 // ------------------------------------------------------------ tickets
 
-Ticket Cases::insert_ticket(const Ticket& t, const std::optional<ContactFields>& contact, const Actor& actor) {
+Ticket Cases::insert_ticket(const Ticket& t, const std::optional<ContactFields>& contact, const Actor& actor,
+                            const StatusMail& mail) {
     return db_.write([&](SQLite::Database& db) {
         const auto now = detail::now_ms();
         std::int64_t contact_id = contact ? resolve_contact(db, t.org_id, 0, *contact) : 0;
@@ -332,7 +374,9 @@ Ticket Cases::insert_ticket(const Ticket& t, const std::optional<ContactFields>&
         const std::int64_t id = db.getLastInsertRowid();
         record_change(db, id, "created", "", number, actor, now);
         index_ticket(db, id);
-        return *load_ticket(db, TicketScope{row.org_id}, id);
+        Ticket created = *load_ticket(db, TicketScope{row.org_id}, id);
+        write_status_mail(db, mail, std::nullopt, created);
+        return created;
     });
 }
 
@@ -342,7 +386,8 @@ std::optional<Ticket> Cases::ticket(const TicketScope& scope, std::int64_t id) {
 
 std::optional<Ticket> Cases::update_ticket(
     const TicketScope& scope, std::int64_t id,
-    const std::function<void(Ticket&, std::optional<ContactFields>&)>& change, const Actor& actor) {
+    const std::function<void(Ticket&, std::optional<ContactFields>&)>& change, const Actor& actor,
+    const StatusMail& mail) {
     return db_.write([&](SQLite::Database& db) -> std::optional<Ticket> {
         auto current = load_ticket(db, scope, id);
         if (!current) return std::nullopt;
@@ -376,7 +421,9 @@ std::optional<Ticket> Cases::update_ticket(
             st->exec();
             index_ticket(db, id);
         }
-        return load_ticket(db, scope, id);
+        auto updated = load_ticket(db, scope, id);
+        if (updated) write_status_mail(db, mail, current, *updated);
+        return updated;
     });
 }
 
@@ -481,7 +528,7 @@ std::vector<TicketChange> Cases::history(std::int64_t ticket_id) {
 // ------------------------------------------------------------ messages
 
 TicketMessage Cases::insert_message(std::int64_t ticket_id, const Actor& author, const std::string& role,
-                                         const std::string& body) {
+                                         const std::string& body, const StatusMail& mail) {
     return db_.write([&](SQLite::Database& db) {
         const auto now = detail::now_ms();
         Prepared st(db,
@@ -500,6 +547,15 @@ TicketMessage Cases::insert_message(std::int64_t ticket_id, const Actor& author,
         touch->bind(2, static_cast<int64_t>(ticket_id));
         touch->exec();
         index_ticket(db, ticket_id);
+        if (mail) {
+            Prepared org(db, "SELECT org_id FROM tickets WHERE id = ?");
+            org->bind(1, static_cast<int64_t>(ticket_id));
+            if (org->executeStep()) {
+                const TicketScope scope{org->getColumn(0).getInt64()};
+                org->reset();
+                if (auto t = load_ticket(db, scope, ticket_id)) write_status_mail(db, mail, t, *t);
+            }
+        }
         return m;
     });
 }
