@@ -31,7 +31,7 @@ PROGRAM_LANGS = {"cpp": "cpp", "c++": "cpp", "c": "c", "python": "python",
                  "sh": "sh", "bash": "sh", "console": "console"}
 # Fences of data or output; any other language is refused, so that a misspelt
 # program fence (```py) is not silently left unrun.
-DATA_LANGS = {"", "text", "json", "http", "cmake"}
+DATA_LANGS = {"", "text", "json", "http", "cmake", "html"}
 MARKERS = ("not run", "example", "continues", "exit", "http", "not checked")
 
 _FENCE = re.compile(r"^(\s*)(`{3,})([^`\s]*)\s*$")

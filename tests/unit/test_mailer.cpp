@@ -306,3 +306,104 @@ TEST_CASE("an organisation's own server, From and sealed password", "[mailer][sm
     desk.acc.request_password_reset("owner@example.org");
     CHECK(host_server.wait_for(1).size() == 1);
 }
+
+TEST_CASE("ticket status mails go to the customer: created, assigned, replied to, closed; each may be switched off",
+          "[mailer][smtp]") {
+    SmtpServer server;
+    sbtest::OrgDesk desk([&](SwitchboardOptions& o) { o.mail.smtp = plain(server.url()); });
+    auto& acc = desk.acc;
+    auto& cases = desk.sb->cases();
+
+    Registration r;
+    r.org_id = desk.org.created.organisation.id;
+    r.email = "carla@example.org";
+    r.password = r.password_confirm = sbtest::kPassword;
+    r.first_name = "Carla";
+    r.last_name = "Mwangi";
+    acc.register_customer(r);
+    auto mails = server.wait_for(1);
+    REQUIRE(mails.size() == 1);
+    REQUIRE(acc.verify_email(first_match(mails[0], "Verification key: ([A-Za-z0-9_-]+)")));
+    const Principal carla = acc.authenticate(acc.sign_in("carla@example.org", sbtest::kPassword).token);
+    UserFields af;
+    af.username = "agent1";
+    af.email = "agent1@example.org";
+    af.first_name = "Otieno";
+    af.last_name = "Ouma";
+    af.password = sbtest::kPassword;
+    af.role = Role::agent;
+    const User agent_user = acc.create_user(desk.admin, af).user;
+    const Principal agent = acc.authenticate(acc.sign_in("agent1", sbtest::kPassword).token);
+
+    TicketFields f;
+    f.narrative = "My card was charged twice for the May bill\nIt happened on the 3rd.";
+    const Ticket t = cases.create_ticket(carla, f);
+    mails = server.wait_for(2);
+    REQUIRE(mails.size() == 2);
+    CHECK(header(mails[1], "Subject") == "[" + t.ticket_no + "] We have received your request: My card was charged twice for the May bill");
+    CHECK(header(mails[1], "X-RcptTo") == "carla@example.org");
+    CHECK(mails[1].find("Dear Carla Mwangi,") != std::string::npos);
+    CHECK(mails[1].find("Thank you for contacting Acme Help. Your request is registered as " + t.ticket_no) !=
+          std::string::npos);
+
+    cases.assign_ticket(desk.admin, t.id, agent_user.id);
+    mails = server.wait_for(3);
+    REQUIRE(mails.size() == 3);
+    CHECK(header(mails[2], "Subject") == "[" + t.ticket_no + "] Your request is being handled");
+    CHECK(mails[2].find("Otieno Ouma of Acme Help is now handling your request " + t.ticket_no) != std::string::npos);
+
+    cases.post_message(carla, t.id, "Any news?");  // the customer's own message: no mail
+    cases.post_message(agent, t.id, "We have refunded the second charge.");
+    mails = server.wait_for(4);
+    REQUIRE(mails.size() == 4);
+    CHECK(header(mails[3], "Subject") == "[" + t.ticket_no + "] A reply to your request");
+    CHECK(mails[3].find("agent1 of Acme Help replied to your request " + t.ticket_no + ":\r\n\r\nWe have refunded the second charge.") !=
+          std::string::npos);
+
+    TicketFields resolve;
+    resolve.resolution = "Refund of KES 1,200 issued.";
+    cases.update_ticket(agent, t.id, resolve);  // no status change, no assignment change: no mail
+    cases.close_ticket(agent, t.id);
+    mails = server.wait_for(5);
+    REQUIRE(mails.size() == 5);
+    CHECK(header(mails[4], "Subject") == "[" + t.ticket_no + "] Your request is closed");
+    CHECK(mails[4].find("Refund of KES 1,200 issued.") != std::string::npos);
+
+    // Switched off: no assigned mail; a ticket raised by staff for a walk-in has no customer to tell.
+    MailTemplate off = default_mail_template("ticket_assigned");
+    off.enabled = false;
+    desk.sb->mail().set_template(desk.admin, off);
+    const Ticket t2 = cases.create_ticket(carla, f);
+    REQUIRE(server.wait_for(6).size() == 6);
+    cases.assign_ticket(desk.admin, t2.id, agent_user.id);
+    cases.create_ticket(desk.admin, f);
+    // A ticket that came in by email: its contact is told.
+    TicketFields by_mail = f;
+    by_mail.source = "email";
+    by_mail.contact = ContactFields{};
+    by_mail.contact->email = "wanjiru@example.org";
+    by_mail.contact->first_name = "Wanjiru";
+    cases.create_ticket(desk.admin, by_mail);
+    mails = server.wait_for(7);
+    REQUIRE(mails.size() == 7);
+    CHECK(header(mails[6], "X-RcptTo") == "wanjiru@example.org");
+    CHECK(mails[6].find("Dear Wanjiru,") != std::string::npos);
+    REQUIRE(desk.sb->jobs().drain(std::chrono::milliseconds(5000)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    CHECK(server.delivered().size() == 7);
+    CHECK(acc.outbox("carla@example.org").size() == 6);  // verify, created, assigned, replied, closed, created
+}
+
+TEST_CASE("docs/mail.md shows the library's templates as they are", "[mailer]") {
+    std::ifstream in(SWITCHBOARD_SOURCE_DIR "/docs/mail.md");
+    const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE_FALSE(doc.empty());
+    REQUIRE(default_mail_templates().size() == 6);
+    for (const auto& t : default_mail_templates()) {
+        INFO(t.kind);
+        CHECK(doc.find("#### `" + t.kind + "`\n\n```text\nSubject: " + t.subject + "\n\n" + t.text + "```\n") !=
+              std::string::npos);
+        if (!t.html.empty()) CHECK(doc.find("```html\n" + t.html + "```\n") != std::string::npos);
+        for (const auto& p : mail_template_placeholders(t.kind)) CHECK(doc.find("`" + p + "`") != std::string::npos);
+    }
+}
