@@ -10,7 +10,7 @@ PACKAGES=(
   libsodium-dev
   libhyperscan-dev libsamplerate0-dev libsndfile1-dev
   zlib1g-dev libtomlplusplus-dev libssl-dev openssl
-  libcurl4-openssl-dev python3-aiosmtpd
+  libcurl4-openssl-dev python3-aiosmtpd dovecot-imapd kannel kannel-extras
   catch2 libbenchmark-dev
   espeak-ng python3-pydub python3-aubio wrk python3-flask gunicorn
   pybind11-dev python3-dev python3-numpy python3-pytest python3-requests python3-websocket python3-jsonschema

@@ -141,6 +141,13 @@ const std::vector<Setting>& settings() {
         number("smtp_timeout_ms", &HostConfig::smtp_timeout_ms, 1000, 600'000, "time one SMTP session may take"),
         number("mail_max_attempts", &HostConfig::mail_max_attempts, 1, 1000,
                "SMTP sessions a mail is given before it fails for good"),
+        text("sms_url", &HostConfig::sms_url,
+             "SMS out: the gateway's sendsms URL, e.g. http://127.0.0.1:13013/cgi-bin/sendsms (\"\": none)"),
+        text("sms_username", &HostConfig::sms_username, "the gateway's sendsms user"),
+        text("sms_password", &HostConfig::sms_password, "its password (best from the environment; never printed)"),
+        text("sms_from", &HostConfig::sms_from, "the sender id or number of the SMS"),
+        flag("sms_delivery_reports", &HostConfig::sms_delivery_reports,
+             "ask the gateway for delivery reports at PUBLIC_URL/eproc/sms/dlr"),
     };
     return all;
 }
@@ -299,8 +306,8 @@ std::string config_toml(const HostConfig& config) {
     std::string out = "# switchboard-host settings (switchboard-host --print-config)\n";
     for (const auto& s : settings()) {
         const std::string v = s.get(config);
-        if (s.name == "smtp_password") {
-            out += std::string("# smtp_password is ") + (v.empty() ? "not set" : "set (not shown)") + "\n";
+        if (s.name == "smtp_password" || s.name == "sms_password") {
+            out += "# " + s.name + " is " + (v.empty() ? "not set" : "set (not shown)") + "\n";
             continue;
         }
         if (s.kind == Kind::text) {

@@ -53,6 +53,12 @@ struct HostConfig {
     std::string smtp_ca_file;
     long long smtp_timeout_ms = 30'000;
     int mail_max_attempts = 60;
+    // SMS out through a gateway (docs/messages.md); sms_url "" sends nothing
+    std::string sms_url;
+    std::string sms_username;
+    std::string sms_password;  // never printed by --print-config
+    std::string sms_from;
+    bool sms_delivery_reports = true;
 };
 
 // A setting that could not be read: names the setting and where it came from.

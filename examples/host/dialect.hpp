@@ -29,10 +29,11 @@ struct Context {
     Files& files;
     Presence& presence;
     Mailer& mail;
+    Messages& messages;
 
     explicit Context(Switchboard& sb)
         : core(sb), accounts(sb.accounts()), activity(sb.activity()), cases(sb.cases()), calls(sb.calls()),
-          files(sb.files()), presence(sb.presence()), mail(sb.mail()) {}
+          files(sb.files()), presence(sb.presence()), mail(sb.mail()), messages(sb.messages()) {}
 };
 
 void register_octapy(Server& server, Context& ctx);
@@ -43,6 +44,7 @@ void register_openchs_calls(Server& server, Context& ctx);  // calls, QA, files,
 void register_openchs_events(Server& server, Context& ctx); // the live feed (GET /eproc/events)
 void register_openchs_queues(Server& server, Context& ctx); // queue status (joinq, leaveq, poll), agent states
 void register_openchs_mail(Server& server, Context& ctx);   // mail settings, templates, test mail
+void register_openchs_messages(Server& server, Context& ctx); // emails and SMS (sections 7, 8), delivery reports
 
 // DeepCall agent profile v2 (/deepcall/api/v2/agentProfile/...): presence by ssid.
 void register_deepcall(Server& server, Context& ctx);

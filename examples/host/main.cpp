@@ -100,7 +100,13 @@ int run(const host::HostConfig& o) {
     sbo.mail.smtp.timeout_ms = o.smtp_timeout_ms;
     sbo.mail.max_attempts = o.mail_max_attempts;
     if (!o.smtp_from.empty()) sbo.mail.from = o.smtp_from;
+    sbo.messages.sms.url = o.sms_url;
+    sbo.messages.sms.username = o.sms_username;
+    sbo.messages.sms.password = o.sms_password;
+    sbo.messages.sms.from = o.sms_from;
+    if (o.sms_delivery_reports) sbo.messages.sms.dlr_url = sbo.accounts.public_url + "/eproc/sms/dlr";
     try {
+        sbo.messages.validate();
         sbo.mail.validate();
     } catch (const Error& e) {  // names the setting
         throw Error(e.code(), std::string(e.what()) + " (setting " + e.field() + ")", e.field());

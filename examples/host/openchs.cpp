@@ -254,6 +254,7 @@ void register_openchs(Server& server, Context& ctx) {
     register_openchs_events(server, ctx);
     register_openchs_queues(server, ctx);
     register_openchs_mail(server, ctx);
+    register_openchs_messages(server, ctx);
 }
 
 }  // namespace switchboard::host

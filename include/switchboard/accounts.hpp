@@ -193,6 +193,9 @@ struct OutboxEmail {
     // from the organisation's template at sending time. Cleared with the
     // body once sent; never in to_json.
     std::map<std::string, std::string> vars;
+    // An email record's mail (kind "email", messages.hpp): its id; the
+    // mailer writes the mail from the record. 0 for the others.
+    std::int64_t email_id = 0;
 };
 
 // Checked when Accounts is constructed: a value out of range is refused with

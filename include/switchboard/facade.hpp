@@ -26,6 +26,7 @@
 #include "switchboard/interactions.hpp"
 #include "switchboard/jobs.hpp"
 #include "switchboard/mailer.hpp"
+#include "switchboard/messages.hpp"
 #include "switchboard/presence.hpp"
 #include "switchboard/store.hpp"
 
@@ -49,6 +50,9 @@ struct SwitchboardOptions {
     // Where mail goes: the SMTP server and From of every organisation
     // without its own (smtp.url "" sends nothing; mails wait, queued).
     MailerOptions mail;
+    // Emails and SMS as records, and the SMS gateway; messages.list_limits
+    // is taken from accounts.list_limits.
+    MessagesOptions messages;
     // Presence's clock and timer; presence.list_limits is taken from
     // accounts.list_limits.
     PresenceOptions presence;
@@ -84,6 +88,7 @@ public:
     Interactions& interactions() noexcept;
     Jobs& jobs() noexcept;
     Mailer& mail() noexcept;
+    Messages& messages() noexcept;
     Events& events() noexcept;
     Presence& presence() noexcept;
 

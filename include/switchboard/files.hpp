@@ -55,6 +55,10 @@ public:
     // the file's size. Refused (invalid_argument): an offset below 0 or past
     // the end ("offset"), a length below 0 ("length").
     std::string read_range(const Principal& who, std::int64_t file_id, std::int64_t offset, std::int64_t length);
+    // A file of an organisation and its bytes, for the library's own readers
+    // (the mailer's attachments): no principal, nothing logged.
+    // Error(not_found) for a file the organisation does not have.
+    std::pair<FileInfo, std::string> content_of(std::int64_t org_id, std::int64_t file_id);
     // Filters: id, name, mime, sha256, uploaded_by, created_on.
     Page<FileInfo> list(const Principal& who, const ListQuery& query);
 

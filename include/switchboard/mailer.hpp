@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -128,6 +129,13 @@ public:
 
     // A failed mail queued again, with a new job (its admins).
     OutboxEmail retry(const Principal& who, std::int64_t outbox_id);
+
+    // The From the organisation's mails go with (its own, else the host's).
+    std::string from_for(std::int64_t org_id);
+    // How the attachments of an email record (messages.hpp) are read: the
+    // facade gives the files module's reader. Set once, before start().
+    using AttachmentReader = std::function<MailAttachment(std::int64_t org_id, std::int64_t file_id)>;
+    void set_attachment_reader(AttachmentReader reader);
 
     struct Impl;
 

@@ -16,6 +16,7 @@
 #include "switchboard/list.hpp"
 #include "switchboard/mail.hpp"
 #include "switchboard/mailer.hpp"
+#include "switchboard/messages.hpp"
 #include "switchboard/presence.hpp"
 #include "switchboard/store.hpp"
 #include "switchboard/text.hpp"

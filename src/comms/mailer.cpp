@@ -70,6 +70,7 @@ struct Mailer::Impl {
     bool stopping = false;
     std::thread thread;
     std::mutex dispatch_mu;  // one dispatch at a time (the thread, or a caller)
+    AttachmentReader attachments;
 
     store::OutboxStore& store() { return db.store().outbox(); }
 
@@ -148,15 +149,28 @@ struct Mailer::Impl {
         if (!mail || mail->status != "queued") return;  // sent (or failed) already: a rerun does nothing
         auto r = route(mail->org_id);
         if (!r) throw std::runtime_error("no SMTP server is configured for this organisation");
-        const MailTemplate t = template_for(mail->org_id, mail->kind);
         MailMessage m;
         m.from = r->from;
         m.to = {mail->to};
         m.message_id = mail->message_id;
-        if (mail->vars.empty()) {  // written before templates: as it was written
+        if (mail->email_id) {  // an email record (messages.hpp): written from the record
+            auto e = db.store().messages().email(mail->org_id, mail->email_id, true);
+            if (!e) return;  // the organisation is gone
+            m.to.clear();
+            for (const auto& rcpt : e->recipients) m.to.push_back(rcpt.address);
+            m.subject = e->subject;
+            m.text = e->text;
+            m.html = e->html;
+            m.in_reply_to = e->in_reply_to;
+            for (const auto file_id : e->attachments) {
+                if (!attachments) throw Error(ErrorCode::invalid_argument, "this database has no files", "attachments");
+                m.attachments.push_back(attachments(mail->org_id, file_id));
+            }
+        } else if (mail->vars.empty()) {  // written before templates: as it was written
             m.subject = mail->subject;
             m.text = mail->body;
         } else {
+            const MailTemplate t = template_for(mail->org_id, mail->kind);
             m.subject = render_mail_template(t.subject, mail->vars, false);
             m.text = render_mail_template(t.text, mail->vars, false);
             if (!t.html.empty()) m.html = render_mail_template(t.html, mail->vars, true);
@@ -236,6 +250,13 @@ void Mailer::wake() {
 }
 
 int Mailer::dispatch() { return impl_->dispatch(); }
+
+std::string Mailer::from_for(std::int64_t org_id) {
+    auto r = impl_->route(org_id);
+    return r ? r->from : impl_->options.from;
+}
+
+void Mailer::set_attachment_reader(AttachmentReader reader) { impl_->attachments = std::move(reader); }
 
 // ------------------------------------------------------------ settings
 

@@ -23,6 +23,12 @@ JobsOptions jobs_options(const SwitchboardOptions& o) {
     return j;
 }
 
+MessagesOptions messages_options(const SwitchboardOptions& o) {
+    MessagesOptions m = o.messages;
+    m.list_limits = o.accounts.list_limits;
+    return m;
+}
+
 PresenceOptions presence_options(const SwitchboardOptions& o) {
     PresenceOptions p = o.presence;
     p.list_limits = o.accounts.list_limits;
@@ -40,6 +46,7 @@ struct Switchboard::Impl {
     Events events;
     Jobs jobs;
     Mailer mail;
+    Messages messages;
     Cases cases;
     Calls calls;
     PhrasePools pools;
@@ -57,6 +64,7 @@ struct Switchboard::Impl {
           events(database, options.events),
           jobs(database, events, jobs_options(options), key_file_for(path, options)),
           mail(database, jobs, options.mail, key_file_for(path, options)),
+          messages(database, jobs, mail, messages_options(options)),
           cases(database, events, CasesOptions{options.accounts.list_limits, options.max_case_text}),
           calls(database, options.accounts.list_limits),
           pools(database),
@@ -68,6 +76,11 @@ Switchboard::Switchboard(const std::string& path, SwitchboardOptions options)
     : impl_(std::make_unique<Impl>(path, std::move(options))) {
     impl_->accounts.on_mail_written([mail = &impl_->mail] { mail->wake(); });
     impl_->cases.on_mail_written([mail = &impl_->mail] { mail->wake(); });
+    // An email record's attachments are files of its organisation.
+    impl_->mail.set_attachment_reader([this](std::int64_t org_id, std::int64_t file_id) {
+        auto [info, bytes] = files().content_of(org_id, file_id);
+        return MailAttachment{info.name, info.mime, std::move(bytes)};
+    });
     impl_->jobs.start();
     impl_->mail.start();
 }
@@ -91,6 +104,7 @@ PhrasePools& Switchboard::pools() noexcept { return impl_->pools; }
 Interactions& Switchboard::interactions() noexcept { return impl_->interactions; }
 Jobs& Switchboard::jobs() noexcept { return impl_->jobs; }
 Mailer& Switchboard::mail() noexcept { return impl_->mail; }
+Messages& Switchboard::messages() noexcept { return impl_->messages; }
 Events& Switchboard::events() noexcept { return impl_->events; }
 Presence& Switchboard::presence() noexcept { return impl_->presence; }
 

@@ -151,6 +151,17 @@ std::string Files::read(const Principal& who, std::int64_t id) {
     });
 }
 
+std::pair<FileInfo, std::string> Files::content_of(std::int64_t org_id, std::int64_t id) {
+    auto f = db_.store().files().file(org_id, id);
+    if (!f) throw Error(ErrorCode::not_found, "there is no file " + std::to_string(id), "file_id");
+    std::ifstream in(content_path(*f), std::ios::binary);
+    if (!in) throw Error(ErrorCode::storage, "the content of file " + std::to_string(id) + " is missing");
+    std::string bytes{std::istreambuf_iterator<char>(in), {}};
+    if (detail::sha256_hex(bytes) != f->sha256)
+        throw Error(ErrorCode::storage, "the content of file " + std::to_string(id) + " does not match its SHA-256");
+    return {*f, std::move(bytes)};
+}
+
 std::string Files::read_range(const Principal& who, std::int64_t id, std::int64_t offset, std::int64_t length) {
     return detail::audited(db_, who, "read_file",
                            "file " + std::to_string(id) + " from byte " + std::to_string(offset), [&] {

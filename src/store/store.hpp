@@ -19,6 +19,7 @@
 #include "store/events_store.hpp"
 #include "store/files_store.hpp"
 #include "store/jobs_store.hpp"
+#include "store/messages_store.hpp"
 #include "store/outbox_store.hpp"
 #include "store/presence_store.hpp"
 #include "store/qa_store.hpp"
@@ -46,6 +47,7 @@ public:
     virtual JobsStore& jobs() = 0;
     virtual EventsStore& events() = 0;
     virtual PresenceStore& presence() = 0;
+    virtual MessagesStore& messages() = 0;
 
     virtual int schema_version() = 0;
 };

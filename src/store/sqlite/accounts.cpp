@@ -8,8 +8,8 @@ namespace switchboard::store::sqlite {
 
 void put_outbox(SQLite::Database& db, const OutboxEmail& e, std::int64_t org_id) {
     Prepared st(db,
-                "INSERT INTO outbox (org_id, to_address, subject, body, kind, created_ms, vars) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)");
+                "INSERT INTO outbox (org_id, to_address, subject, body, kind, created_ms, vars, message_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     if (org_id) st->bind(1, static_cast<int64_t>(org_id)); else st->bind(1);
     st->bind(2, e.to);
     st->bind(3, e.subject);
@@ -17,6 +17,7 @@ void put_outbox(SQLite::Database& db, const OutboxEmail& e, std::int64_t org_id)
     st->bind(5, e.kind);
     st->bind(6, static_cast<int64_t>(detail::now_ms()));
     st->bind(7, mail_vars_text(e.vars));
+    st->bind(8, e.message_id);
     st->exec();
 }
 

@@ -137,6 +137,8 @@ std::optional<Ticket> load_ticket(SQLite::Database& db, const TicketScope& scope
 // the fields given, or creates one. The "!= ''" terms let SQLite use the
 // partial indexes contacts_phone and contacts_email (it cannot infer them
 // from a bound parameter).
+}  // namespace
+
 std::int64_t resolve_contact(SQLite::Database& db, std::int64_t org_id, std::int64_t current_id,
                              const ContactFields& f) {
     const auto now = static_cast<int64_t>(detail::now_ms());
@@ -186,6 +188,8 @@ std::int64_t resolve_contact(SQLite::Database& db, std::int64_t org_id, std::int
     }
     return id;
 }
+
+namespace {
 
 void index_ticket(SQLite::Database& db, std::int64_t ticket_id) {
     Prepared st(db,

@@ -169,7 +169,8 @@ public:
           text_(make_text_store(*pool_)),
           jobs_(make_jobs_store(*pool_)),
           events_(make_events_store(*pool_)),
-          presence_(make_presence_store(*pool_)) {}
+          presence_(make_presence_store(*pool_)),
+          messages_(make_messages_store(*pool_)) {}
 
     AccountsStore& accounts() override { return *accounts_; }
     SessionsStore& sessions() override { return *sessions_; }
@@ -184,6 +185,7 @@ public:
     JobsStore& jobs() override { return *jobs_; }
     EventsStore& events() override { return *events_; }
     PresenceStore& presence() override { return *presence_; }
+    MessagesStore& messages() override { return *messages_; }
 
     int schema_version() override {
         return pool_->read([](SQLite::Database& db) { return read_user_version(db); });
@@ -204,6 +206,7 @@ private:
     std::unique_ptr<JobsStore> jobs_;
     std::unique_ptr<EventsStore> events_;
     std::unique_ptr<PresenceStore> presence_;
+    std::unique_ptr<MessagesStore> messages_;
 };
 
 }  // namespace

@@ -528,6 +528,67 @@ CREATE TABLE mail_templates (
     PRIMARY KEY (org_id, kind)
 ) WITHOUT ROWID;
 )SQL"},
+        // Emails and SMS as records (OpenCHS 7 and 8, docs/messages.md).
+        {10, "messages", R"SQL(
+CREATE TABLE emails (
+    id            INTEGER PRIMARY KEY,
+    org_id        INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    direction     TEXT NOT NULL,
+    folder        TEXT NOT NULL COLLATE NOCASE,
+    status        TEXT NOT NULL COLLATE NOCASE,
+    reason        TEXT NOT NULL DEFAULT '',
+    subject       TEXT NOT NULL,
+    text          TEXT NOT NULL,
+    html          TEXT NOT NULL,
+    from_address  TEXT NOT NULL COLLATE NOCASE,
+    message_id    TEXT NOT NULL,
+    in_reply_to   TEXT NOT NULL DEFAULT '',
+    thread        TEXT NOT NULL,
+    ticket_id     INTEGER,
+    created_by    INTEGER NOT NULL DEFAULT 0,
+    created_ms    INTEGER NOT NULL,
+    updated_ms    INTEGER NOT NULL,
+    sent_ms       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX emails_org ON emails (org_id, id DESC);
+CREATE INDEX emails_message ON emails (message_id);
+CREATE TABLE email_recipients (
+    email_id    INTEGER NOT NULL REFERENCES emails (id) ON DELETE CASCADE,
+    contact_id  INTEGER NOT NULL,
+    address     TEXT NOT NULL,
+    PRIMARY KEY (email_id, contact_id)
+);
+CREATE TABLE email_attachments (
+    email_id  INTEGER NOT NULL REFERENCES emails (id) ON DELETE CASCADE,
+    file_id   INTEGER NOT NULL,
+    PRIMARY KEY (email_id, file_id)
+);
+ALTER TABLE outbox ADD COLUMN email_id INTEGER;
+CREATE TABLE sms (
+    id          INTEGER PRIMARY KEY,
+    org_id      INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    direction   TEXT NOT NULL,
+    folder      TEXT NOT NULL COLLATE NOCASE,
+    status      TEXT NOT NULL COLLATE NOCASE,
+    reason      TEXT NOT NULL DEFAULT '',
+    text        TEXT NOT NULL,
+    ticket_id   INTEGER,
+    created_by  INTEGER NOT NULL DEFAULT 0,
+    created_ms  INTEGER NOT NULL,
+    updated_ms  INTEGER NOT NULL,
+    sent_ms     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sms_org ON sms (org_id, id DESC);
+CREATE TABLE sms_recipients (
+    sms_id      INTEGER NOT NULL REFERENCES sms (id) ON DELETE CASCADE,
+    contact_id  INTEGER NOT NULL,
+    phone       TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    reason      TEXT NOT NULL DEFAULT '',
+    updated_ms  INTEGER NOT NULL,
+    PRIMARY KEY (sms_id, contact_id)
+);
+)SQL"},
     };
     return list;
 }

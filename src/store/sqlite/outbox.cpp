@@ -30,7 +30,7 @@ std::map<std::string, std::string> mail_vars(const std::string& text) {
 
 constexpr const char* kOutboxColumns =
     "SELECT id, ifnull(org_id, 0), to_address, subject, body, kind, created_ms, ifnull(sent_ms, 0), status, "
-    "attempts, last_error, reply, message_id, vars FROM outbox ";
+    "attempts, last_error, reply, message_id, vars, ifnull(email_id, 0) FROM outbox ";
 
 OutboxEmail outbox_row(Prepared& st) {
     OutboxEmail e;
@@ -48,6 +48,7 @@ OutboxEmail outbox_row(Prepared& st) {
     e.reply = st->getColumn(11).getString();
     e.message_id = st->getColumn(12).getString();
     e.vars = mail_vars(st->getColumn(13).getString());
+    e.email_id = st->getColumn(14).getInt64();
     return e;
 }
 
@@ -70,6 +71,22 @@ MailTemplate template_row(Prepared& st) {
     t.is_default = false;
     t.updated_ms = st->getColumn(5).getInt64();
     return t;
+}
+
+// The email record (messages.hpp) an outbox mail carries follows the mail:
+// its status, folder, reason and sending time.
+void email_follows(SQLite::Database& db, std::int64_t outbox_id, const char* status, const std::string& reason,
+                   std::int64_t sent_ms) {
+    Prepared st(db,
+                "UPDATE emails SET status = ?1, folder = CASE ?1 WHEN 'sent' THEN 'sent' WHEN 'failed' THEN 'failed' "
+                "ELSE 'outbox' END, reason = ?2, sent_ms = CASE WHEN ?3 > 0 THEN ?3 ELSE sent_ms END, "
+                "updated_ms = ?4 WHERE id = (SELECT email_id FROM outbox WHERE id = ?5)");
+    st->bind(1, status);
+    st->bind(2, reason);
+    st->bind(3, static_cast<int64_t>(sent_ms));
+    st->bind(4, static_cast<int64_t>(detail::now_ms()));
+    st->bind(5, static_cast<int64_t>(outbox_id));
+    st->exec();
 }
 
 class Outbox final : public OutboxStore {
@@ -98,6 +115,7 @@ public:
             mark->bind(1, static_cast<int64_t>(detail::now_ms()));
             mark->bind(2, static_cast<int64_t>(id));
             mark->exec();
+            if (db.getChanges() > 0) email_follows(db, id, "sent", "", detail::now_ms());
             return load(db, id);
         });
     }
@@ -121,7 +139,10 @@ public:
             check->bind(1, static_cast<int64_t>(id));
             if (!check->executeStep()) return std::nullopt;
             Job stored = insert_job_row(db, job);
-            Prepared give(db, "UPDATE outbox SET job_id = ?, message_id = ? WHERE id = ?");
+            // An email record's mail keeps the Message-ID the record was given.
+            Prepared give(db,
+                          "UPDATE outbox SET job_id = ?, message_id = CASE message_id WHEN '' THEN ? "
+                          "ELSE message_id END WHERE id = ?");
             give->bind(1, static_cast<int64_t>(stored.id));
             give->bind(2, message_id);
             give->bind(3, static_cast<int64_t>(id));
@@ -136,6 +157,7 @@ public:
             st->bind(1, error);
             st->bind(2, static_cast<int64_t>(id));
             st->exec();
+            email_follows(db, id, "queued", error, 0);
         });
     }
 
@@ -148,6 +170,7 @@ public:
             st->bind(2, reply);
             st->bind(3, static_cast<int64_t>(id));
             st->exec();
+            email_follows(db, id, "sent", "", done.now_ms);
             finish_job_row(db, done);
         });
     }
@@ -158,6 +181,7 @@ public:
             st->bind(1, reason);
             st->bind(2, static_cast<int64_t>(id));
             st->exec();
+            email_follows(db, id, "failed", reason, 0);
         });
     }
 
@@ -168,6 +192,7 @@ public:
             Prepared st(db, "UPDATE outbox SET status = 'queued', job_id = NULL WHERE id = ? AND status = 'failed'");
             st->bind(1, static_cast<int64_t>(id));
             st->exec();
+            email_follows(db, id, "queued", "", 0);
             return load(db, id);
         });
     }

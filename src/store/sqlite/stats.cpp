@@ -40,7 +40,18 @@ HelplineStats Stats::stats(std::int64_t org_id, std::int64_t from_ms, std::int64
         tickets->bind(3, static_cast<int64_t>(to_ms));
         tickets->executeStep();
         s.tickets = tickets->getColumn(0).getInt64();
-        return s;  // emails and SMS: 0 until those records exist
+        auto count = [&](const char* table) {
+            Prepared st(db, std::string("SELECT count(*) FROM ") + table +
+                                " WHERE org_id = ? AND created_ms BETWEEN ? AND ?");
+            st->bind(1, static_cast<int64_t>(org_id));
+            st->bind(2, static_cast<int64_t>(from_ms));
+            st->bind(3, static_cast<int64_t>(to_ms));
+            st->executeStep();
+            return st->getColumn(0).getInt64();
+        };
+        s.emails = count("emails");
+        s.sms = count("sms");
+        return s;
     });
 }
 

@@ -1,0 +1,184 @@
+// switchboard: emails and SMS as records of an organisation (OpenCHS
+// sections 7 and 8). An email or SMS written by staff is stored with its
+// recipients (each a contact, created when the address or number is new)
+// and queued for sending in the same transaction; the mailer (mailer.hpp)
+// sends emails, the SMS gateway (below) sends SMS, and each record carries
+// its status: queued, sent or failed with the reason; an SMS recipient also
+// its delivery report. Lists, CSV and pivot reports work as the tickets'
+// do. docs/messages.md.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "switchboard/accounts.hpp"
+#include "switchboard/list.hpp"
+
+namespace switchboard {
+
+class Database;
+class Jobs;
+class Mailer;
+
+struct MessageRecipient {
+    std::int64_t contact_id = 0;
+    std::string address;        // an email address, or a phone number
+    // SMS only: queued, sent (the gateway took it), delivered, failed
+    std::string status;
+    std::string reason;         // why it failed, or the gateway's last word
+    std::int64_t updated_ms = 0;
+};
+
+struct EmailRecord {
+    std::int64_t id = 0;
+    std::int64_t org_id = 0;
+    std::string direction;      // out, in
+    std::string folder;         // inbox, outbox, sent, failed
+    std::string status;         // queued, sent, failed (out); received (in)
+    std::string reason;         // why it failed, or why the last try did
+    std::string subject;
+    std::string text, html;     // the plain body, the HTML one ("" for none)
+    std::string from;           // the sender (in: the contact's address; out: the From it went with)
+    std::vector<MessageRecipient> recipients;
+    std::vector<std::int64_t> attachments;  // file ids (Files)
+    std::string message_id;     // "<...@...>"
+    std::string in_reply_to;    // the Message-ID it answers, or ""
+    std::string thread;         // the Message-ID of its thread's first mail
+    std::int64_t ticket_id = 0;
+    std::int64_t created_by = 0;
+    std::int64_t created_ms = 0, updated_ms = 0, sent_ms = 0;
+};
+
+struct SmsRecord {
+    std::int64_t id = 0;
+    std::int64_t org_id = 0;
+    std::string direction;      // out, in
+    std::string folder;         // inbox, outbox, sent, failed
+    std::string status;         // queued, sent, delivered, failed (out): the worst of its recipients'
+    std::string reason;
+    std::string text;
+    std::vector<MessageRecipient> recipients;
+    std::int64_t ticket_id = 0;
+    std::int64_t created_by = 0;
+    std::int64_t created_ms = 0, updated_ms = 0, sent_ms = 0;
+};
+
+// What send_email() takes (OpenCHS 7.1).
+struct NewEmail {
+    std::string subject;
+    std::string text;           // "msg"
+    std::string html;
+    std::vector<std::string> to;              // addresses
+    std::vector<std::int64_t> attachments;    // file ids of the organisation
+    std::int64_t ticket_id = 0;
+    std::string in_reply_to;
+};
+
+// What send_sms() takes (OpenCHS 8.1).
+struct NewSms {
+    std::string text;           // "msg"
+    std::vector<std::string> to;  // phone numbers
+    std::int64_t ticket_id = 0;
+};
+
+// The SMS gateway: Kannel's HTTP sendsms interface by default (docs/messages.md
+// says how to add another, such as Africa's Talking).
+struct SmsGatewayOptions {
+    // http://127.0.0.1:13013/cgi-bin/sendsms; "" sends nothing (SMS wait, queued).
+    std::string url;
+    std::string username, password;
+    std::string from;           // the sender id or number
+    // Where the gateway reports deliveries: the host's
+    // "<public url>/eproc/sms/dlr"; "" asks for no reports.
+    std::string dlr_url;
+    std::string dlr_secret;     // signs the report URLs; made at open when ""
+    std::int64_t timeout_ms = 10'000;
+    int max_attempts = 30;
+};
+
+// Checked at construction: Error(invalid_argument) naming the member.
+struct MessagesOptions {
+    int max_recipients = 50;
+    std::int64_t max_attachment_bytes = 10LL << 20;  // each attachment
+    std::size_t max_text = 256u << 10;               // an email's text or HTML
+    std::size_t max_sms_chars = 918;                 // six concatenated parts
+    SmsGatewayOptions sms;
+    ListLimits list_limits;
+    void validate() const;
+};
+
+class Messages {
+public:
+    Messages(Database& db, Jobs& jobs, Mailer& mail, MessagesOptions options);
+    ~Messages();
+    Messages(const Messages&) = delete;
+    Messages& operator=(const Messages&) = delete;
+
+    const MessagesOptions& options() const noexcept;
+
+    // --- emails (staff: admins, supervisors, agents)
+    // Stores the email, its recipients (contacts created when new) and
+    // queues it, in one transaction. Error(invalid_argument) naming the
+    // field: no subject ("subject"), an empty message ("msg"), no recipient
+    // or an address that is not one ("recipients"), more than
+    // max_recipients ("recipients"), a file id the organisation does not
+    // have ("attachments", not_found), an attachment over the limit
+    // ("attachments", too_large), a ticket it does not have ("ticket_id").
+    EmailRecord send_email(const Principal& who, const NewEmail& email);
+    EmailRecord email(const Principal& who, std::int64_t id);
+    // Filters: id, subject, direction, folder, status, from, message_id,
+    // ticket_id, created_by, created_on. Group fields: folder, status,
+    // direction, created_by.
+    Page<EmailRecord> list_emails(const Principal& who, const ListQuery& query);
+    void export_emails_csv(const Principal& who, const ListQuery& query, const CsvSink& sink);
+    PivotReport report_emails(const Principal& who, const ListQuery& query, const std::vector<std::string>& xaxis,
+                              const std::vector<std::string>& yaxis);
+
+    // --- SMS
+    // As send_email: an empty message ("msg"), over max_sms_chars ("msg",
+    // too_large), a number that is not one ("recipients") ...
+    SmsRecord send_sms(const Principal& who, const NewSms& sms);
+    SmsRecord sms(const Principal& who, std::int64_t id);
+    // Filters: id, text, direction, folder, status, ticket_id, created_by,
+    // created_on. Group fields: folder, status, direction, created_by.
+    Page<SmsRecord> list_sms(const Principal& who, const ListQuery& query);
+    void export_sms_csv(const Principal& who, const ListQuery& query, const CsvSink& sink);
+    PivotReport report_sms(const Principal& who, const ListQuery& query, const std::vector<std::string>& xaxis,
+                           const std::vector<std::string>& yaxis);
+
+    // The gateway's delivery report for one recipient of an SMS: `signature`
+    // is the one the report URL carried (no token: the gateway calls it).
+    // `dlr_type` is Kannel's: 1 delivered, 2 failed, 4 buffered, 8 taken by
+    // the SMSC, 16 rejected by the SMSC. Error(unauthorized) for a wrong
+    // signature, not_found for an SMS or recipient there is not.
+    SmsRecord sms_delivery_report(std::int64_t sms_id, std::int64_t contact_id, int dlr_type,
+                                  std::string_view signature, std::string_view reply);
+
+    // What the email's or SMS's counts are by status, for the stats.
+    struct Counts {
+        std::int64_t emails = 0, emails_sent = 0, emails_failed = 0;
+        std::int64_t sms = 0, sms_sent = 0, sms_failed = 0;
+    };
+    Counts counts(const Principal& who);
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+// The records as JSON: {"id", "org_id", "direction", "folder", "status",
+// "reason", "subject", "text", "html", "from", "recipients": [{"contact_id",
+// "address", "status", "reason", "updated_ms"}], "attachments": [...],
+// "message_id", "in_reply_to", "thread", "ticket_id", "created_by",
+// "created_ms", "updated_ms", "sent_ms"} (an SMS has no subject, html, from,
+// attachments or message ids).
+std::string to_json(const EmailRecord& e);
+std::string to_json(const SmsRecord& s);
+std::string to_json(const Page<EmailRecord>& p);
+std::string to_json(const Page<SmsRecord>& p);
+
+}  // namespace switchboard

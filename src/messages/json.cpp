@@ -1,0 +1,75 @@
+// Emails and SMS as JSON (messages.hpp).
+#include <boost/json.hpp>
+
+#include "core/json_text.hpp"
+#include "switchboard/messages.hpp"
+
+namespace switchboard {
+
+namespace {
+
+namespace bj = boost::json;
+
+bj::array recipients(const std::vector<MessageRecipient>& list, bool sms) {
+    bj::array a;
+    for (const auto& r : list) {
+        bj::object o{{"contact_id", r.contact_id}, {"address", r.address}};
+        if (sms) {
+            o["status"] = r.status;
+            o["reason"] = r.reason;
+            o["updated_ms"] = r.updated_ms;
+        }
+        a.emplace_back(std::move(o));
+    }
+    return a;
+}
+
+bj::object email_obj(const EmailRecord& e) {
+    bj::array files;
+    for (const auto f : e.attachments) files.emplace_back(f);
+    return {{"id", e.id},
+            {"org_id", e.org_id},
+            {"direction", e.direction},
+            {"folder", e.folder},
+            {"status", e.status},
+            {"reason", e.reason},
+            {"subject", e.subject},
+            {"text", e.text},
+            {"html", e.html},
+            {"from", e.from},
+            {"recipients", recipients(e.recipients, false)},
+            {"attachments", std::move(files)},
+            {"message_id", e.message_id},
+            {"in_reply_to", e.in_reply_to},
+            {"thread", e.thread},
+            {"ticket_id", e.ticket_id},
+            {"created_by", e.created_by},
+            {"created_ms", e.created_ms},
+            {"updated_ms", e.updated_ms},
+            {"sent_ms", e.sent_ms}};
+}
+
+bj::object sms_obj(const SmsRecord& s) {
+    return {{"id", s.id},
+            {"org_id", s.org_id},
+            {"direction", s.direction},
+            {"folder", s.folder},
+            {"status", s.status},
+            {"reason", s.reason},
+            {"text", s.text},
+            {"recipients", recipients(s.recipients, true)},
+            {"ticket_id", s.ticket_id},
+            {"created_by", s.created_by},
+            {"created_ms", s.created_ms},
+            {"updated_ms", s.updated_ms},
+            {"sent_ms", s.sent_ms}};
+}
+
+}  // namespace
+
+std::string to_json(const EmailRecord& e) { return detail::json_text(email_obj(e)); }
+std::string to_json(const SmsRecord& s) { return detail::json_text(sms_obj(s)); }
+std::string to_json(const Page<EmailRecord>& p) { return detail::json_page_text(p, email_obj); }
+std::string to_json(const Page<SmsRecord>& p) { return detail::json_page_text(p, sms_obj); }
+
+}  // namespace switchboard
