@@ -53,5 +53,6 @@
 #include "switchboard_jobs.h"     /* background jobs and events */
 #include "switchboard_presence.h" /* agent presence, queues, the offering of calls */
 #include "switchboard_mail.h"     /* the mailer: SMTP settings, templates, test mails */
+#include "switchboard_messages.h" /* emails and SMS as records (OpenCHS 7 and 8) */
 
 #endif /* SWITCHBOARD_H */

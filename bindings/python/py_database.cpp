@@ -512,6 +512,7 @@ void bind_database(py::module_& m) {
     bind_jobs_events(cls);
     bind_presence(cls);
     bind_mail(cls);
+    bind_messages(cls);
 }
 
 }  // namespace switchboard::python

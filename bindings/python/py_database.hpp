@@ -46,6 +46,7 @@ public:
     Events& events() { return sb_.events(); }
     Presence& presence() { return sb_.presence(); }
     Mailer& mail() { return sb_.mail(); }
+    Messages& messages() { return sb_.messages(); }
 
     explicit Services(Switchboard& sb)
         : accounts(sb.accounts()), log(sb.activity()), cases(sb.cases()), calls(sb.calls()), db(sb.database()),
@@ -172,5 +173,6 @@ void bind_text_interactions(py::class_<PyDatabase>& cls);  // py_text.cpp
 void bind_jobs_events(py::class_<PyDatabase>& cls);        // py_jobs.cpp
 void bind_presence(py::class_<PyDatabase>& cls);           // py_presence.cpp
 void bind_mail(py::class_<PyDatabase>& cls);               // py_mail.cpp
+void bind_messages(py::class_<PyDatabase>& cls);           // py_messages.cpp
 
 }  // namespace switchboard::python

@@ -87,7 +87,9 @@ struct NewSms {
 // The SMS gateway: Kannel's HTTP sendsms interface by default (docs/messages.md
 // says how to add another, such as Africa's Talking).
 struct SmsGatewayOptions {
-    // http://127.0.0.1:13013/cgi-bin/sendsms; "" sends nothing (SMS wait, queued).
+    // http://127.0.0.1:13013/cgi-bin/sendsms. "": no gateway; an SMS is
+    // stored and its job retried with "no SMS gateway is configured" as the
+    // reason until its attempts are spent.
     std::string url;
     std::string username, password;
     std::string from;           // the sender id or number
@@ -180,5 +182,9 @@ std::string to_json(const EmailRecord& e);
 std::string to_json(const SmsRecord& s);
 std::string to_json(const Page<EmailRecord>& p);
 std::string to_json(const Page<SmsRecord>& p);
+// {"subject", "text", "html", "to": [address ...], "attachments": [file id ...], "ticket_id", "in_reply_to"}
+NewEmail new_email_from_json(std::string_view text);
+// {"text", "to": [number ...], "ticket_id"}
+NewSms new_sms_from_json(std::string_view text);
 
 }  // namespace switchboard

@@ -1,7 +1,9 @@
 // Emails and SMS as JSON (messages.hpp).
 #include <boost/json.hpp>
 
+#include "core/json_parse.hpp"
 #include "core/json_text.hpp"
+#include "switchboard/error.hpp"
 #include "switchboard/messages.hpp"
 
 namespace switchboard {
@@ -65,7 +67,49 @@ bj::object sms_obj(const SmsRecord& s) {
             {"sent_ms", s.sent_ms}};
 }
 
+std::vector<std::string> string_list(const bj::object& o, std::string_view key) {
+    std::vector<std::string> out;
+    const bj::value* v = o.if_contains(key);
+    if (!v || v->is_null()) return out;
+    if (!v->is_array()) detail::wrong_type(key, "an array of strings");
+    for (const auto& item : v->as_array()) {
+        if (!item.is_string()) detail::wrong_type(key, "an array of strings");
+        out.emplace_back(item.as_string());
+    }
+    return out;
+}
+
 }  // namespace
+
+NewEmail new_email_from_json(std::string_view text) {
+    auto o = detail::parse_object(text);
+    detail::only_keys(o, {"subject", "text", "html", "to", "attachments", "ticket_id", "in_reply_to"});
+    NewEmail e;
+    e.subject = detail::req_string(o, "subject");
+    e.text = detail::req_string(o, "text");
+    e.html = detail::req_string(o, "html");
+    e.to = string_list(o, "to");
+    if (const bj::value* v = o.if_contains("attachments"); v && !v->is_null()) {
+        if (!v->is_array()) detail::wrong_type("attachments", "an array of file ids");
+        for (const auto& item : v->as_array()) {
+            if (!item.is_int64()) detail::wrong_type("attachments", "an array of file ids");
+            e.attachments.push_back(item.as_int64());
+        }
+    }
+    e.ticket_id = detail::opt_int64(o, "ticket_id").value_or(0);
+    e.in_reply_to = detail::req_string(o, "in_reply_to");
+    return e;
+}
+
+NewSms new_sms_from_json(std::string_view text) {
+    auto o = detail::parse_object(text);
+    detail::only_keys(o, {"text", "to", "ticket_id"});
+    NewSms s;
+    s.text = detail::req_string(o, "text");
+    s.to = string_list(o, "to");
+    s.ticket_id = detail::opt_int64(o, "ticket_id").value_or(0);
+    return s;
+}
 
 std::string to_json(const EmailRecord& e) { return detail::json_text(email_obj(e)); }
 std::string to_json(const SmsRecord& s) { return detail::json_text(sms_obj(s)); }

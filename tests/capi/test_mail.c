@@ -2,7 +2,7 @@
  * and mails delivered to a real SMTP server on loopback
  * (tests/common/smtp_sink.py, Debian's python3-aiosmtpd): the verification
  * key of a delivered mail spent, an organisation's template and server, a
- * test mail. */
+ * test mail, an email and an SMS as records. */
 #include "test_util.h" /* first: it sets _POSIX_C_SOURCE */
 
 #include <arpa/inet.h>
@@ -225,6 +225,59 @@ static void test_delivery(void) {
     REQUIRE_OK(sb_mail_dispatch(db, &count));
     CHECK_INT(count, 0);
     CHECK_RC(SB_EINVALID, sb_mail_dispatch(db, NULL));
+
+    /* an email record: stored, its recipient a contact, sent by the mailer */
+    REQUIRE_OK(sb_email_send(db, &json, token,
+                             "{\"subject\":\"Your case\",\"text\":\"Hello\",\"to\":[\"wanjiru@example.org\"]}"));
+    CHECK_STR(sbj_str(json, "status"), "queued");
+    CHECK_STR(sbj_str(json, "recipients.0.address"), "wanjiru@example.org");
+    CHECK(sbj_int(json, "recipients.0.contact_id") > 0);
+    id = sbj_int(json, "id");
+    sb_free(json);
+    CHECK_INT(wait_for(4, mails, sizeof mails), 4);
+    CHECK(strstr(mails, "Subject: Your case\r\n") != NULL);
+    for (i = 0, ok = 0; i < 500 && !ok; ++i) {
+        REQUIRE_OK(sb_email_get(db, &json, token, id));
+        ok = strcmp(sbj_str(json, "status"), "sent") == 0;
+        sb_free(json);
+        if (!ok) sleep_ms(20);
+    }
+    CHECK(ok);
+    REQUIRE_OK(sb_email_list(db, &json, token, "{\"filters\":{\"folder\":\"sent\"}}"));
+    CHECK_INT(sbj_int(json, "total"), 1);
+    sb_free(json);
+    REQUIRE_OK(sb_email_report(db, &json, token, NULL, "status", NULL));
+    CHECK_STR(sbj_str(json, "rows.0.keys.0"), "sent");
+    sb_free(json);
+    REQUIRE_OK(sb_email_export_csv_string(db, &json, token, NULL));
+    CHECK(strncmp(json, "id,direction,folder,status", 26) == 0);
+    sb_free(json);
+    CHECK_RC(SB_EINVALID, sb_email_send(db, &json, token, "{\"subject\":\"s\",\"text\":\"t\",\"to\":[\"x\"]}"));
+    CHECK_STR(sb_last_error_field(), "recipients");
+    CHECK_RC(SB_ENOTFOUND,
+             sb_email_send(db, &json, token, "{\"subject\":\"s\",\"text\":\"t\",\"to\":[\"a@b.org\"],\"attachments\":[77]}"));
+    CHECK_STR(sb_last_error_field(), "attachments");
+
+    /* an SMS record: with no gateway it waits, queued */
+    REQUIRE_OK(sb_sms_send(db, &json, token, "{\"text\":\"Habari\",\"to\":[\"+254 700 112 233\"]}"));
+    CHECK_STR(sbj_str(json, "status"), "queued");
+    CHECK_STR(sbj_str(json, "recipients.0.address"), "+254700112233");
+    id = sbj_int(json, "id");
+    sb_free(json);
+    REQUIRE_OK(sb_sms_get(db, &json, token, id));
+    CHECK_STR(sbj_str(json, "text"), "Habari");
+    sb_free(json);
+    REQUIRE_OK(sb_sms_list(db, &json, token, NULL));
+    CHECK_INT(sbj_int(json, "total"), 1);
+    sb_free(json);
+    REQUIRE_OK(sb_sms_report(db, &json, token, NULL, "folder", NULL));
+    CHECK_STR(sbj_str(json, "rows.0.keys.0"), "outbox");
+    sb_free(json);
+    REQUIRE_OK(sb_sms_export_csv_string(db, &json, token, NULL));
+    CHECK(strstr(json, "+254700112233:queued") != NULL);
+    sb_free(json);
+    CHECK_RC(SB_EINVALID, sb_sms_send(db, &json, token, "{\"text\":\"\",\"to\":[\"0700112233\"]}"));
+    CHECK_STR(sb_last_error_field(), "msg");
 
     CHECK_OK(sb_db_close(db));
     stop_sink();

@@ -463,6 +463,108 @@ class Database:
     def retry_mail(self, token: str, outbox_id: int) -> OutboxEmail: ...
     def dispatch_mail(self) -> int: ...
 
+    # emails and SMS as records (py_messages.cpp)
+    def send_email(self, token: str, email: Optional[Mapping[str, Any]] = None, **kwargs: Any) -> _Email: ...
+    def get_email(self, token: str, email_id: int) -> _Email: ...
+    def list_emails(
+        self, token: str, filters: _Filters = None, count: Optional[int] = None, offset: int = 0, search: str = ""
+    ) -> _EmailPage: ...
+    @overload
+    def export_emails_csv(
+        self,
+        token: str,
+        filters: _Filters = None,
+        count: Optional[int] = None,
+        offset: int = 0,
+        search: str = "",
+        *,
+        sink: None = None,
+    ) -> str: ...
+    @overload
+    def export_emails_csv(
+        self,
+        token: str,
+        filters: _Filters = None,
+        count: Optional[int] = None,
+        offset: int = 0,
+        search: str = "",
+        *,
+        sink: _Sink,
+    ) -> None: ...
+    def report_emails(
+        self, token: str, xaxis: _Axis = (), yaxis: _Axis = (), filters: _Filters = None, search: str = ""
+    ) -> PivotReport: ...
+    def send_sms(self, token: str, sms: Optional[Mapping[str, Any]] = None, **kwargs: Any) -> _Sms: ...
+    def get_sms(self, token: str, sms_id: int) -> _Sms: ...
+    def list_sms(
+        self, token: str, filters: _Filters = None, count: Optional[int] = None, offset: int = 0, search: str = ""
+    ) -> _SmsPage: ...
+    @overload
+    def export_sms_csv(
+        self,
+        token: str,
+        filters: _Filters = None,
+        count: Optional[int] = None,
+        offset: int = 0,
+        search: str = "",
+        *,
+        sink: None = None,
+    ) -> str: ...
+    @overload
+    def export_sms_csv(
+        self,
+        token: str,
+        filters: _Filters = None,
+        count: Optional[int] = None,
+        offset: int = 0,
+        search: str = "",
+        *,
+        sink: _Sink,
+    ) -> None: ...
+    def report_sms(
+        self, token: str, xaxis: _Axis = (), yaxis: _Axis = (), filters: _Filters = None, search: str = ""
+    ) -> PivotReport: ...
+
+# ------------------------------------------------------------------ message records (py_messages.cpp)
+
+class _Recipient(TypedDict, total=False):
+    contact_id: int
+    address: str
+    status: str  # SMS: queued, sent, delivered, failed
+    reason: str
+    updated_ms: int
+
+_Email = TypedDict(
+    "_Email",
+    {"id": int, "org_id": int, "direction": str, "folder": str, "status": str, "reason": str, "subject": str,
+     "text": str, "html": str, "from": str, "recipients": List[_Recipient], "attachments": List[int],
+     "message_id": str, "in_reply_to": str, "thread": str, "ticket_id": int, "created_by": int,
+     "created_ms": int, "updated_ms": int, "sent_ms": int},
+)
+
+class _Sms(TypedDict):
+    id: int
+    org_id: int
+    direction: str
+    folder: str
+    status: str
+    reason: str
+    text: str
+    recipients: List[_Recipient]
+    ticket_id: int
+    created_by: int
+    created_ms: int
+    updated_ms: int
+    sent_ms: int
+
+class _EmailPage(TypedDict):
+    total: int
+    items: List[_Email]
+
+class _SmsPage(TypedDict):
+    total: int
+    items: List[_Sms]
+
 # ------------------------------------------------------------------ mailer records (py_mail.cpp)
 
 # own False: the database's server serves the organisation ("from" is a
