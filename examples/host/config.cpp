@@ -148,6 +148,8 @@ const std::vector<Setting>& settings() {
         text("sms_from", &HostConfig::sms_from, "the sender id or number of the SMS"),
         flag("sms_delivery_reports", &HostConfig::sms_delivery_reports,
              "ask the gateway for delivery reports at PUBLIC_URL/eproc/sms/dlr"),
+        number("mail_fetch_ms", &HostConfig::mail_fetch_ms, 0, 86'400'000,
+               "how often the organisations' IMAP mailboxes are read into tickets (0: only when asked)"),
     };
     return all;
 }

@@ -59,6 +59,7 @@ struct HostConfig {
     std::string sms_password;  // never printed by --print-config
     std::string sms_from;
     bool sms_delivery_reports = true;
+    long long mail_fetch_ms = 60'000;  // every organisation's mailbox read this often (0: only when asked)
 };
 
 // A setting that could not be read: names the setting and where it came from.

@@ -104,6 +104,7 @@ int run(const host::HostConfig& o) {
     sbo.messages.sms.username = o.sms_username;
     sbo.messages.sms.password = o.sms_password;
     sbo.messages.sms.from = o.sms_from;
+    sbo.messages.mail_fetch_ms = o.mail_fetch_ms;
     if (o.sms_delivery_reports) sbo.messages.sms.dlr_url = sbo.accounts.public_url + "/eproc/sms/dlr";
     try {
         sbo.messages.validate();

@@ -7,11 +7,14 @@
 //   DELETE /eproc/mail/templates/{kind}   back to the library's
 //   POST /eproc/mail/test                 {"to"}: one mail now, and what the server said
 //   POST /eproc/mail/outbox/{id}/retry    a failed mail queued again
+//   GET|POST /eproc/mail/mailbox          the IMAP mailbox read into tickets ({"imap_url": ""} removes it)
+//   POST /eproc/mail/fetch                read it now: {"fetch": {"mails", "tickets_created", "messages_added", "error"}}
 #include <boost/json.hpp>
 
 #include "openchs_common.hpp"
 #include "switchboard/accounts_json.hpp"
 #include "switchboard/mailer.hpp"
+#include "switchboard/messages.hpp"
 
 namespace switchboard::host {
 
@@ -58,9 +61,26 @@ Response retry(Exchange& c) {
     return wrapped(202, "outbox", switchboard::json::to_json(c.core([&] { return c.ctx.mail.retry(c.who, id); })), true);
 }
 
+Response mailbox(Exchange& c) {
+    return wrapped(200, "mailbox", to_json(c.core([&] { return c.ctx.messages.mailbox(c.who); })));
+}
+
+Response set_mailbox(Exchange& c) {
+    const MailboxChange change = mailbox_change_from_json(json::serialize(c.params.object()));
+    return wrapped(202, "mailbox", to_json(c.core([&] { return c.ctx.messages.set_mailbox(c.who, change); })));
+}
+
+Response fetch(Exchange& c) {
+    for (const auto& kv : c.params.object()) throw unknown_field(std::string(kv.key()));
+    return wrapped(200, "fetch", to_json(c.core([&] { return c.ctx.messages.fetch_mail(c.who); })));
+}
+
 }  // namespace
 
 void register_openchs_mail(Server& server, Context& ctx) {
+    server.route("GET", "/eproc/mail/mailbox", authed_endpoint(ctx, "mail", mailbox));
+    server.route("POST", "/eproc/mail/mailbox", authed_endpoint(ctx, "mail", set_mailbox));
+    server.route("POST", "/eproc/mail/fetch", authed_endpoint(ctx, "mail", fetch));
     server.route("GET", "/eproc/mail/settings", authed_endpoint(ctx, "mail", settings));
     server.route("POST", "/eproc/mail/settings", authed_endpoint(ctx, "mail", change_settings));
     server.route("GET", "/eproc/mail/templates", authed_endpoint(ctx, "mail", templates));

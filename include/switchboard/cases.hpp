@@ -140,6 +140,22 @@ public:
     // shared between threads.
     void on_mail_written(std::function<void()> listener);
 
+    // Mail in (messages.hpp's mailbox): a ticket opened by a mail, with
+    // source "email" and the mail's Message-ID as source_id, its contact the
+    // sender's (the organisation's with that address, or a new one); the
+    // created mail goes to the contact. A second call with the same source_id
+    // answers the ticket the first made. No principal: the mailbox acts for
+    // the organisation.
+    Ticket open_ticket_from_mail(std::int64_t org_id, const ContactFields& sender, std::string_view narrative,
+                                 std::string_view message_id);
+    // A mail's text added to a ticket's conversation, by its sender (role
+    // "contact"); nothing is mailed back. Error(invalid_argument, "status")
+    // for a closed ticket.
+    TicketMessage add_mail_message(std::int64_t org_id, std::int64_t ticket_id, std::string_view author,
+                                   std::string_view body);
+    // The organisation's ticket with this number ("TK000123"), if any.
+    std::optional<Ticket> ticket_by_number(std::int64_t org_id, std::string_view ticket_no);
+
 private:
     void mail_written(bool written) const;
 

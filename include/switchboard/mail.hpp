@@ -84,4 +84,45 @@ private:
     SmtpSettings settings_;
 };
 
+// ---------------------------------------------------------------- mail in
+
+// A mail as it came in, read by parse_mail: the sender, the subject and the
+// ids decoded; the first text/plain and text/html parts in UTF-8 (line ends
+// \n); every other part an attachment (named from its filename or name,
+// else "part-N").
+struct ParsedMail {
+    std::string from_address, from_name;
+    std::string subject;
+    std::string message_id, in_reply_to, references;
+    std::string text, html;
+    std::vector<MailAttachment> attachments;
+};
+// Never throws for a malformed mail: what cannot be read is left empty.
+ParsedMail parse_mail(std::string_view raw);
+
+// An IMAP mailbox read over libcurl (imap:// with STARTTLS or none,
+// imaps://). Messages are found by UID, so that a reader that keeps the last
+// UID it took never takes one twice nor misses one, whatever the flags.
+struct ImapSettings {
+    std::string url;              // "imap://mail.example.org:143/INBOX" or "imaps://...:993/INBOX"
+    std::string tls = "starttls"; // as SmtpSettings::tls
+    std::string username, password;
+    std::int64_t timeout_ms = 30'000;
+    void validate() const;        // Error(invalid_argument) naming imap_url, imap_tls, imap_username
+};
+
+class ImapMailbox {
+public:
+    explicit ImapMailbox(ImapSettings settings);
+    // The UIDs above `last_uid`, ascending. Throws std::runtime_error with the
+    // server's or the transport's words when the mailbox cannot be read.
+    std::vector<std::int64_t> uids_after(std::int64_t last_uid);
+    // One message, as the server holds it.
+    std::string fetch(std::int64_t uid);
+
+private:
+    std::string run(const std::string& url, const std::string& command);
+    ImapSettings settings_;
+};
+
 }  // namespace switchboard

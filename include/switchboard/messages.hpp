@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,9 +20,11 @@
 
 namespace switchboard {
 
+class Cases;
 class Database;
 class Jobs;
 class Mailer;
+struct FileInfo;
 
 struct MessageRecipient {
     std::int64_t contact_id = 0;
@@ -108,13 +111,46 @@ struct MessagesOptions {
     std::size_t max_text = 256u << 10;               // an email's text or HTML
     std::size_t max_sms_chars = 918;                 // six concatenated parts
     SmsGatewayOptions sms;
+    // How often every organisation's mailbox is read; 0: only when asked
+    // (fetch_mail).
+    std::int64_t mail_fetch_ms = 60'000;
     ListLimits list_limits;
     void validate() const;
 };
 
+// An organisation's mailbox, read into tickets (docs/messages.md). The
+// password is write-only.
+struct MailboxSettings {
+    bool configured = false;
+    std::string imap_url;        // imap://host:143/INBOX, imaps://host:993/INBOX
+    std::string tls = "starttls";
+    std::string username;
+    bool has_password = false;
+    std::int64_t last_uid = 0;   // the last message taken
+    std::int64_t last_fetch_ms = 0;
+    std::string last_error;      // why the last reading failed, "" when it did not
+    std::int64_t updated_ms = 0;
+};
+
+struct MailboxChange {
+    std::string imap_url;        // "" removes the mailbox
+    std::string tls = "starttls";
+    std::string username, password;
+};
+
+// What one reading of a mailbox did.
+struct MailFetch {
+    int mails = 0;               // messages taken
+    int tickets_created = 0;
+    int messages_added = 0;      // to tickets named in the subject
+    std::string error;           // why the reading stopped, "" when it did not
+};
+
 class Messages {
 public:
-    Messages(Database& db, Jobs& jobs, Mailer& mail, MessagesOptions options);
+    // `key_file` seals the mailboxes' passwords (the jobs' key; "" one in memory).
+    Messages(Database& db, Jobs& jobs, Mailer& mail, Cases& cases, MessagesOptions options,
+             const std::string& key_file = {});
     ~Messages();
     Messages(const Messages&) = delete;
     Messages& operator=(const Messages&) = delete;
@@ -159,6 +195,26 @@ public:
     SmsRecord sms_delivery_report(std::int64_t sms_id, std::int64_t contact_id, int dlr_type,
                                   std::string_view signature, std::string_view reply);
 
+    // --- mail in (admins): the organisation's mailbox
+    MailboxSettings mailbox(const Principal& who);
+    // Error(invalid_argument) naming imap_url, imap_tls or imap_username.
+    MailboxSettings set_mailbox(const Principal& who, const MailboxChange& change);
+    // Reads the organisation's mailbox now: each new message becomes an
+    // email record (direction in, folder inbox, status received) and either
+    // a message on the ticket its subject names ("[TK000123]") or a new
+    // ticket with a contact for the sender; its attachments become files.
+    MailFetch fetch_mail(const Principal& who);
+    // Every organisation's mailbox (the reader thread; tests).
+    MailFetch fetch_all_mail();
+    // How stored files are made for mail in (the facade gives the files
+    // module's). Set once, before start().
+    using FileWriter = std::function<FileInfo(std::int64_t org_id, const std::string& name, const std::string& mime,
+                                              const std::string& bytes)>;
+    void set_file_writer(FileWriter writer);
+    // The reader thread (every mail_fetch_ms), when there is one.
+    void start();
+    void stop();
+
     // What the email's or SMS's counts are by status, for the stats.
     struct Counts {
         std::int64_t emails = 0, emails_sent = 0, emails_failed = 0;
@@ -182,6 +238,9 @@ std::string to_json(const EmailRecord& e);
 std::string to_json(const SmsRecord& s);
 std::string to_json(const Page<EmailRecord>& p);
 std::string to_json(const Page<SmsRecord>& p);
+std::string to_json(const MailboxSettings& m);
+std::string to_json(const MailFetch& f);
+MailboxChange mailbox_change_from_json(std::string_view text);  // {"imap_url", "tls", "username", "password"}
 // {"subject", "text", "html", "to": [address ...], "attachments": [file id ...], "ticket_id", "in_reply_to"}
 NewEmail new_email_from_json(std::string_view text);
 // {"text", "to": [number ...], "ticket_id"}

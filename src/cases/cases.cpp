@@ -292,6 +292,62 @@ void Cases::mail_written(bool written) const {
     if (written && mail_listener_) mail_listener_();
 }
 
+// ------------------------------------------------------------ mail in
+
+std::optional<Ticket> Cases::ticket_by_number(std::int64_t org_id, std::string_view ticket_no) {
+    ListQuery q;
+    q.filters = {{"ticket_no", std::string(ticket_no)}};
+    q.count = 1;
+    auto page = db_.store().cases().list_tickets(store::TicketScope{org_id}, q, options_.list_limits);
+    if (page.items.empty()) return std::nullopt;
+    return page.items.front();
+}
+
+Ticket Cases::open_ticket_from_mail(std::int64_t org_id, const ContactFields& sender, std::string_view narrative,
+                                    std::string_view message_id) {
+    auto& store = db_.store().cases();
+    if (!message_id.empty()) {
+        ListQuery q;
+        q.filters = {{"source_id", std::string(message_id)}, {"source", "email"}};
+        q.count = 1;
+        auto page = store.list_tickets(store::TicketScope{org_id}, q, options_.list_limits);
+        if (!page.items.empty()) return page.items.front();  // the same mail, read again
+    }
+    Ticket t;
+    t.org_id = org_id;
+    t.source = "email";
+    t.source_id = std::string(message_id);
+    t.status = "open";
+    t.priority = "medium";
+    t.narrative = std::string(narrative.substr(0, options_.max_text));
+    bool mailed = false;
+    Ticket created = store.insert_ticket(t, sender, store::Actor{0, "email"}, status_mail(update_mail, mailed));
+    mail_written(mailed);
+    events_.publish(ticket_event("ticket.created", created));
+    return created;
+}
+
+TicketMessage Cases::add_mail_message(std::int64_t org_id, std::int64_t ticket_id, std::string_view author,
+                                      std::string_view body_in) {
+    auto& store = db_.store().cases();
+    auto t = store.ticket(store::TicketScope{org_id}, ticket_id);
+    if (!t) throw no_ticket(ticket_id);
+    if (t->status == "closed") throw Error(ErrorCode::invalid_argument, "the ticket is closed", "status");
+    std::string body = detail::trimmed(body_in);
+    if (body.empty()) body = "(an empty mail)";
+    if (body.size() > options_.max_text) body = body.substr(0, options_.max_text);
+    TicketMessage m = store.insert_message(ticket_id, store::Actor{0, std::string(author)}, "contact", body);
+    Event e = ticket_event("message.posted", *t);
+    e.time_ms = m.time_ms;
+    boost::json::object data;
+    data["ticket_id"] = t->id;
+    data["ticket_no"] = t->ticket_no;
+    data["message"] = boost::json::parse(json::to_json(m));
+    e.data = detail::json_text(data);
+    events_.publish(std::move(e));
+    return m;
+}
+
 Ticket Cases::create_ticket(const Principal& who, const TicketFields& fields) {
     auto& store = db_.store().cases();
     return detail::audited(db_, who, "create_ticket", "fields " + fields_summary(fields), [&] {

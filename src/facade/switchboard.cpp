@@ -46,8 +46,8 @@ struct Switchboard::Impl {
     Events events;
     Jobs jobs;
     Mailer mail;
-    Messages messages;
     Cases cases;
+    Messages messages;
     Calls calls;
     PhrasePools pools;
     Interactions interactions;
@@ -64,8 +64,8 @@ struct Switchboard::Impl {
           events(database, options.events),
           jobs(database, events, jobs_options(options), key_file_for(path, options)),
           mail(database, jobs, options.mail, key_file_for(path, options)),
-          messages(database, jobs, mail, messages_options(options)),
           cases(database, events, CasesOptions{options.accounts.list_limits, options.max_case_text}),
+          messages(database, jobs, mail, cases, messages_options(options), key_file_for(path, options)),
           calls(database, options.accounts.list_limits),
           pools(database),
           interactions(database, pools, jobs, events, options.interactions),
@@ -81,13 +81,25 @@ Switchboard::Switchboard(const std::string& path, SwitchboardOptions options)
         auto [info, bytes] = files().content_of(org_id, file_id);
         return MailAttachment{info.name, info.mime, std::move(bytes)};
     });
+    // Mail in: attachments become files of the organisation.
+    impl_->messages.set_file_writer([this](std::int64_t org_id, const std::string& name, const std::string& mime,
+                                           const std::string& bytes) {
+        Principal mailbox;
+        mailbox.org_id = org_id;
+        mailbox.role = Role::admin;
+        mailbox.username = "email";
+        mailbox.endpoint = "mail in";
+        return files().upload(mailbox, name, mime, bytes);
+    });
     impl_->jobs.start();
     impl_->mail.start();
+    impl_->messages.start();
 }
 
 Switchboard::~Switchboard() {
     // The workers run the modules' handlers: they stop before any module
     // goes, and after the mailer that gives them mails.
+    impl_->messages.stop();
     impl_->mail.stop();
     impl_->jobs.stop();
 }

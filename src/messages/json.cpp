@@ -111,6 +111,36 @@ NewSms new_sms_from_json(std::string_view text) {
     return s;
 }
 
+std::string to_json(const MailboxSettings& m) {
+    return detail::json_text(bj::object{{"configured", m.configured},
+                                        {"imap_url", m.imap_url},
+                                        {"tls", m.tls},
+                                        {"username", m.username},
+                                        {"has_password", m.has_password},
+                                        {"last_uid", m.last_uid},
+                                        {"last_fetch_ms", m.last_fetch_ms},
+                                        {"last_error", m.last_error},
+                                        {"updated_ms", m.updated_ms}});
+}
+
+std::string to_json(const MailFetch& f) {
+    return detail::json_text(bj::object{{"mails", f.mails},
+                                        {"tickets_created", f.tickets_created},
+                                        {"messages_added", f.messages_added},
+                                        {"error", f.error}});
+}
+
+MailboxChange mailbox_change_from_json(std::string_view text) {
+    auto o = detail::parse_object(text);
+    detail::only_keys(o, {"imap_url", "tls", "username", "password"});
+    MailboxChange c;
+    c.imap_url = detail::req_string(o, "imap_url");
+    c.tls = detail::opt_string(o, "tls").value_or("starttls");
+    c.username = detail::req_string(o, "username");
+    c.password = detail::req_string(o, "password");
+    return c;
+}
+
 std::string to_json(const EmailRecord& e) { return detail::json_text(email_obj(e)); }
 std::string to_json(const SmsRecord& s) { return detail::json_text(sms_obj(s)); }
 std::string to_json(const Page<EmailRecord>& p) { return detail::json_page_text(p, email_obj); }

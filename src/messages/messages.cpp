@@ -5,13 +5,19 @@
 
 #include <algorithm>
 #include <cctype>
+#include <condition_variable>
+#include <mutex>
+#include <regex>
+#include <thread>
 
 #include "accounts/internal.hpp"
 #include "comms/sms_gateway.hpp"
 #include "core/crypto.hpp"
 #include "core/time.hpp"
 #include "store/store.hpp"
+#include "switchboard/cases.hpp"
 #include "switchboard/error.hpp"
+#include "switchboard/files.hpp"
 #include "switchboard/jobs.hpp"
 #include "switchboard/mail.hpp"
 #include "switchboard/mailer.hpp"
@@ -23,6 +29,7 @@ namespace {
 
 constexpr std::initializer_list<Role> kStaff = {Role::admin, Role::supervisor, Role::agent};
 constexpr const char* kSmsJob = "sms.send";
+constexpr const char* kMailboxContext = "switchboard imap password";
 
 std::string trimmed(std::string_view s) { return detail::trimmed(s); }
 
@@ -84,15 +91,28 @@ void MessagesOptions::validate() const {
         throw Error(ErrorCode::invalid_argument, "sms_max_attempts must be 1 to 1000", "sms_max_attempts");
     if (sms.timeout_ms < 1000 || sms.timeout_ms > 600'000)
         throw Error(ErrorCode::invalid_argument, "sms_timeout_ms must be 1000 to 600000", "sms_timeout_ms");
+    if (mail_fetch_ms != 0 && (mail_fetch_ms < 1000 || mail_fetch_ms > 86'400'000))
+        throw Error(ErrorCode::invalid_argument, "mail_fetch_ms must be 0 (never) or 1000 to 86400000",
+                    "mail_fetch_ms");
 }
 
 struct Messages::Impl {
-    Impl(Database& d, Jobs& j, Mailer& m, MessagesOptions o) : db(d), jobs(j), mail(m), options(std::move(o)) {}
+    Impl(Database& d, Jobs& j, Mailer& m, Cases& c, MessagesOptions o)
+        : db(d), jobs(j), mail(m), cases(c), options(std::move(o)) {}
 
     Database& db;
     Jobs& jobs;
     Mailer& mail;
+    Cases& cases;
     MessagesOptions options;
+    std::string key;  // seals the mailboxes' passwords
+    FileWriter files;
+
+    std::mutex fetch_mu;  // one reading of the mailboxes at a time
+    std::mutex mu;
+    std::condition_variable cv;
+    bool stopping = false;
+    std::thread thread;
 
     store::MessagesStore& store() { return db.store().messages(); }
 
@@ -139,6 +159,117 @@ struct Messages::Impl {
         if (!retry.empty()) throw std::runtime_error("the SMS gateway could not take the SMS: " + retry);
     }
 
+    // One mailbox read into records and tickets, from the message after the
+    // last one taken. A message is taken in one step (its email record and
+    // the mailbox's last UID, in one transaction) after its ticket or
+    // message is written; a message read again (a crash in between) finds
+    // its ticket by Message-ID and is not stored twice.
+    MailFetch read_mailbox(const store::MessagesStore::MailboxRow& box) {
+        MailFetch result;
+        std::int64_t last = box.last_uid;
+        try {
+            ImapSettings s;
+            s.url = box.imap_url;
+            s.tls = box.tls;
+            s.username = box.username;
+            auto plain = detail::open_sealed(key, box.password_sealed, kMailboxContext);
+            if (!plain) throw std::runtime_error("the mailbox's password was sealed with another key: set it again");
+            s.password = *plain;
+            ImapMailbox mailbox(s);
+            for (const auto uid : mailbox.uids_after(box.last_uid)) {
+                take(box.org_id, uid, mailbox.fetch(uid), result);
+                last = uid;
+                ++result.mails;
+            }
+        } catch (const std::exception& e) {
+            result.error = e.what();
+        }
+        store().mailbox_read(box.org_id, last, result.error, detail::now_ms());
+        return result;
+    }
+
+    void take(std::int64_t org_id, std::int64_t uid, const std::string& raw, MailFetch& result) {
+        const ParsedMail m = parse_mail(raw);
+        EmailRecord e;
+        e.org_id = org_id;
+        e.subject = m.subject.empty() ? "(no subject)" : m.subject.substr(0, 998);
+        e.text = m.text.substr(0, options.max_text);
+        e.html = m.html.substr(0, options.max_text);
+        e.from = m.from_address;
+        e.message_id = m.message_id.empty() ? "<imap-" + std::to_string(org_id) + "-" + std::to_string(uid) +
+                                                  "@switchboard.invalid>"
+                                            : m.message_id;
+        if (store().email_by_message_id(org_id, e.message_id)) {  // taken already
+            store().mailbox_read(org_id, uid, "", detail::now_ms());
+            return;
+        }
+        e.in_reply_to = m.in_reply_to;
+        e.thread = e.message_id;
+        if (!m.in_reply_to.empty())
+            if (auto earlier = store().email_by_message_id(org_id, m.in_reply_to)) e.thread = earlier->thread;
+        std::string body = !m.text.empty() ? m.text : m.html;
+        const std::string author = m.from_name.empty() ? m.from_address : m.from_name + " <" + m.from_address + ">";
+        // A subject that names a ticket of the organisation adds to it.
+        static const std::regex number(R"(\[(TK[0-9]{6,})\])");
+        std::smatch match;
+        std::optional<Ticket> ticket;
+        if (std::regex_search(e.subject, match, number)) ticket = cases.ticket_by_number(org_id, match[1].str());
+        if (ticket && ticket->status != "closed") {
+            cases.add_mail_message(org_id, ticket->id, author, body);
+            ++result.messages_added;
+        } else {
+            ContactFields sender;
+            if (!m.from_address.empty()) sender.email = m.from_address;
+            if (!m.from_name.empty()) {
+                const auto space = m.from_name.find(' ');
+                sender.first_name = m.from_name.substr(0, space);
+                if (space != std::string::npos) sender.last_name = m.from_name.substr(space + 1);
+            }
+            ticket = cases.open_ticket_from_mail(org_id, sender, e.subject + "\n\n" + body, e.message_id);
+            ++result.tickets_created;
+        }
+        e.ticket_id = ticket->id;
+        if (ticket->contact_id && !m.from_address.empty())
+            e.recipients.push_back({ticket->contact_id, m.from_address, "", "", 0});
+        for (const auto& a : m.attachments) {
+            if (!files || a.data.empty() || static_cast<std::int64_t>(a.data.size()) > options.max_attachment_bytes)
+                continue;
+            try {
+                e.attachments.push_back(files(org_id, a.name, a.content_type, a.data).id);
+            } catch (const Error&) {
+                // a name the files module refuses: the mail is kept without it
+            }
+        }
+        store().insert_mail_in(e, uid);
+    }
+
+    MailFetch fetch_all() {
+        std::lock_guard<std::mutex> lock(fetch_mu);
+        MailFetch total;
+        for (const auto& box : store().mailboxes()) {
+            const MailFetch one = read_mailbox(box);
+            total.mails += one.mails;
+            total.tickets_created += one.tickets_created;
+            total.messages_added += one.messages_added;
+            if (!one.error.empty()) total.error = one.error;
+        }
+        return total;
+    }
+
+    void loop() {
+        std::unique_lock<std::mutex> lock(mu);
+        while (!stopping) {
+            lock.unlock();
+            try {
+                fetch_all();
+            } catch (const std::exception&) {
+                // the store was busy: the next round reads again
+            }
+            lock.lock();
+            cv.wait_for(lock, std::chrono::milliseconds(options.mail_fetch_ms), [&] { return stopping; });
+        }
+    }
+
     void sms_failed(const Job& job) {
         const std::int64_t id = std::stoll(job.subject);
         auto sms = store().sms_by_id(id);
@@ -150,16 +281,102 @@ struct Messages::Impl {
     }
 };
 
-Messages::Messages(Database& db, Jobs& jobs, Mailer& mail, MessagesOptions options)
-    : impl_(std::make_unique<Impl>(db, jobs, mail, std::move(options))) {
+Messages::Messages(Database& db, Jobs& jobs, Mailer& mail, Cases& cases, MessagesOptions options,
+                   const std::string& key_file)
+    : impl_(std::make_unique<Impl>(db, jobs, mail, cases, std::move(options))) {
     impl_->options.validate();
+    impl_->key = key_file.empty() ? detail::random_key() : detail::load_or_create_key(key_file);
     if (impl_->options.sms.dlr_secret.empty()) impl_->options.sms.dlr_secret = detail::random_token();
     Impl* impl = impl_.get();
     jobs.handle(
         kSmsJob, [impl](const JobRun& run) { impl->send_sms(run); }, [impl](const Job& job) { impl->sms_failed(job); });
 }
 
-Messages::~Messages() = default;
+Messages::~Messages() { stop(); }
+
+void Messages::start() {
+    if (impl_->thread.joinable() || impl_->options.mail_fetch_ms == 0 || impl_->jobs.options().workers == 0) return;
+    {
+        std::lock_guard<std::mutex> lock(impl_->mu);
+        impl_->stopping = false;
+    }
+    impl_->thread = std::thread([impl = impl_.get()] { impl->loop(); });
+}
+
+void Messages::stop() {
+    {
+        std::lock_guard<std::mutex> lock(impl_->mu);
+        impl_->stopping = true;
+    }
+    impl_->cv.notify_all();
+    if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+void Messages::set_file_writer(FileWriter writer) { impl_->files = std::move(writer); }
+
+// ------------------------------------------------------------ mail in
+
+namespace {
+
+MailboxSettings mailbox_view(const std::optional<store::MessagesStore::MailboxRow>& row) {
+    MailboxSettings m;
+    if (!row) return m;
+    m.configured = true;
+    m.imap_url = row->imap_url;
+    m.tls = row->tls;
+    m.username = row->username;
+    m.has_password = !row->password_sealed.empty();
+    m.last_uid = row->last_uid;
+    m.last_fetch_ms = row->last_fetch_ms;
+    m.last_error = row->last_error;
+    m.updated_ms = row->updated_ms;
+    return m;
+}
+
+}  // namespace
+
+MailboxSettings Messages::mailbox(const Principal& who) {
+    detail::require_role(who, {Role::admin});
+    return mailbox_view(impl_->store().mailbox(who.org_id));
+}
+
+MailboxSettings Messages::set_mailbox(const Principal& who, const MailboxChange& change) {
+    detail::require_role(who, {Role::admin});
+    return detail::audited(impl_->db, who, "set_mailbox", change.imap_url.empty() ? "mailbox removed" : "IMAP " + change.imap_url, [&] {
+        if (change.imap_url.empty()) {
+            impl_->store().put_mailbox(who.org_id, std::nullopt);
+            return mailbox_view(std::nullopt);
+        }
+        ImapSettings check;
+        check.url = change.imap_url;
+        check.tls = change.tls;
+        check.username = change.username;
+        check.password = change.password;
+        check.validate();
+        store::MessagesStore::MailboxRow row;
+        row.org_id = who.org_id;
+        row.imap_url = change.imap_url;
+        row.tls = change.tls;
+        row.username = change.username;
+        row.password_sealed = detail::seal(impl_->key, change.password, kMailboxContext);
+        row.updated_ms = detail::now_ms();
+        impl_->store().put_mailbox(who.org_id, row);
+        return mailbox_view(impl_->store().mailbox(who.org_id));
+    });
+}
+
+MailFetch Messages::fetch_mail(const Principal& who) {
+    detail::require_role(who, {Role::admin});
+    auto box = impl_->store().mailbox(who.org_id);
+    if (!box) throw Error(ErrorCode::invalid_argument, "the organisation has no mailbox", "imap_url");
+    std::lock_guard<std::mutex> lock(impl_->fetch_mu);
+    const MailFetch result = impl_->read_mailbox(*box);
+    detail::record_activity(impl_->db, who, "fetch_mail", result.error.empty(),
+                            std::to_string(result.mails) + " mails" + (result.error.empty() ? "" : ": " + result.error));
+    return result;
+}
+
+MailFetch Messages::fetch_all_mail() { return impl_->fetch_all(); }
 
 const MessagesOptions& Messages::options() const noexcept { return impl_->options; }
 

@@ -49,6 +49,25 @@ public:
                                                           const std::string& status, const std::string& reason) = 0;
 
     virtual Messages::Counts counts(std::int64_t org_id) = 0;
+
+    // --- mailboxes (mail in); the password sealed
+    struct MailboxRow {
+        std::int64_t org_id = 0;
+        std::string imap_url, tls, username, password_sealed;
+        std::int64_t last_uid = 0, last_fetch_ms = 0, updated_ms = 0;
+        std::string last_error;
+    };
+    virtual std::optional<MailboxRow> mailbox(std::int64_t org_id) = 0;
+    virtual std::vector<MailboxRow> mailboxes() = 0;
+    // nullopt removes it. A new URL or user starts again from UID 0.
+    virtual void put_mailbox(std::int64_t org_id, const std::optional<MailboxRow>& row) = 0;
+    virtual void mailbox_read(std::int64_t org_id, std::int64_t last_uid, const std::string& error,
+                              std::int64_t now_ms) = 0;
+    // In one transaction: a mail taken in (its record, attachments) and the
+    // mailbox's last UID.
+    virtual EmailRecord insert_mail_in(const EmailRecord& email, std::int64_t uid) = 0;
+    // The organisation's email with this Message-ID, if any.
+    virtual std::optional<EmailRecord> email_by_message_id(std::int64_t org_id, const std::string& message_id) = 0;
 };
 
 }  // namespace switchboard::store

@@ -161,3 +161,80 @@ def test_an_sms_goes_through_kannel_and_its_delivery_report_comes_back(servers):
               412, '"07OO-CALL" isn\'t a phone number', "invalid_argument", "sms", "", "recipients")
     chs_error(h.post("/eproc/sms/", json={"msg": "", "recipients": [{"contact_phone": "0700112233"}]}, headers=auth),
               412, "the message is empty", "invalid_argument", "sms", "", "msg")
+
+
+def _mail(sender, subject, body, message_id, attachment=None, in_reply_to=None):
+    """A mail as a customer's mail client writes it."""
+    from email.message import EmailMessage
+    m = EmailMessage()
+    m["From"] = sender
+    m["To"] = "Help Desk <helpdesk@amani.example>"
+    m["Subject"] = subject
+    m["Message-ID"] = message_id
+    if in_reply_to:
+        m["In-Reply-To"] = in_reply_to
+    m.set_content(body)
+    if attachment:
+        m.add_attachment(attachment[1], maintype="application", subtype="octet-stream", filename=attachment[0])
+    return bytes(m)
+
+
+def test_mail_in_opens_tickets_and_adds_to_the_ticket_its_subject_names(tmp_path):
+    from imap_server import ImapServer  # tests/common, on sys.path above
+    imap = ImapServer(str(tmp_path / "imap"))
+    imap.start()
+    sink = Sink(tmp_path)
+    h = Host(tmp_path / "data", ["--smtp-url", sink.url, "--smtp-tls", "none", "--mail-fetch-ms", "0"])
+    try:
+        org = signed_up(h, sink)
+        auth = org.bearer()
+        box = chs_ok(h.post("/eproc/mail/mailbox", headers=auth,
+                            json={"imap_url": imap.url, "tls": "none", "username": imap.user,
+                                  "password": imap.password}), 202, "mailbox")
+        assert box["configured"] is True and box["has_password"] is True and box["last_uid"] == 0
+        chs_error(h.post("/eproc/mail/mailbox", headers=auth, json={"imap_url": "pop3://x", "username": "u",
+                                                                    "password": "p"}),
+                  412, "the IMAP url starts imap:// or imaps://", "invalid_argument", "mail", "", "imap_url")
+
+        imap.deliver(_mail("Wanjirũ Kamau <wanjiru@example.org>", "Kadi yangu imezuiwa", "Habari,\nmy card is blocked.",
+                           "<q1@example.org>", attachment=("picha.png", b"\x89PNG\r\n\x1a\nfake")))
+        got = chs_ok(h.post("/eproc/mail/fetch", headers=auth, json={}), 200, "fetch")
+        assert got == {"mails": 1, "tickets_created": 1, "messages_added": 0, "error": ""}
+        tickets = h.get("/eproc/tickets/", headers=auth, params={"source": "email"}).json()["tickets"]
+        assert len(tickets) == 1
+        ticket = tickets[0]
+        assert ticket["source_id"] == "<q1@example.org>"
+        assert "my card is blocked." in ticket["narrative"]
+        # The sender is told, from the created template (the ticket came in by email).
+        ack = [m for m in sink.wait_for(2) if m["To"] == "wanjiru@example.org"]
+        assert ack and ack[0]["Subject"].startswith("[%s] We have received your request" % ticket["ticket_no"])
+
+        inbox = h.get("/eproc/emails/", headers=auth, params={"direction": "in"}).json()
+        assert dict(inbox["emails_ctx"])["total"] == "1"
+        email = inbox["emails"][0]
+        assert (email["folder"], email["status"], email["from"], email["ticket_id"]) == (
+            "inbox", "received", "wanjiru@example.org", ticket["id"])
+        assert len(email["attachments"]) == 1
+        r = h.get("/eproc/files/" + email["attachments"][0]["file_id"], headers=auth, params={"file": "1"})
+        assert r.content == b"\x89PNG\r\n\x1a\nfake"
+
+        # A reply naming the ticket adds to it; reading again takes nothing twice.
+        imap.deliver(_mail("wanjiru@example.org", "Re: [%s] We have received your request" % ticket["ticket_no"],
+                           "It is still blocked today.", "<q2@example.org>", in_reply_to="<q1@example.org>"))
+        got = chs_ok(h.post("/eproc/mail/fetch", headers=auth, json={}), 200, "fetch")
+        assert got == {"mails": 1, "tickets_created": 0, "messages_added": 1, "error": ""}
+        messages = h.get("/eproc/tickets/%s/messages" % ticket["id"], headers=auth).json()["messages"]
+        assert [m["body"] for m in messages] == ["It is still blocked today."]
+        assert chs_ok(h.post("/eproc/mail/fetch", headers=auth, json={}), 200, "fetch")["mails"] == 0
+        replies = h.get("/eproc/emails/", headers=auth, params={"direction": "in", "thread": "<q1@example.org>"})
+        assert dict(replies.json()["emails_ctx"])["total"] == "2"
+
+        # A mailbox that cannot be read says why, and is read again later.
+        imap.stop()
+        got = chs_ok(h.post("/eproc/mail/fetch", headers=auth, json={}), 200, "fetch")
+        assert got["mails"] == 0 and got["error"].startswith("IMAP " + imap.url)
+        assert chs_ok(h.get("/eproc/mail/mailbox", headers=auth), 200, "mailbox")["last_error"] == got["error"]
+    finally:
+        assert h.stop() == 0
+        imap.stop()
+        sink.stop()

@@ -184,3 +184,61 @@ TEST_CASE("a server that cannot be reached is a failure to try again, with the r
     CHECK_FALSE(t.accepted);
     CHECK(server.delivered().empty());
 }
+
+TEST_CASE("a mail that came in is read: encoded words, charsets, quoted-printable, attachments", "[mail]") {
+    const std::string raw =
+        "Return-Path: <x@example.org>\r\n"
+        "From: =?ISO-8859-1?Q?Ren=E9e_Otieno?= <renee@example.org>\r\n"
+        "Subject: =?UTF-8?B?S2FkaSB5YW5ndQ==?=\r\n =?UTF-8?Q?_imezuiwa_=E2=9C=93?=\r\n"
+        "Message-ID: <m1@example.org>\r\n"
+        "In-Reply-To: <m0@acme.example>\r\n"
+        "MIME-Version: 1.0\r\n"
+        "Content-Type: multipart/mixed; boundary=\"outer\"\r\n"
+        "\r\n"
+        "preamble\r\n"
+        "--outer\r\n"
+        "Content-Type: multipart/alternative; boundary=inner\r\n"
+        "\r\n"
+        "--inner\r\n"
+        "Content-Type: text/plain; charset=iso-8859-1\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n"
+        "\r\n"
+        "Caf=E9 ferm=E9, a long line that is =\r\nsoftly broken.\r\n"
+        "--inner\r\n"
+        "Content-Type: text/html; charset=utf-8\r\n"
+        "\r\n"
+        "<p>Caf\xc3\xa9</p>\r\n"
+        "--inner--\r\n"
+        "--outer\r\n"
+        "Content-Type: application/pdf\r\n"
+        "Content-Disposition: attachment; filename*=UTF-8''ripoti%20ya%20mw%C3%A9zi.pdf\r\n"
+        "Content-Transfer-Encoding: base64\r\n"
+        "\r\n"
+        "JVBERi0xLjQK\r\n"
+        "--outer--\r\n";
+    const ParsedMail m = parse_mail(raw);
+    CHECK(m.from_address == "renee@example.org");
+    CHECK(m.from_name == "Ren\xc3\xa9" "e Otieno");
+    CHECK(m.subject == "Kadi yangu imezuiwa \xe2\x9c\x93");
+    CHECK(m.message_id == "<m1@example.org>");
+    CHECK(m.in_reply_to == "<m0@acme.example>");
+    // The line end before a boundary belongs to the boundary (RFC 2046 5.1.1).
+    CHECK(m.text == "Caf\xc3\xa9 ferm\xc3\xa9, a long line that is softly broken.");
+    CHECK(m.html == "<p>Caf\xc3\xa9</p>");
+    REQUIRE(m.attachments.size() == 1);
+    CHECK(m.attachments[0].name == "ripoti ya mw\xc3\xa9zi.pdf");
+    CHECK(m.attachments[0].content_type == "application/pdf");
+    CHECK(m.attachments[0].data == "%PDF-1.4\n");
+
+    // What switchboard writes, it reads back.
+    const ParsedMail back = parse_mail(to_mime(welcome(), kDate));
+    CHECK(back.subject == welcome().subject);
+    CHECK(back.text == welcome().text);
+    REQUIRE(back.attachments.size() == 3);
+    CHECK(back.attachments[2].name == "résumé.bin");
+    CHECK(back.attachments[1].data == welcome().attachments[1].data);
+
+    // Not a mail at all: nothing is read, nothing throws.
+    const ParsedMail junk = parse_mail("\x01\x02 garbage without headers");
+    CHECK(junk.subject.empty());
+}

@@ -437,7 +437,137 @@ public:
         });
     }
 
+    std::optional<MailboxRow> mailbox(std::int64_t org_id) override {
+        return db_.read([&](SQLite::Database& db) -> std::optional<MailboxRow> {
+            auto rows = mailbox_rows(db, org_id);
+            if (rows.empty()) return std::nullopt;
+            return rows.front();
+        });
+    }
+
+    std::vector<MailboxRow> mailboxes() override {
+        return db_.read([&](SQLite::Database& db) { return mailbox_rows(db, 0); });
+    }
+
+    void put_mailbox(std::int64_t org_id, const std::optional<MailboxRow>& row) override {
+        db_.write([&](SQLite::Database& db) {
+            if (!row) {
+                Prepared del(db, "DELETE FROM mailboxes WHERE org_id = ?");
+                del->bind(1, static_cast<int64_t>(org_id));
+                del->exec();
+                return;
+            }
+            // Another mailbox (URL or user) is read from its first message.
+            Prepared st(db,
+                        "INSERT INTO mailboxes (org_id, imap_url, tls, username, password_sealed, updated_ms) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (org_id) DO UPDATE SET "
+                        "last_uid = CASE WHEN imap_url = excluded.imap_url AND username = excluded.username "
+                        "THEN last_uid ELSE 0 END, imap_url = excluded.imap_url, tls = excluded.tls, "
+                        "username = excluded.username, password_sealed = excluded.password_sealed, "
+                        "updated_ms = excluded.updated_ms, last_error = ''");
+            st->bind(1, static_cast<int64_t>(org_id));
+            st->bind(2, row->imap_url);
+            st->bind(3, row->tls);
+            st->bind(4, row->username);
+            st->bind(5, row->password_sealed.data(), static_cast<int>(row->password_sealed.size()));
+            st->bind(6, static_cast<int64_t>(row->updated_ms));
+            st->exec();
+        });
+    }
+
+    void mailbox_read(std::int64_t org_id, std::int64_t last_uid, const std::string& error,
+                      std::int64_t now_ms) override {
+        db_.write([&](SQLite::Database& db) {
+            Prepared st(db,
+                        "UPDATE mailboxes SET last_uid = max(last_uid, ?), last_error = ?, last_fetch_ms = ? "
+                        "WHERE org_id = ?");
+            st->bind(1, static_cast<int64_t>(last_uid));
+            st->bind(2, error);
+            st->bind(3, static_cast<int64_t>(now_ms));
+            st->bind(4, static_cast<int64_t>(org_id));
+            st->exec();
+        });
+    }
+
+    EmailRecord insert_mail_in(const EmailRecord& e, std::int64_t uid) override {
+        return db_.write([&](SQLite::Database& db) {
+            const auto now = detail::now_ms();
+            Prepared st(db,
+                        "INSERT INTO emails (org_id, direction, folder, status, reason, subject, text, html, "
+                        "from_address, message_id, in_reply_to, thread, ticket_id, created_by, created_ms, "
+                        "updated_ms, sent_ms) VALUES (?, 'in', 'inbox', 'received', '', ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, "
+                        "?, 0)");
+            int i = 1;
+            st->bind(i++, static_cast<int64_t>(e.org_id));
+            st->bind(i++, e.subject);
+            st->bind(i++, e.text);
+            st->bind(i++, e.html);
+            st->bind(i++, e.from);
+            st->bind(i++, e.message_id);
+            st->bind(i++, e.in_reply_to);
+            st->bind(i++, e.thread);
+            if (e.ticket_id) st->bind(i++, static_cast<int64_t>(e.ticket_id)); else st->bind(i++);
+            st->bind(i++, static_cast<int64_t>(now));
+            st->bind(i++, static_cast<int64_t>(now));
+            st->exec();
+            const std::int64_t id = db.getLastInsertRowid();
+            for (const auto& r : e.recipients) {
+                Prepared rr(db, "INSERT OR IGNORE INTO email_recipients (email_id, contact_id, address) VALUES (?, ?, ?)");
+                rr->bind(1, static_cast<int64_t>(id));
+                rr->bind(2, static_cast<int64_t>(r.contact_id));
+                rr->bind(3, r.address);
+                rr->exec();
+            }
+            for (const auto file_id : e.attachments) {
+                Prepared a(db, "INSERT OR IGNORE INTO email_attachments (email_id, file_id) VALUES (?, ?)");
+                a->bind(1, static_cast<int64_t>(id));
+                a->bind(2, static_cast<int64_t>(file_id));
+                a->exec();
+            }
+            Prepared mb(db, "UPDATE mailboxes SET last_uid = max(last_uid, ?) WHERE org_id = ?");
+            mb->bind(1, static_cast<int64_t>(uid));
+            mb->bind(2, static_cast<int64_t>(e.org_id));
+            mb->exec();
+            return *load_email(db, e.org_id, id, true);
+        });
+    }
+
+    std::optional<EmailRecord> email_by_message_id(std::int64_t org_id, const std::string& message_id) override {
+        return db_.read([&](SQLite::Database& db) -> std::optional<EmailRecord> {
+            Prepared st(db, "SELECT id FROM emails WHERE org_id = ? AND message_id = ? ORDER BY id LIMIT 1");
+            st->bind(1, static_cast<int64_t>(org_id));
+            st->bind(2, message_id);
+            if (!st->executeStep()) return std::nullopt;
+            const std::int64_t id = st->getColumn(0).getInt64();
+            st->reset();
+            return load_email(db, org_id, id, false);
+        });
+    }
+
 private:
+    static std::vector<MailboxRow> mailbox_rows(SQLite::Database& db, std::int64_t org_id) {
+        std::vector<MailboxRow> out;
+        Prepared st(db,
+                    "SELECT org_id, imap_url, tls, username, password_sealed, last_uid, last_fetch_ms, updated_ms, "
+                    "last_error FROM mailboxes WHERE ?1 = 0 OR org_id = ?1 ORDER BY org_id");
+        st->bind(1, static_cast<int64_t>(org_id));
+        while (st->executeStep()) {
+            MailboxRow r;
+            r.org_id = st->getColumn(0).getInt64();
+            r.imap_url = st->getColumn(1).getString();
+            r.tls = st->getColumn(2).getString();
+            r.username = st->getColumn(3).getString();
+            const auto sealed = st->getColumn(4);
+            r.password_sealed.assign(static_cast<const char*>(sealed.getBlob()), sealed.getBytes());
+            r.last_uid = st->getColumn(5).getInt64();
+            r.last_fetch_ms = st->getColumn(6).getInt64();
+            r.updated_ms = st->getColumn(7).getInt64();
+            r.last_error = st->getColumn(8).getString();
+            out.push_back(std::move(r));
+        }
+        return out;
+    }
+
     Pool& db_;
 };
 

@@ -579,6 +579,17 @@ CREATE TABLE sms (
     sent_ms     INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX sms_org ON sms (org_id, id DESC);
+CREATE TABLE mailboxes (
+    org_id           INTEGER PRIMARY KEY REFERENCES organisations (id) ON DELETE CASCADE,
+    imap_url         TEXT NOT NULL,
+    tls              TEXT NOT NULL,
+    username         TEXT NOT NULL,
+    password_sealed  BLOB NOT NULL,
+    last_uid         INTEGER NOT NULL DEFAULT 0,
+    last_fetch_ms    INTEGER NOT NULL DEFAULT 0,
+    last_error       TEXT NOT NULL DEFAULT '',
+    updated_ms       INTEGER NOT NULL
+);
 CREATE TABLE sms_recipients (
     sms_id      INTEGER NOT NULL REFERENCES sms (id) ON DELETE CASCADE,
     contact_id  INTEGER NOT NULL,
