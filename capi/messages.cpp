@@ -99,4 +99,20 @@ SB_EXTERN int sb_sms_report(sb_db* db, char** out_json, const char* token, const
     });
 }
 
+SB_EXTERN int sb_mailbox_get(sb_db* db, char** out_json, const char* token) {
+    return answer(db, out_json, token, "sb_mailbox_get",
+                  [&](Messages& m, const Principal& who) { return to_json(m.mailbox(who)); });
+}
+
+SB_EXTERN int sb_mailbox_set(sb_db* db, char** out_json, const char* token, const char* mailbox_json) {
+    return answer(db, out_json, token, "sb_mailbox_set", [&](Messages& m, const Principal& who) {
+        return to_json(m.set_mailbox(who, mailbox_change_from_json(text(mailbox_json, "mailbox_json"))));
+    });
+}
+
+SB_EXTERN int sb_mailbox_fetch(sb_db* db, char** out_json, const char* token) {
+    return answer(db, out_json, token, "sb_mailbox_fetch",
+                  [&](Messages& m, const Principal& who) { return to_json(m.fetch_mail(who)); });
+}
+
 }  // extern "C"

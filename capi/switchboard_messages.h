@@ -53,6 +53,17 @@ SB_EXTERN int sb_sms_export_csv_string(sb_db* db, char** out_csv, const char* to
 SB_EXTERN int sb_sms_report(sb_db* db, char** out_json, const char* token, const char* query_json,
                             const char* xaxis_csv, const char* yaxis_csv);
 
+/* Mail in (admins): the organisation's IMAP mailbox, read into tickets.
+ *   mailbox  {"configured","imap_url","tls","username","has_password","last_uid",
+ *             "last_fetch_ms","last_error","updated_ms"}
+ *   fetch    {"mails","tickets_created","messages_added","error"} */
+SB_EXTERN int sb_mailbox_get(sb_db* db, char** out_json, const char* token);
+/* Sets it from {"imap_url","tls","username","password"} ({"imap_url": ""} removes it).
+ * SB_EINVALID naming imap_url, imap_tls or imap_username. */
+SB_EXTERN int sb_mailbox_set(sb_db* db, char** out_json, const char* token, const char* mailbox_json);
+/* Reads the mailbox now; a mailbox that cannot be read is an answer with "error", not a failure. */
+SB_EXTERN int sb_mailbox_fetch(sb_db* db, char** out_json, const char* token);
+
 #ifdef __cplusplus
 }
 #endif

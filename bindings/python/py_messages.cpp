@@ -77,6 +77,31 @@ void bind_messages(py::class_<PyDatabase>& cls) {
             py::arg("search") = "",
             "Staff: the organisation's SMS, newest first. Filters: id, text, direction, folder,\n"
             "status, ticket_id, created_by, created_on.");
+    cls.def(
+           "mailbox",
+           [](PyDatabase& self, const std::string& token) {
+               return served(self, token, [](Messages& m, const Principal& who) { return m.mailbox(who); });
+           },
+           py::arg("token"),
+           "Admins: the organisation's IMAP mailbox: {\"configured\", \"imap_url\", \"tls\", \"username\",\n"
+           "\"has_password\", \"last_uid\", \"last_fetch_ms\", \"last_error\", \"updated_ms\"}.")
+        .def(
+            "set_mailbox",
+            [](PyDatabase& self, const std::string& token, const py::object& box, const py::kwargs& kwargs) {
+                const MailboxChange c = mailbox_change_from_json(fields_to_json(box, kwargs));
+                return served(self, token, [&](Messages& m, const Principal& who) { return m.set_mailbox(who, c); });
+            },
+            py::arg("token"), py::arg("mailbox") = py::none(),
+            "Admins: the mailbox read into tickets (a dict and/or keywords): imap_url\n"
+            "(imap:// or imaps://, with the folder: imap://host:143/INBOX; \"\" removes it), tls,\n"
+            "username, password (sealed in the store).")
+        .def(
+            "fetch_mail",
+            [](PyDatabase& self, const std::string& token) {
+                return served(self, token, [](Messages& m, const Principal& who) { return m.fetch_mail(who); });
+            },
+            py::arg("token"),
+            "Admins: reads the mailbox now: {\"mails\", \"tickets_created\", \"messages_added\", \"error\"}.");
     bind_csv_and_report(
         cls, "export_emails_csv",
         [](Services& s, const Principal& who, const ListQuery& q, const CsvSink& out) {

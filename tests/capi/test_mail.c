@@ -279,6 +279,24 @@ static void test_delivery(void) {
     CHECK_RC(SB_EINVALID, sb_sms_send(db, &json, token, "{\"text\":\"\",\"to\":[\"0700112233\"]}"));
     CHECK_STR(sb_last_error_field(), "msg");
 
+    /* mail in: the mailbox's settings; one that cannot be read says why */
+    CHECK_RC(SB_EINVALID, sb_mailbox_set(db, &json, token, "{\"imap_url\":\"pop3://x\",\"username\":\"u\",\"password\":\"p\"}"));
+    CHECK_STR(sb_last_error_field(), "imap_url");
+    snprintf(settings, sizeof settings,
+             "{\"imap_url\":\"imap://127.0.0.1:%d/INBOX\",\"tls\":\"none\",\"username\":\"desk\",\"password\":\"pw\"}",
+             free_port());
+    REQUIRE_OK(sb_mailbox_set(db, &json, token, settings));
+    CHECK_INT(sbj_bool(json, "configured"), 1);
+    CHECK_INT(sbj_bool(json, "has_password"), 1);
+    sb_free(json);
+    REQUIRE_OK(sb_mailbox_fetch(db, &json, token));
+    CHECK_INT(sbj_int(json, "mails"), 0);
+    CHECK(strncmp(sbj_str(json, "error"), "IMAP imap://127.0.0.1:", 22) == 0);
+    sb_free(json);
+    REQUIRE_OK(sb_mailbox_get(db, &json, token));
+    CHECK(strlen(sbj_str(json, "last_error")) > 0);
+    sb_free(json);
+
     CHECK_OK(sb_db_close(db));
     stop_sink();
     sb_test_cleanup();

@@ -150,3 +150,36 @@ def test_emails_and_sms_as_records(tmp_path, sink):
             db.send_sms(token, text="x" * 919, to=["0700112233"])
     finally:
         db.close()
+
+
+def test_a_mailbox_is_read_into_tickets(tmp_path):
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "common"))
+    from imap_server import ImapServer
+
+    from email.message import EmailMessage
+    with ImapServer(str(tmp_path / "imap")) as imap:
+        db = open_db(tmp_path / "sb.db", files_dir=str(tmp_path / "files"))
+        try:
+            org = new_org(db)
+            token = org.admin_token
+            with pytest.raises(switchboard.InvalidArgument) as err:
+                db.set_mailbox(token, imap_url="pop3://example.org", username="u", password="p")
+            assert err.value.field == "imap_url"
+            box = db.set_mailbox(token, imap_url=imap.url, tls="none", username=imap.user, password=imap.password)
+            assert box["configured"] and box["has_password"] and db.mailbox(token)["imap_url"] == imap.url
+            m = EmailMessage()
+            m["From"] = "Otieno <otieno@example.org>"
+            m["Subject"] = "Bill question"
+            m["Message-ID"] = "<py1@example.org>"
+            m.set_content("Why is my bill so high?")
+            imap.deliver(bytes(m))
+            assert db.fetch_mail(token) == {"mails": 1, "tickets_created": 1, "messages_added": 0, "error": ""}
+            [ticket] = db.list_tickets(token, {"source": "email"})["items"]
+            assert ticket["source_id"] == "<py1@example.org>" and "Why is my bill so high?" in ticket["narrative"]
+            [email] = db.list_emails(token, {"direction": "in"})["items"]
+            assert (email["from"], email["status"], email["ticket_id"]) == ("otieno@example.org", "received",
+                                                                             ticket["id"])
+            assert db.fetch_mail(token)["mails"] == 0
+        finally:
+            db.close()
