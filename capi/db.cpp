@@ -137,6 +137,9 @@ void mail_options(const sb_db_options& c, SwitchboardOptions& o) {
     take(m.smtp.timeout_ms, c.smtp_timeout_ms, "smtp_timeout_ms");
     take(m.max_attempts, c.mail_max_attempts, "mail_max_attempts");
     m.validate();  // names the C fields
+    if (c.mail_fetch_ms < 0) o.messages.mail_fetch_ms = 0;
+    else if (c.mail_fetch_ms > 0) o.messages.mail_fetch_ms = c.mail_fetch_ms;
+    o.messages.validate();
 }
 
 DatabaseOptions database_options(const sb_db_options& c) {

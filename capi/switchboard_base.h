@@ -136,7 +136,7 @@ SB_EXTERN int sb_accounts_options_init(sb_accounts_options* opts, unsigned int v
  *      held the accounts options inline, so they could not grow; they are
  *      refused with SB_EINVALID (field "version") naming the version and
  *      CHANGELOG.md, which says what to change.
- *   4  adds the mail fields (smtp_url ... mail_max_attempts). */
+ *   4  adds the mail fields (smtp_url ... mail_fetch_ms). */
 typedef struct sb_db_options {
     unsigned int version;             /* SB_DB_OPTIONS_VERSION */
     int busy_timeout_ms;              /* wait for another process's write lock; default 5000 */
@@ -177,11 +177,14 @@ typedef struct sb_db_options {
     int64_t smtp_timeout_ms;          /* one SMTP session at most; default 30000 (1000 to 600000) */
     int mail_max_attempts;            /* SMTP sessions a mail is given before it fails for good;
                                          default 60 (1 to 1000) */
+    int64_t mail_fetch_ms;            /* how often the organisations' IMAP mailboxes are read into
+                                         tickets (switchboard_messages.h); 0: the default, 60000;
+                                         negative: only when asked (sb_mailbox_fetch) */
 } sb_db_options;
 
 #define SB_DB_OPTIONS_VERSION 4
 #define SB_DB_OPTIONS_INIT \
-    { SB_DB_OPTIONS_VERSION, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 }
+    { SB_DB_OPTIONS_VERSION, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0 }
 
 /* Sets *opts to the defaults of the given version (SB_DB_OPTIONS_VERSION),
  * writing only the fields of that version; opts->accounts becomes NULL (the

@@ -87,7 +87,8 @@ void bind_database(py::module_& m) {
                          int job_max_attempts, std::int64_t job_retry_backoff_ms, std::int64_t max_backlog_bytes,
                          const py::object& key_file, const std::string& smtp_url, const std::string& smtp_tls,
                          const std::string& smtp_username, const std::string& smtp_password,
-                         const std::string& smtp_from, std::int64_t smtp_timeout_ms, int mail_max_attempts) {
+                         const std::string& smtp_from, std::int64_t smtp_timeout_ms, int mail_max_attempts,
+                         std::int64_t mail_fetch_ms) {
                  // str, bytes or any os.PathLike
                  auto fspath = py::module_::import("os").attr("fspath");
                  const auto path = fspath(path_like).cast<std::string>();
@@ -131,6 +132,7 @@ void bind_database(py::module_& m) {
                  m.smtp.timeout_ms = smtp_timeout_ms;
                  m.from = smtp_from;
                  m.max_attempts = mail_max_attempts;
+                 options.messages.mail_fetch_ms = mail_fetch_ms;
                  return std::make_unique<PyDatabase>(path, std::move(options));
              }),
              py::arg("path"), py::kw_only(), py::arg("create") = dbo.create,
@@ -157,6 +159,7 @@ void bind_database(py::module_& m) {
              py::arg("smtp_password") = "", py::arg("smtp_from") = MailerOptions{}.from,
              py::arg("smtp_timeout_ms") = SmtpSettings{}.timeout_ms,
              py::arg("mail_max_attempts") = MailerOptions{}.max_attempts,
+             py::arg("mail_fetch_ms") = MessagesOptions{}.mail_fetch_ms,
              "Opens (creating and migrating) the database at `path` (a str or os.PathLike);\n"
              "\":memory:\" is a private "
              "in-memory database. The keyword arguments are DatabaseOptions and AccountsOptions,\n"
@@ -165,7 +168,8 @@ void bind_database(py::module_& m) {
              "JobsOptions (job_workers: 0 runs no background job in this process),\n"
              "key_file (the key that seals job payloads; default \"<path>.key\"), and the\n"
              "mailer's: smtp_url (\"\": mails wait in the outbox, unsent), smtp_tls, smtp_username,\n"
-             "smtp_password, smtp_from, smtp_timeout_ms, mail_max_attempts.")
+             "smtp_password, smtp_from, smtp_timeout_ms, mail_max_attempts; mail_fetch_ms (how\n"
+             "often the organisations' mailboxes are read into tickets; 0: only when asked).")
 
         // ------------------------------------------------------------ database
         .def_property_readonly("path", &PyDatabase::path)

@@ -177,9 +177,8 @@ struct Messages::Impl {
             s.password = *plain;
             ImapMailbox mailbox(s);
             for (const auto uid : mailbox.uids_after(box.last_uid)) {
-                take(box.org_id, uid, mailbox.fetch(uid), result);
+                if (take(box.org_id, uid, mailbox.fetch(uid), result)) ++result.mails;
                 last = uid;
-                ++result.mails;
             }
         } catch (const std::exception& e) {
             result.error = e.what();
@@ -188,7 +187,8 @@ struct Messages::Impl {
         return result;
     }
 
-    void take(std::int64_t org_id, std::int64_t uid, const std::string& raw, MailFetch& result) {
+    // False for a message taken already.
+    bool take(std::int64_t org_id, std::int64_t uid, const std::string& raw, MailFetch& result) {
         const ParsedMail m = parse_mail(raw);
         EmailRecord e;
         e.org_id = org_id;
@@ -201,7 +201,7 @@ struct Messages::Impl {
                                             : m.message_id;
         if (store().email_by_message_id(org_id, e.message_id)) {  // taken already
             store().mailbox_read(org_id, uid, "", detail::now_ms());
-            return;
+            return false;
         }
         e.in_reply_to = m.in_reply_to;
         e.thread = e.message_id;
@@ -241,6 +241,7 @@ struct Messages::Impl {
             }
         }
         store().insert_mail_in(e, uid);
+        return true;
     }
 
     MailFetch fetch_all() {
@@ -367,9 +368,9 @@ MailboxSettings Messages::set_mailbox(const Principal& who, const MailboxChange&
 
 MailFetch Messages::fetch_mail(const Principal& who) {
     detail::require_role(who, {Role::admin});
+    std::lock_guard<std::mutex> lock(impl_->fetch_mu);  // then the box as the reader thread left it
     auto box = impl_->store().mailbox(who.org_id);
     if (!box) throw Error(ErrorCode::invalid_argument, "the organisation has no mailbox", "imap_url");
-    std::lock_guard<std::mutex> lock(impl_->fetch_mu);
     const MailFetch result = impl_->read_mailbox(*box);
     detail::record_activity(impl_->db, who, "fetch_mail", result.error.empty(),
                             std::to_string(result.mails) + " mails" + (result.error.empty() ? "" : ": " + result.error));

@@ -145,6 +145,7 @@ static void test_delivery(void) {
     o.smtp_url = sink_url;
     o.smtp_tls = "none";
     o.smtp_from = "Amani Helpline <no-reply@amani.example>";
+    o.mail_fetch_ms = -1; /* the mailbox is read when the test asks */
     REQUIRE_OK(sb_db_open(&db, sb_test_db_path, &o));
 
     REQUIRE_OK(sb_accounts_sign_up(db, &json, "{\"company_name\":\"Amani\",\"email\":\"owner@amani.example\","

@@ -60,7 +60,7 @@ static void test_layout_and_versions(void) {
     CHECK_INT(o.version, 4);
     CHECK(o.smtp_url == NULL && o.smtp_tls == NULL && o.smtp_username == NULL && o.smtp_password == NULL);
     CHECK(o.smtp_from == NULL);
-    CHECK_INT(o.smtp_timeout_ms + o.mail_max_attempts, 0);
+    CHECK_INT(o.smtp_timeout_ms + o.mail_max_attempts + o.mail_fetch_ms, 0);
     CHECK_INT(o.busy_timeout_ms, 0);
     CHECK_INT(o.reader_connections, 0);
     CHECK_INT(o.synchronous_full, 0);

@@ -159,7 +159,8 @@ def test_a_mailbox_is_read_into_tickets(tmp_path):
 
     from email.message import EmailMessage
     with ImapServer(str(tmp_path / "imap")) as imap:
-        db = open_db(tmp_path / "sb.db", files_dir=str(tmp_path / "files"))
+        # No reader thread: the test reads the mailbox itself.
+        db = open_db(tmp_path / "sb.db", files_dir=str(tmp_path / "files"), mail_fetch_ms=0)
         try:
             org = new_org(db)
             token = org.admin_token

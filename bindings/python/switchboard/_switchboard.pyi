@@ -135,6 +135,7 @@ class Database:
         smtp_from: str = "switchboard <no-reply@switchboard.localhost>",
         smtp_timeout_ms: int = 30000,
         mail_max_attempts: int = 60,
+        mail_fetch_ms: int = 60000,
     ) -> None: ...
     @property
     def path(self) -> str: ...
