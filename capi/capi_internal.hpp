@@ -101,6 +101,19 @@ Principal principal(sb_db* db, const char* token, const char* endpoint);
 // supervisor's access token, or a dev token).
 Principal any_principal(sb_db* db, const char* token, const char* endpoint);
 
+// The shape of most calls: authenticate the access token, run
+// f(db->core, who), and hand its JSON text back in *out.
+template <class F>
+int json_call(sb_db* db, char** out, const char* token, const char* endpoint, F&& f) {
+    reset_out(out);
+    return guard([&] {
+        require(db, "db");
+        require(out, "out");
+        const Principal who = principal(db, token, endpoint);
+        *out = to_c_string(f(db->core, who));
+    });
+}
+
 // ------------------------------------------------------------ CSV and reports
 
 // Thrown (through the core, which logs it as a failure) when the caller's

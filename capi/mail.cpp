@@ -14,13 +14,8 @@ namespace {
 
 template <class F>
 int mail_call(sb_db* db, char** out_json, const char* token, const char* endpoint, F&& f) {
-    reset_out(out_json);
-    return guard([&] {
-        require(db, "db");
-        require(out_json, "out_json");
-        const Principal who = principal(db, token, endpoint);
-        *out_json = to_c_string(f(db->core.mail(), who));
-    });
+    return json_call(db, out_json, token, endpoint,
+                     [&](Switchboard& core, const Principal& who) { return f(core.mail(), who); });
 }
 
 }  // namespace

@@ -14,13 +14,8 @@ namespace {
 
 template <class F>
 int answer(sb_db* db, char** out, const char* token, const char* endpoint, F&& f) {
-    reset_out(out);
-    return guard([&] {
-        require(db, "db");
-        require(out, "out");
-        const Principal who = principal(db, token, endpoint);
-        *out = to_c_string(f(db->core.messages(), who));
-    });
+    return json_call(db, out, token, endpoint,
+                     [&](Switchboard& core, const Principal& who) { return f(core.messages(), who); });
 }
 
 // An export as one string.

@@ -133,19 +133,31 @@ int jobs_run(const Args& a) {
     return kExitOk;
 }
 
-// Sends a test mail (docs/mail.md): exit 0 when the server accepted it.
+// The host's setting from its environment (SWITCHBOARD_HOST_SMTP_URL ...),
+// or `fallback`.
+std::string host_setting(const char* name, const std::string& fallback = {}) {
+    const char* v = std::getenv((std::string("SWITCHBOARD_HOST_") + name).c_str());
+    return v ? std::string(v) : fallback;
+}
+
+// Sends a test mail (docs/mail.md): exit 0 when the server accepted it. The
+// settings are the host's, from the environment it is configured with
+// (SWITCHBOARD_HOST_SMTP_URL, _SMTP_TLS, _SMTP_USERNAME, _SMTP_PASSWORD,
+// _SMTP_FROM); the command line's options override them.
 int mail_test(const Args& a) {
     const std::string to = a.get("to");
     if (to.empty()) throw UsageError("mail test needs --to ADDRESS");
     SmtpSettings s;
-    s.url = a.get("smtp-url");
-    if (s.url.empty()) throw UsageError("mail test needs --smtp-url smtp://HOST:PORT (or smtps://)");
-    s.tls = a.get("smtp-tls", "starttls");
-    s.username = a.get("smtp-username");
+    s.url = a.get("smtp-url", host_setting("SMTP_URL"));
+    if (s.url.empty())
+        throw UsageError("mail test needs --smtp-url smtp://HOST:PORT (or smtps://), or SWITCHBOARD_HOST_SMTP_URL");
+    s.tls = a.get("smtp-tls", host_setting("SMTP_TLS", "starttls"));
+    s.username = a.get("smtp-username", host_setting("SMTP_USERNAME"));
+    s.password = host_setting("SMTP_PASSWORD");
     if (const char* env = std::getenv("SWITCHBOARD_SMTP_PASSWORD")) s.password = env;
     if (a.flag("timeout")) s.timeout_ms = static_cast<std::int64_t>(whole_number(a, "timeout")) * 1000;
     MailMessage m;
-    m.from = a.get("from", "switchboard@localhost.localdomain");
+    m.from = a.get("from", host_setting("SMTP_FROM", "switchboard@localhost.localdomain"));
     m.to = {to};
     m.subject = "switchboard test mail";
     m.text = "This mail was sent by `switchboard mail test` to check the SMTP settings.\n";

@@ -32,9 +32,11 @@ commands:
                       (default 600 s)
   mail test --to ADDRESS --smtp-url smtp://HOST:PORT [--smtp-tls starttls|none]
             [--smtp-username NAME] [--from ADDRESS] [--timeout SECONDS]
-                      send one test mail and print what the server said (the
-                      password from SWITCHBOARD_SMTP_PASSWORD); exit 1 when
-                      it was not accepted
+                      send one test mail and print what the server said; the
+                      settings default to the host's environment
+                      (SWITCHBOARD_HOST_SMTP_URL, _SMTP_TLS, _SMTP_USERNAME,
+                      _SMTP_PASSWORD, _SMTP_FROM; the password also from
+                      SWITCHBOARD_SMTP_PASSWORD); exit 1 when it was not accepted
 
 options:
   --data DIR          data directory holding switchboard.db (default ./var)

@@ -150,6 +150,9 @@ const std::vector<Setting>& settings() {
              "ask the gateway for delivery reports at PUBLIC_URL/eproc/sms/dlr"),
         number("mail_fetch_ms", &HostConfig::mail_fetch_ms, 0, 86'400'000,
                "how often the organisations' IMAP mailboxes are read into tickets (0: only when asked)"),
+        number("max_recipients", &HostConfig::max_recipients, 1, 10'000, "recipients of one email or SMS at most"),
+        number("max_attachment_bytes", &HostConfig::max_attachment_bytes, 1, 1ll << 34,
+               "largest attachment of an email, in bytes"),
     };
     return all;
 }

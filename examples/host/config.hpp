@@ -60,6 +60,8 @@ struct HostConfig {
     std::string sms_from;
     bool sms_delivery_reports = true;
     long long mail_fetch_ms = 60'000;  // every organisation's mailbox read this often (0: only when asked)
+    int max_recipients = 50;             // of one email or SMS
+    long long max_attachment_bytes = 10ll << 20;  // each attachment of an email
 };
 
 // A setting that could not be read: names the setting and where it came from.

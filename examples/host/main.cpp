@@ -105,6 +105,8 @@ int run(const host::HostConfig& o) {
     sbo.messages.sms.password = o.sms_password;
     sbo.messages.sms.from = o.sms_from;
     sbo.messages.mail_fetch_ms = o.mail_fetch_ms;
+    sbo.messages.max_recipients = o.max_recipients;
+    sbo.messages.max_attachment_bytes = o.max_attachment_bytes;
     if (o.sms_delivery_reports) sbo.messages.sms.dlr_url = sbo.accounts.public_url + "/eproc/sms/dlr";
     try {
         sbo.messages.validate();

@@ -50,6 +50,18 @@ Event ticket_event(const char* type, const Ticket& t) {
     return e;
 }
 
+// The event of a message posted on a ticket (docs/events.md).
+Event message_event(const Ticket& t, const TicketMessage& m) {
+    Event e = ticket_event("message.posted", t);
+    e.time_ms = m.time_ms;
+    boost::json::object data;
+    data["ticket_id"] = t.id;
+    data["ticket_no"] = t.ticket_no;
+    data["message"] = boost::json::parse(json::to_json(m));
+    e.data = detail::json_text(data);
+    return e;
+}
+
 Error no_ticket(std::int64_t id) { return Error(ErrorCode::not_found, "no ticket " + std::to_string(id), "id"); }
 
 }  // namespace
@@ -337,14 +349,7 @@ TicketMessage Cases::add_mail_message(std::int64_t org_id, std::int64_t ticket_i
     if (body.empty()) body = "(an empty mail)";
     if (body.size() > options_.max_text) body = body.substr(0, options_.max_text);
     TicketMessage m = store.insert_message(ticket_id, store::Actor{0, std::string(author)}, "contact", body);
-    Event e = ticket_event("message.posted", *t);
-    e.time_ms = m.time_ms;
-    boost::json::object data;
-    data["ticket_id"] = t->id;
-    data["ticket_no"] = t->ticket_no;
-    data["message"] = boost::json::parse(json::to_json(m));
-    e.data = detail::json_text(data);
-    events_.publish(std::move(e));
+    events_.publish(message_event(*t, m));
     return m;
 }
 
@@ -486,14 +491,7 @@ TicketMessage Cases::post_message(const Principal& who, std::int64_t id, std::st
         TicketMessage m = store.insert_message(id, author, std::string(to_string(who.role)), body,
                                                status_mail(reply, mailed));
         mail_written(mailed);
-        Event e = ticket_event("message.posted", *t);
-        e.time_ms = m.time_ms;
-        boost::json::object data;
-        data["ticket_id"] = t->id;
-        data["ticket_no"] = t->ticket_no;
-        data["message"] = boost::json::parse(json::to_json(m));
-        e.data = detail::json_text(data);
-        events_.publish(std::move(e));
+        events_.publish(message_event(*t, m));
         return m;
     });
 }

@@ -73,8 +73,26 @@ def test_usage_errors():
     out = run("mail", "test", "--smtp-url", "smtp://127.0.0.1:25")
     assert out.returncode == 2 and "mail test needs --to ADDRESS" in out.stderr
     out = run("mail", "test", "--to", "agent@example.org")
-    assert out.returncode == 2 and "mail test needs --smtp-url" in out.stderr
+    assert out.returncode == 2 and "mail test needs --smtp-url" in out.stderr  # and no SWITCHBOARD_HOST_SMTP_URL
     out = run("mail", "test", "--to", "not an address", "--smtp-url", "smtp://127.0.0.1:25", "--smtp-tls", "none")
     assert out.returncode == 1 and out.stderr == "switchboard: to isn't a valid address\n"
     out = run("mail", "test", "--to", "agent@example.org", "--smtp-url", "http://mail.example.org")
     assert out.returncode == 1 and out.stderr == "switchboard: the SMTP url starts smtp:// or smtps://\n"
+
+
+def test_the_hosts_settings_in_the_environment_serve_when_no_option_is_given(smtp):
+    import os
+    import subprocess
+
+    from conftest import CLI_BINARY
+    if not CLI_BINARY:
+        pytest.skip("SWITCHBOARD_CLI is not set (run the tests through ctest)")
+    port, handler = smtp
+    env = {**os.environ, "SWITCHBOARD_HOST_SMTP_URL": f"smtp://127.0.0.1:{port}", "SWITCHBOARD_HOST_SMTP_TLS": "none",
+           "SWITCHBOARD_HOST_SMTP_FROM": "Acme Desk <desk@acme.example>"}
+    out = subprocess.run([CLI_BINARY, "mail", "test", "--to", "agent@example.org"], env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "accepted: 250 2.0.0 Ok: queued as T1\n"
+    sender, recipients, _ = handler.mails[0]
+    assert (sender, recipients) == ("desk@acme.example", ["agent@example.org"])

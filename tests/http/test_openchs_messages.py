@@ -112,6 +112,7 @@ def test_bad_emails_are_refused_naming_the_field(servers):
         ({**good, "recipients": []}, "recipients"),
         ({**good, "attachments": [{"file_id": "999999"}]}, "attachments"),
         ({**good, "subject": ""}, "subject"),
+        ({**good, "recipients": [{"contact_email": "c%d@example.org" % i} for i in range(51)]}, "recipients"),
     ]
     for body, field in cases:
         r = h.post("/eproc/emails/", json=body, headers=auth)

@@ -94,4 +94,23 @@ struct SmtpServer {
     }
 };
 
+// SMTP settings for a server on this machine, without TLS.
+inline switchboard::SmtpSettings plain_smtp(const std::string& url) {
+    switchboard::SmtpSettings s;
+    s.url = url;
+    s.tls = "none";
+    s.timeout_ms = 5000;
+    return s;
+}
+
+// Waits until fn() holds, up to `ms`; its last answer.
+template <class F>
+bool eventually(F&& fn, int ms = 10'000) {
+    for (int waited = 0; waited < ms; waited += 20) {
+        if (fn()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return fn();
+}
+
 }  // namespace sbtest

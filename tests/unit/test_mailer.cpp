@@ -9,6 +9,7 @@
 
 using namespace switchboard;
 using sbtest::SmtpServer;
+using sbtest::eventually;
 
 namespace {
 
@@ -19,13 +20,6 @@ void quick_retries(SwitchboardOptions& o) {
     o.mail.poll_ms = 20;
 }
 
-SmtpSettings plain(const std::string& url) {
-    SmtpSettings s;
-    s.url = url;
-    s.tls = "none";  // a server on this machine
-    s.timeout_ms = 5000;
-    return s;
-}
 
 std::string first_match(const std::string& text, const std::string& pattern) {
     std::smatch m;
@@ -37,15 +31,6 @@ std::string header(const std::string& mail, const std::string& name) {
     return first_match(mail, "(?:^|\r\n)" + name + ": ([^\r\n]*)");
 }
 
-// Waits until fn() holds, up to `ms`.
-template <class F>
-bool eventually(F&& fn, int ms = 10'000) {
-    for (int waited = 0; waited < ms; waited += 20) {
-        if (fn()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return fn();
-}
 
 OutboxEmail latest_to(Accounts& acc, const std::string& to) {
     auto mails = acc.outbox(to);
@@ -59,7 +44,7 @@ TEST_CASE("a sign-up's link and a reset's code arrive by mail, and work when use
     SmtpServer server;
     const auto dir = sbtest::temp_dir();
     auto o = sbtest::desk_options(dir);
-    o.mail.smtp = plain(server.url());
+    o.mail.smtp = sbtest::plain_smtp(server.url());
     o.mail.from = "Helpline <no-reply@help.example>";
     o.accounts.public_url = "https://help.example";
     Switchboard sb((dir / "sb.db").string(), o);
@@ -111,7 +96,7 @@ TEST_CASE("a sign-up's link and a reset's code arrive by mail, and work when use
 TEST_CASE("an organisation's template writes its mails; a wrong template is refused naming the field",
           "[mailer][smtp]") {
     SmtpServer server;
-    sbtest::OrgDesk desk([&](SwitchboardOptions& o) { o.mail.smtp = plain(server.url()); });
+    sbtest::OrgDesk desk([&](SwitchboardOptions& o) { o.mail.smtp = sbtest::plain_smtp(server.url()); });
     auto& mail = desk.sb->mail();
 
     auto list = mail.templates(desk.admin);
@@ -173,7 +158,7 @@ TEST_CASE("a server that is down keeps mails queued with the reason until it is 
     const int port = sbtest::free_port();
     sbtest::OrgDesk desk([&](SwitchboardOptions& o) {
         quick_retries(o);
-        o.mail.smtp = plain("smtp://127.0.0.1:" + std::to_string(port));
+        o.mail.smtp = sbtest::plain_smtp("smtp://127.0.0.1:" + std::to_string(port));
     });
     UserFields f;
     f.username = "refused";
@@ -230,7 +215,7 @@ TEST_CASE("mails written while nothing could send them go out at the next start,
     SmtpServer server;
     {
         auto o = sbtest::desk_options(dir);
-        o.mail.smtp = plain(server.url());
+        o.mail.smtp = sbtest::plain_smtp(server.url());
         Switchboard sb(path, o);
         REQUIRE(server.wait_for(2).size() == 2);
         REQUIRE(sb.jobs().drain(std::chrono::milliseconds(10'000)));
@@ -239,7 +224,7 @@ TEST_CASE("mails written while nothing could send them go out at the next start,
     }
     {
         auto o = sbtest::desk_options(dir);
-        o.mail.smtp = plain(server.url());
+        o.mail.smtp = sbtest::plain_smtp(server.url());
         Switchboard sb(path, o);
         CHECK(sb.mail().dispatch() == 0);
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -249,7 +234,7 @@ TEST_CASE("mails written while nothing could send them go out at the next start,
 
 TEST_CASE("an organisation's own server, From and sealed password", "[mailer][smtp]") {
     SmtpServer host_server, own_server;
-    sbtest::OrgDesk desk([&](SwitchboardOptions& o) { o.mail.smtp = plain(host_server.url()); });
+    sbtest::OrgDesk desk([&](SwitchboardOptions& o) { o.mail.smtp = sbtest::plain_smtp(host_server.url()); });
     auto& mail = desk.sb->mail();
     CHECK_FALSE(mail.settings(desk.admin).own);
 
@@ -310,7 +295,7 @@ TEST_CASE("an organisation's own server, From and sealed password", "[mailer][sm
 TEST_CASE("ticket status mails go to the customer: created, assigned, replied to, closed; each may be switched off",
           "[mailer][smtp]") {
     SmtpServer server;
-    sbtest::OrgDesk desk([&](SwitchboardOptions& o) { o.mail.smtp = plain(server.url()); });
+    sbtest::OrgDesk desk([&](SwitchboardOptions& o) { o.mail.smtp = sbtest::plain_smtp(server.url()); });
     auto& acc = desk.acc;
     auto& cases = desk.sb->cases();
 

@@ -10,25 +10,11 @@
 
 using namespace switchboard;
 using sbtest::SmtpServer;
+using sbtest::eventually;
 
 namespace {
 
-SmtpSettings plain(const std::string& url) {
-    SmtpSettings s;
-    s.url = url;
-    s.tls = "none";
-    s.timeout_ms = 5000;
-    return s;
-}
 
-template <class F>
-bool eventually(F&& fn, int ms = 10'000) {
-    for (int waited = 0; waited < ms; waited += 20) {
-        if (fn()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return fn();
-}
 
 }  // namespace
 
@@ -36,7 +22,7 @@ TEST_CASE("an email is stored with its recipients as contacts, sent with its att
           "[messages][smtp]") {
     SmtpServer server;
     sbtest::OrgDesk desk([&](SwitchboardOptions& o) {
-        o.mail.smtp = plain(server.url());
+        o.mail.smtp = sbtest::plain_smtp(server.url());
         o.mail.from = "Acme Help <help@acme.example>";
     });
     auto& msg = desk.sb->messages();
