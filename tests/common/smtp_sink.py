@@ -9,6 +9,10 @@ With --slow-data SECONDS the reply to DATA waits that long before the
 message is stored (a sender can be killed in between); with --after-data
 SECONDS it waits that long after storing it, before the 250 goes.
 
+With --tls-cert FILE --tls-key FILE the server offers STARTTLS; with --auth
+USER:PASSWORD it takes mail only after AUTH PLAIN or LOGIN with them, and
+only over TLS when TLS is offered (a wrong password: 535).
+
     /usr/bin/python3 tests/common/smtp_sink.py --port 2525 --maildir DIR
 Runs until SIGTERM or SIGINT; prints "ready" once it listens.
 """
@@ -16,9 +20,11 @@ import argparse
 import asyncio
 import mailbox
 import signal
+import ssl
 import sys
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 class Sink:
@@ -54,9 +60,24 @@ def main():
     p.add_argument("--maildir", required=True)
     p.add_argument("--slow-data", type=float, default=0.0)
     p.add_argument("--after-data", type=float, default=0.0)
+    p.add_argument("--tls-cert")
+    p.add_argument("--tls-key")
+    p.add_argument("--auth", help="USER:PASSWORD")
     a = p.parse_args()
+    options = {}
+    if a.tls_cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(a.tls_cert, a.tls_key)
+        options.update(tls_context=context, require_starttls=True)
+    if a.auth:
+        user, password = a.auth.split(":", 1)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = auth_data.login.decode() == user and auth_data.password.decode() == password
+            return AuthResult(success=ok, handled=False)  # a refusal is answered 535
+        options.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(a.tls_cert))
     controller = Controller(Sink(a.maildir, a.slow_data, a.after_data), hostname="127.0.0.1", port=a.port,
-                            decode_data=False)
+                            decode_data=False, **options)
     controller.start()
     print("ready", flush=True)
     stop = asyncio.Event()

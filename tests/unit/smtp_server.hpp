@@ -50,12 +50,17 @@ struct SmtpServer {
     int port;
     pid_t pid = -1;
 
-    explicit SmtpServer(int port_ = free_port()) : port(port_) {
+    // `extra`: more options of smtp_sink.py (--tls-cert ..., --auth ...).
+    explicit SmtpServer(int port_ = free_port(), std::vector<std::string> extra = {}) : port(port_) {
         pid = ::fork();
         if (pid == 0) {
-            const std::string p = std::to_string(port), box = (dir / "box").string();
-            ::execl("/usr/bin/python3", "/usr/bin/python3", SWITCHBOARD_SOURCE_DIR "/tests/common/smtp_sink.py",
-                    "--port", p.c_str(), "--maildir", box.c_str(), static_cast<char*>(nullptr));
+            std::vector<std::string> args = {"/usr/bin/python3", SWITCHBOARD_SOURCE_DIR "/tests/common/smtp_sink.py",
+                                             "--port", std::to_string(port), "--maildir", (dir / "box").string()};
+            args.insert(args.end(), extra.begin(), extra.end());
+            std::vector<char*> argv;
+            for (auto& a : args) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            ::execv(argv[0], argv.data());
             ::_exit(127);
         }
         for (int i = 0; i < 200 && !accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -392,3 +392,44 @@ TEST_CASE("docs/mail.md shows the library's templates as they are", "[mailer]") 
         for (const auto& p : mail_template_placeholders(t.kind)) CHECK(doc.find("`" + p + "`") != std::string::npos);
     }
 }
+
+TEST_CASE("STARTTLS and authentication with a real server: the mail goes; a wrong password fails it for good",
+          "[mailer][smtp]") {
+    // A certificate for 127.0.0.1, made by openssl for this test.
+    const auto certs = sbtest::temp_dir();
+    const std::string cert = (certs / "cert.pem").string(), key = (certs / "key.pem").string();
+    const std::string make = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                             "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null";
+    REQUIRE(std::system(make.c_str()) == 0);
+    SmtpServer server(sbtest::free_port(), {"--tls-cert", cert, "--tls-key", key, "--auth", "desk:Smtp-Pass-9"});
+    sbtest::OrgDesk desk([&](SwitchboardOptions& o) {
+        o.mail.smtp.url = server.url();
+        o.mail.smtp.tls = "starttls";
+        o.mail.smtp.ca_file = cert;
+        o.mail.smtp.username = "desk";
+        o.mail.smtp.password = "Smtp-Pass-9";
+    });
+    desk.acc.request_password_reset("owner@example.org");
+    auto mails = server.wait_for(1);
+    REQUIRE(mails.size() == 1);
+    CHECK(mails[0].find("Subject: Your password reset code") != std::string::npos);
+    REQUIRE(eventually([&] { return desk.acc.outbox("owner@example.org").back().status == "sent"; }));
+
+    // Without TLS the server takes no password, and without one no mail.
+    SmtpSettings plain_auth = desk.sb->options().mail.smtp;
+    plain_auth.tls = "none";
+    CHECK_FALSE(SmtpSender(plain_auth).send(MailMessage{"a@example.org", {"b@example.org"}, {}, "s", "t"}, 0).accepted);
+
+    OrgMailSettingsChange wrong;
+    wrong.smtp_url = server.url();
+    wrong.tls = "starttls";
+    wrong.username = "desk";
+    wrong.password = "not-the-password";
+    desk.sb->mail().change_settings(desk.admin, wrong);
+    const MailTestResult t = desk.sb->mail().send_test(desk.admin, "check@example.org");
+    CHECK_FALSE(t.result.accepted);
+    INFO(t.result.reply);
+    CHECK(t.result.code == 535);
+    CHECK(t.result.permanent);
+    CHECK(server.delivered().size() == 1);
+}
