@@ -159,6 +159,14 @@ struct Messages::Impl {
         if (!retry.empty()) throw std::runtime_error("the SMS gateway could not take the SMS: " + retry);
     }
 
+    // The thread of a mail answering `in_reply_to`: the thread of that
+    // email when the organisation has it, else `otherwise`.
+    std::string thread_of(std::int64_t org_id, const std::string& in_reply_to, const std::string& otherwise) {
+        if (!in_reply_to.empty())
+            if (auto earlier = store().email_by_message_id(org_id, in_reply_to)) return earlier->thread;
+        return otherwise;
+    }
+
     // One mailbox read into records and tickets, from the message after the
     // last one taken. A message is taken in one step (its email record and
     // the mailbox's last UID, in one transaction) after its ticket or
@@ -204,9 +212,7 @@ struct Messages::Impl {
             return false;
         }
         e.in_reply_to = m.in_reply_to;
-        e.thread = e.message_id;
-        if (!m.in_reply_to.empty())
-            if (auto earlier = store().email_by_message_id(org_id, m.in_reply_to)) e.thread = earlier->thread;
+        e.thread = thread_of(org_id, m.in_reply_to, e.message_id);
         std::string body = !m.text.empty() ? m.text : m.html;
         const std::string author = m.from_name.empty() ? m.from_address : m.from_name + " <" + m.from_address + ">";
         // A subject that names a ticket of the organisation adds to it.
@@ -433,15 +439,8 @@ EmailRecord Messages::send_email(const Principal& who, const NewEmail& in) {
         const std::string address = mail_address(e.from, "from");
         e.message_id = make_message_id(address.substr(address.rfind('@') + 1));
         e.in_reply_to = in.in_reply_to;
-        e.thread = e.message_id;
-        if (!e.in_reply_to.empty()) {
-            e.thread = e.in_reply_to;  // a reply to a mail of another thread still names what it answers
-            ListQuery q;
-            q.filters = {{"message_id", e.in_reply_to}};
-            q.count = 1;
-            auto earlier = impl_->store().list_emails(who.org_id, q, o.list_limits);
-            if (!earlier.items.empty()) e.thread = earlier.items.front().thread;
-        }
+        // A reply to a mail not stored here still names what it answers.
+        e.thread = impl_->thread_of(who.org_id, e.in_reply_to, e.in_reply_to.empty() ? e.message_id : e.in_reply_to);
         e.ticket_id = in.ticket_id;
         e.created_by = who.user_id;
 
@@ -515,7 +514,6 @@ SmsRecord Messages::send_sms(const Principal& who, const NewSms& in) {
             impl_->jobs.abandon(std::move(job));
             throw;
         }
-        job.subject = stored.second.subject;
         impl_->jobs.submit(std::move(job), stored.second);
         return stored.first;
     });
