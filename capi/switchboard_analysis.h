@@ -56,7 +56,7 @@ typedef struct sb_analysis_options {
     double voicing_threshold;       /* YIN aperiodicity for a voiced frame; default 0.25 */
     int speech_min_voiced_ms;       /* a voiced run this long starts speech; default 50 */
     int speech_hangover_ms;         /* non-silent audio this close to it is speech; default 150 */
-    int speech_gap_ms;              /* pauses inside a turn up to this long; default 300 */
+    int speech_gap_ms;              /* pauses inside a turn up to this long; default -1: shorter than a silence */
     int noise_min_ms;               /* shortest reported noise; default 50 */
     int interruption_min_ms;        /* both speaking at least this long; default 750 */
     double escalation_pitch_ratio;  /* times the channel's median pitch; default 1.2 */
@@ -69,7 +69,7 @@ typedef struct sb_analysis_options {
 #define SB_ANALYSIS_OPTIONS_VERSION 1
 #define SB_ANALYSIS_OPTIONS_INIT                                                              \
     { SB_ANALYSIS_OPTIONS_VERSION, -15.0, -60.0, 0, -60.0, 500, 1, 65.0, 500.0, 0.25, 50, 150, \
-      300, 50, 750, 1.2, 4.0, 600, 200, 14400.0 }
+      -1, 50, 750, 1.2, 4.0, 600, 200, 14400.0 }
 
 /* Sets *opts to the defaults of the given version (SB_ANALYSIS_OPTIONS_VERSION).
  * SB_EINVALID for a NULL opts or a version this library does not know. */

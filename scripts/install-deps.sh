@@ -10,6 +10,7 @@ PACKAGES=(
   libsodium-dev
   libhyperscan-dev libsamplerate0-dev libsndfile1-dev
   zlib1g-dev libtomlplusplus-dev libssl-dev openssl
+  libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us pocketsphinx-testdata flite pocketsphinx alsa-utils
   libcurl4-openssl-dev python3-aiosmtpd dovecot-imapd kannel kannel-extras
   catch2 libbenchmark-dev
   espeak-ng python3-pydub python3-aubio wrk python3-flask gunicorn

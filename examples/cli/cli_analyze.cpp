@@ -13,6 +13,8 @@
 #include <functional>
 #include <iostream>
 #include <limits>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,7 @@
 #include "cli_timeline.hpp"
 #include "switchboard/analysis.hpp"
 #include "switchboard/error.hpp"
+#include "switchboard/speech.hpp"
 
 namespace switchboard::cli {
 
@@ -48,6 +51,17 @@ output:
                               stderr after each call (default: when stderr is a
                               terminal and there is more than one call)
   --no-progress               never print progress
+
+speech-to-text (docs/speech.md):
+  --transcribe                transcribe each channel's speech turns (PocketSphinx,
+                              Debian's en-us model) and report who said what: the
+                              timeline shows the dialogue with the events inline
+                              (phrases, promises, card data, silences, holds ...);
+                              --json prints the call report instead
+  --stt-preset NAME           accurate, balanced (default) or fast
+  --hold-ms MS                both parties silent this long is a hold (10000)
+  --redact OUT.wav            write the recording with card data silenced (one
+                              call only; implies --transcribe)
 
 detectors (defaults in docs/analysis.md):
   --silence-ms MS             shortest silence reported (500)
@@ -85,6 +99,10 @@ struct Settings {
     std::vector<Call> calls;
     AnalysisOptions options;
     bool json = false, speech = false, help = false;
+    bool transcribe = false;
+    std::string stt_preset = "balanced";
+    int hold_ms = SpokenCallOptions{}.hold_min_ms;
+    std::string redact;  // where the redacted recording goes
     Progress progress = Progress::automatic;
 };
 
@@ -193,7 +211,10 @@ Settings parse(const std::vector<std::string>& args) {
             name.resize(eq);
             has_value = true;
         }
-        bool* flag = name == "json" ? &s.json : name == "speech" ? &s.speech : nullptr;
+        bool* flag = name == "json"         ? &s.json
+                     : name == "speech"     ? &s.speech
+                     : name == "transcribe" ? &s.transcribe
+                                            : nullptr;
         bool known_flag = flag || name == "no-voice" || name == "progress" || name == "no-progress";
         if (known_flag) {
             if (has_value) throw UsageError("--" + name + " takes no value");
@@ -206,12 +227,24 @@ Settings parse(const std::vector<std::string>& args) {
         const NumberOption* number = nullptr;
         for (const auto& o : number_options())
             if (name == o.name) number = &o;
-        if (!number && name != "agent" && name != "client") throw UsageError("unknown option --" + name);
+        const bool speech_option = name == "stt-preset" || name == "hold-ms" || name == "redact";
+        if (!number && !speech_option && name != "agent" && name != "client")
+            throw UsageError("unknown option --" + name);
         if (!has_value) {
             if (i + 1 >= args.size()) throw UsageError("--" + name + " needs a value");
             value = args[++i];
         }
-        if (number) {
+        if (name == "stt-preset") {
+            if (value != "accurate" && value != "balanced" && value != "fast")
+                throw UsageError("--stt-preset must be accurate, balanced or fast, not \"" + value + "\"");
+            s.stt_preset = value;
+        } else if (name == "hold-ms") {
+            s.hold_ms = int(parse_number({"hold-ms", "hold_min_ms", true, nullptr}, value));
+        } else if (name == "redact") {
+            if (value.empty()) throw UsageError("--redact needs a file to write");
+            s.redact = value;
+            s.transcribe = true;
+        } else if (number) {
             number->set(s.options, parse_number(*number, value));
         } else {
             if (value.empty()) throw UsageError("--" + name + " needs a file");
@@ -225,6 +258,9 @@ Settings parse(const std::vector<std::string>& args) {
         throw UsageError("--client " + c.client + " has no --agent: a call recorded as two mono files needs both");
     }
     if (s.calls.empty()) throw UsageError("no recording given: name at least one FILE or --agent FILE --client FILE");
+    if (!s.redact.empty() && s.calls.size() != 1)
+        throw UsageError("--redact writes one recording: give one call, not " + std::to_string(s.calls.size()));
+    if (s.hold_ms < 100 || s.hold_ms > 3600000) throw UsageError("--hold-ms must be 100 to 3600000 ms");
     try {
         s.options.validate();
     } catch (const Error& e) {
@@ -248,6 +284,15 @@ std::vector<std::byte> read_stdin() {
     }
     if (std::ferror(stdin)) throw Error(ErrorCode::storage, "cannot read standard input", "file");
     return data;
+}
+
+CallAudio decode(const Call& c, const AnalysisOptions& o) {
+    if (c.pair) return decode_call_files(c.agent, c.client, o.max_duration_s);
+    if (c.file == "-") {
+        auto data = read_stdin();
+        return decode_call_wav(data, o.max_duration_s);
+    }
+    return decode_call_file(c.file, o.max_duration_s);
 }
 
 CallAnalysis analyze(const Call& c, const AnalysisOptions& o) {
@@ -375,6 +420,20 @@ int run_analyze(const std::vector<std::string>& args) {
     const bool json_lines = s.json && n > 1;
     using clock = std::chrono::steady_clock;
     const auto started = clock::now();
+    std::shared_ptr<Transcriber> stt;
+    SpokenCallOptions spoken;
+    spoken.acoustic = s.options;
+    spoken.hold_min_ms = s.hold_ms;
+    if (s.transcribe) {
+        try {
+            PocketSphinxOptions po;
+            po.preset = s.stt_preset;
+            stt = make_pocketsphinx(po);
+        } catch (const std::exception& e) {
+            std::cerr << "switchboard analyze: speech-to-text: " << printable_text(e.what()) << "\n";
+            return kExitFailed;
+        }
+    }
     std::size_t failed = 0;
     double audio_s = 0;
     bool first_timeline = true;
@@ -385,8 +444,19 @@ int run_analyze(const std::vector<std::string>& args) {
         std::snprintf(counter, sizeof counter, "[%zu/%zu] ", k + 1, n);
         const auto t0 = clock::now();
         CallAnalysis a;
+        std::optional<SpokenCall> report;
         try {
-            a = analyze(call, s.options);
+            if (stt) {
+                CallAudio audio = decode(call, s.options);
+                report = analyze_call(audio, stt.get(), default_text_analyzer(), spoken);
+                a = report->acoustic;
+                if (!s.redact.empty()) {
+                    redact_audio(audio, *report, spoken);
+                    write_wav(s.redact, audio);
+                }
+            } else {
+                a = analyze(call, s.options);
+            }
         } catch (const std::exception& e) {
             ++failed;
             std::cout.flush();
@@ -400,14 +470,15 @@ int run_analyze(const std::vector<std::string>& args) {
         audio_s += a.duration;
 
         if (json_lines) {
-            std::string body = to_json(a);  // "{...}": the call's keys go first
+            std::string body = report ? to_json(*report) : to_json(a);  // "{...}": the call's keys go first
             std::cout << "{" << file_keys(call) << "," << body.substr(1) << "\n";
         } else if (s.json) {
-            std::cout << to_json(a) << "\n";
+            std::cout << (report ? to_json(*report) : to_json(a)) << "\n";
         } else {
             if (!first_timeline) std::cout << "\n";
             first_timeline = false;
-            write_timeline(std::cout, printable_text(call.name()), a, s.speech);
+            if (report) write_dialogue(std::cout, printable_text(call.name()), *report);
+            else write_timeline(std::cout, printable_text(call.name()), a, s.speech);
         }
         std::cout.flush();
         if (progress)

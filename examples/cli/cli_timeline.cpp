@@ -155,4 +155,68 @@ void write_timeline(std::ostream& out, const std::string& name, const CallAnalys
     }
 }
 
+namespace {
+
+std::string event_detail(const CallEvent& e) {
+    std::string d = e.type;
+    if (e.type == "phrase") d += " (" + e.pool + ") \"" + e.text + "\"";
+    else if (e.type == "promise") d += " \"" + e.text + "\"" + (e.time_statement.empty() ? "" : ", due " + e.time_statement);
+    else if (e.type == "interruption") d += ": " + e.speaker + " interrupted " + e.interrupted;
+    else if (e.type == "card_number") d += " " + e.text + (e.brand.empty() ? "" : " (" + e.brand + ")") + ", redacted";
+    else if (e.type == "security_code" || e.type == "expiry_date" || e.type == "pin") d += ", redacted";
+    else if (e.type == "escalation")
+        d += ": pitch x" + fixed(e.pitch_ratio, 2) + ", level " + signed_db(e.level_db);
+    return d + " (" + seconds(e.end - e.start) + ")";
+}
+
+}  // namespace
+
+void write_dialogue(std::ostream& out, const std::string& name, const SpokenCall& c) {
+    const bool hours = c.stats.duration >= 3600.0;
+    out << name << ": " << clock_time(c.stats.duration, hours) << " (" << seconds(c.stats.duration) << "), "
+        << c.acoustic.channels.size() << (c.acoustic.channels.size() == 1 ? " channel (" : " channels (");
+    for (std::size_t i = 0; i < c.acoustic.channels.size(); ++i) out << (i ? ", " : "") << c.acoustic.channels[i].label;
+    out << ")";
+    if (!c.transcriber.empty()) out << ", transcribed by " << c.transcriber << " (" << c.transcriber_settings << ")";
+    out << "\n";
+    struct Line {
+        double start;
+        int rank;  // a turn before the events that start with it
+        std::string who, text;
+    };
+    std::vector<Line> lines;
+    for (const auto& d : c.dialogue) lines.push_back({d.start, 0, d.speaker, "| " + d.text});
+    for (const auto& e : c.events)
+        lines.push_back({e.start, 1, e.speaker.empty() ? "call" : e.speaker, "> " + event_detail(e)});
+    std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
+        return a.start < b.start || (a.start == b.start && a.rank < b.rank);
+    });
+    out << "dialogue:\n";
+    if (lines.empty()) out << "  (no speech)\n";
+    char who[16];
+    for (const auto& l : lines) {
+        std::snprintf(who, sizeof who, "%-7s", l.who.c_str());
+        out << "  " << clock_time(l.start, hours) << "  " << who << l.text << "\n";
+    }
+    out << "stats:\n";
+    for (const auto& s : c.stats.channels)
+        out << "  " << s.speaker << ": talk " << seconds(s.talk) << ", silence " << seconds(s.silence) << ", noise "
+            << seconds(s.noise) << ", overtalk " << seconds(s.overtalk) << ", " << s.words << " words ("
+            << fixed(s.words_per_minute, 0) << " per minute), longest monologue " << seconds(s.longest_monologue)
+            << ", interruptions made " << s.interruptions_made << "\n";
+    const auto& t = c.stats;
+    out << "  call: talk " << seconds(t.talk) << ", silence " << seconds(t.silence) << ", noise " << seconds(t.noise)
+        << ", overtalk " << seconds(t.overtalk) << ", " << t.interruptions << " interruptions, " << t.holds
+        << " holds (" << seconds(t.hold) << "), talk ratio agent/client " << fixed(t.talk_ratio, 2) << "\n";
+    if (!c.flags.empty()) {
+        out << "flags:";
+        for (const auto& f : c.flags) out << " " << f;
+        out << "\n";
+    }
+    if (!c.skipped.empty()) {
+        out << "skipped:\n";
+        for (const auto& s : c.skipped) out << "  " << s.detector << ": " << s.reason << "\n";
+    }
+}
+
 }  // namespace switchboard::cli

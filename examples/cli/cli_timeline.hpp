@@ -5,6 +5,7 @@
 #include <string>
 
 #include "switchboard/analysis.hpp"
+#include "switchboard/speech.hpp"
 
 namespace switchboard::cli {
 
@@ -21,5 +22,15 @@ std::string clock_time(double seconds, bool hours = false);
 //   stats:    one line per channel, then one for the call
 //   skipped:  the detectors that did not run, with why (omitted when none)
 void write_timeline(std::ostream& out, const std::string& name, const CallAnalysis& analysis, bool with_speech);
+
+// A transcribed call (analyze --transcribe):
+//   NAME: mm:ss.mmm (S s), N channels (labels), transcribed by ENGINE (settings)
+//   dialogue: the turns and the events in time order, one line each:
+//             "  mm:ss.mmm  SPEAKER  | words of the turn"
+//             "  mm:ss.mmm  SPEAKER  > TYPE detail (D.DDD s)"   (an event;
+//             SPEAKER "call" for both parties: a hold, a shared silence)
+//   stats:    per channel (talk, silence, noise, overtalk, words, words per
+//             minute, longest monologue), then the call; flags; skipped
+void write_dialogue(std::ostream& out, const std::string& name, const SpokenCall& call);
 
 }  // namespace switchboard::cli

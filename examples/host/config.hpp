@@ -44,6 +44,13 @@ struct HostConfig {
     long long job_lease_ms = 30'000;
     long long max_backlog_bytes = 256ll << 20;
     std::size_t max_text_bytes = 64u << 10;
+    // calls (POST /record/call, docs/speech.md)
+    std::string stt = "pocketsphinx";     // the speech-to-text engine, or "none"
+    std::string stt_preset = "balanced";  // PocketSphinx's search settings
+    int max_call_seconds = 7200;
+    long long max_call_bytes = 256ll << 20;  // the two files of one POST /record/call together
+    int hold_ms = 10'000;
+    std::string redaction = "silence";
     // mail out (docs/mail.md); smtp_url "" sends nothing
     std::string smtp_url;
     std::string smtp_tls = "starttls";

@@ -89,6 +89,20 @@ int run(const host::HostConfig& o) {
     sbo.files_dir = (data / "files").string();
     sbo.max_file_bytes = static_cast<std::int64_t>(o.max_upload);
     sbo.interactions.max_text_bytes = o.max_text_bytes;
+    sbo.interactions.max_call_seconds = o.max_call_seconds;
+    sbo.interactions.hold_min_ms = o.hold_ms;
+    sbo.interactions.redaction = o.redaction;
+    if (o.stt == "pocketsphinx") {
+        PocketSphinxOptions stt;
+        stt.preset = o.stt_preset;
+        stt.max_idle_decoders = std::max(1, o.job_workers);
+        try {
+            sbo.interactions.transcriber = make_pocketsphinx(stt);
+        } catch (const Error& e) {
+            throw Error(e.code(), std::string(e.what()) + " (setting stt; --stt none analyses calls without it)",
+                        "stt");
+        }
+    }
     sbo.jobs.workers = o.job_workers;
     sbo.jobs.lease_ms = o.job_lease_ms;
     sbo.jobs.max_backlog_bytes = o.max_backlog_bytes;
@@ -122,7 +136,8 @@ int run(const host::HostConfig& o) {
 
     host::Context ctx(sb);
     host::register_octapy(server, ctx);
-    host::TextContext text_ctx{ctx, o.max_text_bytes, o.max_body};
+    host::TextContext text_ctx{ctx, o.max_text_bytes, o.max_body, static_cast<std::size_t>(o.max_call_bytes),
+                               o.max_call_seconds};
     host::register_octapy_text(server, text_ctx);
     host::register_openchs(server, ctx);
     host::register_deepcall(server, ctx);

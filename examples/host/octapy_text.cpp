@@ -1,5 +1,10 @@
-// switchboard-host: the OctaPy text endpoints (seed 000).
+// switchboard-host: the OctaPy interaction endpoints (seed 000).
 //
+//   IO1 POST /record/call        devToken; multipart 1stChannelFile (WAV),
+//                                2ndChannelFile (optional), the labels; the
+//                                analysis (speech-to-text, events, redaction)
+//                                runs on the library's workers
+//   GET  /report/{Ricket}/recording  the call's redacted recording (WAV)
 //   IO2 POST /record/text        devToken; the analysis runs on the library's
 //                                workers, the answer carries the Ricket at once
 //   IO3 GET  /report/{Ricket}    devToken; the interaction and, once ready,
@@ -88,7 +93,54 @@ std::string parameter_name(std::string_view field) {
     if (field == "agent_id") return "AgentId";
     if (field == "client_id") return "ClientId";
     if (field == "ticket_no") return "TicketNo";
+    if (field == "first_channel") return "1stChannelFile";
+    if (field == "second_channel") return "2ndChannelFile";
     return safe_name(field);
+}
+
+// IO1: the channel files are multipart parts (with or without a file name).
+Response record_call(Exchange& c) {
+    CallInteractionFields f;
+    const std::string* first = nullptr;
+    const std::string* second = nullptr;
+    for (const auto& part : c.req.files) {
+        if (part.field == "1stChannelFile" && !first) first = &part.content;
+        if (part.field == "2ndChannelFile" && !second) second = &part.content;
+    }
+    for (const auto& [name, value] : c.req.form) {
+        if (name == "1stChannelFile" && !first) first = &value;
+        if (name == "2ndChannelFile" && !second) second = &value;
+    }
+    if (!first) throw Refusal{"1stChannelFile is missing: send the recording as multipart/form-data"};
+    f.first_channel = *first;
+    if (second) f.second_channel = *second;
+    f.department = c.params.string("departmentLabel");
+    f.agent_id = c.params.string("AgentId");
+    f.client_id = c.params.string("ClientId");
+    f.ticket_no = c.params.string("TicketNo");
+    Interaction created;
+    try {
+        created = c.core([&] { return c.ctx.interactions().record_call(c.who, f); });
+    } catch (const Error& e) {
+        const std::string param = parameter_name(e.field());
+        const std::string message = e.what();
+        // The seed's answer for a file that is not a WAV, with why and which file.
+        if (message.rfind("binary needs to be in .WAV format", 0) == 0) throw Refusal{message + " (" + param + ")"};
+        if (e.code() == ErrorCode::too_large)
+            throw Refusal{param + " is too long, the longest call accepted is " +
+                          std::to_string(static_cast<long long>(c.ctx.max_call_seconds)) + " s"};
+        if (e.code() == ErrorCode::busy) {
+            log_error(kDialect, c.req, e.what());
+            throw Refusal{kBusy};
+        }
+        if (e.code() == ErrorCode::invalid_argument && (e.field() == "first_channel" || e.field() == "second_channel"))
+            throw Refusal{param + ": " + message};
+        if (e.code() == ErrorCode::invalid_argument && e.field() != "spool_dir") throw Refusal{param + " isn't valid"};
+        throw;
+    }
+    json::object o = ok_object();
+    o["Ricket"] = created.ricket;
+    return send(o);
 }
 
 Response record_text(Exchange& c) {
@@ -130,18 +182,37 @@ Response record_text(Exchange& c) {
 }
 
 // DATA: the interaction (to_json(Interaction)) with the analysis's fields
-// (findings, promises, redacted_text, pci, truncated) lifted beside its
-// metadata once it is ready.
-json::object report_data(const Interaction& i) {
+// (findings, promises, redacted_text, pci, truncated; for a call the
+// report's transcript, events, stats ...) lifted beside its metadata once
+// it is ready. A call's also carries "state" (queued, processing, ready,
+// failed) and, when ready, the link to its redacted recording.
+json::object report_data(const Interaction& i, const std::string& state) {
     json::value v = json::parse(to_json(i));
     json::object data = std::move(v.as_object());
-    if (auto it = data.find("analysis"); it != data.end()) {
+    for (const char* key : {"analysis", "call"}) {
+        auto it = data.find(key);
+        if (it == data.end()) continue;
         json::value analysis = std::move(it->value());
         data.erase(it);
         if (analysis.is_object())
             for (auto& kv : analysis.as_object()) data[kv.key()] = std::move(kv.value());
     }
+    if (i.kind == 'C') {
+        data["state"] = state;
+        data["recording"] = i.status == ReportStatus::ready && i.recording_file_id
+                                ? json::value("/report/" + i.ricket + "/recording")
+                                : json::value(nullptr);
+    }
     return data;
+}
+
+// queued, processing (its job is running), ready or failed.
+std::string call_state(Exchange& c, const Interaction& i) {
+    if (i.status != ReportStatus::pending) return std::string(to_string(i.status)) == "ready" ? "ready" : "failed";
+    ListQuery q;
+    q.filters = {{"subject", i.ricket}, {"state", "running"}};
+    q.count = 1;
+    return c.ctx.base.core.jobs().list(c.who, q).total > 0 ? "processing" : "queued";
 }
 
 Response report(Exchange& c) {
@@ -156,8 +227,28 @@ Response report(Exchange& c) {
         throw;
     }
     json::object o = ok_object();
-    o["DATA"] = report_data(i);
+    o["DATA"] = report_data(i, i.kind == 'C' ? call_state(c, i) : "");
     return send(o);
+}
+
+// A call's redacted recording: the WAV stored once the analysis is done.
+Response recording(Exchange& c) {
+    const std::string ricket = c.req.path_param("Ricket");
+    Interaction i;
+    try {
+        i = c.core([&] { return c.ctx.interactions().report(c.who, ricket); });
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::not_found || e.code() == ErrorCode::invalid_argument) throw Refusal{kSystemFailure};
+        throw;
+    }
+    if (i.kind != 'C' || i.status != ReportStatus::ready || !i.recording_file_id)
+        throw Refusal{"the recording isn't ready"};
+    auto [info, bytes] = c.ctx.base.files.content_of(i.org_id, i.recording_file_id);
+    Response r;
+    r.content_type = "audio/wav";
+    r.body = std::move(bytes);
+    r.headers.push_back({"Content-Disposition", "attachment; filename=\"" + i.ricket + ".wav\""});
+    return r;
 }
 
 // --------------------------------------------------------------- pools
@@ -228,6 +319,10 @@ void register_octapy_text(Server& server, TextContext& ctx) {
     record_options.max_body = std::max(ctx.max_body, ctx.max_text_bytes * 6 + (64u << 10));
     server.route("POST", "/record/text", authed_endpoint(ctx, TokenKind::dev, record_text), record_options);
     server.route("GET", "/report/{Ricket}", reader_endpoint(ctx, report), RouteOptions{.fast = true});
+    RouteOptions call_options;
+    call_options.max_body = std::max(ctx.max_body, ctx.max_call_bytes);
+    server.route("POST", "/record/call", authed_endpoint(ctx, TokenKind::dev, record_call), call_options);
+    server.route("GET", "/report/{Ricket}/recording", reader_endpoint(ctx, recording));
 
     server.route("GET", "/settings/getPoolList", reader_endpoint(ctx, pool_list));
     server.route("POST", "/settings/addPoolPhrase", authed_endpoint(ctx, TokenKind::access, pool_add));

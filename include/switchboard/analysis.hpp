@@ -53,7 +53,10 @@ struct AnalysisOptions {
     double voicing_threshold = 0.25;  // YIN aperiodicity at or below which a frame is voiced
     int speech_min_voiced_ms = 50;    // a voiced run this long starts speech
     int speech_hangover_ms = 150;     // non-silent audio this close to such a run is speech too
-    int speech_gap_ms = 300;          // pauses up to this long inside a turn belong to the turn
+    // Pauses up to this long inside a turn belong to the turn; -1 (the
+    // default): pauses shorter than a silence (silence_min_ms less 20 ms,
+    // at most 2000), so a turn ends only at a reported silence.
+    int speech_gap_ms = -1;
     int noise_min_ms = 50;            // shorter non-speech bursts are not reported as noise
 
     // Interruptions (two channels): both speaking at once for at least this long.

@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,7 +27,9 @@
 #include <vector>
 
 #include "switchboard/accounts.hpp"
+#include "switchboard/files.hpp"
 #include "switchboard/list.hpp"
+#include "switchboard/speech.hpp"
 #include "switchboard/text.hpp"
 
 namespace switchboard {
@@ -77,6 +80,16 @@ private:
 
 // ------------------------------------------------------------------ interactions
 
+// OctaPy IO1: a call's recording as uploaded.
+struct CallInteractionFields {
+    std::string first_channel;                  // 1stChannelFile: a WAV (mono, or stereo agent + client)
+    std::optional<std::string> second_channel;  // 2ndChannelFile: the client's mono WAV
+    std::optional<std::string> department;
+    std::optional<std::string> agent_id;
+    std::optional<std::string> client_id;
+    std::optional<std::string> ticket_no;
+};
+
 struct TextInteractionFields {
     std::string text;                        // TextContent (required)
     std::optional<std::string> department;   // departmentLabel
@@ -103,10 +116,27 @@ struct Interaction {
     // Set when ready: the analysis of the redacted text (to_json(TextAnalysis)
     // shape: findings, promises, redacted_text, pci ...).
     std::optional<TextAnalysis> analysis;
+    // Calls: the recording's length, and once ready the call report
+    // (to_json(SpokenCall): transcript, events, statistics ...) and the
+    // redacted recording, a file of the organisation.
+    std::int64_t duration_ms = 0;
+    std::string call_report;
+    std::int64_t recording_file_id = 0;
 };
 
 struct InteractionOptions {
     std::size_t max_text_bytes = 64 * 1024;  // longer TextContent is Error(too_large, "text")
+    // Calls: the longest recording accepted (seconds; longer is
+    // Error(too_large)), where unredacted recordings wait for their
+    // analysis ("": calls are refused, field "spool_dir"), the speech-to-text
+    // engine (null: calls are analysed acoustically, and the report says
+    // what was skipped), how long both parties' silence makes a hold, and
+    // how card data is covered in the stored recording.
+    double max_call_seconds = 2 * 3600.0;
+    std::string spool_dir;
+    std::shared_ptr<Transcriber> transcriber;
+    int hold_min_ms = SpokenCallOptions{}.hold_min_ms;
+    std::string redaction = "silence";
     void validate() const;
 };
 
@@ -131,10 +161,33 @@ public:
     // then cleared. Error(busy, field "queue") when the jobs' backlog is at
     // its byte budget: nothing is stored, post again shortly.
     Interaction record_text(const Principal& who, const TextInteractionFields& fields);
+    // OctaPy IO1. Dev tokens only. Decodes the upload at once: not a WAV
+    // (Error(invalid_argument, "binary needs to be in .WAV format: ...",
+    // field "first_channel" or "second_channel")), empty, more than two
+    // channels, a second file with the first in stereo, or longer than
+    // max_call_seconds (too_large) is refused with nothing stored. A second
+    // file at another rate is resampled. The recording waits in the spool
+    // directory (unredacted) and the interaction, kind 'C', is stored as
+    // pending with its analysis job in one transaction. The job analyses it
+    // with the organisation's silence and interruption lengths and call
+    // length constraints (analyze_call), stores the redacted recording as a
+    // file of the organisation (card data silenced), the report and the
+    // redacted transcript, and removes the spooled recording.
+    Interaction record_call(const Principal& who, const CallInteractionFields& fields);
     // OctaPy IO3. Dev tokens, admins and supervisors of the organisation.
     // Error(not_found, field "ricket") for an unknown Ricket or one of
     // another organisation (the same answer for both).
     Interaction report(const Principal& who, std::string_view ricket);
+
+    // Where a call's redacted recording is stored: a file of the organisation
+    // (set by the facade to its Files). Unset, calls are refused.
+    using RecordingWriter =
+        std::function<FileInfo(std::int64_t org_id, const std::string& name, const std::string& bytes)>;
+    void set_recording_writer(RecordingWriter writer);
+    // Removes spooled recordings that no pending call names (left by a crash
+    // between the upload and its transaction); returns how many. Run once
+    // at start by the facade.
+    std::size_t sweep_spool();
 
     struct Impl;
 
@@ -144,7 +197,8 @@ private:
 
 // {"ricket", "kind", "department", "agent_id", "client_id", "ticket_no",
 //  "created_by", "created_ms", "status", "ready_ms", "error", "text_chars",
-//  "analysis": null | to_json(TextAnalysis)}
+//  "analysis": null | to_json(TextAnalysis)}; a call adds "duration_s",
+//  "call": null | to_json(SpokenCall) and "recording_file_id" (0 until ready).
 std::string to_json(const Interaction& interaction);
 
 }  // namespace switchboard

@@ -104,6 +104,7 @@ sf_count_t mem_write(const void*, sf_count_t, void*) { return 0; }
 sf_count_t mem_tell(void* u) { return static_cast<Memory*>(u)->pos; }
 
 struct Opened {
+    std::unique_ptr<Memory> memory;  // what a WAV held in memory is read from
     SfFile file;
     SF_INFO info{};
 };
@@ -152,6 +153,37 @@ Opened open_path(const std::string& path, const AnalysisOptions& o, const std::s
     return f;
 }
 
+Opened open_memory(std::span<const std::byte> wav, const AnalysisOptions& o, const std::string& field,
+                   int max_channels) {
+    check_riff(
+        [&](std::uint64_t off, void* out, std::size_t n) {
+            if (off >= wav.size()) return std::size_t{0};
+            std::size_t k = std::min<std::size_t>(n, wav.size() - off);
+            std::memcpy(out, wav.data() + off, k);
+            return k;
+        },
+        wav.size(), field);
+    Opened f;
+    f.memory = std::make_unique<Memory>(Memory{wav, 0});
+    SF_VIRTUAL_IO io{mem_len, mem_seek, mem_read, mem_write, mem_tell};
+    f.file.reset(sf_open_virtual(&io, SFM_READ, &f.info, f.memory.get()));
+    if (!f.file) not_wav(printable_text(sf_strerror(nullptr)), field);
+    check_info(f.info, o, field, max_channels);
+    return f;
+}
+
+// Every sample of an opened file, interleaved.
+Decoded read_all(Opened& f, const std::string& field) {
+    Decoded d;
+    d.rate = f.info.samplerate;
+    d.channels = f.info.channels;
+    d.interleaved.resize(static_cast<std::size_t>(f.info.frames) * static_cast<std::size_t>(f.info.channels));
+    const sf_count_t got = sf_readf_float(f.file.get(), d.interleaved.data(), f.info.frames);
+    if (sf_error(f.file.get())) not_wav("decoding failed: " + printable_text(sf_strerror(f.file.get())), field);
+    d.interleaved.resize(static_cast<std::size_t>(std::max<sf_count_t>(got, 0)) * static_cast<std::size_t>(d.channels));
+    return d;
+}
+
 // Decodes the whole file into the analyzer, a block at a time.
 void pump(SNDFILE* f, const SF_INFO& info, StreamingAnalyzer& s, const std::string& field) {
     std::vector<float> block(8192 * static_cast<std::size_t>(info.channels));
@@ -166,6 +198,27 @@ void pump(SNDFILE* f, const SF_INFO& info, StreamingAnalyzer& s, const std::stri
 
 }  // namespace
 
+namespace analysis {
+
+Decoded decode_all(const std::string& path, double max_duration_s, const std::string& field, int max_channels) {
+    AnalysisOptions o;
+    o.max_duration_s = max_duration_s;
+    o.validate();
+    Opened f = open_path(path, o, field, max_channels);
+    return read_all(f, field);
+}
+
+Decoded decode_all(std::span<const std::byte> wav, double max_duration_s, const std::string& field,
+                   int max_channels) {
+    AnalysisOptions o;
+    o.max_duration_s = max_duration_s;
+    o.validate();
+    Opened f = open_memory(wav, o, field, max_channels);
+    return read_all(f, field);
+}
+
+}  // namespace analysis
+
 CallAnalysis analyze_file(const std::string& path, const AnalysisOptions& options) {
     options.validate();
     Opened f = open_path(path, options, "file", 2);
@@ -176,23 +229,9 @@ CallAnalysis analyze_file(const std::string& path, const AnalysisOptions& option
 
 CallAnalysis analyze_wav(std::span<const std::byte> wav, const AnalysisOptions& options) {
     options.validate();
-    const std::string field = "file";
-    check_riff(
-        [&](std::uint64_t off, void* out, std::size_t n) {
-            if (off >= wav.size()) return std::size_t{0};
-            std::size_t k = std::min<std::size_t>(n, wav.size() - off);
-            std::memcpy(out, wav.data() + off, k);
-            return k;
-        },
-        wav.size(), field);
-    Memory mem{wav, 0};
-    SF_VIRTUAL_IO io{mem_len, mem_seek, mem_read, mem_write, mem_tell};
-    Opened f;
-    f.file.reset(sf_open_virtual(&io, SFM_READ, &f.info, &mem));
-    if (!f.file) not_wav(printable_text(sf_strerror(nullptr)), field);
-    check_info(f.info, options, field, 2);
+    Opened f = open_memory(wav, options, "file", 2);
     StreamingAnalyzer s(f.info.samplerate, f.info.channels, options);
-    pump(f.file.get(), f.info, s, field);
+    pump(f.file.get(), f.info, s, "file");
     return s.finish();
 }
 

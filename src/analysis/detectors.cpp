@@ -47,7 +47,8 @@ Params Params::from(const AnalysisOptions& o) {
     p.noise_min = ceil_frames(o.noise_min_ms);
     p.voiced_min = std::max(1, round_frames(o.speech_min_voiced_ms));
     p.hangover = round_frames(o.speech_hangover_ms);
-    p.gap_radius = round_frames(o.speech_gap_ms / 2.0);
+    const int gap = o.speech_gap_ms >= 0 ? o.speech_gap_ms : std::clamp(o.silence_min_ms - 20, 0, 2000);
+    p.gap_radius = round_frames(gap / 2.0);
     p.interruption_min = ceil_frames(o.interruption_min_ms);
     p.escalation_min = ceil_frames(o.escalation_min_ms);
     p.escalation_radius = round_frames(o.escalation_gap_ms / 2.0);

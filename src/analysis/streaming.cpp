@@ -64,7 +64,7 @@ void AnalysisOptions::validate() const {
     require(speech_min_voiced_ms >= 10 && speech_min_voiced_ms <= 1000, "speech_min_voiced_ms",
             "must be 10 to 1000 ms");
     require(speech_hangover_ms >= 0 && speech_hangover_ms <= 1000, "speech_hangover_ms", "must be 0 to 1000 ms");
-    require(speech_gap_ms >= 0 && speech_gap_ms <= 2000, "speech_gap_ms", "must be 0 to 2000 ms");
+    require(speech_gap_ms >= -1 && speech_gap_ms <= 2000, "speech_gap_ms", "must be 0 to 2000 ms, or -1");
     require(noise_min_ms >= 10 && noise_min_ms <= 600000, "noise_min_ms", "must be 10 to 600000 ms");
     require(interruption_min_ms >= 10 && interruption_min_ms <= 600000, "interruption_min_ms",
             "must be 10 to 600000 ms");

@@ -29,6 +29,13 @@ MessagesOptions messages_options(const SwitchboardOptions& o) {
     return m;
 }
 
+// Calls wait for their analysis in "<files_dir>/spool" (none without a files directory).
+InteractionOptions interactions_options(const SwitchboardOptions& o) {
+    InteractionOptions i = o.interactions;
+    if (i.spool_dir.empty() && !o.files_dir.empty()) i.spool_dir = o.files_dir + "/spool";
+    return i;
+}
+
 PresenceOptions presence_options(const SwitchboardOptions& o) {
     PresenceOptions p = o.presence;
     p.list_limits = o.accounts.list_limits;
@@ -68,7 +75,7 @@ struct Switchboard::Impl {
           messages(database, jobs, mail, cases, messages_options(options), key_file_for(path, options)),
           calls(database, options.accounts.list_limits),
           pools(database),
-          interactions(database, pools, jobs, events, options.interactions),
+          interactions(database, pools, jobs, events, interactions_options(options)),
           presence(database, events, presence_options(options)) {}
 };
 
@@ -91,6 +98,17 @@ Switchboard::Switchboard(const std::string& path, SwitchboardOptions options)
         mailbox.endpoint = "mail in";
         return files().upload(mailbox, name, mime, bytes);
     });
+    // A call's redacted recording is a file of its organisation.
+    impl_->interactions.set_recording_writer(
+        [this](std::int64_t org_id, const std::string& name, const std::string& bytes) {
+            Principal analysis;
+            analysis.org_id = org_id;
+            analysis.role = Role::admin;
+            analysis.username = "call analysis";
+            analysis.endpoint = "call analysis";
+            return files().upload(analysis, name, "audio/wav", bytes);
+        });
+    impl_->interactions.sweep_spool();
     impl_->jobs.start();
     impl_->mail.start();
     impl_->messages.start();

@@ -2,9 +2,13 @@
 // job's handler and the report.
 #include "switchboard/interactions.hpp"
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <tuple>
 
 #include "accounts/internal.hpp"
+#include "core/crypto.hpp"
 #include "core/time.hpp"
 #include "interactions/internal.hpp"
 #include "switchboard/events.hpp"
@@ -61,6 +65,33 @@ std::string label(const std::optional<std::string>& v, const char* field) {
 }
 
 constexpr const char* kJobKind = "text_analysis";
+constexpr const char* kCallJobKind = "call_analysis";
+
+namespace fs = std::filesystem;
+
+// A spooled recording: "<spool>-1.wav" (and "-2.wav" for the client's file).
+fs::path spool_path(const std::string& dir, const std::string& spool, int part) {
+    return fs::path(dir) / (spool + "-" + std::to_string(part) + ".wav");
+}
+
+// Written whole, flushed and renamed into place, mode 0600.
+void write_spool_file(const fs::path& path, const std::string& bytes) {
+    const fs::path tmp = path.string() + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        f.flush();
+        if (!f) throw Error(ErrorCode::storage, "cannot write the recording to the spool directory", "spool_dir");
+    }
+    fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write);
+    fs::rename(tmp, path);
+}
+
+std::string read_file(const fs::path& path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw Error(ErrorCode::not_found, "the spooled recording " + path.filename().string() + " is gone");
+    return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
 
 // Card numbers (and what stands next to them) masked in a label.
 std::string masked_label(std::string value) {
@@ -73,6 +104,13 @@ std::string masked_label(std::string value) {
 void InteractionOptions::validate() const {
     if (max_text_bytes < 1 || max_text_bytes > (std::size_t{16} << 20))
         throw Error(ErrorCode::invalid_argument, "max_text_bytes must be between 1 and 16 MiB", "max_text_bytes");
+    if (!(max_call_seconds > 0 && max_call_seconds <= 24 * 3600.0))
+        throw Error(ErrorCode::invalid_argument, "max_call_seconds must be more than 0 and at most 86400",
+                    "max_call_seconds");
+    SpokenCallOptions o;
+    o.hold_min_ms = hold_min_ms;
+    o.redaction = redaction;
+    o.validate();
 }
 
 struct Interactions::Impl {
@@ -82,8 +120,79 @@ struct Interactions::Impl {
     Events& events;
     InteractionOptions options;
 
+    RecordingWriter recording_writer;
+
     Impl(Database& d, PhrasePools& p, Jobs& j, Events& e, InteractionOptions o)
         : db(d), pools(p), jobs(j), events(e), options(o) {}
+
+    std::size_t sweep() {
+        if (options.spool_dir.empty()) return 0;
+        std::error_code ec;
+        if (!fs::is_directory(options.spool_dir, ec)) return 0;
+        const auto pending = db.store().text().pending_spools();
+        std::size_t removed = 0;
+        for (const auto& entry : fs::directory_iterator(options.spool_dir, ec)) {
+            const std::string name = entry.path().filename().string();
+            const auto dash = name.rfind('-');
+            const std::string spool = dash == std::string::npos ? name : name.substr(0, dash);
+            if (std::find(pending.begin(), pending.end(), spool) != pending.end()) continue;
+            if (fs::remove(entry.path(), ec)) ++removed;
+        }
+        return removed;
+    }
+
+    void remove_spool(const std::string& spool) {
+        std::error_code ec;
+        for (int part = 1; part <= 2; ++part) fs::remove(spool_path(options.spool_dir, spool, part), ec);
+    }
+
+    // The call job: decode the spooled recording (the payload names it),
+    // analyse it with the organisation's settings, store the redacted
+    // recording, then the report; the spooled files go last.
+    void analyse_call(const JobRun& run) {
+        auto row = db.store().text().interaction(run.job.org_id, run.job.subject);
+        const std::string spool(run.payload);
+        if (!row || row->interaction.status != ReportStatus::pending) {
+            remove_spool(spool);
+            return;
+        }
+        CallAudio audio;
+        try {
+            const std::string first = read_file(spool_path(options.spool_dir, spool, 1));
+            const fs::path second_path = spool_path(options.spool_dir, spool, 2);
+            std::error_code ec;
+            if (fs::exists(second_path, ec)) {
+                const std::string second = read_file(second_path);
+                audio = decode_call_pair(std::as_bytes(std::span(first)), std::as_bytes(std::span(second)),
+                                         options.max_call_seconds);
+            } else {
+                audio = decode_call_wav(std::as_bytes(std::span(first)), options.max_call_seconds);
+            }
+        } catch (const Error& e) {
+            if (e.code() == ErrorCode::storage) throw;
+            finish(row->interaction, ReportStatus::failed, e.what(), nullptr, &run, spool);
+            return;
+        }
+        SpokenCallOptions o;
+        o.hold_min_ms = options.hold_min_ms;
+        o.redaction = options.redaction;
+        o.acoustic.max_duration_s = options.max_call_seconds;
+        if (auto org = db.store().accounts().organisation(run.job.org_id)) {
+            o.acoustic.silence_min_ms = org->standards.silence_len_ms;
+            o.acoustic.interruption_min_ms = org->standards.interruption_len_ms;
+            o.min_call_s = org->constraints.min_call_len_s;
+            o.max_call_s = org->constraints.max_call_len_s;
+        }
+        SpokenCall report = analyze_call(audio, options.transcriber.get(), pools.analyzer(run.job.org_id), o);
+        redact_audio(audio, report, o);
+        const FileInfo file = recording_writer(run.job.org_id, run.job.subject + ".wav", encode_wav(audio));
+        std::string transcript;
+        for (const auto& line : report.dialogue) transcript += line.speaker + ": " + line.text + "\n";
+        Interaction i = row->interaction;
+        i.call_report = to_json(report);
+        i.recording_file_id = file.id;
+        finish(i, ReportStatus::ready, "", nullptr, &run, spool, &transcript);
+    }
 
     // The job: analyse the text (the payload) and store the outcome under
     // the Ricket (the subject). Running it again stores the same outcome.
@@ -107,14 +216,18 @@ struct Interactions::Impl {
 
     // Stores the outcome; with `run`, the job is marked done in the same
     // transaction (one commit for both).
+    // A call's spooled recording is removed once the outcome is stored.
     void finish(Interaction i, ReportStatus status, const std::string& error, const TextAnalysis* analysis,
-                const JobRun* run = nullptr) {
+                const JobRun* run = nullptr, const std::string& spool = "", const std::string* transcript = nullptr) {
         const auto now = detail::now_ms();
         std::optional<store::JobDone> done;
         if (run) done = store::JobDone{run->job.id, run->lease_owner, now};
-        if (db.store().text().finish_interaction(i.id, status, now, error, analysis ? analysis->redacted_text : "",
-                                                 analysis ? to_json(*analysis) : "", done))
+        const std::string redacted = analysis ? analysis->redacted_text : transcript ? *transcript : "";
+        const std::string json = analysis ? to_json(*analysis) : i.call_report;
+        if (db.store().text().finish_interaction(i.id, status, now, error, redacted, json, done,
+                                                 status == ReportStatus::ready ? i.recording_file_id : 0))
             run->finished_by_handler();
+        if (!spool.empty()) remove_spool(spool);
         i.status = status;
         i.ready_ms = now;
         i.error = error;
@@ -140,7 +253,22 @@ Interactions::Interactions(Database& db, PhrasePools& pools, Jobs& jobs, Events&
                 impl->finish(row->interaction, ReportStatus::failed,
                              "the analysis could not be run: " + failed.last_error, nullptr);
         });
+    jobs.handle(
+        kCallJobKind, [impl = impl_.get()](const JobRun& run) { impl->analyse_call(run); },
+        [impl = impl_.get()](const Job& failed) {
+            auto row = impl->db.store().text().interaction(failed.org_id, failed.subject);
+            if (row && row->interaction.status == ReportStatus::pending)
+                impl->finish(row->interaction, ReportStatus::failed,
+                             "the analysis could not be run: " + failed.last_error, nullptr);
+            // The payload (the spool name) is gone with the failed job: the
+            // sweep removes the recording, as no pending call names it.
+            impl->sweep();
+        });
 }
+
+void Interactions::set_recording_writer(RecordingWriter writer) { impl_->recording_writer = std::move(writer); }
+
+std::size_t Interactions::sweep_spool() { return impl_->sweep(); }
 
 Interactions::~Interactions() = default;
 
@@ -176,6 +304,69 @@ Interaction Interactions::record_text(const Principal& who, const TextInteractio
     }
 }
 
+Interaction Interactions::record_call(const Principal& who, const CallInteractionFields& fields) {
+    try {
+        if (who.kind != TokenKind::dev) throw Error(ErrorCode::unauthorized, "unauthorized");
+        const auto& o = impl_->options;
+        if (o.spool_dir.empty() || !impl_->recording_writer)
+            throw Error(ErrorCode::invalid_argument, "calls need a files directory (where recordings are kept)",
+                        "spool_dir");
+        auto field = [](const Error& e, const char* name) {
+            return Error(e.code(), e.what(), name);
+        };
+        // Decoded now, so that a bad upload is refused before anything is stored.
+        CallAudio audio;
+        try {
+            if (fields.second_channel) {
+                try {
+                    audio = decode_call_pair(std::as_bytes(std::span(fields.first_channel)),
+                                             std::as_bytes(std::span(*fields.second_channel)), o.max_call_seconds);
+                } catch (const Error& e) {
+                    throw field(e, e.field() == "client" ? "second_channel" : "first_channel");
+                }
+            } else {
+                audio = decode_call_wav(std::as_bytes(std::span(fields.first_channel)), o.max_call_seconds);
+            }
+        } catch (const Error& e) {
+            if (e.field() == "second_channel") throw;
+            throw field(e, "first_channel");
+        }
+        Interaction row;
+        row.org_id = who.org_id;
+        row.kind = 'C';
+        row.department = masked_label(label(fields.department, "department"));
+        row.agent_id = masked_label(label(fields.agent_id, "agent_id"));
+        row.client_id = masked_label(label(fields.client_id, "client_id"));
+        row.ticket_no = masked_label(label(fields.ticket_no, "ticket_no"));
+        row.created_by = who.username;
+        row.created_ms = detail::now_ms();
+        row.duration_ms = static_cast<std::int64_t>(audio.duration() * 1000.0 + 0.5);
+
+        std::error_code ec;
+        fs::create_directories(o.spool_dir, ec);
+        const std::string spool = "call-" + detail::random_token(24);
+        Jobs::PreparedJob job = impl_->jobs.prepare({kCallJobKind, who.org_id, "", spool, 0});
+        Job stored;
+        try {
+            write_spool_file(spool_path(o.spool_dir, spool, 1), fields.first_channel);
+            if (fields.second_channel) write_spool_file(spool_path(o.spool_dir, spool, 2), *fields.second_channel);
+            std::tie(row, stored) = impl_->db.store().text().insert_interaction(row, Jobs::row_of(job), spool);
+        } catch (...) {
+            impl_->jobs.abandon(std::move(job));
+            impl_->remove_spool(spool);
+            throw;
+        }
+        impl_->jobs.submit(std::move(job), stored);
+        detail::record_activity(impl_->db, who, "record_call", true,
+                                "ricket " + row.ricket + ", " + std::to_string(row.duration_ms) + " ms, " +
+                                    std::to_string(audio.channels.size()) + " channel(s)");
+        return row;
+    } catch (const Error& e) {
+        detail::record_activity(impl_->db, who, "record_call", false, e.what());
+        throw;
+    }
+}
+
 Interaction Interactions::report(const Principal& who, std::string_view ricket_in) {
     const std::string ricket(ricket_in.substr(0, 40));
     return detail::audited(impl_->db, who, "report", "ricket " + ricket, [&] {
@@ -184,8 +375,10 @@ Interaction Interactions::report(const Principal& who, std::string_view ricket_i
                                                      : std::nullopt;
         if (!row) throw Error(ErrorCode::not_found, "no interaction has this Ricket", "ricket");
         Interaction out = std::move(row->interaction);
-        if (out.status == ReportStatus::ready && !row->analysis_json.empty())
-            out.analysis = detail::analysis_from_json(row->analysis_json);
+        if (out.status == ReportStatus::ready && !row->analysis_json.empty()) {
+            if (out.kind == 'C') out.call_report = std::move(row->analysis_json);
+            else out.analysis = detail::analysis_from_json(row->analysis_json);
+        }
         return out;
     });
 }

@@ -34,6 +34,11 @@ std::string to_json(const Interaction& i) {
                  {"text_chars", i.text_chars}};
     if (i.analysis) o["analysis"] = bj::parse(to_json(*i.analysis));
     else o["analysis"] = nullptr;
+    if (i.kind == 'C') {
+        o["duration_s"] = static_cast<double>(i.duration_ms) / 1000.0;
+        o["call"] = i.call_report.empty() ? bj::value(nullptr) : bj::parse(i.call_report);
+        o["recording_file_id"] = i.recording_file_id;
+    }
     return detail::json_text(o);
 }
 

@@ -49,15 +49,22 @@ public:
     // already taken, inserts it as pending, and inserts `job` (its subject
     // set to the Ricket) to analyse it. Returns the interaction with id and
     // ricket set, and the job.
-    virtual std::pair<Interaction, Job> insert_interaction(const Interaction& i, NewJobRow job) = 0;
+    // A call's `spool` names its unredacted recording waiting in the spool
+    // directory until the analysis is stored ("" for a text).
+    virtual std::pair<Interaction, Job> insert_interaction(const Interaction& i, NewJobRow job,
+                                                           const std::string& spool = "") = 0;
     // Stores the outcome of the analysis. A ready interaction keeps the
     // redacted text and the analysis; a failed one the error only. With
     // `done`, the analysis job is marked done in the same transaction (if
-    // its worker still holds it); true then.
+    // its worker still holds it); true then. The spool name is cleared
+    // either way; a call's redacted recording is `recording_file_id`.
     virtual bool finish_interaction(std::int64_t id, ReportStatus status, std::int64_t ready_ms,
                                     const std::string& error, const std::string& redacted_text,
                                     const std::string& analysis_json,
-                                    const std::optional<JobDone>& done = std::nullopt) = 0;
+                                    const std::optional<JobDone>& done = std::nullopt,
+                                    std::int64_t recording_file_id = 0) = 0;
+    // The spool names of the calls still waiting for their analysis.
+    virtual std::vector<std::string> pending_spools() = 0;
     virtual std::optional<InteractionRow> interaction(std::int64_t org_id, const std::string& ricket) = 0;
     virtual std::optional<InteractionRow> interaction_by_id(std::int64_t id) = 0;
 };

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "switchboard/text.hpp"
+#include "text/pci.hpp"
 #include "text/utf8.hpp"
 
 namespace switchboard {
@@ -406,7 +407,9 @@ std::string_view to_string(PciKind kind) noexcept {
     return "card_number";
 }
 
-PciResult redact_pci(std::string_view s, bool mask_expiry) {
+PciResult redact_pci(std::string_view s, bool mask_expiry) { return text::redact_pci(s, mask_expiry, nullptr); }
+
+PciResult text::redact_pci(std::string_view s, bool mask_expiry, std::vector<ByteSpan>* sources) {
     constexpr std::size_t kContextBytes = 300;  // a card word this close makes a code a card's
     constexpr std::size_t kValueBytes = 60;     // a code's value within this many bytes of its keyword
     constexpr std::size_t kExpiryCardBytes = 60;  // an expiry date this close to a card number is masked
@@ -567,6 +570,7 @@ PciResult redact_pci(std::string_view s, bool mask_expiry) {
         h.f.start = cp(h.f.byte_start);
         h.f.end = cp(h.f.byte_end);
         r.findings.push_back(std::move(h.f));
+        if (sources) sources->push_back({h.start, h.end});
     }
     return r;
 }

@@ -75,6 +75,7 @@ TEST_CASE("the organisation's lengths map onto silence_min_ms and interruption_m
     AnalysisOptions o;
     o.silence_min_ms = 2500;       // only the 3 s silences of the agent remain
     o.interruption_min_ms = 950;   // the 0.9 s overlap is no longer an interruption
+    o.speech_gap_ms = 300;         // turns as planted (by default they would bridge pauses under 2.5 s)
     auto a = analyze_samples(std::span<const float>(st), 8000, 2, o);
     check_spans(a.channels[0].silences, {{8.0, 11.0}, {17.0, 20.0}});
     check_spans(a.channels[1].silences, {{4.5, 7.7}});

@@ -600,6 +600,16 @@ CREATE TABLE sms_recipients (
     PRIMARY KEY (sms_id, contact_id)
 );
 )SQL"},
+        {11, "calls_analysed", R"SQL(
+-- Calls (OctaPy IO1) are interactions of kind 'C'. Until its analysis is
+-- stored, a call's unredacted recording waits in the spool directory under
+-- the name in spool (cleared when the analysis is stored, or fails); the
+-- redacted recording is a file of the organisation.
+ALTER TABLE interactions ADD COLUMN spool TEXT;
+ALTER TABLE interactions ADD COLUMN duration_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE interactions ADD COLUMN recording_file_id INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX interactions_spool ON interactions (spool) WHERE spool IS NOT NULL;
+)SQL"},
     };
     return list;
 }

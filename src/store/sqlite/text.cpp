@@ -38,7 +38,8 @@ ReportStatus status_of(const std::string& s) {
 
 constexpr const char* kInteractionColumns =
     "SELECT id, org_id, ricket, kind, department, agent_id, client_id, ticket_no, created_by, "
-    "created_ms, status, ready_ms, error, text_chars, ifnull(analysis_json, '') FROM interactions ";
+    "created_ms, status, ready_ms, error, text_chars, ifnull(analysis_json, ''), duration_ms, recording_file_id "
+    "FROM interactions ";
 
 InteractionRow read_interaction(const Prepared& st) {
     InteractionRow r;
@@ -59,6 +60,8 @@ InteractionRow read_interaction(const Prepared& st) {
     i.error = st->getColumn(12).getString();
     i.text_chars = static_cast<std::size_t>(st->getColumn(13).getInt64());
     r.analysis_json = st->getColumn(14).getString();
+    i.duration_ms = st->getColumn(15).getInt64();
+    i.recording_file_id = st->getColumn(16).getInt64();
     return r;
 }
 
@@ -71,10 +74,12 @@ public:
     std::int64_t delete_pool_row(std::int64_t org_id, const std::string& pool, const std::string& text,
                                  bool* changed) override;
     std::int64_t delete_pool_rows(std::int64_t org_id) override;
-    std::pair<Interaction, Job> insert_interaction(const Interaction& i, NewJobRow job) override;
+    std::pair<Interaction, Job> insert_interaction(const Interaction& i, NewJobRow job,
+                                                   const std::string& spool) override;
     bool finish_interaction(std::int64_t id, ReportStatus status, std::int64_t ready_ms, const std::string& error,
                             const std::string& redacted_text, const std::string& analysis_json,
-                            const std::optional<JobDone>& done) override;
+                            const std::optional<JobDone>& done, std::int64_t recording_file_id) override;
+    std::vector<std::string> pending_spools() override;
     std::optional<InteractionRow> interaction(std::int64_t org_id, const std::string& ricket) override;
     std::optional<InteractionRow> interaction_by_id(std::int64_t id) override;
 
@@ -148,7 +153,7 @@ std::int64_t Text::delete_pool_rows(std::int64_t org_id) {
 
 // ------------------------------------------------------------ interactions
 
-std::pair<Interaction, Job> Text::insert_interaction(const Interaction& in, NewJobRow job) {
+std::pair<Interaction, Job> Text::insert_interaction(const Interaction& in, NewJobRow job, const std::string& spool) {
     return db_.write([&](SQLite::Database& db) {
         Interaction row = in;
         const std::string prefix = stamp(row.created_ms);
@@ -166,7 +171,8 @@ std::pair<Interaction, Job> Text::insert_interaction(const Interaction& in, NewJ
             row.ricket = prefix + digits + row.kind;
             Prepared st(db,
                         "INSERT INTO interactions (org_id, ricket, kind, department, agent_id, client_id, ticket_no, "
-                        "created_by, created_ms, status, text_chars) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?) "
+                        "created_by, created_ms, status, text_chars, duration_ms, spool) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) "
                         "ON CONFLICT (ricket) DO NOTHING RETURNING id");
             st->bind(1, static_cast<int64_t>(row.org_id));
             st->bind(2, row.ricket);
@@ -178,6 +184,9 @@ std::pair<Interaction, Job> Text::insert_interaction(const Interaction& in, NewJ
             st->bind(8, row.created_by);
             st->bind(9, static_cast<int64_t>(row.created_ms));
             st->bind(10, static_cast<int64_t>(row.text_chars));
+            st->bind(11, static_cast<int64_t>(row.duration_ms));
+            if (spool.empty()) st->bind(12);
+            else st->bind(12, spool);
             if (st->executeStep()) {
                 row.id = st->getColumn(0).getInt64();
                 while (st->executeStep()) {
@@ -193,11 +202,11 @@ std::pair<Interaction, Job> Text::insert_interaction(const Interaction& in, NewJ
 
 bool Text::finish_interaction(std::int64_t id, ReportStatus status, std::int64_t ready_ms, const std::string& error,
                               const std::string& redacted_text, const std::string& analysis_json,
-                              const std::optional<JobDone>& done) {
+                              const std::optional<JobDone>& done, std::int64_t recording_file_id) {
     return db_.write([&](SQLite::Database& db) {
         Prepared st(db,
                     "UPDATE interactions SET status = ?, ready_ms = ?, error = ?, redacted_text = ?, "
-                    "analysis_json = ? WHERE id = ?");
+                    "analysis_json = ?, recording_file_id = ?, spool = NULL WHERE id = ?");
         st->bind(1, std::string(to_string(status)));
         st->bind(2, static_cast<int64_t>(ready_ms));
         st->bind(3, error);
@@ -208,7 +217,8 @@ bool Text::finish_interaction(std::int64_t id, ReportStatus status, std::int64_t
             st->bind(4);
             st->bind(5);
         }
-        st->bind(6, static_cast<int64_t>(id));
+        st->bind(6, static_cast<int64_t>(recording_file_id));
+        st->bind(7, static_cast<int64_t>(id));
         st->exec();
         return done ? finish_job_row(db, *done) : false;
     });
@@ -230,6 +240,15 @@ std::optional<InteractionRow> Text::interaction_by_id(std::int64_t id) {
         st->bind(1, static_cast<int64_t>(id));
         if (!st->executeStep()) return std::nullopt;
         return read_interaction(st);
+    });
+}
+
+std::vector<std::string> Text::pending_spools() {
+    return db_.read([&](SQLite::Database& db) {
+        std::vector<std::string> out;
+        Prepared st(db, "SELECT spool FROM interactions WHERE spool IS NOT NULL");
+        while (st->executeStep()) out.push_back(st->getColumn(0).getString());
+        return out;
     });
 }
 

@@ -1,0 +1,403 @@
+// analyze_call: the acoustic detectors, speech-to-text on each channel's
+// turns, the text analytics on each channel's words, and the events and
+// statistics on one timeline; redact_audio covers the card data found.
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "speech/internal.hpp"
+#include "switchboard/error.hpp"
+#include "switchboard/speech.hpp"
+#include "text/pci.hpp"
+
+namespace switchboard {
+
+namespace {
+
+// A turn of one channel and the words transcribed in it.
+struct Turn {
+    TimeSpan span;
+    std::size_t first = 0, last = 0;  // [first, last) into the channel's words
+};
+
+// One channel's words as a text: turns separated by a blank line, so
+// that nothing (a card number, a phrase) is joined across two turns.
+struct ChannelText {
+    std::string text;
+    std::vector<text::ByteSpan> word_bytes;  // of each word of the channel
+};
+
+double overlap(TimeSpan a, TimeSpan b) { return std::max(0.0, std::min(a.end, b.end) - std::max(a.start, b.start)); }
+
+double total(const std::vector<TimeSpan>& v) {
+    double t = 0;
+    for (const auto& s : v) t += s.end - s.start;
+    return t;
+}
+
+// The parts of a that lie inside some span of b (both sorted, disjoint).
+std::vector<TimeSpan> intersect(const std::vector<TimeSpan>& a, const std::vector<TimeSpan>& b) {
+    std::vector<TimeSpan> out;
+    std::size_t j = 0;
+    for (const auto& x : a) {
+        while (j < b.size() && b[j].end <= x.start) ++j;
+        for (std::size_t k = j; k < b.size() && b[k].start < x.end; ++k) {
+            TimeSpan s{std::max(x.start, b[k].start), std::min(x.end, b[k].end)};
+            if (s.end > s.start) out.push_back(s);
+        }
+    }
+    return out;
+}
+
+std::vector<TimeSpan> merged(std::vector<TimeSpan> v) {
+    std::sort(v.begin(), v.end(), [](const TimeSpan& a, const TimeSpan& b) { return a.start < b.start; });
+    std::vector<TimeSpan> out;
+    for (const auto& s : v) {
+        if (!out.empty() && s.start <= out.back().end) out.back().end = std::max(out.back().end, s.end);
+        else out.push_back(s);
+    }
+    return out;
+}
+
+CallAnalysis acoustic_analysis(const CallAudio& audio, const AnalysisOptions& o) {
+    if (audio.channels.size() == 1)
+        return analyze_samples(std::span<const float>(audio.channels[0]), audio.sample_rate, 1, o);
+    StreamingAnalyzer s = StreamingAnalyzer::two_mono(audio.sample_rate, audio.sample_rate, o);
+    // Both channels advance together, half a second at a time.
+    const std::size_t block = static_cast<std::size_t>(audio.sample_rate / 2);
+    for (std::size_t at = 0;; at += block) {
+        bool more = false;
+        for (int c = 0; c < 2; ++c) {
+            const auto& x = audio.channels[std::size_t(c)];
+            if (at >= x.size()) continue;
+            more = true;
+            s.push_channel(c, std::span<const float>(x.data() + at, std::min(block, x.size() - at)));
+        }
+        s.take_events();
+        if (!more) break;
+    }
+    return s.finish();
+}
+
+// The words of the channel text that overlap the bytes [byte_start, byte_end).
+std::pair<std::size_t, std::size_t> words_in(const ChannelText& t, std::size_t byte_start, std::size_t byte_end) {
+    std::size_t first = t.word_bytes.size(), last = 0;
+    for (std::size_t i = 0; i < t.word_bytes.size(); ++i) {
+        if (t.word_bytes[i].second <= byte_start || t.word_bytes[i].first >= byte_end) continue;
+        first = std::min(first, i);
+        last = i + 1;
+    }
+    return {first, last};
+}
+
+const char* pci_label(PciKind k) {
+    switch (k) {
+        case PciKind::card_number: return "<card number>";
+        case PciKind::security_code: return "<security code>";
+        case PciKind::expiry_date: return "<expiry date>";
+        case PciKind::pin: return "<PIN>";
+    }
+    return "<card number>";
+}
+
+}  // namespace
+
+void SpokenCallOptions::validate() const {
+    acoustic.validate();
+    auto require = [](bool ok, const char* field, const char* what) {
+        if (!ok) throw Error(ErrorCode::invalid_argument, std::string(field) + " " + what, field);
+    };
+    require(hold_min_ms >= 100 && hold_min_ms <= 3600000, "hold_min_ms", "must be 100 to 3600000 ms");
+    require(min_call_s >= 0 && std::isfinite(min_call_s), "min_call_s", "must be 0 or more seconds");
+    require(max_call_s >= 0 && std::isfinite(max_call_s) && (max_call_s == 0 || max_call_s >= min_call_s),
+            "max_call_s", "must be 0 (no bound) or at least min_call_s");
+    require(untranscribed_min_ms >= 0 && untranscribed_min_ms <= 60000, "untranscribed_min_ms",
+            "must be 0 to 60000 ms");
+    require(turn_padding_ms >= 0 && turn_padding_ms <= 2000, "turn_padding_ms", "must be 0 to 2000 ms");
+    require(redaction == "silence" || redaction == "tone", "redaction", "must be \"silence\" or \"tone\"");
+    require(redaction_padding_ms >= 0 && redaction_padding_ms <= 2000, "redaction_padding_ms",
+            "must be 0 to 2000 ms");
+}
+
+SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const TextAnalyzer& analyzer,
+                        const SpokenCallOptions& o) {
+    o.validate();
+    if (audio.channels.empty() || audio.channels.size() > 2)
+        throw Error(ErrorCode::invalid_argument, "a call has 1 or 2 channels", "audio");
+    if (audio.sample_rate < 8000 || audio.sample_rate > 48000)
+        throw Error(ErrorCode::invalid_argument, "the sample rate must be 8000 to 48000 Hz", "audio");
+    SpokenCall r;
+    r.acoustic = acoustic_analysis(audio, o.acoustic);
+    r.skipped = r.acoustic.skipped;
+    const std::size_t nch = audio.channels.size();
+    const bool two = nch == 2;
+    auto speaker = [&](int c) { return r.acoustic.channels[std::size_t(c)].label; };
+    r.redacted.resize(nch);
+    if (transcriber) {
+        r.transcriber = transcriber->name();
+        r.transcriber_settings = transcriber->describe();
+    } else {
+        for (const char* d : {"transcript", "phrases", "promises", "card_data"})
+            r.skipped.push_back({d, "no transcriber is configured"});
+        r.skipped.push_back({"untranscribed_noise",
+                             "no transcriber is configured: noise is the acoustic rule's (docs/analysis.md)"});
+    }
+
+    std::vector<std::vector<TimeSpan>> noise(nch), talk(nch);
+    std::vector<std::vector<Turn>> turns(nch);
+    std::vector<std::vector<TranscriptWord>> words(nch);
+    for (std::size_t c = 0; c < nch; ++c) {
+        const auto& ch = r.acoustic.channels[c];
+        noise[c] = ch.noise;
+        const auto& x = audio.channels[c];
+        for (const auto& sp : ch.speech) {
+            Turn turn{sp, words[c].size(), words[c].size()};
+            if (transcriber) {
+                const double pad = o.turn_padding_ms / 1000.0;
+                const auto a = static_cast<std::size_t>(std::max(0.0, sp.start - pad) * audio.sample_rate);
+                const auto b = std::min(x.size(), static_cast<std::size_t>((sp.end + pad) * audio.sample_rate));
+                if (b > a) {
+                    const double t0 = static_cast<double>(a) / audio.sample_rate;
+                    for (auto& w : transcriber->transcribe(std::span<const float>(x.data() + a, b - a),
+                                                           audio.sample_rate)) {
+                        TranscriptWord tw;
+                        tw.channel = int(c);
+                        tw.speaker = ch.label;
+                        tw.text = std::move(w.text);
+                        tw.start = std::clamp(t0 + w.start, sp.start, sp.end);
+                        tw.end = std::clamp(t0 + w.end, tw.start, sp.end);
+                        tw.confidence = w.confidence;
+                        words[c].push_back(std::move(tw));
+                    }
+                }
+                turn.last = words[c].size();
+                // Audio the speech-to-text did not transcribe is noise (the seed's definition).
+                if (turn.first == turn.last && (sp.end - sp.start) * 1000 >= o.untranscribed_min_ms) {
+                    noise[c].push_back(sp);
+                    continue;
+                }
+            }
+            talk[c].push_back(sp);
+            turns[c].push_back(turn);
+        }
+        noise[c] = merged(std::move(noise[c]));
+    }
+
+    // Text analytics on each channel's words, with the speaker.
+    for (std::size_t c = 0; c < nch && transcriber; ++c) {
+        auto& ws = words[c];
+        if (ws.empty()) continue;
+        ChannelText t;
+        for (const auto& turn : turns[c]) {
+            if (turn.first == turn.last) continue;
+            if (!t.text.empty()) t.text += "\n\n";
+            for (std::size_t i = turn.first; i < turn.last; ++i) {
+                if (i > turn.first) t.text += ' ';
+                t.word_bytes.push_back({t.text.size(), t.text.size() + ws[i].text.size()});
+                t.text += ws[i].text;
+            }
+        }
+        // Card data first: its words are redacted before anything else reads them.
+        std::vector<text::ByteSpan> sources;
+        PciResult pci = text::redact_pci(t.text, o.mask_expiry, &sources);
+        std::vector<int> redacted_by(ws.size(), -1);  // the PCI finding that covers each word
+        for (std::size_t k = 0; k < pci.findings.size(); ++k) {
+            const auto& f = pci.findings[k];
+            if (!f.masked) continue;
+            auto [first, last] = words_in(t, sources[k].first, sources[k].second);
+            if (first >= last) continue;
+            CallEvent e;
+            e.type = std::string(to_string(f.kind));
+            e.channel = int(c);
+            e.speaker = speaker(int(c));
+            e.start = ws[first].start;
+            e.end = ws[last - 1].end;
+            e.pool = "Critical Info";
+            e.text = f.text;
+            e.last4 = f.last4;
+            e.brand = f.brand;
+            r.events.push_back(e);
+            const double pad = o.redaction_padding_ms / 1000.0;
+            r.redacted[c].push_back({std::max(0.0, e.start - pad), e.end + pad});
+            for (std::size_t i = first; i < last; ++i) redacted_by[i] = int(k);
+        }
+        // The text the pools and promises read: each redacted run is one "***".
+        ChannelText clean;
+        std::vector<std::pair<std::size_t, std::size_t>> token_words;  // [first, last) words of each token
+        for (const auto& turn : turns[c]) {
+            if (turn.first == turn.last) continue;
+            if (!clean.text.empty()) clean.text += "\n\n";
+            for (std::size_t i = turn.first; i < turn.last; ++i) {
+                if (i > turn.first && redacted_by[i] >= 0 && redacted_by[i] == redacted_by[i - 1]) {
+                    token_words.back().second = i + 1;
+                    continue;
+                }
+                if (i > turn.first) clean.text += ' ';
+                const std::string w = redacted_by[i] >= 0 ? std::string("***") : ws[i].text;
+                clean.word_bytes.push_back({clean.text.size(), clean.text.size() + w.size()});
+                token_words.push_back({i, i + 1});
+                clean.text += w;
+            }
+        }
+        for (std::size_t i = 0; i < ws.size(); ++i)
+            if (redacted_by[i] >= 0) ws[i].text = "***", ws[i].redacted = true;
+        r.redacted[c] = merged(std::move(r.redacted[c]));
+        if (clean.text.find_first_not_of(" \n*") == std::string::npos) continue;  // nothing but card data
+        TextOptions topts;
+        topts.speaker = speaker(int(c));
+        topts.pci = false;
+        topts.max_bytes = clean.text.size();
+        TextAnalysis ta = analyze_text(clean.text, analyzer, topts);
+        auto times = [&](std::size_t b0, std::size_t b1, CallEvent& e) {
+            auto [first, last] = words_in(clean, b0, b1);
+            if (first >= last) return false;
+            e.start = ws[token_words[first].first].start;
+            e.end = ws[token_words[last - 1].second - 1].end;
+            return true;
+        };
+        for (const auto& h : ta.findings) {
+            CallEvent e;
+            e.type = "phrase";
+            e.channel = int(c);
+            e.speaker = speaker(int(c));
+            e.pool = h.pool;
+            e.phrase = h.phrase;
+            e.text = h.text;
+            if (times(h.byte_start, h.byte_end, e)) r.events.push_back(std::move(e));
+        }
+        for (const auto& p : ta.promises) {
+            CallEvent e;
+            e.type = "promise";
+            e.channel = int(c);
+            e.speaker = speaker(int(c));
+            e.text = p.text;
+            e.time_statement = p.time_statement;
+            e.due = p.due;
+            if (times(p.byte_start, p.byte_end, e)) r.events.push_back(std::move(e));
+        }
+    }
+
+    // The transcript: every word, and the dialogue turn by turn.
+    for (std::size_t c = 0; c < nch; ++c) {
+        for (const auto& turn : turns[c]) {
+            if (turn.first == turn.last) continue;
+            DialogueLine line;
+            line.channel = int(c);
+            line.speaker = speaker(int(c));
+            line.start = turn.span.start;
+            line.end = turn.span.end;
+            for (std::size_t i = turn.first; i < turn.last; ++i) {
+                const auto& w = words[c][i];
+                if (w.redacted && i > turn.first && words[c][i - 1].redacted) continue;
+                if (!line.text.empty()) line.text += ' ';
+                if (!w.redacted) {
+                    line.text += w.text;
+                    continue;
+                }
+                // The label of the card data that covers this word.
+                std::string label = "<card number>";
+                for (const auto& e : r.events)
+                    if (e.channel == int(c) && e.pool == "Critical Info" && e.start <= w.start && w.end <= e.end &&
+                        e.type != "phrase") {
+                        if (e.type == "security_code") label = pci_label(PciKind::security_code);
+                        else if (e.type == "expiry_date") label = pci_label(PciKind::expiry_date);
+                        else if (e.type == "pin") label = pci_label(PciKind::pin);
+                    }
+                line.text += label;
+            }
+            r.dialogue.push_back(std::move(line));
+        }
+        for (auto& w : words[c]) r.words.push_back(std::move(w));
+    }
+    auto by_time = [](const auto& a, const auto& b) { return a.start < b.start || (a.start == b.start && a.channel < b.channel); };
+    std::stable_sort(r.words.begin(), r.words.end(), by_time);
+    std::stable_sort(r.dialogue.begin(), r.dialogue.end(), by_time);
+
+    // Acoustic events.
+    for (std::size_t c = 0; c < nch; ++c) {
+        const auto& ch = r.acoustic.channels[c];
+        for (const auto& s : ch.silences) r.events.push_back({.type = "silence", .channel = int(c), .speaker = ch.label, .start = s.start, .end = s.end});
+        for (const auto& s : noise[c]) r.events.push_back({.type = "noise", .channel = int(c), .speaker = ch.label, .start = s.start, .end = s.end});
+        for (const auto& s : ch.escalations) {
+            CallEvent e{.type = "escalation", .channel = int(c), .speaker = ch.label, .start = s.start, .end = s.end};
+            e.pitch_ratio = s.pitch_ratio;
+            e.level_db = s.level_db;
+            r.events.push_back(e);
+        }
+    }
+    std::vector<TimeSpan> both_silent, holds, overtalk;
+    if (two) {
+        for (const auto& i : r.acoustic.interruptions) {
+            CallEvent e{.type = "interruption", .channel = i.interrupter, .speaker = speaker(i.interrupter), .start = i.start, .end = i.end};
+            e.interrupted = speaker(1 - i.interrupter);
+            r.events.push_back(e);
+        }
+        both_silent = intersect(r.acoustic.channels[0].silences, r.acoustic.channels[1].silences);
+        for (const auto& s : both_silent) {
+            if ((s.end - s.start) * 1000 < o.acoustic.silence_min_ms) continue;
+            const bool hold = (s.end - s.start) * 1000 >= o.hold_min_ms;
+            if (hold) holds.push_back(s);
+            r.events.push_back({.type = hold ? "hold" : "silence", .channel = -1, .start = s.start, .end = s.end});
+        }
+        overtalk = intersect(r.acoustic.channels[0].speech, r.acoustic.channels[1].speech);
+    } else {
+        r.skipped.push_back({"hold", "a mono recording: holds need both parties' channels"});
+    }
+    std::stable_sort(r.events.begin(), r.events.end(), [](const CallEvent& a, const CallEvent& b) {
+        return a.start < b.start || (a.start == b.start && a.end < b.end);
+    });
+
+    // Statistics.
+    auto& st = r.stats;
+    st.duration = r.acoustic.duration;
+    for (std::size_t c = 0; c < nch; ++c) {
+        SpokenChannelStats cs;
+        cs.speaker = speaker(int(c));
+        cs.talk = total(talk[c]);
+        cs.silence = total(r.acoustic.channels[c].silences);
+        cs.noise = total(noise[c]);
+        cs.overtalk = total(overtalk);
+        for (const auto& i : r.acoustic.interruptions) {
+            if (i.interrupter == int(c)) ++cs.interruptions_made;
+            else ++cs.interrupted;
+        }
+        for (const auto& w : r.words)
+            if (w.channel == int(c)) ++cs.words;
+        cs.words_per_minute = cs.talk > 0 ? cs.words * 60.0 / cs.talk : 0.0;
+        for (const auto& t : talk[c]) cs.longest_monologue = std::max(cs.longest_monologue, t.end - t.start);
+        st.talk += cs.talk;
+        st.noise += cs.noise;
+        st.words += cs.words;
+        st.longest_monologue = std::max(st.longest_monologue, cs.longest_monologue);
+        st.channels.push_back(cs);
+    }
+    st.silence = two ? total(both_silent) : st.channels[0].silence;
+    st.overtalk = total(overtalk);
+    st.interruptions = static_cast<int>(r.acoustic.interruptions.size());
+    st.holds = static_cast<int>(holds.size());
+    st.hold = total(holds);
+    st.talk_ratio = two && st.channels[1].talk > 0 ? st.channels[0].talk / st.channels[1].talk : 0.0;
+
+    if (o.min_call_s > 0 && st.duration < o.min_call_s) r.flags.push_back("too_short");
+    if (o.max_call_s > 0 && st.duration > o.max_call_s) r.flags.push_back("too_long");
+    if (st.talk == 0) r.flags.push_back("no_speech");
+    return r;
+}
+
+void redact_audio(CallAudio& audio, const SpokenCall& report, const SpokenCallOptions& options) {
+    options.validate();
+    const bool tone = options.redaction == "tone";
+    for (std::size_t c = 0; c < audio.channels.size() && c < report.redacted.size(); ++c) {
+        auto& x = audio.channels[c];
+        for (const auto& s : report.redacted[c]) {
+            const auto a = std::min(x.size(), static_cast<std::size_t>(std::max(0.0, s.start) * audio.sample_rate));
+            const auto b = std::min(x.size(), static_cast<std::size_t>(std::ceil(s.end * audio.sample_rate)));
+            for (std::size_t i = a; i < b; ++i)
+                x[i] = tone ? 0.1f * static_cast<float>(std::sin(2 * std::numbers::pi * 1000.0 * double(i) /
+                                                                 audio.sample_rate))
+                            : 0.0f;
+        }
+    }
+}
+
+}  // namespace switchboard
