@@ -214,6 +214,31 @@ SB_EXTERN int sb_accounts_options_init(sb_accounts_options* opts, unsigned int v
     });
 }
 
+// The call fields (version 5 on).
+void call_options(const sb_db_options& c, SwitchboardOptions& o) {
+    if (c.version < 5) return;
+    InteractionOptions& i = o.interactions;
+    if (c.max_call_seconds != 0) i.max_call_seconds = c.max_call_seconds;
+    if (c.hold_min_ms != 0) i.hold_min_ms = c.hold_min_ms;
+    try {
+        i.validate();
+    } catch (const Error& e) {
+        const std::string field = e.field() == "hold_min_ms" ? "hold_min_ms" : e.field();
+        throw Error(e.code(), e.what(), field);
+    }
+    const std::string stt = c.stt != nullptr ? c.stt : "";
+    if (stt.empty() || stt == "none") return;
+    if (stt != "pocketsphinx")
+        throw Error(ErrorCode::invalid_argument, "stt must be \"pocketsphinx\", \"none\" or NULL", "stt");
+    PocketSphinxOptions p;
+    if (c.stt_preset != nullptr && c.stt_preset[0] != '\0') p.preset = c.stt_preset;
+    try {
+        i.transcriber = make_pocketsphinx(p);
+    } catch (const Error& e) {
+        throw Error(e.code(), e.what(), e.field() == "preset" ? "stt_preset" : "stt");
+    }
+}
+
 SB_EXTERN int sb_db_options_init(sb_db_options* opts, unsigned int version) {
     return guard([&] {
         require(opts, "opts");
@@ -221,7 +246,9 @@ SB_EXTERN int sb_db_options_init(sb_db_options* opts, unsigned int version) {
         // Only the fields of the version asked for: an older caller's
         // struct is shorter.
         const sb_db_options defaults = SB_DB_OPTIONS_INIT;
-        const std::size_t size = version >= 4 ? sizeof(sb_db_options) : offsetof(sb_db_options, smtp_url);
+        const std::size_t size = version >= 5   ? sizeof(sb_db_options)
+                                 : version >= 4 ? offsetof(sb_db_options, stt)
+                                                : offsetof(sb_db_options, smtp_url);
         std::memcpy(opts, &defaults, size);
         opts->version = version;
     });
@@ -243,6 +270,7 @@ SB_EXTERN int sb_db_open(sb_db** out, const char* path, const sb_db_options* opt
         files_options(c, file, o);
         jobs_options(c, o);
         mail_options(c, o);
+        call_options(c, o);
         auto handle = std::make_unique<sb_db>(file, std::move(o));
         *out = handle.release();
     });

@@ -50,6 +50,7 @@
 #include "switchboard_calls.h"    /* calls, QA scorecards, statistics */
 #include "switchboard_analysis.h" /* the audio analysis engine */
 #include "switchboard_text.h"     /* text analysis, phrase pools, text interactions */
+#include "switchboard_speech.h"   /* calls with speech-to-text */
 #include "switchboard_jobs.h"     /* background jobs and events */
 #include "switchboard_presence.h" /* agent presence, queues, the offering of calls */
 #include "switchboard_mail.h"     /* the mailer: SMTP settings, templates, test mails */

@@ -180,11 +180,19 @@ typedef struct sb_db_options {
     int64_t mail_fetch_ms;            /* how often the organisations' IMAP mailboxes are read into
                                          tickets (switchboard_messages.h); 0: the default, 60000;
                                          negative: only when asked (sb_mailbox_fetch) */
+    /* version 5: calls (switchboard_speech.h) */
+    const char* stt;                  /* speech-to-text of recorded calls: "pocketsphinx" (Debian's
+                                         en-us model, loaded at open) or NULL/"none": calls are
+                                         analysed acoustically */
+    const char* stt_preset;           /* "accurate", "balanced" (NULL: the default) or "fast" */
+    double max_call_seconds;          /* longest call recording accepted; 0: the default, 7200 */
+    int hold_min_ms;                  /* both parties silent this long is a hold; 0: the default, 10000 */
 } sb_db_options;
 
-#define SB_DB_OPTIONS_VERSION 4
-#define SB_DB_OPTIONS_INIT \
-    { SB_DB_OPTIONS_VERSION, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0 }
+#define SB_DB_OPTIONS_VERSION 5
+#define SB_DB_OPTIONS_INIT                                                                                   \
+    { SB_DB_OPTIONS_VERSION, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, \
+      NULL, NULL, 0, 0 }
 
 /* Sets *opts to the defaults of the given version (SB_DB_OPTIONS_VERSION),
  * writing only the fields of that version; opts->accounts becomes NULL (the

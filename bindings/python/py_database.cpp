@@ -88,7 +88,8 @@ void bind_database(py::module_& m) {
                          const py::object& key_file, const std::string& smtp_url, const std::string& smtp_tls,
                          const std::string& smtp_username, const std::string& smtp_password,
                          const std::string& smtp_from, std::int64_t smtp_timeout_ms, int mail_max_attempts,
-                         std::int64_t mail_fetch_ms) {
+                         std::int64_t mail_fetch_ms, const std::string& stt, const std::string& stt_preset,
+                         double max_call_seconds, int hold_min_ms) {
                  // str, bytes or any os.PathLike
                  auto fspath = py::module_::import("os").attr("fspath");
                  const auto path = fspath(path_like).cast<std::string>();
@@ -133,6 +134,17 @@ void bind_database(py::module_& m) {
                  m.from = smtp_from;
                  m.max_attempts = mail_max_attempts;
                  options.messages.mail_fetch_ms = mail_fetch_ms;
+                 InteractionOptions& calls = options.interactions;
+                 calls.max_call_seconds = max_call_seconds;
+                 calls.hold_min_ms = hold_min_ms;
+                 calls.validate();
+                 if (stt == "pocketsphinx") {
+                     PocketSphinxOptions p;
+                     p.preset = stt_preset;
+                     calls.transcriber = make_pocketsphinx(p);
+                 } else if (stt != "none") {
+                     throw Error(ErrorCode::invalid_argument, "stt must be \"pocketsphinx\" or \"none\"", "stt");
+                 }
                  return std::make_unique<PyDatabase>(path, std::move(options));
              }),
              py::arg("path"), py::kw_only(), py::arg("create") = dbo.create,
@@ -159,7 +171,9 @@ void bind_database(py::module_& m) {
              py::arg("smtp_password") = "", py::arg("smtp_from") = MailerOptions{}.from,
              py::arg("smtp_timeout_ms") = SmtpSettings{}.timeout_ms,
              py::arg("mail_max_attempts") = MailerOptions{}.max_attempts,
-             py::arg("mail_fetch_ms") = MessagesOptions{}.mail_fetch_ms,
+             py::arg("mail_fetch_ms") = MessagesOptions{}.mail_fetch_ms, py::arg("stt") = "none",
+             py::arg("stt_preset") = "balanced", py::arg("max_call_seconds") = InteractionOptions{}.max_call_seconds,
+             py::arg("hold_min_ms") = InteractionOptions{}.hold_min_ms,
              "Opens (creating and migrating) the database at `path` (a str or os.PathLike);\n"
              "\":memory:\" is a private "
              "in-memory database. The keyword arguments are DatabaseOptions and AccountsOptions,\n"
@@ -169,7 +183,9 @@ void bind_database(py::module_& m) {
              "key_file (the key that seals job payloads; default \"<path>.key\"), and the\n"
              "mailer's: smtp_url (\"\": mails wait in the outbox, unsent), smtp_tls, smtp_username,\n"
              "smtp_password, smtp_from, smtp_timeout_ms, mail_max_attempts; mail_fetch_ms (how\n"
-             "often the organisations' mailboxes are read into tickets; 0: only when asked).")
+             "often the organisations' mailboxes are read into tickets; 0: only when asked);\n"
+             "calls: stt (\"pocketsphinx\" transcribes recorded calls; \"none\", the default,\n"
+             "analyses them acoustically), stt_preset, max_call_seconds, hold_min_ms.")
 
         // ------------------------------------------------------------ database
         .def_property_readonly("path", &PyDatabase::path)

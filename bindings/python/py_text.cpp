@@ -6,7 +6,12 @@
 // Results are the JSON of to_json(TextAnalysis) / to_json(Interaction) turned
 // into dicts. The GIL is released while a text is analysed and while
 // drain_interactions() waits.
+#include <pybind11/numpy.h>
 #include <pybind11/stl.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include <cstddef>
 #include <optional>
@@ -17,11 +22,26 @@
 
 #include "py_database.hpp"
 #include "switchboard/interactions.hpp"
+#include "switchboard/speech.hpp"
 #include "switchboard/text.hpp"
 
 namespace switchboard::python {
 
 namespace {
+
+// One PocketSphinx transcriber per preset for the process: the model loads once.
+std::shared_ptr<Transcriber> transcriber_for(const std::string& preset) {
+    static std::mutex mu;
+    static std::map<std::string, std::shared_ptr<Transcriber>> made;
+    std::lock_guard lock(mu);
+    auto& t = made[preset];
+    if (!t) {
+        PocketSphinxOptions o;
+        o.preset = preset;
+        t = make_pocketsphinx(o);
+    }
+    return t;
+}
 
 std::string type_name(py::handle value) { return py::str(py::type::of(value).attr("__name__")); }
 
@@ -111,6 +131,69 @@ void bind_text(py::module_& m) {
             return out;
         },
         "The built-in pools every organisation starts from: [{\"name\", \"phrases\", \"regexes\"}].");
+
+    m.def(
+        "analyze_spoken_call",
+        [](const py::object& recording, const py::object& client, bool transcribe, const std::string& preset,
+           int silence_min_ms, int interruption_min_ms, int hold_min_ms, double min_call_s, double max_call_s,
+           const std::string& redaction, const py::object& redacted_wav) {
+            auto fspath = py::module_::import("os").attr("fspath");
+            SpokenCallOptions o;
+            o.acoustic.silence_min_ms = silence_min_ms;
+            o.acoustic.interruption_min_ms = interruption_min_ms;
+            o.hold_min_ms = hold_min_ms;
+            o.min_call_s = min_call_s;
+            o.max_call_s = max_call_s;
+            o.redaction = redaction;
+            const std::string agent = fspath(recording).cast<std::string>();
+            const std::optional<std::string> other =
+                client.is_none() ? std::nullopt : std::optional(fspath(client).cast<std::string>());
+            const std::optional<std::string> out =
+                redacted_wav.is_none() ? std::nullopt : std::optional(fspath(redacted_wav).cast<std::string>());
+            std::string json;
+            {
+                py::gil_scoped_release unlocked;
+                o.validate();
+                CallAudio audio = other ? decode_call_files(agent, *other) : decode_call_file(agent);
+                auto stt = transcribe ? transcriber_for(preset) : nullptr;
+                SpokenCall r = analyze_call(audio, stt.get(), default_text_analyzer(), o);
+                if (out) {
+                    redact_audio(audio, r, o);
+                    write_wav(*out, audio);
+                }
+                json = to_json(r);
+            }
+            py::dict d = from_json(json);
+            // The word times as NumPy arrays, beside the words.
+            py::list words = d["words"];
+            const auto n = static_cast<py::ssize_t>(words.size());
+            py::array_t<double> start(n), end(n), confidence(n);
+            py::array_t<std::int32_t> channel(n);
+            for (py::ssize_t k = 0; k < n; ++k) {
+                py::dict w = words[static_cast<std::size_t>(k)];
+                start.mutable_at(k) = w["start"].cast<double>();
+                end.mutable_at(k) = w["end"].cast<double>();
+                confidence.mutable_at(k) = w["confidence"].cast<double>();
+                channel.mutable_at(k) = w["channel"].cast<std::int32_t>();
+            }
+            d["word_start"] = start;
+            d["word_end"] = end;
+            d["word_confidence"] = confidence;
+            d["word_channel"] = channel;
+            return d;
+        },
+        py::arg("recording"), py::arg("client") = py::none(), py::kw_only(), py::arg("transcribe") = true,
+        py::arg("preset") = "balanced", py::arg("silence_min_ms") = AnalysisOptions{}.silence_min_ms,
+        py::arg("interruption_min_ms") = AnalysisOptions{}.interruption_min_ms,
+        py::arg("hold_min_ms") = SpokenCallOptions{}.hold_min_ms, py::arg("min_call_s") = 0.0,
+        py::arg("max_call_s") = 0.0, py::arg("redaction") = "silence", py::arg("redacted_wav") = py::none(),
+        "Analyses a call recording with speech-to-text (PocketSphinx, Debian's en-us model),\n"
+        "storing nothing: `recording` is a WAV path (mono, or stereo agent + client), `client`\n"
+        "the client's mono WAV when the call is two files. Returns the call report (a dict:\n"
+        "words, dialogue, events with speaker and times, stats, skipped, flags, redacted) with\n"
+        "the word times as NumPy arrays: word_start, word_end, word_confidence (float64) and\n"
+        "word_channel (int32). transcribe=False analyses acoustically only; redacted_wav\n"
+        "writes the recording with card data covered (redaction \"silence\" or \"tone\").");
 }
 
 void bind_text_interactions(py::class_<PyDatabase>& cls) {
@@ -186,6 +269,34 @@ void bind_text_interactions(py::class_<PyDatabase>& cls) {
             "is Unauthorized). The text is analysed in the background with the organisation's\n"
             "pools and only its redacted form is stored. Returns the interaction, \"pending\",\n"
             "with its \"ricket\" (e.g. \"2020120211197000019T\").")
+        .def(
+            "record_call",
+            [](PyDatabase& self, const std::string& token, const py::object& first, const py::object& second,
+               const py::object& department, const py::object& agent_id, const py::object& client_id,
+               const py::object& ticket_no) {
+                auto bytes = py::module_::import("builtins").attr("bytes");
+                CallInteractionFields f;
+                f.first_channel = bytes(first).cast<std::string>();
+                if (!second.is_none()) f.second_channel = bytes(second).cast<std::string>();
+                f.department = optional_text(department, "department");
+                f.agent_id = optional_text(agent_id, "agent_id");
+                f.client_id = optional_text(client_id, "client_id");
+                f.ticket_no = optional_text(ticket_no, "ticket_no");
+                const std::string json = self.with_services([&](Services& s) {
+                    const Principal who = s.accounts.authenticate(token, TokenKind::dev);
+                    return to_json(s.interactions().record_call(who, f));
+                });
+                return from_json(json);
+            },
+            py::arg("token"), py::arg("first_channel"), py::arg("second_channel") = py::none(), py::kw_only(),
+            py::arg("department") = py::none(), py::arg("agent_id") = py::none(), py::arg("client_id") = py::none(),
+            py::arg("ticket_no") = py::none(),
+            "Records a call (OctaPy IO1) with a developer token: first_channel is the WAV's\n"
+            "bytes (mono, or stereo agent + client), second_channel the client's mono WAV or\n"
+            "None. Refused at once (InvalidArgument, \"binary needs to be in .WAV format: ...\",\n"
+            "field \"first_channel\"/\"second_channel\"; TooLarge over max_call_seconds) with\n"
+            "nothing stored. Returns the interaction, \"pending\", kind \"C\"; text_report(ricket)\n"
+            "gives its \"call\" report once ready (speech-to-text with the Database's stt).")
         .def(
             "text_report",
             [](PyDatabase& self, const std::string& token, const py::object& ricket) {

@@ -75,6 +75,12 @@ public:
     // The words of one stretch of speech (mono samples at `sample_rate`),
     // in time order. Throws Error on a failure of the engine.
     virtual std::vector<Word> transcribe(std::span<const float> samples, int sample_rate) = 0;
+    // The same stretch read as numbers: a vocabulary of digits, number
+    // words and the words said around a card's details ("my card number
+    // is ..."). analyze_call uses it on turns in card context, where a
+    // general language model mishears digits. The default returns nothing
+    // (the engine has no such mode).
+    virtual std::vector<Word> transcribe_numbers(std::span<const float> samples, int sample_rate);
 };
 
 struct PocketSphinxOptions {
@@ -123,8 +129,9 @@ struct SpokenCallOptions {
     // Speech that yields no word and lasts at least this long is noise (the
     // seed's definition: audio the speech-to-text did not transcribe).
     int untranscribed_min_ms = 300;
-    // Padding around each speech turn given to the transcriber.
-    int turn_padding_ms = 150;
+    // Padding around each speech turn given to the transcriber (a word cut
+    // short at a turn's edge can cost the turn all its words).
+    int turn_padding_ms = 300;
     // Masks every expiry date, not only those next to a card number (TextOptions).
     bool mask_expiry = false;
     // How redact_audio() covers card data: "silence" or "tone" (a 1 kHz beep at -20 dBFS).
@@ -165,6 +172,9 @@ struct CallEvent {
     std::string time_statement;  // promise
     std::optional<PromiseDue> due;  // promise
     std::string last4, brand;       // card_number
+    // card_number: false for a run of 12 or more spoken digits that did not
+    // pass the Luhn check (misheard, most likely), redacted all the same.
+    bool luhn = true;
     double pitch_ratio = 0, level_db = 0;  // escalation
 };
 

@@ -81,13 +81,13 @@ CallAudio decode_call_wav(std::span<const std::byte> wav, double max_duration_s)
 
 CallAudio decode_call_pair(std::span<const std::byte> agent_wav, std::span<const std::byte> client_wav,
                            double max_duration_s) {
-    return pair(analysis::decode_all(agent_wav, max_duration_s, "agent", 1),
-                analysis::decode_all(client_wav, max_duration_s, "client", 1));
+    auto agent = analysis::decode_all(agent_wav, max_duration_s, "agent", 1);  // first: its errors come first
+    return pair(std::move(agent), analysis::decode_all(client_wav, max_duration_s, "client", 1));
 }
 
 CallAudio decode_call_files(const std::string& agent_path, const std::string& client_path, double max_duration_s) {
-    return pair(analysis::decode_all(agent_path, max_duration_s, "agent", 1),
-                analysis::decode_all(client_path, max_duration_s, "client", 1));
+    auto agent = analysis::decode_all(agent_path, max_duration_s, "agent", 1);
+    return pair(std::move(agent), analysis::decode_all(client_path, max_duration_s, "client", 1));
 }
 
 std::string encode_wav(const CallAudio& audio) {

@@ -41,8 +41,9 @@ bj::object event(const CallEvent& e) {
         o["due"] = std::move(due);
     }
     if (e.type == "card_number") {
-        o["last4"] = e.last4;
+        o["last4"] = opt(e.last4);
         o["brand"] = opt(e.brand);
+        o["luhn"] = e.luhn;
     }
     if (e.type == "escalation") {
         o["pitch_ratio"] = r2(e.pitch_ratio);

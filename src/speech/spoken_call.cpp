@@ -90,6 +90,51 @@ std::pair<std::size_t, std::size_t> words_in(const ChannelText& t, std::size_t b
     return {first, last};
 }
 
+constexpr double kCardContextSeconds = 15.0;  // a request for card details this recent
+constexpr std::size_t kMisheardCardDigits = 12;  // spoken digits in a row that are taken for a card number
+
+// Words heard between the digits of a number read out.
+bool filler_word(const std::string& w) {
+    for (const char* f : {"uh", "um", "yeah", "double", "triple", "and", "then"})
+        if (w == f) return true;
+    return false;
+}
+
+// Words that say card details are being given or asked for.
+bool card_word(const std::string& w) {
+    for (const char* cue : {"card", "visa", "mastercard", "amex", "credit", "debit", "cvv", "expiry", "security",
+                            "digits"})
+        if (w == cue) return true;
+    return false;
+}
+
+bool digit_word(const std::string& w) {
+    for (const char* d : {"zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"})
+        if (w == d) return true;
+    return false;
+}
+
+// A digit or a number word up to ninety (the parts of a date said aloud).
+bool number_word(const std::string& w) {
+    if (digit_word(w)) return true;
+    for (const char* n : {"ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+                          "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy",
+                          "eighty", "ninety", "hundred", "thousand"})
+        if (w == n) return true;
+    return false;
+}
+
+int digit_count(const std::vector<TranscriptWord>& ws) {
+    return static_cast<int>(std::count_if(ws.begin(), ws.end(), [](const TranscriptWord& w) { return digit_word(w.text); }));
+}
+
+// The longest run of digit words one after the other.
+int digit_run(const std::vector<TranscriptWord>& ws) {
+    int best = 0, run = 0;
+    for (const auto& w : ws) best = std::max(best, run = digit_word(w.text) ? run + 1 : 0);
+    return best;
+}
+
 const char* pci_label(PciKind k) {
     switch (k) {
         case PciKind::card_number: return "<card number>";
@@ -145,43 +190,95 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
 
     std::vector<std::vector<TimeSpan>> noise(nch), talk(nch);
     std::vector<std::vector<Turn>> turns(nch);
-    std::vector<std::vector<TranscriptWord>> words(nch);
+    std::vector<std::vector<std::vector<TranscriptWord>>> turn_words(nch);  // per channel, per turn
+    const double pad = o.turn_padding_ms / 1000.0;
+    // A stretch of speech transcribed (the general model, or read as numbers).
+    auto transcribe = [&](std::size_t c, TimeSpan sp, bool numbers) {
+        std::vector<TranscriptWord> out;
+        const auto& x = audio.channels[c];
+        const auto a = static_cast<std::size_t>(std::max(0.0, sp.start - pad) * audio.sample_rate);
+        const auto b = std::min(x.size(), static_cast<std::size_t>((sp.end + pad) * audio.sample_rate));
+        if (b <= a) return out;
+        const double t0 = static_cast<double>(a) / audio.sample_rate;
+        const std::span<const float> samples(x.data() + a, b - a);
+        for (auto& w : numbers ? transcriber->transcribe_numbers(samples, audio.sample_rate)
+                               : transcriber->transcribe(samples, audio.sample_rate)) {
+            TranscriptWord tw;
+            tw.channel = int(c);
+            tw.speaker = r.acoustic.channels[c].label;
+            tw.text = std::move(w.text);
+            tw.start = std::clamp(t0 + w.start, sp.start - pad, sp.end + pad);
+            tw.end = std::clamp(t0 + w.end, tw.start, sp.end + pad);
+            tw.confidence = w.confidence;
+            out.push_back(std::move(tw));
+        }
+        return out;
+    };
     for (std::size_t c = 0; c < nch; ++c) {
         const auto& ch = r.acoustic.channels[c];
         noise[c] = ch.noise;
-        const auto& x = audio.channels[c];
         for (const auto& sp : ch.speech) {
-            Turn turn{sp, words[c].size(), words[c].size()};
+            std::vector<TranscriptWord> ws;
             if (transcriber) {
-                const double pad = o.turn_padding_ms / 1000.0;
-                const auto a = static_cast<std::size_t>(std::max(0.0, sp.start - pad) * audio.sample_rate);
-                const auto b = std::min(x.size(), static_cast<std::size_t>((sp.end + pad) * audio.sample_rate));
-                if (b > a) {
-                    const double t0 = static_cast<double>(a) / audio.sample_rate;
-                    for (auto& w : transcriber->transcribe(std::span<const float>(x.data() + a, b - a),
-                                                           audio.sample_rate)) {
-                        TranscriptWord tw;
-                        tw.channel = int(c);
-                        tw.speaker = ch.label;
-                        tw.text = std::move(w.text);
-                        tw.start = std::clamp(t0 + w.start, sp.start, sp.end);
-                        tw.end = std::clamp(t0 + w.end, tw.start, sp.end);
-                        tw.confidence = w.confidence;
-                        words[c].push_back(std::move(tw));
-                    }
+                // Noise that touches the turn is the tail or onset of a word
+                // (an unvoiced "f" or "s"): the transcriber hears it too, or
+                // a word cut short can cost the whole turn.
+                TimeSpan heard = sp;
+                for (const auto& n : ch.noise) {
+                    if (n.end >= heard.start - 0.05 && n.start < heard.start) heard.start = n.start;
+                    if (n.start <= heard.end + 0.05 && n.end > heard.end) heard.end = n.end;
                 }
-                turn.last = words[c].size();
+                ws = transcribe(c, heard, false);
+                // The general model gives up on some turns of digits read
+                // out (no path through the language model): read as numbers.
+                if (ws.empty()) {
+                    auto numbers = transcribe(c, heard, true);
+                    if (digit_run(numbers) >= 3) ws = std::move(numbers);
+                }
                 // Audio the speech-to-text did not transcribe is noise (the seed's definition).
-                if (turn.first == turn.last && (sp.end - sp.start) * 1000 >= o.untranscribed_min_ms) {
+                if (ws.empty() && (sp.end - sp.start) * 1000 >= o.untranscribed_min_ms) {
                     noise[c].push_back(sp);
                     continue;
                 }
             }
             talk[c].push_back(sp);
-            turns[c].push_back(turn);
+            turns[c].push_back(Turn{sp, 0, 0});
+            turn_words[c].push_back(std::move(ws));
         }
         noise[c] = merged(std::move(noise[c]));
     }
+
+    // Turns in card context are read again as numbers: a general language
+    // model mishears spoken digits, and a card number missed is a card
+    // number kept. The numbers reading wins when it holds three digits in a
+    // row and more digits than the general one.
+    if (transcriber) {
+        auto card_cue = [](const std::vector<TranscriptWord>& ws) {
+            return std::any_of(ws.begin(), ws.end(), [](const TranscriptWord& w) { return card_word(w.text); });
+        };
+        for (std::size_t c = 0; c < nch; ++c)
+            for (std::size_t k = 0; k < turns[c].size(); ++k) {
+                const TimeSpan sp = turns[c][k].span;
+                bool context = card_cue(turn_words[c][k]) || digit_count(turn_words[c][k]) >= 3;
+                // ... or the other party asked for it just before.
+                for (std::size_t j = 0; !context && two && j < turns[1 - c].size(); ++j) {
+                    const TimeSpan q = turns[1 - c][j].span;
+                    if (q.end >= sp.start - kCardContextSeconds && q.start < sp.start && card_cue(turn_words[1 - c][j]))
+                        context = true;
+                }
+                if (!context) continue;
+                auto numbers = transcribe(c, sp, true);
+                if (digit_run(numbers) >= 3 && digit_count(numbers) > digit_count(turn_words[c][k]))
+                    turn_words[c][k] = std::move(numbers);
+            }
+    }
+    std::vector<std::vector<TranscriptWord>> words(nch);
+    for (std::size_t c = 0; c < nch; ++c)
+        for (std::size_t k = 0; k < turns[c].size(); ++k) {
+            turns[c][k].first = words[c].size();
+            for (auto& w : turn_words[c][k]) words[c].push_back(std::move(w));
+            turns[c][k].last = words[c].size();
+        }
 
     // Text analytics on each channel's words, with the speaker.
     for (std::size_t c = 0; c < nch && transcriber; ++c) {
@@ -206,6 +303,19 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
             if (!f.masked) continue;
             auto [first, last] = words_in(t, sources[k].first, sources[k].second);
             if (first >= last) continue;
+            if (f.kind == PciKind::card_number && f.spoken) {
+                // The digits heard around it belong to it (a digit misheard
+                // or heard twice breaks the Luhn stretch, not the number).
+                auto near = [&](std::size_t a, std::size_t b) { return ws[b].start - ws[a].end < 1.0; };
+                while (first > 0 && redacted_by[first - 1] < 0 && near(first - 1, first) &&
+                       (number_word(ws[first - 1].text) || filler_word(ws[first - 1].text)))
+                    --first;
+                while (last < ws.size() && redacted_by[last] < 0 && near(last - 1, last) &&
+                       (number_word(ws[last].text) || filler_word(ws[last].text)))
+                    ++last;
+                while (first < last && !number_word(ws[first].text)) ++first;
+                while (last > first && !number_word(ws[last - 1].text)) --last;
+            }
             CallEvent e;
             e.type = std::string(to_string(f.kind));
             e.channel = int(c);
@@ -221,6 +331,64 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
             r.redacted[c].push_back({std::max(0.0, e.start - pad), e.end + pad});
             for (std::size_t i = first; i < last; ++i) redacted_by[i] = int(k);
         }
+        // A long run of spoken digits is a card number misheard: redacted
+        // all the same (a card number missed is a compliance failure).
+        for (std::size_t i = 0; i < ws.size();) {
+            if (redacted_by[i] >= 0 || !digit_word(ws[i].text)) {
+                ++i;
+                continue;
+            }
+            std::size_t j = i, digits = 0;
+            while (j < ws.size() && redacted_by[j] < 0 && (digit_word(ws[j].text) || filler_word(ws[j].text)))
+                digits += digit_word(ws[j++].text);
+            while (j > i && !digit_word(ws[j - 1].text)) --j;  // ends on a digit
+            if (digits >= kMisheardCardDigits) {
+                CallEvent e;
+                e.type = "card_number";
+                e.channel = int(c);
+                e.speaker = speaker(int(c));
+                e.start = ws[i].start;
+                e.end = ws[j - 1].end;
+                e.pool = "Critical Info";
+                e.text = std::string(digits, '*');
+                e.luhn = false;
+                r.events.push_back(e);
+                const double pad = o.redaction_padding_ms / 1000.0;
+                r.redacted[c].push_back({std::max(0.0, e.start - pad), e.end + pad});
+                const int id = static_cast<int>(pci.findings.size() + i);  // its own run
+                for (std::size_t k = i; k < j; ++k) redacted_by[k] = id;
+            }
+            i = std::max(j, i + 1);
+        }
+
+        // An expiry date said in words ("the expiry is seven twenty nine"),
+        // which the text rules do not read, next to a card number.
+        const bool card_said = std::any_of(r.events.begin(), r.events.end(), [&](const CallEvent& e) {
+            return e.channel == int(c) && e.type == "card_number";
+        });
+        for (std::size_t i = 0; i < ws.size() && (card_said || o.mask_expiry); ++i) {
+            if (ws[i].text != "expiry" && ws[i].text != "expires" && ws[i].text != "expiration") continue;
+            std::size_t a = i + 1;
+            while (a < ws.size() && a <= i + 3 && !number_word(ws[a].text)) ++a;  // "date", "is", "the"
+            std::size_t b = a;
+            while (b < ws.size() && b < a + 4 && redacted_by[b] < 0 && number_word(ws[b].text)) ++b;
+            if (b == a || b - a < 2) continue;
+            CallEvent e;
+            e.type = "expiry_date";
+            e.channel = int(c);
+            e.speaker = speaker(int(c));
+            e.start = ws[a].start;
+            e.end = ws[b - 1].end;
+            e.pool = "Critical Info";
+            e.text = "**/**";
+            r.events.push_back(e);
+            const double pad = o.redaction_padding_ms / 1000.0;
+            r.redacted[c].push_back({std::max(0.0, e.start - pad), e.end + pad});
+            const int id = static_cast<int>(pci.findings.size() + ws.size() + i);
+            for (std::size_t k = a; k < b; ++k) redacted_by[k] = id;
+            i = b - 1;
+        }
+
         // The text the pools and promises read: each redacted run is one "***".
         ChannelText clean;
         std::vector<std::pair<std::size_t, std::size_t>> token_words;  // [first, last) words of each token

@@ -136,6 +136,10 @@ class Database:
         smtp_timeout_ms: int = 30000,
         mail_max_attempts: int = 60,
         mail_fetch_ms: int = 60000,
+        stt: str = "none",
+        stt_preset: str = "balanced",
+        max_call_seconds: float = 7200.0,
+        hold_min_ms: int = 10000,
     ) -> None: ...
     @property
     def path(self) -> str: ...
@@ -375,6 +379,17 @@ class Database:
         self,
         token: str,
         text: str,
+        *,
+        department: Optional[str] = None,
+        agent_id: Optional[str] = None,
+        client_id: Optional[str] = None,
+        ticket_no: Optional[str] = None,
+    ) -> Dict[str, Any]: ...
+    def record_call(
+        self,
+        token: str,
+        first_channel: Union[bytes, bytearray, memoryview],
+        second_channel: Optional[Union[bytes, bytearray, memoryview]] = None,
         *,
         department: Optional[str] = None,
         agent_id: Optional[str] = None,
@@ -726,6 +741,23 @@ def analyze_call(
     channels: Optional[int] = None,
     **options: Unpack[_AnalysisOptions],
 ) -> CallAnalysis: ...
+
+def analyze_spoken_call(
+    recording: _PathLike,
+    client: Optional[_PathLike] = None,
+    *,
+    transcribe: bool = True,
+    preset: str = "balanced",
+    silence_min_ms: int = 500,
+    interruption_min_ms: int = 750,
+    hold_min_ms: int = 10000,
+    min_call_s: float = 0.0,
+    max_call_s: float = 0.0,
+    redaction: str = "silence",
+    redacted_wav: Optional[_PathLike] = None,
+) -> Dict[str, Any]: ...
+# keys: duration, acoustic, transcriber, words, dialogue, events, stats, skipped, flags,
+# redacted, and word_start, word_end, word_confidence (float64 arrays), word_channel (int32)
 
 class StreamingAnalyzer:
     def __init__(self, sample_rate: int, channels: int = 1, **options: Unpack[_AnalysisOptions]) -> None: ...
