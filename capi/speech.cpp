@@ -95,6 +95,12 @@ SB_EXTERN int sb_call_record(sb_db* db, char** out_json, const char* token, cons
     });
 }
 
+SB_EXTERN int sb_call_analyse_recording(sb_db* db, char** out_json, const char* token, int64_t call_id) {
+    return json_call(db, out_json, token, "sb_call_analyse_recording", [&](Switchboard& core, const Principal& who) {
+        return to_json(core.interactions().analyse_call_recording(who, call_id));
+    });
+}
+
 SB_EXTERN int sb_call_analyze(sb_spoken_call** out, const char* agent_path, const char* client_path,
                               const char* options_json) {
     reset_out(out);

@@ -20,11 +20,11 @@ extern "C" {
  * own; customers none (SB_EFORBIDDEN).
  *   call  {"id","direction","agent_id","queue","caller","start_ms","answer_ms",
  *          "end_ms","wait_s","talk_s","hold_s","hangup_status","qa_done",
- *          "activity_count","ticket_id","recording_file_id","created_ms"}
+ *          "activity_count","ticket_id","recording_file_id","created_ms","ricket"}
  *   qa    {"id","call_id","opening","holding","politeness","enthusiasm",
  *          "personalization","troubleshooting","listening","accuracy",
  *          "resolution","comments","recommendations","reviewer_id","reviewer",
- *          "created_ms","call_agent_id","call_direction"}
+ *          "created_ms","call_agent_id","call_direction","call_ricket"}
  *   stats {"from_ms","to_ms","inbound_calls","outbound_calls","tickets","emails","sms"}
  */
 

@@ -32,6 +32,14 @@ extern "C" {
 SB_EXTERN int sb_call_record(sb_db* db, char** out_json, const char* token, const void* first_wav, size_t first_len,
                              const void* second_wav, size_t second_len, const char* fields_json);
 
+/* Runs the recording of a call (sb_calls_attach_recording) through the same
+ * pipeline: an access token of an admin or supervisor. *out_json = the
+ * interaction, "kind": "C", "call_id" set; the call's JSON then carries its
+ * "ricket", and its QA scorecards "call_ricket". SB_ENOTFOUND (field
+ * "call_id") for a call the organisation does not have, SB_EINVALID (field
+ * "recording") for one without a recording. */
+SB_EXTERN int sb_call_analyse_recording(sb_db* db, char** out_json, const char* token, int64_t call_id);
+
 /* A call analysed here and now, storing nothing. */
 typedef struct sb_spoken_call sb_spoken_call;
 

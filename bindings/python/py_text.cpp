@@ -298,6 +298,19 @@ void bind_text_interactions(py::class_<PyDatabase>& cls) {
             "nothing stored. Returns the interaction, \"pending\", kind \"C\"; text_report(ricket)\n"
             "gives its \"call\" report once ready (speech-to-text with the Database's stt).")
         .def(
+            "analyse_call_recording",
+            [](PyDatabase& self, const std::string& token, std::int64_t call_id) {
+                const std::string json = self.with_services([&](Services& s) {
+                    Principal who = s.accounts.authenticate(token);
+                    return to_json(s.interactions().analyse_call_recording(who, call_id));
+                });
+                return from_json(json);
+            },
+            py::arg("token"), py::arg("call_id"),
+            "Runs a call's recording (Database.attach_recording) through the call pipeline\n"
+            "(admins and supervisors). Returns the interaction, \"pending\", kind \"C\"; the call\n"
+            "and its QA scorecards show its Ricket (\"ricket\", \"call_ricket\").")
+        .def(
             "text_report",
             [](PyDatabase& self, const std::string& token, const py::object& ricket) {
                 const std::string r = utf8_text(ricket, "ricket");

@@ -34,6 +34,7 @@ json::object call_object(const Call& k) {
             {"activity_count", str(k.activity_count)},
             {"ticket_id", id_text(k.ticket_id)},
             {"file_id", id_text(k.recording_file_id)},
+            {"ricket", k.ricket},
             {"created_on", format_time(k.created_ms)}};
 }
 
@@ -140,6 +141,17 @@ Response attach_recording(Exchange& c) {
     return calls_answer(202, "Recording Attached", k);
 }
 
+// POST /eproc/calls/{id}/analyse: the call's recording through the call
+// pipeline (speech-to-text, events, redaction); the answer is the call with
+// its "ricket", whose report GET /report/{Ricket} serves.
+Response analyse_call(Exchange& c) {
+    const std::int64_t id = id_param(c, c.req.path_param("id"), "id");
+    for (const auto& kv : c.params.object()) throw unknown_field(std::string(kv.key()));
+    c.core([&] { return c.ctx.core.interactions().analyse_call_recording(c.who, id); });
+    const Call k = c.core([&] { return c.ctx.calls.get_call(c.who, id); });
+    return calls_answer(202, "Analysis Queued", k);
+}
+
 // --------------------------------------------------------------- QA
 
 const char* const kScores[] = {"opening",   "holding",         "politeness", "enthusiasm", "personalization",
@@ -158,6 +170,7 @@ json::object qa_object(const QaRecord& q) {
     o["comments"] = q.comments;
     o["recommendations"] = q.recommendations;
     o["recomendations"] = q.recommendations;  // the seed's spelling
+    o["ricket"] = q.call_ricket;                // the call's analysis, beside the scorecard
     o["reviewer_id"] = id_text(q.reviewer_id);
     o["reviewer"] = q.reviewer;
     o["created_on"] = format_time(q.created_ms);
@@ -328,6 +341,7 @@ void register_openchs_calls(Server& server, Context& ctx) {
     server.route("GET", "/eproc/calls/rpt", authed_endpoint(ctx, "calls", report_calls));
     server.route("GET", "/eproc/calls/{id}", authed_endpoint(ctx, "calls", view_call));
     server.route("POST", "/eproc/calls/{id}/recording", authed_endpoint(ctx, "calls", attach_recording));
+    server.route("POST", "/eproc/calls/{id}/analyse", authed_endpoint(ctx, "calls", analyse_call));
 
     server.route("POST", "/eproc/qa", authed_endpoint(ctx, "qa", create_qa));
     server.route("GET", "/eproc/qa", authed_endpoint(ctx, "qa", list_qa));

@@ -36,6 +36,7 @@ struct Call {
     std::int64_t ticket_id = 0;
     std::int64_t recording_file_id = 0;
     std::int64_t created_ms = 0;
+    std::string ricket;  // the latest analysis of its recording (Interactions::analyse_call_recording), "" when none
 };
 
 struct CallFields {
@@ -57,6 +58,7 @@ struct QaRecord {
     // From the call, for lists and reports.
     std::int64_t call_agent_id = 0;
     std::string call_direction;
+    std::string call_ricket;  // the call's analysis, next to the scorecard ("" when none)
 };
 
 struct QaFields {

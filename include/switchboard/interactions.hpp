@@ -122,6 +122,7 @@ struct Interaction {
     std::int64_t duration_ms = 0;
     std::string call_report;
     std::int64_t recording_file_id = 0;
+    std::int64_t call_id = 0;  // the OpenCHS call whose recording it analyses (0: an upload)
 };
 
 struct InteractionOptions {
@@ -174,6 +175,13 @@ public:
     // file of the organisation (card data silenced), the report and the
     // redacted transcript, and removes the spooled recording.
     Interaction record_call(const Principal& who, const CallInteractionFields& fields);
+    // The recording of an OpenCHS call (Calls) through the same pipeline:
+    // admins and supervisors. The interaction carries the call's agent (as
+    // AgentId), caller (ClientId) and ticket (TicketNo), and the call shows
+    // its Ricket (Call::ricket) and its QA scorecards too (QaRecord::call_ricket).
+    // Error(not_found, "call_id") for a call the organisation does not
+    // have, Error(invalid_argument, "recording") for one without a recording.
+    Interaction analyse_call_recording(const Principal& who, std::int64_t call_id);
     // OctaPy IO3. Dev tokens, admins and supervisors of the organisation.
     // Error(not_found, field "ricket") for an unknown Ricket or one of
     // another organisation (the same answer for both).
@@ -184,6 +192,9 @@ public:
     using RecordingWriter =
         std::function<FileInfo(std::int64_t org_id, const std::string& name, const std::string& bytes)>;
     void set_recording_writer(RecordingWriter writer);
+    // How a stored recording is read (the facade's Files).
+    using FileReader = std::function<std::string(std::int64_t org_id, std::int64_t file_id)>;
+    void set_file_reader(FileReader reader);
     // Removes spooled recordings that no pending call names (left by a crash
     // between the upload and its transaction); returns how many. Run once
     // at start by the facade.
@@ -198,7 +209,8 @@ private:
 // {"ricket", "kind", "department", "agent_id", "client_id", "ticket_no",
 //  "created_by", "created_ms", "status", "ready_ms", "error", "text_chars",
 //  "analysis": null | to_json(TextAnalysis)}; a call adds "duration_s",
-//  "call": null | to_json(SpokenCall) and "recording_file_id" (0 until ready).
+//  "call": null | to_json(SpokenCall), "recording_file_id" (0 until ready)
+//  and "call_id" (0 for an upload).
 std::string to_json(const Interaction& interaction);
 
 }  // namespace switchboard

@@ -35,7 +35,8 @@ bj::object call_obj(const Call& c) {
             {"activity_count", c.activity_count},
             {"ticket_id", c.ticket_id},
             {"recording_file_id", c.recording_file_id},
-            {"created_ms", c.created_ms}};
+            {"created_ms", c.created_ms},
+            {"ricket", c.ricket}};
 }
 
 bj::object qa_obj(const QaRecord& q) {
@@ -56,7 +57,8 @@ bj::object qa_obj(const QaRecord& q) {
             {"reviewer", q.reviewer},
             {"created_ms", q.created_ms},
             {"call_agent_id", q.call_agent_id},
-            {"call_direction", q.call_direction}};
+            {"call_direction", q.call_direction},
+            {"call_ricket", q.call_ricket}};
 }
 
 }  // namespace

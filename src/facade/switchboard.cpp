@@ -108,6 +108,9 @@ Switchboard::Switchboard(const std::string& path, SwitchboardOptions options)
             analysis.endpoint = "call analysis";
             return files().upload(analysis, name, "audio/wav", bytes);
         });
+    impl_->interactions.set_file_reader([this](std::int64_t org_id, std::int64_t file_id) {
+        return files().content_of(org_id, file_id).second;
+    });
     impl_->interactions.sweep_spool();
     impl_->jobs.start();
     impl_->mail.start();

@@ -11,6 +11,8 @@
 #include "core/crypto.hpp"
 #include "core/time.hpp"
 #include "interactions/internal.hpp"
+#include "switchboard/calls.hpp"
+#include "switchboard/cases.hpp"
 #include "switchboard/events.hpp"
 #include "switchboard/jobs.hpp"
 #include "text/utf8.hpp"
@@ -121,6 +123,7 @@ struct Interactions::Impl {
     InteractionOptions options;
 
     RecordingWriter recording_writer;
+    FileReader file_reader;
 
     Impl(Database& d, PhrasePools& p, Jobs& j, Events& e, InteractionOptions o)
         : db(d), pools(p), jobs(j), events(e), options(o) {}
@@ -140,6 +143,10 @@ struct Interactions::Impl {
         }
         return removed;
     }
+
+    // Validates and stores a call (an upload, or an OpenCHS call's recording).
+    Interaction record(const Principal& who, const CallInteractionFields& fields, std::int64_t call_id,
+                       const char* operation);
 
     void remove_spool(const std::string& spool) {
         std::error_code ec;
@@ -268,6 +275,8 @@ Interactions::Interactions(Database& db, PhrasePools& pools, Jobs& jobs, Events&
 
 void Interactions::set_recording_writer(RecordingWriter writer) { impl_->recording_writer = std::move(writer); }
 
+void Interactions::set_file_reader(FileReader reader) { impl_->file_reader = std::move(reader); }
+
 std::size_t Interactions::sweep_spool() { return impl_->sweep(); }
 
 Interactions::~Interactions() = default;
@@ -305,10 +314,42 @@ Interaction Interactions::record_text(const Principal& who, const TextInteractio
 }
 
 Interaction Interactions::record_call(const Principal& who, const CallInteractionFields& fields) {
+    if (who.kind != TokenKind::dev) {
+        detail::record_activity(impl_->db, who, "record_call", false, "unauthorized");
+        throw Error(ErrorCode::unauthorized, "unauthorized");
+    }
+    return impl_->record(who, fields, 0, "record_call");
+}
+
+Interaction Interactions::analyse_call_recording(const Principal& who, std::int64_t call_id) {
+    CallInteractionFields f;
+    Call call;
     try {
-        if (who.kind != TokenKind::dev) throw Error(ErrorCode::unauthorized, "unauthorized");
-        const auto& o = impl_->options;
-        if (o.spool_dir.empty() || !impl_->recording_writer)
+        detail::require_role(who, {Role::admin, Role::supervisor});
+        auto found = impl_->db.store().calls().call(store::CallScope{who.org_id, 0}, call_id);
+        if (!found) throw Error(ErrorCode::not_found, "no call " + std::to_string(call_id), "call_id");
+        call = *found;
+        if (!call.recording_file_id || !impl_->file_reader)
+            throw Error(ErrorCode::invalid_argument, "the call has no recording", "recording");
+        f.first_channel = impl_->file_reader(who.org_id, call.recording_file_id);
+        if (call.agent_id) f.agent_id = std::to_string(call.agent_id);
+        if (!call.caller.empty()) f.client_id = call.caller;
+        if (call.ticket_id)
+            if (auto t = impl_->db.store().cases().ticket(store::TicketScope{who.org_id, 0, 0}, call.ticket_id))
+                f.ticket_no = t->ticket_no;
+        f.department = call.queue.empty() ? std::nullopt : std::optional(call.queue);
+    } catch (const Error& e) {
+        detail::record_activity(impl_->db, who, "analyse_call_recording", false, e.what());
+        throw;
+    }
+    return impl_->record(who, f, call_id, "analyse_call_recording");
+}
+
+Interaction Interactions::Impl::record(const Principal& who, const CallInteractionFields& fields,
+                                       std::int64_t call_id, const char* operation) {
+    try {
+        const auto& o = options;
+        if (o.spool_dir.empty() || !recording_writer)
             throw Error(ErrorCode::invalid_argument, "calls need a files directory (where recordings are kept)",
                         "spool_dir");
         auto field = [](const Error& e, const char* name) {
@@ -341,28 +382,30 @@ Interaction Interactions::record_call(const Principal& who, const CallInteractio
         row.created_by = who.username;
         row.created_ms = detail::now_ms();
         row.duration_ms = static_cast<std::int64_t>(audio.duration() * 1000.0 + 0.5);
+        row.call_id = call_id;
 
         std::error_code ec;
         fs::create_directories(o.spool_dir, ec);
         const std::string spool = "call-" + detail::random_token(24);
-        Jobs::PreparedJob job = impl_->jobs.prepare({kCallJobKind, who.org_id, "", spool, 0});
+        Jobs::PreparedJob job = jobs.prepare({kCallJobKind, who.org_id, "", spool, 0});
         Job stored;
         try {
             write_spool_file(spool_path(o.spool_dir, spool, 1), fields.first_channel);
             if (fields.second_channel) write_spool_file(spool_path(o.spool_dir, spool, 2), *fields.second_channel);
-            std::tie(row, stored) = impl_->db.store().text().insert_interaction(row, Jobs::row_of(job), spool);
+            std::tie(row, stored) = db.store().text().insert_interaction(row, Jobs::row_of(job), spool);
         } catch (...) {
-            impl_->jobs.abandon(std::move(job));
-            impl_->remove_spool(spool);
+            jobs.abandon(std::move(job));
+            remove_spool(spool);
             throw;
         }
-        impl_->jobs.submit(std::move(job), stored);
-        detail::record_activity(impl_->db, who, "record_call", true,
+        jobs.submit(std::move(job), stored);
+        detail::record_activity(db, who, operation, true,
                                 "ricket " + row.ricket + ", " + std::to_string(row.duration_ms) + " ms, " +
-                                    std::to_string(audio.channels.size()) + " channel(s)");
+                                    std::to_string(audio.channels.size()) + " channel(s)" +
+                                    (call_id ? ", call " + std::to_string(call_id) : ""));
         return row;
     } catch (const Error& e) {
-        detail::record_activity(impl_->db, who, "record_call", false, e.what());
+        detail::record_activity(db, who, operation, false, e.what());
         throw;
     }
 }

@@ -38,6 +38,7 @@ std::string to_json(const Interaction& i) {
         o["duration_s"] = static_cast<double>(i.duration_ms) / 1000.0;
         o["call"] = i.call_report.empty() ? bj::value(nullptr) : bj::parse(i.call_report);
         o["recording_file_id"] = i.recording_file_id;
+        o["call_id"] = i.call_id;
     }
     return detail::json_text(o);
 }

@@ -106,6 +106,32 @@ int main(void) {
     CHECK(sbj_int(report, "recording_file_id") > 0);
     sb_free(report);
 
+    /* An OpenCHS call's recording through the same pipeline: the call shows its Ricket. */
+    {
+        long long file_id, call_id;
+        char call_ricket[64];
+        REQUIRE_OK(sb_file_upload(db, &json, admin, "call.wav", "audio/wav", clip, clip_len));
+        file_id = sbj_int(json, "id");
+        sb_free(json);
+        REQUIRE_OK(sb_call_create(db, &json, admin, "{\"direction\": \"inbound\", \"caller\": \"+254700000009\"}"));
+        call_id = sbj_int(json, "id");
+        sb_free(json);
+        CHECK_RC(SB_EINVALID, sb_call_analyse_recording(db, &json, admin, call_id));
+        CHECK_STR(sb_last_error_field(), "recording");
+        REQUIRE_OK(sb_call_attach_recording(db, &json, admin, call_id, file_id));
+        sb_free(json);
+        CHECK_RC(SB_ENOTFOUND, sb_call_analyse_recording(db, &json, admin, call_id + 100));
+        REQUIRE_OK(sb_call_analyse_recording(db, &json, admin, call_id));
+        CHECK_INT(sbj_int(json, "call_id"), call_id);
+        CHECK_STR(sbj_str(json, "client_id"), "+254700000009");
+        snprintf(call_ricket, sizeof call_ricket, "%s", sbj_str(json, "ricket"));
+        sb_free(json);
+        REQUIRE_OK(sb_text_drain(db));
+        REQUIRE_OK(sb_call_get(db, &json, admin, call_id));
+        CHECK_STR(sbj_str(json, "ricket"), call_ricket);
+        sb_free(json);
+    }
+
     /* Refusals: not a WAV, an access token, a bad field; nothing stored. */
     CHECK_RC(SB_EINVALID, sb_call_record(db, &json, dev, "hello", 5, NULL, 0, NULL));
     CHECK(strncmp(sb_last_error(), "binary needs to be in .WAV format", 33) == 0);

@@ -173,3 +173,23 @@ def test_the_report_says_queued_until_a_worker_takes_the_call(fresh_host):
     data = ok(h.get("/report/" + ricket, headers=dev(token)))["DATA"]
     assert data["state"] == "queued" and data["status"] == "pending" and data["recording"] is None
     ko(h.get("/report/%s/recording" % ricket, headers=dev(token)), "the recording isn't ready")
+
+
+def test_an_openchs_calls_recording_is_analysed_and_shows_its_ricket(host, org, call):
+    """POST /eproc/calls/{id}/analyse runs the call's recording through the same pipeline."""
+    (agent, client), _ = call
+    hd = org.bearer()
+    stereo = wav_bytes([agent, client], 16000)
+    file_id = host.post("/eproc/files", files={"file[]": ("call.wav", stereo, "audio/wav")}, headers=hd).json()["files"][0]["id"]
+    created = host.post("/eproc/calls", json={"vector": "inbound", "caller": "+254700000009"}, headers=hd)
+    call_id = created.json()["calls"][0]["id"]
+    assert host.post("/eproc/calls/%s/recording" % call_id, json={"file_id": file_id}, headers=hd).status_code == 202
+    r = host.post("/eproc/calls/%s/analyse" % call_id, json={}, headers=hd)
+    assert r.status_code == 202, r.text
+    ricket = r.json()["calls"][0]["ricket"]
+    assert RICKET.fullmatch(ricket)
+    token = dev_token(host, org)
+    data = wait_report(host, token, ricket)
+    assert data["state"] == "ready" and data["call_id"] == int(call_id) and data["client_id"] == "+254700000009"
+    assert any(e["type"] == "card_number" for e in data["events"])
+    assert host.get("/eproc/calls/%s" % call_id, headers=hd).json()["calls"][0]["ricket"] == ricket

@@ -175,6 +175,7 @@ Call sample_call() {
     c.ticket_id = 8;
     c.recording_file_id = 11;
     c.created_ms = 1600000000017;
+    c.ricket = "2020120211461900045C";
     return c;
 }
 
@@ -199,6 +200,7 @@ QaRecord sample_qa() {
     q.created_ms = 1600000000018;
     q.call_agent_id = 7;
     q.call_direction = "inbound";
+    q.call_ricket = "2020120211461900045C";
     return q;
 }
 
@@ -260,12 +262,12 @@ const std::string call_text =
     R"({"id":10,"direction":"inbound","agent_id":7,"queue":"support","caller":"+254711000003")"
     R"(,"start_ms":1600000000014,"answer_ms":1600000000015,"end_ms":1600000000016,"wait_s":12)"
     R"(,"talk_s":120,"hold_s":5,"hangup_status":"answered","qa_done":true,"activity_count":2)"
-    R"(,"ticket_id":8,"recording_file_id":11,"created_ms":1600000000017})";
+    R"(,"ticket_id":8,"recording_file_id":11,"created_ms":1600000000017,"ricket":"2020120211461900045C"})";
 const std::string qa_text =
     R"({"id":12,"call_id":10,"opening":1,"holding":2,"politeness":3,"enthusiasm":4,"personalization":5)"
     R"(,"troubleshooting":1,"listening":2,"accuracy":3,"resolution":4,"comments":"good")"
     R"(,"recommendations":"slower","reviewer_id":7,"reviewer":"amina","created_ms":1600000000018)"
-    R"(,"call_agent_id":7,"call_direction":"inbound"})";
+    R"(,"call_agent_id":7,"call_direction":"inbound","call_ricket":"2020120211461900045C"})";
 const std::string stats_text =
     R"({"from_ms":1,"to_ms":2,"inbound_calls":3,"outbound_calls":4,"tickets":5,"emails":6,"sms":7})";
 // A ticket up to its "contact" member.

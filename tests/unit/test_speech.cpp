@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "helpers.hpp"
+#include "switchboard/calls.hpp"
+#include "switchboard/cases.hpp"
 #include "switchboard/interactions.hpp"
 #include "switchboard/speech.hpp"
 
@@ -434,4 +436,47 @@ TEST_CASE("a spooled recording no pending call names is removed at start", "[spe
     std::ofstream(c.dir / "files" / "spool" / "call-orphan-1.wav") << "RIFF";
     CHECK(c.inter.sweep_spool() == 1);
     CHECK(c.spooled() == 0);
+}
+
+TEST_CASE("an OpenCHS call's recording through the same pipeline, its Ricket on the call and its QA",
+          "[speech][interactions][calls]") {
+    CallCentre c;
+    const auto& a = analysed();
+    TicketFields ticket;
+    ticket.narrative = "Refund asked on the phone";
+    const Ticket t = c.sb->cases().create_ticket(c.admin, ticket);
+    CallFields cf;
+    cf.direction = "inbound";
+    cf.caller = "+254700000009";
+    cf.queue = "billing";
+    cf.ticket_id = t.id;
+    Call call = c.sb->calls().create_call(c.admin, cf);
+    CHECK(call.ricket.empty());
+    // Without a recording: refused, naming it.
+    CHECK(sbtest::thrown([&] { c.inter.analyse_call_recording(c.admin, call.id); }).field == "recording");
+    CHECK(sbtest::thrown([&] { c.inter.analyse_call_recording(c.admin, call.id + 99); }).code == ErrorCode::not_found);
+    const FileInfo f = c.sb->files().upload(c.admin, "call.wav", "audio/wav", encode_wav(a.audio));
+    c.sb->calls().attach_recording(c.admin, call.id, f.id);
+    // Agents may not start it.
+    const Principal agent = c.user("agent1", Role::agent);
+    CHECK(sbtest::thrown([&] { c.inter.analyse_call_recording(agent, call.id); }).code == ErrorCode::forbidden);
+
+    Interaction i = c.inter.analyse_call_recording(c.admin, call.id);
+    CHECK(i.call_id == call.id);
+    CHECK(i.client_id == "+254700000009");
+    CHECK(i.ticket_no == t.ticket_no);
+    CHECK(i.department == "billing");
+    REQUIRE(c.sb->jobs().drain(std::chrono::seconds(120)));
+    CHECK(c.sb->calls().get_call(c.admin, call.id).ricket == i.ricket);
+    Interaction done = c.inter.report(c.admin, i.ricket);
+    REQUIRE(done.status == ReportStatus::ready);
+    CHECK(done.call_report.find("\"type\":\"card_number\"") != std::string::npos);
+
+    // The QA reviewer sees the analysis next to the scorecard.
+    QaFields q;
+    q.call_id = call.id;
+    q.opening = q.holding = q.politeness = q.enthusiasm = q.personalization = q.troubleshooting = q.listening =
+        q.accuracy = q.resolution = 4;
+    const QaRecord qa = c.sb->calls().create_qa(c.admin, q);
+    CHECK(c.sb->calls().get_qa(c.admin, qa.id).call_ricket == i.ricket);
 }

@@ -229,6 +229,7 @@ class Call(TypedDict):
     ticket_id: int
     recording_file_id: int
     created_ms: int
+    ricket: str  # the latest analysis of its recording, "" when none
 
 
 class QaRecord(TypedDict):
@@ -250,6 +251,7 @@ class QaRecord(TypedDict):
     created_ms: int
     call_agent_id: int  # from the call
     call_direction: str  # from the call
+    call_ricket: str  # the call's analysis (Database.analyse_call_recording), "" when none
 
 
 class HelplineStats(TypedDict):

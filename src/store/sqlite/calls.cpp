@@ -11,7 +11,8 @@ namespace {
 constexpr const char* kCallColumns =
     "c.id, c.org_id, c.direction, ifnull(c.agent_id, 0), c.queue, c.caller, c.start_ms, ifnull(c.answer_ms, 0), "
     "ifnull(c.end_ms, 0), c.wait_s, c.talk_s, c.hold_s, c.hangup_status, c.qa_done, c.activity_count, "
-    "ifnull(c.ticket_id, 0), ifnull(c.recording_file_id, 0), c.created_ms";
+    "ifnull(c.ticket_id, 0), ifnull(c.recording_file_id, 0), c.created_ms, "
+    "ifnull((SELECT i.ricket FROM interactions i WHERE i.call_id = c.id ORDER BY i.id DESC LIMIT 1), '')";
 
 Call read_call(const Prepared& st) {
     Call c;
@@ -33,6 +34,7 @@ Call read_call(const Prepared& st) {
     c.ticket_id = st->getColumn(15).getInt64();
     c.recording_file_id = st->getColumn(16).getInt64();
     c.created_ms = st->getColumn(17).getInt64();
+    c.ricket = st->getColumn(18).getString();
     return c;
 }
 

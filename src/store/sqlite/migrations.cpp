@@ -609,6 +609,10 @@ ALTER TABLE interactions ADD COLUMN spool TEXT;
 ALTER TABLE interactions ADD COLUMN duration_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE interactions ADD COLUMN recording_file_id INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX interactions_spool ON interactions (spool) WHERE spool IS NOT NULL;
+-- The OpenCHS call whose recording a call interaction analyses (NULL for an
+-- upload through POST /record/call).
+ALTER TABLE interactions ADD COLUMN call_id INTEGER REFERENCES calls (id) ON DELETE SET NULL;
+CREATE INDEX interactions_call ON interactions (call_id) WHERE call_id IS NOT NULL;
 )SQL"},
     };
     return list;

@@ -11,7 +11,8 @@ namespace {
 constexpr const char* kQaColumns =
     "q.id, q.org_id, q.call_id, q.opening, q.holding, q.politeness, q.enthusiasm, q.personalization, "
     "q.troubleshooting, q.listening, q.accuracy, q.resolution, q.comments, q.recommendations, "
-    "ifnull(q.reviewer_id, 0), q.reviewer, q.created_ms, ifnull(c.agent_id, 0), c.direction";
+    "ifnull(q.reviewer_id, 0), q.reviewer, q.created_ms, ifnull(c.agent_id, 0), c.direction, "
+    "ifnull((SELECT i.ricket FROM interactions i WHERE i.call_id = c.id ORDER BY i.id DESC LIMIT 1), '')";
 
 constexpr const char* kQaFrom = "FROM qa q JOIN calls c ON c.id = q.call_id WHERE q.org_id = ?";
 
@@ -30,6 +31,7 @@ QaRecord read_qa(const Prepared& st) {
     r.created_ms = st->getColumn(16).getInt64();
     r.call_agent_id = st->getColumn(17).getInt64();
     r.call_direction = st->getColumn(18).getString();
+    r.call_ricket = st->getColumn(19).getString();
     return r;
 }
 

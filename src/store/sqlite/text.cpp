@@ -38,7 +38,8 @@ ReportStatus status_of(const std::string& s) {
 
 constexpr const char* kInteractionColumns =
     "SELECT id, org_id, ricket, kind, department, agent_id, client_id, ticket_no, created_by, "
-    "created_ms, status, ready_ms, error, text_chars, ifnull(analysis_json, ''), duration_ms, recording_file_id "
+    "created_ms, status, ready_ms, error, text_chars, ifnull(analysis_json, ''), duration_ms, recording_file_id, "
+    "ifnull(call_id, 0) "
     "FROM interactions ";
 
 InteractionRow read_interaction(const Prepared& st) {
@@ -62,6 +63,7 @@ InteractionRow read_interaction(const Prepared& st) {
     r.analysis_json = st->getColumn(14).getString();
     i.duration_ms = st->getColumn(15).getInt64();
     i.recording_file_id = st->getColumn(16).getInt64();
+    i.call_id = st->getColumn(17).getInt64();
     return r;
 }
 
@@ -171,8 +173,8 @@ std::pair<Interaction, Job> Text::insert_interaction(const Interaction& in, NewJ
             row.ricket = prefix + digits + row.kind;
             Prepared st(db,
                         "INSERT INTO interactions (org_id, ricket, kind, department, agent_id, client_id, ticket_no, "
-                        "created_by, created_ms, status, text_chars, duration_ms, spool) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) "
+                        "created_by, created_ms, status, text_chars, duration_ms, spool, call_id) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) "
                         "ON CONFLICT (ricket) DO NOTHING RETURNING id");
             st->bind(1, static_cast<int64_t>(row.org_id));
             st->bind(2, row.ricket);
@@ -187,6 +189,8 @@ std::pair<Interaction, Job> Text::insert_interaction(const Interaction& in, NewJ
             st->bind(11, static_cast<int64_t>(row.duration_ms));
             if (spool.empty()) st->bind(12);
             else st->bind(12, spool);
+            if (row.call_id) st->bind(13, static_cast<int64_t>(row.call_id));
+            else st->bind(13);
             if (st->executeStep()) {
                 row.id = st->getColumn(0).getInt64();
                 while (st->executeStep()) {
