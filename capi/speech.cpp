@@ -1,9 +1,7 @@
 // C API: calls with speech-to-text (switchboard_speech.h).
 #include <boost/json.hpp>
 
-#include <map>
 #include <memory>
-#include <mutex>
 
 #include "capi_internal.hpp"
 #include "switchboard/speech.hpp"
@@ -62,20 +60,6 @@ CallInteractionFields call_fields(const char* json) {
     return f;
 }
 
-// One PocketSphinx transcriber per preset for the process (the model is loaded once).
-std::shared_ptr<Transcriber> transcriber(const std::string& preset) {
-    static std::mutex mu;
-    static std::map<std::string, std::shared_ptr<Transcriber>> made;
-    std::lock_guard lock(mu);
-    auto& t = made[preset];
-    if (!t) {
-        PocketSphinxOptions o;
-        o.preset = preset;
-        t = make_pocketsphinx(o);
-    }
-    return t;
-}
-
 }  // namespace
 
 extern "C" {
@@ -128,7 +112,7 @@ SB_EXTERN int sb_call_analyze(sb_spoken_call** out, const char* agent_path, cons
         o.validate();
         CallAudio audio = client_path ? decode_call_files(agent, client_path, o.acoustic.max_duration_s)
                                       : decode_call_file(agent, o.acoustic.max_duration_s);
-        auto stt = transcribe ? transcriber(preset) : nullptr;
+        auto stt = transcribe ? shared_pocketsphinx(preset) : nullptr;
         auto call = std::make_unique<sb_spoken_call>();
         call->report = analyze_call(audio, stt.get(), default_text_analyzer(), o);
         if (!redacted_wav.empty()) {

@@ -9,9 +9,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
-#include <map>
 #include <memory>
-#include <mutex>
 
 #include <cstddef>
 #include <optional>
@@ -29,19 +27,6 @@ namespace switchboard::python {
 
 namespace {
 
-// One PocketSphinx transcriber per preset for the process: the model loads once.
-std::shared_ptr<Transcriber> transcriber_for(const std::string& preset) {
-    static std::mutex mu;
-    static std::map<std::string, std::shared_ptr<Transcriber>> made;
-    std::lock_guard lock(mu);
-    auto& t = made[preset];
-    if (!t) {
-        PocketSphinxOptions o;
-        o.preset = preset;
-        t = make_pocketsphinx(o);
-    }
-    return t;
-}
 
 std::string type_name(py::handle value) { return py::str(py::type::of(value).attr("__name__")); }
 
@@ -155,7 +140,7 @@ void bind_text(py::module_& m) {
                 py::gil_scoped_release unlocked;
                 o.validate();
                 CallAudio audio = other ? decode_call_files(agent, *other) : decode_call_file(agent);
-                auto stt = transcribe ? transcriber_for(preset) : nullptr;
+                auto stt = transcribe ? shared_pocketsphinx(preset) : nullptr;
                 SpokenCall r = analyze_call(audio, stt.get(), default_text_analyzer(), o);
                 if (out) {
                     redact_audio(audio, r, o);

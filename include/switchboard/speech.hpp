@@ -108,6 +108,10 @@ struct PocketSphinxOptions {
 // Error(invalid_argument, field "hmm"/"lm"/"dict"/"preset") naming what is
 // missing or refused.
 std::shared_ptr<Transcriber> make_pocketsphinx(const PocketSphinxOptions& options = {});
+// One PocketSphinx transcriber per preset for the whole process, made on
+// first use (the C and Python entry points that analyse a recording here
+// and now share them, so the model loads once).
+std::shared_ptr<Transcriber> shared_pocketsphinx(const std::string& preset = "balanced");
 // Whether Debian's model is installed where make_pocketsphinx looks by default.
 bool pocketsphinx_model_installed();
 

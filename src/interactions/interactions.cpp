@@ -101,6 +101,21 @@ std::string masked_label(std::string value) {
     return redact_pci(value).redacted_text;
 }
 
+// A new interaction of `kind` with the labels checked and masked.
+template <class Fields>
+Interaction new_interaction(const Principal& who, char kind, const Fields& fields) {
+    Interaction row;
+    row.org_id = who.org_id;
+    row.kind = kind;
+    row.department = masked_label(label(fields.department, "department"));
+    row.agent_id = masked_label(label(fields.agent_id, "agent_id"));
+    row.client_id = masked_label(label(fields.client_id, "client_id"));
+    row.ticket_no = masked_label(label(fields.ticket_no, "ticket_no"));
+    row.created_by = who.username;
+    row.created_ms = detail::now_ms();
+    return row;
+}
+
 }  // namespace
 
 void InteractionOptions::validate() const {
@@ -127,6 +142,14 @@ struct Interactions::Impl {
 
     Impl(Database& d, PhrasePools& p, Jobs& j, Events& e, InteractionOptions o)
         : db(d), pools(p), jobs(j), events(e), options(o) {}
+
+    // A job that failed for good: its interaction fails with the reason.
+    void job_failed(const Job& failed) {
+        auto row = db.store().text().interaction(failed.org_id, failed.subject);
+        if (row && row->interaction.status == ReportStatus::pending)
+            finish(row->interaction, ReportStatus::failed, "the analysis could not be run: " + failed.last_error,
+                   nullptr);
+    }
 
     std::size_t sweep() {
         if (options.spool_dir.empty()) return 0;
@@ -254,19 +277,11 @@ Interactions::Interactions(Database& db, PhrasePools& pools, Jobs& jobs, Events&
     impl_ = std::make_unique<Impl>(db, pools, jobs, events, options);
     jobs.handle(
         kJobKind, [impl = impl_.get()](const JobRun& run) { impl->analyse(run); },
-        [impl = impl_.get()](const Job& failed) {
-            auto row = impl->db.store().text().interaction(failed.org_id, failed.subject);
-            if (row && row->interaction.status == ReportStatus::pending)
-                impl->finish(row->interaction, ReportStatus::failed,
-                             "the analysis could not be run: " + failed.last_error, nullptr);
-        });
+        [impl = impl_.get()](const Job& failed) { impl->job_failed(failed); });
     jobs.handle(
         kCallJobKind, [impl = impl_.get()](const JobRun& run) { impl->analyse_call(run); },
         [impl = impl_.get()](const Job& failed) {
-            auto row = impl->db.store().text().interaction(failed.org_id, failed.subject);
-            if (row && row->interaction.status == ReportStatus::pending)
-                impl->finish(row->interaction, ReportStatus::failed,
-                             "the analysis could not be run: " + failed.last_error, nullptr);
+            impl->job_failed(failed);
             // The payload (the spool name) is gone with the failed job: the
             // sweep removes the recording, as no pending call names it.
             impl->sweep();
@@ -285,15 +300,7 @@ Interaction Interactions::record_text(const Principal& who, const TextInteractio
     try {
         if (who.kind != TokenKind::dev) throw Error(ErrorCode::unauthorized, "unauthorized");
         check_text(fields.text, impl_->options.max_text_bytes);
-        Interaction row;
-        row.org_id = who.org_id;
-        row.kind = 'T';
-        row.department = masked_label(label(fields.department, "department"));
-        row.agent_id = masked_label(label(fields.agent_id, "agent_id"));
-        row.client_id = masked_label(label(fields.client_id, "client_id"));
-        row.ticket_no = masked_label(label(fields.ticket_no, "ticket_no"));
-        row.created_by = who.username;
-        row.created_ms = detail::now_ms();
+        Interaction row = new_interaction(who, 'T', fields);
         row.text_chars = code_points(fields.text);
         Jobs::PreparedJob job = impl_->jobs.prepare({kJobKind, who.org_id, "", fields.text, 0});
         Job stored;
@@ -372,15 +379,7 @@ Interaction Interactions::Impl::record(const Principal& who, const CallInteracti
             if (e.field() == "second_channel") throw;
             throw field(e, "first_channel");
         }
-        Interaction row;
-        row.org_id = who.org_id;
-        row.kind = 'C';
-        row.department = masked_label(label(fields.department, "department"));
-        row.agent_id = masked_label(label(fields.agent_id, "agent_id"));
-        row.client_id = masked_label(label(fields.client_id, "client_id"));
-        row.ticket_no = masked_label(label(fields.ticket_no, "ticket_no"));
-        row.created_by = who.username;
-        row.created_ms = detail::now_ms();
+        Interaction row = new_interaction(who, 'C', fields);
         row.duration_ms = static_cast<std::int64_t>(audio.duration() * 1000.0 + 0.5);
         row.call_id = call_id;
 

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 
 #include "speech/internal.hpp"
@@ -245,6 +246,19 @@ void PocketSphinxOptions::validate() const {
 
 std::shared_ptr<Transcriber> make_pocketsphinx(const PocketSphinxOptions& options) {
     return std::make_shared<PocketSphinx>(options);
+}
+
+std::shared_ptr<Transcriber> shared_pocketsphinx(const std::string& preset) {
+    static std::mutex mu;
+    static std::map<std::string, std::shared_ptr<Transcriber>> made;
+    std::lock_guard lock(mu);
+    auto& t = made[preset];
+    if (!t) {
+        PocketSphinxOptions o;
+        o.preset = preset;
+        t = make_pocketsphinx(o);
+    }
+    return t;
 }
 
 bool pocketsphinx_model_installed() {

@@ -135,16 +135,6 @@ int digit_run(const std::vector<TranscriptWord>& ws) {
     return best;
 }
 
-const char* pci_label(PciKind k) {
-    switch (k) {
-        case PciKind::card_number: return "<card number>";
-        case PciKind::security_code: return "<security code>";
-        case PciKind::expiry_date: return "<expiry date>";
-        case PciKind::pin: return "<PIN>";
-    }
-    return "<card number>";
-}
-
 }  // namespace
 
 void SpokenCallOptions::validate() const {
@@ -462,16 +452,15 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
                     line.text += w.text;
                     continue;
                 }
-                // The label of the card data that covers this word.
-                std::string label = "<card number>";
+                // The placeholder of the card data that covers this word.
+                PciKind kind = PciKind::card_number;
                 for (const auto& e : r.events)
-                    if (e.channel == int(c) && e.pool == "Critical Info" && e.start <= w.start && w.end <= e.end &&
-                        e.type != "phrase") {
-                        if (e.type == "security_code") label = pci_label(PciKind::security_code);
-                        else if (e.type == "expiry_date") label = pci_label(PciKind::expiry_date);
-                        else if (e.type == "pin") label = pci_label(PciKind::pin);
+                    if (e.channel == int(c) && e.start <= w.start && w.end <= e.end) {
+                        if (e.type == "security_code") kind = PciKind::security_code;
+                        else if (e.type == "expiry_date") kind = PciKind::expiry_date;
+                        else if (e.type == "pin") kind = PciKind::pin;
                     }
-                line.text += label;
+                line.text += text::pci_placeholder(kind);
             }
             r.dialogue.push_back(std::move(line));
         }

@@ -9,6 +9,7 @@
 #include "switchboard/error.hpp"
 #include "switchboard/text.hpp"
 #include "text/matcher.hpp"
+#include "text/pci.hpp"
 #include "text/utf8.hpp"
 
 namespace switchboard {
@@ -18,16 +19,6 @@ namespace {
 namespace bj = boost::json;
 
 constexpr std::size_t kMaxSpeakerBytes = 64;
-
-std::string_view pci_label(PciKind k) {
-    switch (k) {
-        case PciKind::card_number: return "<card number>";
-        case PciKind::security_code: return "<security code>";
-        case PciKind::expiry_date: return "<expiry date>";
-        case PciKind::pin: return "<PIN>";
-    }
-    return "<card number>";
-}
 
 bool blank(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
@@ -110,7 +101,7 @@ TextAnalysis analyze_text(std::string_view input, const TextAnalyzer& analyzer, 
         for (const auto& f : pci) {
             PhraseHit h;
             h.pool = options.pci_pool;
-            h.phrase = std::string(pci_label(f.kind));
+            h.phrase = std::string(text::pci_placeholder(f.kind));
             h.byte_start = f.byte_start;
             h.byte_end = f.byte_end;
             r.findings.push_back(std::move(h));

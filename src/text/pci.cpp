@@ -409,6 +409,16 @@ std::string_view to_string(PciKind kind) noexcept {
 
 PciResult redact_pci(std::string_view s, bool mask_expiry) { return text::redact_pci(s, mask_expiry, nullptr); }
 
+std::string_view text::pci_placeholder(PciKind k) noexcept {
+    switch (k) {
+        case PciKind::card_number: return "<card number>";
+        case PciKind::security_code: return "<security code>";
+        case PciKind::expiry_date: return "<expiry date>";
+        case PciKind::pin: return "<PIN>";
+    }
+    return "<card number>";
+}
+
 PciResult text::redact_pci(std::string_view s, bool mask_expiry, std::vector<ByteSpan>* sources) {
     constexpr std::size_t kContextBytes = 300;  // a card word this close makes a code a card's
     constexpr std::size_t kValueBytes = 60;     // a code's value within this many bytes of its keyword

@@ -17,4 +17,8 @@ using ByteSpan = std::pair<std::size_t, std::size_t>;  // [start, end) bytes
 // in `s` (one per finding, in the order of the findings).
 PciResult redact_pci(std::string_view s, bool mask_expiry, std::vector<ByteSpan>* sources);
 
+// What stands for a finding of `kind` where its text is not shown:
+// "<card number>", "<security code>", "<expiry date>", "<PIN>".
+std::string_view pci_placeholder(PciKind kind) noexcept;
+
 }  // namespace switchboard::text
