@@ -176,8 +176,9 @@ struct CallEvent {
     std::string time_statement;  // promise
     std::optional<PromiseDue> due;  // promise
     std::string last4, brand;       // card_number
-    // card_number: false for a run of 12 or more spoken digits that did not
-    // pass the Luhn check (misheard, most likely), redacted all the same.
+    // card_number: false for a run of 12 or more spoken digits (8 in a turn
+    // that names a card) that did not pass the Luhn check (misheard, most
+    // likely), redacted all the same.
     bool luhn = true;
     double pitch_ratio = 0, level_db = 0;  // escalation
 };

@@ -27,8 +27,8 @@ constexpr const char* kDefaultSearch = "_default";  // the language model's sear
 
 // The numbers search: digits and number words, and the phrases said around
 // a card's details, in any order. The phrases are whole (a lone "a" or
-// "it" would otherwise fill every pause between two digits). Every word is
-// in Debian's dictionary.
+// "it" would otherwise fill every pause between two digits; "sure" is left
+// out, as "zero" is heard "sure oh"). Every word is in Debian's dictionary.
 constexpr const char* kNumbersGrammar = R"(#JSGF V1.0;
 grammar numbers;
 public <utterance> = ( <digit> | <number> | <phrase> )+ ;
@@ -38,8 +38,8 @@ public <utterance> = ( <digit> | <number> | <phrase> )+ ;
 <phrase> = my card number is | my card number | card number | the card number is | the long number is |
            the number is | it is | it's | that's | the expiry is | the expiry date is | expiry date | expiry |
            it expires | expires | the security code is | security code | the code is | the code on the back is |
-           the last digits are | yes | yeah | okay | sure | right | thank you | please | visa | mastercard |
-           credit card | debit card | hang on | let me see | here it is | um | uh ;
+           the last digits are | yes | yeah | okay | right | thank you | please | visa | mastercard |
+           credit card | debit card | hang on | let me see | here it is ;
 )";
 constexpr int kModelRate = 16000;
 

@@ -92,10 +92,11 @@ std::pair<std::size_t, std::size_t> words_in(const ChannelText& t, std::size_t b
 
 constexpr double kCardContextSeconds = 15.0;  // a request for card details this recent
 constexpr std::size_t kMisheardCardDigits = 12;  // spoken digits in a row that are taken for a card number
+constexpr std::size_t kMisheardCardDigitsNamed = 8;  // the same in a turn that names a card
 
 // Words heard between the digits of a number read out.
 bool filler_word(const std::string& w) {
-    for (const char* f : {"uh", "um", "yeah", "double", "triple", "and", "then"})
+    for (const char* f : {"uh", "um", "yeah", "double", "triple", "and", "then", "sure"})
         if (w == f) return true;
     return false;
 }
@@ -122,6 +123,14 @@ bool number_word(const std::string& w) {
                           "eighty", "ninety", "hundred", "thousand"})
         if (w == n) return true;
     return false;
+}
+
+// Number words that are not digits ("twenty", "eighty" ...), which a
+// misheard digit often becomes.
+int number_count(const std::vector<TranscriptWord>& ws) {
+    return static_cast<int>(std::count_if(ws.begin(), ws.end(), [](const TranscriptWord& w) {
+        return number_word(w.text) && !digit_word(w.text);
+    }));
 }
 
 int digit_count(const std::vector<TranscriptWord>& ws) {
@@ -240,8 +249,9 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
 
     // Turns in card context are read again as numbers: a general language
     // model mishears spoken digits, and a card number missed is a card
-    // number kept. The numbers reading wins when it holds three digits in a
-    // row and more digits than the general one.
+    // number kept. The numbers reading wins when it holds more digits than
+    // the general one, and six digits in a row, or three where the general
+    // reading heard two number words or more.
     if (transcriber) {
         auto card_cue = [](const std::vector<TranscriptWord>& ws) {
             return std::any_of(ws.begin(), ws.end(), [](const TranscriptWord& w) { return card_word(w.text); });
@@ -257,8 +267,13 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
                         context = true;
                 }
                 if (!context) continue;
+                // A grammar of numbers hears digits in any speech: a short run
+                // counts only where the general model heard numbers too.
+                const auto& general = turn_words[c][k];
                 auto numbers = transcribe(c, sp, true);
-                if (digit_run(numbers) >= 3 && digit_count(numbers) > digit_count(turn_words[c][k]))
+                const bool heard_numbers = digit_count(general) + number_count(general) >= 2;
+                if ((digit_run(numbers) >= 6 || (digit_run(numbers) >= 3 && heard_numbers)) &&
+                    digit_count(numbers) > digit_count(general))
                     turn_words[c][k] = std::move(numbers);
             }
     }
@@ -322,7 +337,14 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
             for (std::size_t i = first; i < last; ++i) redacted_by[i] = int(k);
         }
         // A long run of spoken digits is a card number misheard: redacted
-        // all the same (a card number missed is a compliance failure).
+        // all the same (a card number missed is a compliance failure). In a
+        // turn that names a card, a shorter run is enough.
+        std::vector<bool> names_card(ws.size(), false);
+        for (const auto& turn : turns[c]) {
+            bool cue = false;
+            for (std::size_t i = turn.first; i < turn.last; ++i) cue = cue || card_word(ws[i].text);
+            for (std::size_t i = turn.first; i < turn.last; ++i) names_card[i] = cue;
+        }
         for (std::size_t i = 0; i < ws.size();) {
             if (redacted_by[i] >= 0 || !digit_word(ws[i].text)) {
                 ++i;
@@ -332,7 +354,7 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
             while (j < ws.size() && redacted_by[j] < 0 && (digit_word(ws[j].text) || filler_word(ws[j].text)))
                 digits += digit_word(ws[j++].text);
             while (j > i && !digit_word(ws[j - 1].text)) --j;  // ends on a digit
-            if (digits >= kMisheardCardDigits) {
+            if (digits >= (names_card[i] ? kMisheardCardDigitsNamed : kMisheardCardDigits)) {
                 CallEvent e;
                 e.type = "card_number";
                 e.channel = int(c);
