@@ -110,15 +110,10 @@ SB_EXTERN int sb_call_analyze(sb_spoken_call** out, const char* agent_path, cons
             else throw Error(ErrorCode::invalid_argument, "unknown option \"" + k + "\"", k);
         }
         o.validate();
-        CallAudio audio = client_path ? decode_call_files(agent, client_path, o.acoustic.max_duration_s)
-                                      : decode_call_file(agent, o.acoustic.max_duration_s);
         auto stt = transcribe ? shared_pocketsphinx(preset) : nullptr;
         auto call = std::make_unique<sb_spoken_call>();
-        call->report = analyze_call(audio, stt.get(), default_text_analyzer(), o);
-        if (!redacted_wav.empty()) {
-            redact_audio(audio, call->report, o);
-            write_wav(redacted_wav, audio);
-        }
+        call->report = analyze_call_file(agent, std::string(optional_text(client_path)), stt.get(),
+                                         default_text_analyzer(), o, redacted_wav);
         *out = call.release();
     });
 }

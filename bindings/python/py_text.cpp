@@ -131,22 +131,13 @@ void bind_text(py::module_& m) {
             o.max_call_s = max_call_s;
             o.redaction = redaction;
             const std::string agent = fspath(recording).cast<std::string>();
-            const std::optional<std::string> other =
-                client.is_none() ? std::nullopt : std::optional(fspath(client).cast<std::string>());
-            const std::optional<std::string> out =
-                redacted_wav.is_none() ? std::nullopt : std::optional(fspath(redacted_wav).cast<std::string>());
+            const std::string other = client.is_none() ? "" : fspath(client).cast<std::string>();
+            const std::string out = redacted_wav.is_none() ? "" : fspath(redacted_wav).cast<std::string>();
             std::string json;
             {
                 py::gil_scoped_release unlocked;
-                o.validate();
-                CallAudio audio = other ? decode_call_files(agent, *other) : decode_call_file(agent);
                 auto stt = transcribe ? shared_pocketsphinx(preset) : nullptr;
-                SpokenCall r = analyze_call(audio, stt.get(), default_text_analyzer(), o);
-                if (out) {
-                    redact_audio(audio, r, o);
-                    write_wav(*out, audio);
-                }
-                json = to_json(r);
+                json = to_json(analyze_call_file(agent, other, stt.get(), default_text_analyzer(), o, out));
             }
             py::dict d = from_json(json);
             // The word times as NumPy arrays, beside the words.

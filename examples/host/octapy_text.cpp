@@ -184,9 +184,9 @@ Response record_text(Exchange& c) {
 // DATA: the interaction (to_json(Interaction)) with the analysis's fields
 // (findings, promises, redacted_text, pci, truncated; for a call the
 // report's transcript, events, stats ...) lifted beside its metadata once
-// it is ready. A call's also carries "state" (queued, processing, ready,
-// failed) and, when ready, the link to its redacted recording.
-json::object report_data(const Interaction& i, const std::string& state) {
+// it is ready. A call's also carries, when ready, the link to its redacted
+// recording.
+json::object report_data(const Interaction& i) {
     json::value v = json::parse(to_json(i));
     json::object data = std::move(v.as_object());
     for (const char* key : {"analysis", "call"}) {
@@ -198,7 +198,6 @@ json::object report_data(const Interaction& i, const std::string& state) {
             for (auto& kv : analysis.as_object()) data[kv.key()] = std::move(kv.value());
     }
     if (i.kind == 'C') {
-        data["state"] = state;
         data["recording"] = i.status == ReportStatus::ready && i.recording_file_id
                                 ? json::value("/report/" + i.ricket + "/recording")
                                 : json::value(nullptr);
@@ -206,14 +205,7 @@ json::object report_data(const Interaction& i, const std::string& state) {
     return data;
 }
 
-// queued, processing (its job is running), ready or failed.
-std::string call_state(Exchange& c, const Interaction& i) {
-    if (i.status != ReportStatus::pending) return std::string(to_string(i.status)) == "ready" ? "ready" : "failed";
-    ListQuery q;
-    q.filters = {{"subject", i.ricket}, {"state", "running"}};
-    q.count = 1;
-    return c.ctx.base.core.jobs().list(c.who, q).total > 0 ? "processing" : "queued";
-}
+
 
 Response report(Exchange& c) {
     const std::string ricket = c.req.path_param("Ricket");
@@ -227,7 +219,7 @@ Response report(Exchange& c) {
         throw;
     }
     json::object o = ok_object();
-    o["DATA"] = report_data(i, i.kind == 'C' ? call_state(c, i) : "");
+    o["DATA"] = report_data(i);
     return send(o);
 }
 

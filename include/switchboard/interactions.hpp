@@ -123,6 +123,7 @@ struct Interaction {
     std::string call_report;
     std::int64_t recording_file_id = 0;
     std::int64_t call_id = 0;  // the OpenCHS call whose recording it analyses (0: an upload)
+    bool processing = false;   // a pending call whose analysis job is running now (report() sets it)
 };
 
 struct InteractionOptions {
@@ -210,7 +211,7 @@ private:
 //  "created_by", "created_ms", "status", "ready_ms", "error", "text_chars",
 //  "analysis": null | to_json(TextAnalysis)}; a call adds "duration_s",
 //  "call": null | to_json(SpokenCall), "recording_file_id" (0 until ready)
-//  and "call_id" (0 for an upload).
+//  "call_id" (0 for an upload) and "state": queued, processing, ready or failed.
 std::string to_json(const Interaction& interaction);
 
 }  // namespace switchboard

@@ -224,6 +224,13 @@ struct SpokenCall {
 // failure propagates.
 SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const TextAnalyzer& analyzer,
                         const SpokenCallOptions& options = {});
+// The pipeline on WAV files: decodes `path` (mono or stereo), or with a
+// client_path the two mono files, with options.acoustic.max_duration_s;
+// analyses the call; and with a redacted_wav writes the recording with its
+// card data covered there.
+SpokenCall analyze_call_file(const std::string& path, const std::string& client_path, Transcriber* transcriber,
+                             const TextAnalyzer& analyzer, const SpokenCallOptions& options = {},
+                             const std::string& redacted_wav = "");
 // Covers report.redacted in the audio with silence or a tone.
 void redact_audio(CallAudio& audio, const SpokenCall& report, const SpokenCallOptions& options = {});
 

@@ -417,6 +417,12 @@ Interaction Interactions::report(const Principal& who, std::string_view ricket_i
                                                      : std::nullopt;
         if (!row) throw Error(ErrorCode::not_found, "no interaction has this Ricket", "ricket");
         Interaction out = std::move(row->interaction);
+        if (out.kind == 'C' && out.status == ReportStatus::pending) {
+            ListQuery running;
+            running.filters = {{"kind", kCallJobKind}, {"subject", out.ricket}, {"state", "running"}};
+            running.count = 1;
+            out.processing = impl_->db.store().jobs().list_jobs(out.org_id, running, ListLimits{}).total > 0;
+        }
         if (out.status == ReportStatus::ready && !row->analysis_json.empty()) {
             if (out.kind == 'C') out.call_report = std::move(row->analysis_json);
             else out.analysis = detail::analysis_from_json(row->analysis_json);

@@ -39,6 +39,8 @@ std::string to_json(const Interaction& i) {
         o["call"] = i.call_report.empty() ? bj::value(nullptr) : bj::parse(i.call_report);
         o["recording_file_id"] = i.recording_file_id;
         o["call_id"] = i.call_id;
+        o["state"] = i.status == ReportStatus::pending ? (i.processing ? "processing" : "queued")
+                                                       : std::string(to_string(i.status));
     }
     return detail::json_text(o);
 }

@@ -563,6 +563,20 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
     return r;
 }
 
+SpokenCall analyze_call_file(const std::string& path, const std::string& client_path, Transcriber* transcriber,
+                             const TextAnalyzer& analyzer, const SpokenCallOptions& options,
+                             const std::string& redacted_wav) {
+    options.validate();
+    const double max_s = options.acoustic.max_duration_s;
+    CallAudio audio = client_path.empty() ? decode_call_file(path, max_s) : decode_call_files(path, client_path, max_s);
+    SpokenCall report = analyze_call(audio, transcriber, analyzer, options);
+    if (!redacted_wav.empty()) {
+        redact_audio(audio, report, options);
+        write_wav(redacted_wav, audio);
+    }
+    return report;
+}
+
 void redact_audio(CallAudio& audio, const SpokenCall& report, const SpokenCallOptions& options) {
     options.validate();
     const bool tone = options.redaction == "tone";
