@@ -16,9 +16,11 @@ In one run, in a temporary directory that is removed at the end:
    host over HTTP and checks that both give the same answers for the same
    token;
 3. loads each with wrk on 127.0.0.1 (16 connections, 2 threads, keep-alive):
-   GET /eproc/tickets/{id} over every ticket id, and GET /eproc/tickets/?_c=50,
-   first with only the session header, then with a browser's headers
-   (Accept-Encoding: gzip, deflate, br and the rest);
+   first GET /eproc/tickets/{id} for tickets not read before (3 s: the host
+   keeps the tickets it has read in memory), then one read of every ticket,
+   not counted; then GET /eproc/tickets/{id} at random over every ticket id,
+   and GET /eproc/tickets/?_c=50, first with only the session header, then
+   with a browser's headers (Accept-Encoding: gzip, deflate, br and the rest);
 4. times the list page one request at a time on a keep-alive connection,
    without and with compression, and measures its size both ways;
 5. runs benchmarks/record_text_roundtrip.py against the host;
@@ -298,20 +300,44 @@ function request()
 end
 """
 
+LUA_WALK_REQUEST = """
+-- each request the next ticket of this thread's share, so that no ticket is
+-- read twice until all have been; a thread that has read its share stops
+local step, n = 0, 0
+function request()
+  if step == 0 then step, n = threads_total, first_id + thread_no - 1 end
+  if n > last_id then
+    if stop_at_end then wrk.thread:stop() end
+    n = first_id + thread_no - 1
+  end
+  local id = n
+  n = n + step
+  return wrk.format(nil, "/eproc/tickets/" .. id)
+end
+"""
+
 
 def lua_string(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def run_wrk(url, workdir, name, path, headers, id_range, args):
+def run_wrk(url, workdir, name, path, headers, id_range, args, walk=None):
     """One wrk run of GET `path`, or of GET /eproc/tickets/{id} over the ids
-    of `id_range` when `path` is None; its figures as a dict (ms)."""
+    of `id_range` when `path` is None: at random, or in turn when `walk` is
+    "wrap" (starting again after the last) or "stop" (each thread stops at
+    the end of its share); its figures as a dict (ms)."""
     script = os.path.join(workdir, name.replace(" ", "_") + ".lua")
+    request = ""
+    if path is None:
+        request = LUA_VIEW_REQUEST
+        if walk:
+            request = ("local threads_total, stop_at_end = %d, %s\n" % (args.threads, "true" if walk == "stop" else "false")
+                       + LUA_WALK_REQUEST)
     with open(script, "w") as f:
         f.write(LUA % {"path": path or "/", "first_id": id_range[0], "last_id": id_range[1],
                        "headers": "\n".join("wrk.headers[%s] = %s" % (lua_string(k), lua_string(v))
                                             for k, v in headers.items()),
-                       "request": LUA_VIEW_REQUEST if path is None else ""})
+                       "request": request})
     cmd = ["wrk", "-t%d" % args.threads, "-c%d" % args.connections, "-d%ds" % args.seconds, "--latency",
            "--timeout", "5s", "-s", script, url]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=args.seconds + 60).stdout
@@ -331,9 +357,20 @@ def load(label, url, token, id_range, workdir, args):
     auth = {"XAuthorization": "Bearer " + token}
     browser = dict(BROWSER_HEADERS, **auth)
     runs = {}
-    # A short warm-up, not counted: caches, connections, workers.
-    warm = argparse.Namespace(**dict(vars(args), seconds=min(2, args.seconds)))
-    run_wrk(url, workdir, label + " warmup", None, auth, id_range, warm)
+    # First reads: each request a ticket this process has not read since it
+    # started (the host keeps tickets it has read in memory, docs/store.md).
+    # Short enough that no ticket is read twice at these rates.
+    first = argparse.Namespace(**dict(vars(args), seconds=min(3, args.seconds)))
+    r = run_wrk(url, workdir, label + " view first", None, auth, id_range, first, walk="wrap")
+    runs["view", "first"] = r
+    print("  %-5s view first   %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  max %7.1f ms  %8d requests%s"
+          % (label, r["rps"], r["p50"], r["p99"], r["max"], r["requests"],
+             "  (more requests than tickets: some read twice)" if r["requests"] > id_range[1] - id_range[0] + 1
+             else ""), flush=True)
+    # Warm-up, not counted: one read of every ticket, as a host that has run
+    # for a while has read its tickets; connections and workers.
+    warm = argparse.Namespace(**dict(vars(args), seconds=max(2, min(60, (id_range[1] - id_range[0]) // 8000 + 2))))
+    run_wrk(url, workdir, label + " warmup", None, auth, id_range, warm, walk="stop")
     for kind, path in (("view", None), ("list", LIST_PATH)):
         for headers_name, headers in (("plain", auth), ("browser", browser)):
             r = run_wrk(url, workdir, "%s %s %s" % (label, kind, headers_name), path, headers, id_range, args)
@@ -448,7 +485,12 @@ def build_rows(H, P, seq_h, seq_p, rt):
             return side_seq["compressed"]["median"] / side_seq["plain"]["median"] if side_seq else None
         return side_runs[what, "plain"]["rps"] / side_runs[what, "browser"]["rps"] if side_runs else None
 
-    rows = []
+    rows = [
+        ("view req/s, first read of each ticket", run(H, "view", "first", "rps"), run(P, "view", "first", "rps"),
+         "rps", "higher", "", None),
+        ("view p99 ms, first read of each ticket", run(H, "view", "first", "p99"), run(P, "view", "first", "p99"),
+         "ms", "lower", "", None),
+    ]
     for headers, title in (("plain", "session header only"), ("browser", "browser headers")):
         rows += [
             ("view req/s, %s" % title, run(H, "view", headers, "rps"), run(P, "view", headers, "rps"), "rps",

@@ -148,6 +148,8 @@ DatabaseOptions database_options(const sb_db_options& c) {
     take(o.reader_connections, c.reader_connections, "reader_connections");
     o.synchronous_full = c.synchronous_full != 0;
     o.create = c.must_exist == 0;
+    if (c.version >= 6 && c.record_cache_bytes != 0)
+        o.record_cache_bytes = c.record_cache_bytes < 0 ? 0 : static_cast<std::size_t>(c.record_cache_bytes);
     return o;
 }
 
@@ -246,7 +248,8 @@ SB_EXTERN int sb_db_options_init(sb_db_options* opts, unsigned int version) {
         // Only the fields of the version asked for: an older caller's
         // struct is shorter.
         const sb_db_options defaults = SB_DB_OPTIONS_INIT;
-        const std::size_t size = version >= 5   ? sizeof(sb_db_options)
+        const std::size_t size = version >= 6   ? sizeof(sb_db_options)
+                                 : version >= 5 ? offsetof(sb_db_options, record_cache_bytes)
                                  : version >= 4 ? offsetof(sb_db_options, stt)
                                                 : offsetof(sb_db_options, smtp_url);
         std::memcpy(opts, &defaults, size);

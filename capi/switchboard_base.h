@@ -136,7 +136,9 @@ SB_EXTERN int sb_accounts_options_init(sb_accounts_options* opts, unsigned int v
  *      held the accounts options inline, so they could not grow; they are
  *      refused with SB_EINVALID (field "version") naming the version and
  *      CHANGELOG.md, which says what to change.
- *   4  adds the mail fields (smtp_url ... mail_fetch_ms). */
+ *   4  adds the mail fields (smtp_url ... mail_fetch_ms).
+ *   5  adds the call fields (stt ... hold_min_ms).
+ *   6  adds record_cache_bytes. */
 typedef struct sb_db_options {
     unsigned int version;             /* SB_DB_OPTIONS_VERSION */
     int busy_timeout_ms;              /* wait for another process's write lock; default 5000 */
@@ -187,12 +189,16 @@ typedef struct sb_db_options {
     const char* stt_preset;           /* "accurate", "balanced" (NULL: the default) or "fast" */
     double max_call_seconds;          /* longest call recording accepted; 0: the default, 7200 */
     int hold_min_ms;                  /* both parties silent this long is a hold; 0: the default, 10000 */
+    /* version 6 */
+    int64_t record_cache_bytes;       /* memory for records kept between reads (tickets read by id,
+                                         forgotten when any process changes them); 0: the default,
+                                         128 MiB; negative: none */
 } sb_db_options;
 
-#define SB_DB_OPTIONS_VERSION 5
+#define SB_DB_OPTIONS_VERSION 6
 #define SB_DB_OPTIONS_INIT                                                                                   \
     { SB_DB_OPTIONS_VERSION, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, \
-      NULL, NULL, 0, 0 }
+      NULL, NULL, 0, 0, 0 }
 
 /* Sets *opts to the defaults of the given version (SB_DB_OPTIONS_VERSION),
  * writing only the fields of that version; opts->accounts becomes NULL (the

@@ -89,7 +89,7 @@ void bind_database(py::module_& m) {
                          const std::string& smtp_username, const std::string& smtp_password,
                          const std::string& smtp_from, std::int64_t smtp_timeout_ms, int mail_max_attempts,
                          std::int64_t mail_fetch_ms, const std::string& stt, const std::string& stt_preset,
-                         double max_call_seconds, int hold_min_ms) {
+                         double max_call_seconds, int hold_min_ms, std::int64_t record_cache_bytes) {
                  // str, bytes or any os.PathLike
                  auto fspath = py::module_::import("os").attr("fspath");
                  const auto path = fspath(path_like).cast<std::string>();
@@ -102,6 +102,10 @@ void bind_database(py::module_& m) {
                  d.busy_timeout_ms = busy_timeout_ms;
                  d.reader_connections = reader_connections;
                  d.synchronous_full = synchronous_full;
+                 if (record_cache_bytes < 0)
+                     throw Error(ErrorCode::invalid_argument, "record_cache_bytes must be 0 or more",
+                                 "record_cache_bytes");
+                 d.record_cache_bytes = static_cast<std::size_t>(record_cache_bytes);
                  AccountsOptions& o = options.accounts;
                  o.pwhash_opslimit = pwhash_opslimit;
                  o.pwhash_memlimit = pwhash_memlimit;
@@ -174,6 +178,7 @@ void bind_database(py::module_& m) {
              py::arg("mail_fetch_ms") = MessagesOptions{}.mail_fetch_ms, py::arg("stt") = "none",
              py::arg("stt_preset") = "balanced", py::arg("max_call_seconds") = InteractionOptions{}.max_call_seconds,
              py::arg("hold_min_ms") = InteractionOptions{}.hold_min_ms,
+             py::arg("record_cache_bytes") = static_cast<std::int64_t>(dbo.record_cache_bytes),
              "Opens (creating and migrating) the database at `path` (a str or os.PathLike);\n"
              "\":memory:\" is a private "
              "in-memory database. The keyword arguments are DatabaseOptions and AccountsOptions,\n"
@@ -185,7 +190,8 @@ void bind_database(py::module_& m) {
              "smtp_password, smtp_from, smtp_timeout_ms, mail_max_attempts; mail_fetch_ms (how\n"
              "often the organisations' mailboxes are read into tickets; 0: only when asked);\n"
              "calls: stt (\"pocketsphinx\" transcribes recorded calls; \"none\", the default,\n"
-             "analyses them acoustically), stt_preset, max_call_seconds, hold_min_ms.")
+             "analyses them acoustically), stt_preset, max_call_seconds, hold_min_ms;\n"
+             "record_cache_bytes (memory for tickets kept between reads; 0 keeps none).")
 
         // ------------------------------------------------------------ database
         .def_property_readonly("path", &PyDatabase::path)

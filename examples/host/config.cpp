@@ -128,6 +128,8 @@ const std::vector<Setting>& settings() {
                "how long a claimed job is held before another worker may take it"),
         number("max_backlog_bytes", &HostConfig::max_backlog_bytes, 1, 1ull << 40,
                "payload bytes the jobs' backlog holds; past it new work is answered \"busy\""),
+        number("record_cache_mb", &HostConfig::record_cache_mb, 0, 1ll << 20,
+               "memory for tickets kept between reads, in MiB (0: none; a read of a kept ticket takes no query)"),
         number("max_text_bytes", &HostConfig::max_text_bytes, 1, 16ull << 20, "longest TextContent accepted"),
         text("stt", &HostConfig::stt,
              "speech-to-text of calls: pocketsphinx (Debian's en-us model) or none (calls analysed acoustically)",

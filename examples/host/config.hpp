@@ -43,6 +43,7 @@ struct HostConfig {
     int job_workers = 2;
     long long job_lease_ms = 30'000;
     long long max_backlog_bytes = 256ll << 20;
+    long long record_cache_mb = 128;
     std::size_t max_text_bytes = 64u << 10;
     // calls (POST /record/call, docs/speech.md)
     std::string stt = "pocketsphinx";     // the speech-to-text engine, or "none"

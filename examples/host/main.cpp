@@ -106,6 +106,7 @@ int run(const host::HostConfig& o) {
     sbo.jobs.workers = o.job_workers;
     sbo.jobs.lease_ms = o.job_lease_ms;
     sbo.jobs.max_backlog_bytes = o.max_backlog_bytes;
+    sbo.database.record_cache_bytes = static_cast<std::size_t>(o.record_cache_mb) << 20;
     sbo.mail.smtp.url = o.smtp_url;
     sbo.mail.smtp.tls = o.smtp_tls;
     sbo.mail.smtp.username = o.smtp_username;

@@ -28,6 +28,7 @@
 // throws Error(ErrorCode::schema) and changes nothing.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -41,6 +42,9 @@ struct DatabaseOptions {
     int reader_connections = 4;   // pool size, 1 to 64; readers beyond it wait
     bool synchronous_full = false;
     bool create = true;           // create the file if it does not exist
+    // Memory for records kept between reads (tickets read by id, with their
+    // contact), forgotten when any process changes them; 0 keeps none.
+    std::size_t record_cache_bytes = std::size_t{128} << 20;
 };
 
 namespace store {

@@ -6,6 +6,8 @@
  * reaches the first one's tickets. */
 #include "test_util.h"
 
+#include <time.h>
+
 /* Creates a ticket as `token` and returns its id. */
 static long long new_ticket(sb_db* db, const char* token, const char* fields) {
     char* json = NULL;
@@ -491,6 +493,38 @@ int main(void) {
         CHECK(stopped_ko >= 1);
     }
     sb_free(json);
+
+    /* ---- tickets kept in memory between reads (record_cache_bytes): another
+     * handle's change (as another process's) is seen within a few tenths of
+     * a second; a handle that keeps none reads the file each time. */
+    {
+        sb_db* other = NULL;
+        sb_db* uncached = NULL;
+        sb_db_options none = options;
+        int tries;
+        REQUIRE_OK(sb_ticket_get(db, &json, admin, t1)); /* kept now */
+        sb_free(json);
+        REQUIRE_OK(sb_db_open(&other, path, &options));
+        none.record_cache_bytes = -1;
+        REQUIRE_OK(sb_db_open(&uncached, path, &none));
+        REQUIRE_OK(sb_ticket_update(other, &json, admin, t1, "{\"resolution\":\"refunded by the other handle\"}"));
+        sb_free(json);
+        REQUIRE_OK(sb_ticket_get(uncached, &json, admin, t1));
+        CHECK_STR(sbj_str(json, "resolution"), "refunded by the other handle");
+        sb_free(json);
+        for (tries = 0; tries < 150; ++tries) {
+            struct timespec pause = {0, 20 * 1000 * 1000};
+            int seen;
+            REQUIRE_OK(sb_ticket_get(db, &json, admin, t1));
+            seen = strcmp(sbj_str(json, "resolution"), "refunded by the other handle") == 0;
+            sb_free(json);
+            if (seen) break;
+            nanosleep(&pause, NULL);
+        }
+        CHECK(tries < 150);
+        CHECK_OK(sb_db_close(uncached));
+        CHECK_OK(sb_db_close(other));
+    }
 
     CHECK_OK(sb_db_close(db));
     {

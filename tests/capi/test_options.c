@@ -23,7 +23,7 @@ typedef struct options_v2 {
 
 static const char* OLD_LAYOUT_V1 =
     "sb_db_options version 1 is the layout of switchboard 0.1 (accounts options held inline), which this "
-    "switchboard no longer reads: rebuild against its switchboard.h (SB_DB_OPTIONS_VERSION 5, accounts options "
+    "switchboard no longer reads: rebuild against its switchboard.h (SB_DB_OPTIONS_VERSION 6, accounts options "
     "through a pointer); see CHANGELOG.md, 0.2.0";
 
 static long long now_ms(void) {
@@ -47,7 +47,7 @@ static void test_layout_and_versions(void) {
     options_v2* old = NULL;
     char message[512];
 
-    CHECK_INT(SB_DB_OPTIONS_VERSION, 5);
+    CHECK_INT(SB_DB_OPTIONS_VERSION, 6);
     /* version 3: its fields only (a caller built against it has a shorter struct) */
     memset(&o, 0x5a, sizeof o);
     CHECK_OK(sb_db_options_init(&o, 3));
@@ -61,9 +61,17 @@ static void test_layout_and_versions(void) {
     CHECK_INT(o.version, 4);
     CHECK(o.smtp_url == NULL && o.smtp_tls == NULL && o.smtp_username == NULL && o.smtp_password == NULL);
     CHECK(all_bytes((const char*)&o + offsetof(sb_db_options, stt), sizeof o - offsetof(sb_db_options, stt), 0x5a));
+    /* version 5: up to the call fields */
+    memset(&o, 0x5a, sizeof o);
+    CHECK_OK(sb_db_options_init(&o, 5));
+    CHECK_INT(o.version, 5);
+    CHECK(o.stt == NULL && o.stt_preset == NULL && o.max_call_seconds == 0 && o.hold_min_ms == 0);
+    CHECK(all_bytes((const char*)&o + offsetof(sb_db_options, record_cache_bytes),
+                    sizeof o - offsetof(sb_db_options, record_cache_bytes), 0x5a));
     memset(&o, 0x5a, sizeof o);
     CHECK_OK(sb_db_options_init(&o, SB_DB_OPTIONS_VERSION));
-    CHECK_INT(o.version, 5);
+    CHECK_INT(o.version, 6);
+    CHECK_INT(o.record_cache_bytes, 0);
     CHECK(o.smtp_url == NULL && o.smtp_tls == NULL && o.smtp_username == NULL && o.smtp_password == NULL);
     CHECK(o.smtp_from == NULL);
     CHECK(o.stt == NULL && o.stt_preset == NULL && o.max_call_seconds == 0 && o.hold_min_ms == 0);
@@ -123,17 +131,17 @@ static void test_layout_and_versions(void) {
     free(old);
 
     /* versions this library does not know */
-    CHECK_ERROR(SB_EINVALID, "sb_db_options version 6 is not supported (this switchboard knows versions 3 to 5)",
-                sb_db_options_init(&o, 6));
+    CHECK_ERROR(SB_EINVALID, "sb_db_options version 7 is not supported (this switchboard knows versions 3 to 6)",
+                sb_db_options_init(&o, 7));
     CHECK_STR(sb_last_error_field(), "version");
-    CHECK_ERROR(SB_EINVALID, "sb_db_options version 0 is not supported (this switchboard knows versions 3 to 5)",
+    CHECK_ERROR(SB_EINVALID, "sb_db_options version 0 is not supported (this switchboard knows versions 3 to 6)",
                 sb_db_options_init(&o, 0));
     o = sb_test_options();
-    o.version = 6;
+    o.version = 7;
     CHECK_RC(SB_EINVALID, sb_db_open(&db, ":memory:", &o));
     CHECK_STR(sb_last_error_field(), "version");
     snprintf(message, sizeof message, "%s", sb_last_error());
-    CHECK_STR(message, "sb_db_options version 6 is not supported (this switchboard knows versions 3 to 5)");
+    CHECK_STR(message, "sb_db_options version 7 is not supported (this switchboard knows versions 3 to 6)");
     CHECK(db == NULL);
 
     /* NULL options: every default */

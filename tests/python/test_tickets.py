@@ -396,3 +396,37 @@ def test_sink_exports_run_alongside_other_threads(db, org):
     assert errors == []
     assert all(not t.is_alive() for t in threads)
     assert results == {0: expected, 1: expected, 2: expected}
+
+
+def test_kept_tickets_follow_another_handles_changes(db, org, db_path):
+    """A ticket read by id is kept in memory (record_cache_bytes); a change
+    made through another handle on the file, as another process would make
+    it, is seen within a few tenths of a second, and a change of its contact
+    too. A handle that keeps nothing reads the file every time."""
+    import time
+
+    from sbtest import open_db
+
+    t = db.create_ticket(org.admin_token, narrative="first words", contact=contact("+254 711 000050"))
+    assert db.get_ticket(org.admin_token, t["id"])["narrative"] == "first words"  # kept now
+    other = open_db(db_path)
+    uncached = open_db(db_path, record_cache_bytes=0)
+    try:
+        other.update_ticket(org.admin_token, t["id"], narrative="changed elsewhere")
+        other.create_ticket(org.admin_token, narrative="same caller",
+                            contact=contact("+254 711 000050", first_name="Baraka"))
+        assert uncached.get_ticket(org.admin_token, t["id"])["narrative"] == "changed elsewhere"
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            got = db.get_ticket(org.admin_token, t["id"])
+            if got["narrative"] == "changed elsewhere" and got["contact"]["first_name"] == "Baraka":
+                break
+            time.sleep(0.02)
+        assert got["narrative"] == "changed elsewhere"
+        assert got["contact"]["first_name"] == "Baraka"
+    finally:
+        other.close()
+        uncached.close()
+    with pytest.raises(switchboard.InvalidArgument) as e:
+        open_db(db_path, record_cache_bytes=-1)
+    assert e.value.field == "record_cache_bytes"

@@ -1,4 +1,8 @@
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "helpers.hpp"
 
@@ -356,4 +360,68 @@ TEST_CASE("update and assign on an in-memory database finish (they once waited o
     const auto assigned = sb.cases().assign_ticket(admin, ticket.id, 0);
     CHECK(assigned.assigned_to == 0);
     CHECK(sb.cases().close_ticket(admin, ticket.id).status == "closed");
+}
+
+// A ticket read by id is kept in memory (DatabaseOptions::record_cache_bytes),
+// and a read of a kept ticket takes no query. What changes it, the ticket or
+// its contact, from this process or another handle on the file (the CLI), is
+// seen: at once for this process, within the follow interval for another.
+TEST_CASE("kept tickets follow every change, from any process", "[cases][kept]") {
+    Desk d;
+    const auto t = d.cases.create_ticket(d.admin, ticket("first words", "+254 711 000100"));
+    const auto other_ticket = d.cases.create_ticket(d.admin, ticket("a second ticket", "+254 711 000101"));
+    CHECK(d.cases.get_ticket(d.admin, t.id).narrative == "first words");  // now kept
+    CHECK(d.cases.get_ticket(d.admin, other_ticket.id).narrative == "a second ticket");
+
+    // A change made here is seen by the next read.
+    TicketFields f;
+    f.narrative = "changed here";
+    d.cases.update_ticket(d.admin, t.id, f);
+    CHECK(d.cases.get_ticket(d.admin, t.id).narrative == "changed here");
+
+    // Another handle on the same file, as another process would be.
+    auto options = sbtest::desk_options(d.dir);
+    Switchboard other((d.dir / "sb.db").string(), options);
+    const Principal other_admin = other.accounts().authenticate(d.org.admin.token);
+    f.narrative = "changed by another process";
+    other.cases().update_ticket(other_admin, t.id, f);
+    // Its contact, changed through a new ticket with the same phone and a
+    // new name.
+    auto same_phone = ticket("same caller again", "+254 711 000101");
+    same_phone.contact->first_name = "Baraka";
+    other.cases().create_ticket(other_admin, same_phone);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (std::chrono::steady_clock::now() < deadline &&
+           (d.cases.get_ticket(d.admin, t.id).narrative != "changed by another process" ||
+            d.cases.get_ticket(d.admin, other_ticket.id).contact->first_name != "Baraka"))
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK(d.cases.get_ticket(d.admin, t.id).narrative == "changed by another process");
+    CHECK(d.cases.get_ticket(d.admin, other_ticket.id).contact->first_name == "Baraka");
+
+    // The scope still holds for a kept ticket: an agent it is not assigned
+    // to does not see it.
+    const Principal agent = d.user("kioko", Role::agent);
+    CHECK(code_of([&] { d.cases.get_ticket(agent, t.id); }) == ErrorCode::not_found);
+}
+
+TEST_CASE("a process that missed pruned changes forgets every kept ticket", "[cases][kept]") {
+    Desk d;
+    const auto t = d.cases.create_ticket(d.admin, ticket("before"));
+    CHECK(d.cases.get_ticket(d.admin, t.id).narrative == "before");  // kept
+    {
+        // Another process changes the ticket, and the log rows of that
+        // change are gone before this process reads them (as a prune after
+        // a long pause would leave it).
+        SQLite::Database raw((d.dir / "sb.db").string(), SQLite::OPEN_READWRITE);
+        raw.exec("PRAGMA busy_timeout = 5000");
+        SQLite::Transaction tx(raw);
+        raw.exec("UPDATE tickets SET narrative = 'after' WHERE id = " + std::to_string(t.id));
+        raw.exec("DELETE FROM record_changes");
+        tx.commit();
+    }
+    // The follower sees that rows it had not read are gone.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (std::chrono::steady_clock::now() < deadline && d.cases.get_ticket(d.admin, t.id).narrative != "after")
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK(d.cases.get_ticket(d.admin, t.id).narrative == "after");
 }

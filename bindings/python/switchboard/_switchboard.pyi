@@ -140,6 +140,7 @@ class Database:
         stt_preset: str = "balanced",
         max_call_seconds: float = 7200.0,
         hold_min_ms: int = 10000,
+        record_cache_bytes: int = 134217728,
     ) -> None: ...
     @property
     def path(self) -> str: ...

@@ -5,6 +5,7 @@
 #include "core/csv.hpp"
 #include "core/time.hpp"
 #include "store/sqlite/list_run.hpp"
+#include "store/sqlite/record_cache.hpp"
 #include "store/sqlite/stores.hpp"
 
 namespace switchboard::store::sqlite {
@@ -121,6 +122,31 @@ Where scoped(const TicketScope& scope, const ListQuery& q) {
     s.bindings.insert(s.bindings.end(), w.bindings.begin(), w.bindings.end());
     s.fts_table = w.fts_table;
     return s;
+}
+
+// The scope of scoped() tested on a ticket already read (one kept in memory).
+bool in_scope(const TicketScope& scope, const Ticket& t) {
+    return t.org_id == scope.org_id && (!scope.assigned_to || t.assigned_to == scope.assigned_to) &&
+           (!scope.created_by || t.created_by == scope.created_by);
+}
+
+// What a kept ticket costs in memory, roughly: the record and its strings'
+// heap blocks, plus the map's node.
+std::size_t ticket_bytes(const Ticket& t) {
+    std::size_t n = sizeof(Ticket) + 64;
+    const auto heap = [&n](const std::string& s) {
+        if (s.capacity() > 15) n += s.capacity() + 1;
+    };
+    for (const std::string* s : {&t.ticket_no, &t.source, &t.source_id, &t.narrative, &t.resolution, &t.status,
+                                 &t.priority, &t.referred_to, &t.escalated_to, &t.disposition})
+        heap(*s);
+    if (t.contact) {
+        const Contact& c = *t.contact;
+        for (const std::string* s : {&c.first_name, &c.last_name, &c.phone, &c.email, &c.town, &c.country,
+                                     &c.user_category, &c.position_in_org, &c.org_name})
+            heap(*s);
+    }
+    return n;
 }
 
 std::optional<Ticket> load_ticket(SQLite::Database& db, const TicketScope& scope, std::int64_t id) {
@@ -278,9 +304,25 @@ void write_status_mail(SQLite::Database& db, const StatusMail& mail, const std::
     if (auto m = mail(before, after, status_mail_context(db, after))) put_outbox(db, *m, after.org_id);
 }
 
+using TicketCache = RecordCache<Ticket>;
+
 class Cases final : public CasesStore {
 public:
-    explicit Cases(Pool& db) : db_(db) {}
+    explicit Cases(Pool& db)
+        : db_(db), kept_(std::make_shared<TicketCache>(db.options.record_cache_bytes, ticket_bytes)) {
+        if (!kept_->enabled()) return;
+        // The watcher holds the cache, so that the pool's follower never
+        // calls into a store already destroyed.
+        db.change_watchers.push_back(Pool::ChangeWatcher{
+            [kept = kept_](std::string_view table, std::int64_t row_id) {
+                if (table == "tickets") {
+                    kept->forget(row_id);
+                } else if (table == "contacts") {
+                    kept->forget_if([row_id](const Ticket& t) { return t.contact_id == row_id; });
+                }
+            },
+            [kept = kept_] { kept->clear(); }});
+    }
     Category insert_category(std::int64_t org_id, std::int64_t parent_id, const std::string& name) override;
     std::optional<Category> category(std::int64_t org_id, std::int64_t id) override;
     std::vector<Category> categories(std::int64_t org_id) override;
@@ -302,6 +344,10 @@ public:
 
 private:
     Pool& db_;
+    // Tickets (with their contact) read by id, kept until the change log
+    // names their row or their contact's (docs/store.md, "Records kept in
+    // memory").
+    std::shared_ptr<TicketCache> kept_;
 };
 
 }  // namespace
@@ -385,7 +431,14 @@ Ticket Cases::insert_ticket(const Ticket& t, const std::optional<ContactFields>&
 }
 
 std::optional<Ticket> Cases::ticket(const TicketScope& scope, std::int64_t id) {
-    return db_.read([&](SQLite::Database& db) { return load_ticket(db, scope, id); });
+    if (auto t = kept_->find(id)) {
+        if (!in_scope(scope, *t)) return std::nullopt;
+        return t;
+    }
+    const std::uint64_t stamp = kept_->stamp(id);
+    auto t = db_.read([&](SQLite::Database& db) { return load_ticket(db, scope, id); });
+    if (t) kept_->keep(id, *t, stamp);
+    return t;
 }
 
 std::optional<Ticket> Cases::update_ticket(

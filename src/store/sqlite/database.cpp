@@ -58,20 +58,86 @@ void Pool::start_checkpointer() {
     checkpointer = std::thread([this] {
         std::unique_ptr<Connection> db;
         std::unique_lock<std::mutex> lock(checkpoint_mu);
-        while (!stopping) {
-            checkpoint_cv.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping; });
+        for (unsigned tick = 1; !stopping; ++tick) {
+            checkpoint_cv.wait_for(lock, kFollowEvery, [this] { return stopping; });
             if (stopping) break;
             lock.unlock();
-            try {
-                if (!db) db = connect(false);
-                // PASSIVE: copies what no reader still needs, waits for no one.
-                db->exec("PRAGMA wal_checkpoint(PASSIVE)");
-            } catch (const std::exception&) {
-                // Another process holds the file busy: the next round tries again.
+            follow_changes();
+            if (tick % 2 == 0) {
+                try {
+                    if (!db) db = connect(false);
+                    // PASSIVE: copies what no reader still needs, waits for no one.
+                    db->exec("PRAGMA wal_checkpoint(PASSIVE)");
+                } catch (const std::exception&) {
+                    // Another process holds the file busy: the next round tries again.
+                }
             }
             lock.lock();
         }
     });
+}
+
+namespace {
+// The number of the last row written to the change log, pruned or not.
+constexpr const char* kLastChange =
+    "SELECT ifnull((SELECT seq FROM sqlite_sequence WHERE name = 'record_changes'), 0)";
+}  // namespace
+
+void Pool::begin_following() {
+    std::lock_guard<std::mutex> lock(write_mu);
+    changes_seen_ = writer->execAndGet(kLastChange).getInt64();
+}
+
+void Pool::follow_changes() {
+    if (change_watchers.empty()) return;
+    std::lock_guard<std::mutex> lock(write_mu);
+    follow_changes_locked(true);
+}
+
+void Pool::follow_changes_locked(bool may_prune) noexcept {
+    if (change_watchers.empty()) return;
+    const auto forget_all = [this] {
+        for (auto& w : change_watchers) w.lost();
+    };
+    try {
+        // The last number given to a row, read before the rows: the rows
+        // are numbered without gaps (AUTOINCREMENT), so a row missing
+        // between the last one read and this number was pruned (or deleted)
+        // before this process read it.
+        std::int64_t last_given = 0;
+        {
+            Prepared last(*writer, kLastChange);
+            if (last->executeStep()) last_given = last->getColumn(0).getInt64();
+        }
+        Prepared st(*writer, "SELECT seq, tbl, row_id FROM record_changes WHERE seq > ? ORDER BY seq");
+        st->bind(1, static_cast<int64_t>(changes_seen_));
+        bool first = true;
+        while (st->executeStep()) {
+            const std::int64_t seq = st->getColumn(0).getInt64();
+            if (first && seq != changes_seen_ + 1) forget_all();
+            first = false;
+            const std::string table = st->getColumn(1).getString();
+            const std::int64_t row_id = st->getColumn(2).getInt64();
+            for (auto& w : change_watchers) w.changed(table, row_id);
+            changes_seen_ = seq;
+        }
+        if (first && last_given > changes_seen_) {
+            forget_all();
+            changes_seen_ = last_given;
+        }
+        // Rows every process has had time to read are pruned now and then,
+        // by the follower (a write that may wait for another process), or
+        // after a commit in a database no other process opens.
+        const std::int64_t now = detail::now_ms();
+        if ((may_prune || memory) && now - last_prune_ms_ > kPruneEvery.count()) {
+            last_prune_ms_ = now;
+            Prepared prune(*writer, "DELETE FROM record_changes WHERE at_ms < ?");
+            prune->bind(1, static_cast<int64_t>(now - kChangesKeptFor.count()));
+            prune->exec();
+        }
+    } catch (const std::exception&) {
+        forget_all();
+    }
 }
 
 Pool::~Pool() {
@@ -239,6 +305,7 @@ std::unique_ptr<Store> open(const std::string& path, const DatabaseOptions& opti
                 throw Error(ErrorCode::storage, "could not switch " + path + " to WAL mode (got " + mode + ")");
         }
         migrate(*impl->writer);
+        impl->begin_following();
         if (!impl->memory) impl->start_checkpointer();
     } catch (const SQLite::Exception& e) {
         throw Error(ErrorCode::storage, "cannot open database " + path + ": " + e.what(), "path");

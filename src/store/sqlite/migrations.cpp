@@ -614,6 +614,36 @@ CREATE INDEX interactions_spool ON interactions (spool) WHERE spool IS NOT NULL;
 ALTER TABLE interactions ADD COLUMN call_id INTEGER REFERENCES calls (id) ON DELETE SET NULL;
 CREATE INDEX interactions_call ON interactions (call_id) WHERE call_id IS NOT NULL;
 )SQL"},
+        {12, "record_changes", R"SQL(
+-- The log of changed rows of the tables whose records a process keeps in
+-- memory (a ticket with its contact), written by triggers so that every
+-- process's writes are in it. Each process reads it past the last row it
+-- read and forgets the records named; rows older than a minute are pruned.
+-- A new row needs no entry: nothing is kept for a row that did not exist.
+CREATE TABLE record_changes (
+    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    tbl     TEXT NOT NULL,
+    row_id  INTEGER NOT NULL,
+    at_ms   INTEGER NOT NULL
+);
+CREATE INDEX record_changes_at ON record_changes (at_ms);
+CREATE TRIGGER tickets_updated AFTER UPDATE ON tickets BEGIN
+    INSERT INTO record_changes (tbl, row_id, at_ms)
+    VALUES ('tickets', OLD.id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+CREATE TRIGGER tickets_deleted AFTER DELETE ON tickets BEGIN
+    INSERT INTO record_changes (tbl, row_id, at_ms)
+    VALUES ('tickets', OLD.id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+CREATE TRIGGER contacts_updated AFTER UPDATE ON contacts BEGIN
+    INSERT INTO record_changes (tbl, row_id, at_ms)
+    VALUES ('contacts', OLD.id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+CREATE TRIGGER contacts_deleted AFTER DELETE ON contacts BEGIN
+    INSERT INTO record_changes (tbl, row_id, at_ms)
+    VALUES ('contacts', OLD.id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+)SQL"},
     };
     return list;
 }

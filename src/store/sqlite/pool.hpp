@@ -6,12 +6,15 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -90,15 +93,40 @@ struct Pool {
             if constexpr (std::is_void_v<std::invoke_result_t<F, SQLite::Database&>>) {
                 fn(*writer);
                 tx.commit();
+                follow_changes_locked();
             } else {
                 auto result = fn(*writer);
                 tx.commit();
+                follow_changes_locked();
                 return result;
             }
         } catch (const SQLite::Exception& e) {
             rethrow(e);
         }
     }
+
+    // The row changes of the tables whose records are kept in memory
+    // (tickets and contacts: table record_changes, filled by triggers, so
+    // that every process's changes are in it, migration 12). A watcher is
+    // told of each changed row once it is committed: at once for this
+    // process's writes (after the commit, before write() returns), and
+    // within kFollowEvery for another process's. `lost` is called when
+    // changes may have been missed (the log was pruned past what this
+    // process had read, or reading it failed): the watcher then forgets
+    // everything it keeps. Watchers are added before the store is used.
+    struct ChangeWatcher {
+        std::function<void(std::string_view table, std::int64_t row_id)> changed;
+        std::function<void()> lost;
+    };
+    std::vector<ChangeWatcher> change_watchers;
+    static constexpr std::chrono::milliseconds kFollowEvery{100};
+    static constexpr std::chrono::milliseconds kPruneEvery{10'000};
+    static constexpr std::chrono::milliseconds kChangesKeptFor{60'000};
+    // Reads the change log past the last row seen and tells the watchers;
+    // takes the writer's lock.
+    void follow_changes();
+    // Starts following from the end of the log (at open, after migrating).
+    void begin_following();
 
     // Counts this process's writes that may end a session or change what one
     // stands for (a user's role, state or password, a dev key's state): the
@@ -138,6 +166,10 @@ struct Pool {
     }
 
 private:
+    std::int64_t changes_seen_ = -1;  // the last change-log row read (under write_mu); -1: not yet
+    std::int64_t last_prune_ms_ = 0;
+    void follow_changes_locked(bool may_prune = false) noexcept;
+
     struct Lease {
         Pool& pool;
         std::unique_ptr<Connection> db;
