@@ -156,7 +156,8 @@ SB_EXTERN int sb_spoken_call_event(const sb_spoken_call* call, size_t index, sb_
             throw Error(ErrorCode::invalid_argument, "index is past the last event", "index");
         const auto& e = call->report.events[index];
         *out = sb_call_event{e.type.c_str(), e.channel, e.speaker.c_str(), e.start, e.end, e.pool.c_str(),
-                             e.text.c_str(), e.time_statement.c_str(), e.interrupted.c_str()};
+                             e.text.c_str(), e.time_statement.c_str(), e.interrupted.c_str(),
+                             e.spotted.c_str()};
     });
 }
 

@@ -77,6 +77,8 @@ typedef struct sb_call_event {
     const char* text;     /* what was said, redacted */
     const char* time_statement;  /* promise */
     const char* interrupted;     /* interruption */
+    const char* spotted;         /* promise: the commitment keyword spotting heard where the
+                                    general reading did not ("we will refund"); "" otherwise */
 } sb_call_event;
 
 SB_EXTERN size_t sb_spoken_call_word_count(const sb_spoken_call* call);

@@ -81,6 +81,12 @@ public:
     // general language model mishears digits. The default returns nothing
     // (the engine has no such mode).
     virtual std::vector<Word> transcribe_numbers(std::span<const float> samples, int sample_rate);
+    // The commitments ("i will call", "we will refund" ...) spotted in the
+    // stretch, each as one Word holding the phrase (keyword spotting, which
+    // listens for the phrases alone and ignores other speech). analyze_call
+    // uses it on turns where the general reading heard no promise. The
+    // default returns nothing.
+    virtual std::vector<Word> spot_commitments(std::span<const float> samples, int sample_rate);
 };
 
 struct PocketSphinxOptions {
@@ -175,6 +181,9 @@ struct CallEvent {
     std::string interrupted;     // interruption: who was interrupted
     std::string time_statement;  // promise
     std::optional<PromiseDue> due;  // promise
+    // promise: the commitment that keyword spotting heard where the general
+    // reading did not ("we will refund"); "" for a promise in the words.
+    std::string spotted;
     std::string last4, brand;       // card_number
     // card_number: false for a run of 12 or more spoken digits (8 in a turn
     // that names a card) that did not pass the Luhn check (misheard, most

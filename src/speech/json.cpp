@@ -29,6 +29,7 @@ bj::object event(const CallEvent& e) {
     if (e.type == "interruption") o["interrupted"] = e.interrupted;
     if (e.type == "promise") {
         o["time_statement"] = opt(e.time_statement);
+        if (!e.spotted.empty()) o["spotted"] = e.spotted;
         bj::value due = nullptr;
         if (e.due) {
             bj::object d;

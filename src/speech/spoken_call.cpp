@@ -191,8 +191,10 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
     std::vector<std::vector<Turn>> turns(nch);
     std::vector<std::vector<std::vector<TranscriptWord>>> turn_words(nch);  // per channel, per turn
     const double pad = o.turn_padding_ms / 1000.0;
-    // A stretch of speech transcribed (the general model, or read as numbers).
-    auto transcribe = [&](std::size_t c, TimeSpan sp, bool numbers) {
+    // A stretch of speech transcribed (the general model, read as numbers,
+    // or listened to for commitments).
+    enum class Reading { general, numbers, commitments };
+    auto transcribe = [&](std::size_t c, TimeSpan sp, Reading reading) {
         std::vector<TranscriptWord> out;
         const auto& x = audio.channels[c];
         const auto a = static_cast<std::size_t>(std::max(0.0, sp.start - pad) * audio.sample_rate);
@@ -200,8 +202,10 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
         if (b <= a) return out;
         const double t0 = static_cast<double>(a) / audio.sample_rate;
         const std::span<const float> samples(x.data() + a, b - a);
-        for (auto& w : numbers ? transcriber->transcribe_numbers(samples, audio.sample_rate)
-                               : transcriber->transcribe(samples, audio.sample_rate)) {
+        auto heard = reading == Reading::numbers       ? transcriber->transcribe_numbers(samples, audio.sample_rate)
+                     : reading == Reading::commitments ? transcriber->spot_commitments(samples, audio.sample_rate)
+                                                       : transcriber->transcribe(samples, audio.sample_rate);
+        for (auto& w : heard) {
             TranscriptWord tw;
             tw.channel = int(c);
             tw.speaker = r.acoustic.channels[c].label;
@@ -227,11 +231,11 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
                     if (n.end >= heard.start - 0.05 && n.start < heard.start) heard.start = n.start;
                     if (n.start <= heard.end + 0.05 && n.end > heard.end) heard.end = n.end;
                 }
-                ws = transcribe(c, heard, false);
+                ws = transcribe(c, heard, Reading::general);
                 // The general model gives up on some turns of digits read
                 // out (no path through the language model): read as numbers.
                 if (ws.empty()) {
-                    auto numbers = transcribe(c, heard, true);
+                    auto numbers = transcribe(c, heard, Reading::numbers);
                     if (digit_run(numbers) >= 3) ws = std::move(numbers);
                 }
                 // Audio the speech-to-text did not transcribe is noise (the seed's definition).
@@ -270,7 +274,7 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
                 // A grammar of numbers hears digits in any speech: a short run
                 // counts only where the general model heard numbers too.
                 const auto& general = turn_words[c][k];
-                auto numbers = transcribe(c, sp, true);
+                auto numbers = transcribe(c, sp, Reading::numbers);
                 const bool heard_numbers = digit_count(general) + number_count(general) >= 2;
                 if ((digit_run(numbers) >= 6 || (digit_run(numbers) >= 3 && heard_numbers)) &&
                     digit_count(numbers) > digit_count(general))
@@ -445,6 +449,7 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
             e.text = h.text;
             if (times(h.byte_start, h.byte_end, e)) r.events.push_back(std::move(e));
         }
+        const std::size_t first_promise = r.events.size();
         for (const auto& p : ta.promises) {
             CallEvent e;
             e.type = "promise";
@@ -454,6 +459,55 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
             e.time_statement = p.time_statement;
             e.due = p.due;
             if (times(p.byte_start, p.byte_end, e)) r.events.push_back(std::move(e));
+        }
+
+        // A turn with no promise in its words is listened to again for a
+        // commitment alone (keyword spotting): a general reading often
+        // loses the "I will" of a promise. The turn's words with the
+        // spotted phrase in place of those heard over it are read for
+        // promises; one with a time statement is kept, marked "spotted".
+        // The transcript keeps the words as heard.
+        for (const auto& turn : turns[c]) {
+            if (turn.first == turn.last || turn.last - turn.first < 3) continue;
+            bool promised = false;
+            for (std::size_t k = first_promise; k < r.events.size(); ++k)
+                promised = promised || overlap(turn.span, {r.events[k].start, r.events[k].end}) > 0;
+            if (promised) continue;
+            auto spotted = transcribe(c, turn.span, Reading::commitments);
+            if (spotted.empty()) continue;
+            // Phrases spotted over each other: the surest.
+            const TranscriptWord* best = &spotted.front();
+            for (const auto& s : spotted)
+                if (overlap({s.start, s.end}, {best->start, best->end}) > 0 && s.confidence > best->confidence) best = &s;
+            std::string alt;
+            bool placed = false;
+            for (std::size_t i = turn.first; i < turn.last; ++i) {
+                const double mid = (ws[i].start + ws[i].end) / 2;
+                const bool under = mid >= best->start && mid <= best->end;
+                if (!placed && (under || ws[i].start >= best->end)) {
+                    alt += (alt.empty() ? "" : " ") + best->text;
+                    placed = true;
+                }
+                if (!under) alt += (alt.empty() ? "" : " ") + ws[i].text;
+            }
+            if (!placed) alt += " " + best->text;
+            TextOptions one = topts;
+            one.max_bytes = alt.size();
+            for (const auto& p : analyze_text(alt, analyzer, one).promises) {
+                if (p.time_statement.empty()) continue;
+                CallEvent e;
+                e.type = "promise";
+                e.channel = int(c);
+                e.speaker = speaker(int(c));
+                e.text = p.text;
+                e.time_statement = p.time_statement;
+                e.due = p.due;
+                e.spotted = best->text;
+                e.start = std::min(best->start, ws[turn.first].start);
+                e.end = ws[turn.last - 1].end;
+                r.events.push_back(std::move(e));
+                break;
+            }
         }
     }
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <iterator>
 #include <sstream>
 
 #include <unistd.h>
@@ -479,4 +480,73 @@ TEST_CASE("an OpenCHS call's recording through the same pipeline, its Ricket on 
         q.accuracy = q.resolution = 4;
     const QaRecord qa = c.sb->calls().create_qa(c.admin, q);
     CHECK(c.sb->calls().get_qa(c.admin, qa.id).call_ricket == i.ricket);
+}
+
+namespace {
+
+// A transcriber that says what it is told: the words of each general
+// reading in turn (spread evenly over the stretch), and one commitment
+// spotted over the first third of every stretch it is asked to listen to.
+class Scripted final : public Transcriber {
+public:
+    explicit Scripted(std::vector<std::string> readings) : readings_(std::move(readings)) {}
+    std::string name() const override { return "scripted"; }
+    std::string describe() const override { return "readings given by the test"; }
+    std::vector<Word> transcribe(std::span<const float> samples, int rate) override {
+        const std::string text = next_ < readings_.size() ? readings_[next_++] : "";
+        std::istringstream in(text);
+        std::vector<std::string> ws{std::istream_iterator<std::string>(in), std::istream_iterator<std::string>()};
+        const double dur = double(samples.size()) / rate;
+        std::vector<Word> out;
+        for (std::size_t k = 0; k < ws.size(); ++k)
+            out.push_back({ws[k], dur * double(k) / double(ws.size()), dur * (double(k) + 0.8) / double(ws.size()), 0.9});
+        return out;
+    }
+    std::vector<Word> spot_commitments(std::span<const float> samples, int rate) override {
+        ++spotted;
+        const double dur = double(samples.size()) / rate;
+        return {{"i will update", 0.0, dur / 3, 0.8}};
+    }
+    int spotted = 0;
+
+private:
+    std::vector<std::string> readings_;
+    std::size_t next_ = 0;
+};
+
+}  // namespace
+
+// A turn whose words hold no promise is listened to again for a commitment;
+// the commitment in place of the words heard over it makes a promise only
+// with a time statement, and the transcript keeps the words as heard.
+TEST_CASE("a commitment spotted where the general reading lost it makes a promise", "[speech][promises]") {
+    const CallAudio audio = build_call({{0, 0.5, "slt", "I will update you first thing tomorrow."},
+                                        {0, 6.0, "slt", "I will call you back tomorrow."},
+                                        {1, 11.0, "rms", "That sounds fine, thank you."}});
+    Scripted t({"i live the encouraged think tomorrow", "i will call you back tomorrow", "that sounds fine thank you"});
+    const SpokenCall r = analyze_call(audio, &t, default_text_analyzer());
+    CHECK(t.spotted == 2);  // the first agent turn and the client's; not the turn with a promise
+    std::vector<const CallEvent*> promises;
+    for (const auto& e : r.events)
+        if (e.type == "promise") promises.push_back(&e);
+    REQUIRE(promises.size() == 2);
+    const CallEvent* spotted = promises[0]->spotted.empty() ? promises[1] : promises[0];
+    const CallEvent* heard = spotted == promises[0] ? promises[1] : promises[0];
+    CHECK(spotted->spotted == "i will update");
+    CHECK(spotted->speaker == "agent");
+    CHECK(spotted->time_statement == "tomorrow");
+    CHECK(spotted->text.find("i will update") == 0);
+    CHECK(spotted->start < 1.5);
+    CHECK(spotted->end < 5.0);
+    CHECK(heard->spotted.empty());
+    CHECK(heard->text == "i will call you back tomorrow");
+    CHECK(heard->start > 5.5);
+    // The words stay as the general reading heard them.
+    std::string first_turn;
+    for (const auto& w : r.words)
+        if (w.channel == 0 && w.end < 5.0) first_turn += (first_turn.empty() ? "" : " ") + w.text;
+    CHECK(first_turn == "i live the encouraged think tomorrow");
+    // The JSON marks the spotted promise.
+    const std::string json = to_json(r);
+    CHECK(json.find("\"spotted\":\"i will update\"") != std::string::npos);
 }

@@ -75,6 +75,19 @@ void drop_checks(SQLite::Database& db) {
     if (check != "ok") throw Error(ErrorCode::schema, "migration 7 left the database inconsistent: " + check);
 }
 
+// Migration 12: a trigger per table and change that writes the row's id to
+// record_changes (tickets_updated, tickets_deleted, contacts_updated,
+// contacts_deleted).
+void add_change_triggers(SQLite::Database& db) {
+    for (const std::string table : {"tickets", "contacts"})
+        for (const std::string change : {"UPDATE", "DELETE"}) {
+            const std::string name = table + (change == "UPDATE" ? "_updated" : "_deleted");
+            db.exec("CREATE TRIGGER " + name + " AFTER " + change + " ON " + table +
+                    " BEGIN INSERT INTO record_changes (tbl, row_id, at_ms) VALUES ('" + table +
+                    "', OLD.id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)); END");
+        }
+}
+
 }  // namespace
 
 // Append only: a migration that has shipped is never edited. Times are Unix
@@ -627,23 +640,7 @@ CREATE TABLE record_changes (
     at_ms   INTEGER NOT NULL
 );
 CREATE INDEX record_changes_at ON record_changes (at_ms);
-CREATE TRIGGER tickets_updated AFTER UPDATE ON tickets BEGIN
-    INSERT INTO record_changes (tbl, row_id, at_ms)
-    VALUES ('tickets', OLD.id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
-END;
-CREATE TRIGGER tickets_deleted AFTER DELETE ON tickets BEGIN
-    INSERT INTO record_changes (tbl, row_id, at_ms)
-    VALUES ('tickets', OLD.id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
-END;
-CREATE TRIGGER contacts_updated AFTER UPDATE ON contacts BEGIN
-    INSERT INTO record_changes (tbl, row_id, at_ms)
-    VALUES ('contacts', OLD.id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
-END;
-CREATE TRIGGER contacts_deleted AFTER DELETE ON contacts BEGIN
-    INSERT INTO record_changes (tbl, row_id, at_ms)
-    VALUES ('contacts', OLD.id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
-END;
-)SQL"},
+)SQL", add_change_triggers},
     };
     return list;
 }
