@@ -450,7 +450,7 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
             if (times(h.byte_start, h.byte_end, e)) r.events.push_back(std::move(e));
         }
         const std::size_t first_promise = r.events.size();
-        for (const auto& p : ta.promises) {
+        auto promise_event = [&](const Promise& p) {
             CallEvent e;
             e.type = "promise";
             e.channel = int(c);
@@ -458,6 +458,10 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
             e.text = p.text;
             e.time_statement = p.time_statement;
             e.due = p.due;
+            return e;
+        };
+        for (const auto& p : ta.promises) {
+            CallEvent e = promise_event(p);
             if (times(p.byte_start, p.byte_end, e)) r.events.push_back(std::move(e));
         }
 
@@ -495,13 +499,7 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
             one.max_bytes = alt.size();
             for (const auto& p : analyze_text(alt, analyzer, one).promises) {
                 if (p.time_statement.empty()) continue;
-                CallEvent e;
-                e.type = "promise";
-                e.channel = int(c);
-                e.speaker = speaker(int(c));
-                e.text = p.text;
-                e.time_statement = p.time_statement;
-                e.due = p.due;
+                CallEvent e = promise_event(p);
                 e.spotted = best->text;
                 e.start = std::min(best->start, ws[turn.first].start);
                 e.end = ws[turn.last - 1].end;
