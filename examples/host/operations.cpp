@@ -120,6 +120,15 @@ Response metrics(Context& ctx, const Server& server) {
     single(out, "switchboard_jobs_handover_depth", "gauge",
            "Jobs handed to this process's workers in memory, not yet started.", s.handovers);
     single(out, "switchboard_job_workers", "gauge", "Job worker threads running.", s.workers_running);
+    const RecordCacheStats kept = ctx.core.database().record_cache_stats();
+    single(out, "switchboard_record_cache_hits_total", "counter", "Ticket reads by id answered from memory.",
+           static_cast<std::int64_t>(kept.hits));
+    single(out, "switchboard_record_cache_misses_total", "counter", "Ticket reads by id that queried the store.",
+           static_cast<std::int64_t>(kept.misses));
+    single(out, "switchboard_record_cache_records", "gauge", "Tickets kept in memory.",
+           static_cast<std::int64_t>(kept.records));
+    single(out, "switchboard_record_cache_bytes", "gauge",
+           "Memory of the tickets kept, against the record_cache_mb budget.", static_cast<std::int64_t>(kept.bytes));
 
     Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -47,6 +47,14 @@ struct DatabaseOptions {
     std::size_t record_cache_bytes = std::size_t{128} << 20;
 };
 
+// The tickets kept in memory now (DatabaseOptions::record_cache_bytes), for
+// monitoring (the host's GET /metrics).
+struct RecordCacheStats {
+    std::uint64_t hits = 0, misses = 0;  // reads by id that found the ticket kept, or not
+    std::size_t records = 0;             // tickets kept
+    std::size_t bytes = 0, max_bytes = 0;  // their memory, and the budget
+};
+
 namespace store {
 class Store;
 }  // namespace store
@@ -69,6 +77,7 @@ public:
 
     const std::string& path() const noexcept;
     int schema_version() const;
+    RecordCacheStats record_cache_stats() const;
     static int latest_schema_version() noexcept;
 
     // Internal to the library: the store behind the handle, and the queue

@@ -10,6 +10,7 @@
 
 #include "switchboard/cases.hpp"
 #include "switchboard/list.hpp"
+#include "switchboard/store.hpp"
 
 namespace switchboard::store {
 
@@ -45,6 +46,9 @@ using StatusMail = std::function<std::optional<OutboxEmail>(const std::optional<
 class CasesStore {
 public:
     virtual ~CasesStore() = default;
+
+    // The tickets kept in memory between reads by id (docs/store.md).
+    virtual RecordCacheStats kept_stats() = 0;
 
     virtual Category insert_category(std::int64_t org_id, std::int64_t parent_id, const std::string& name) = 0;
     virtual std::optional<Category> category(std::int64_t org_id, std::int64_t id) = 0;

@@ -34,6 +34,7 @@ Database::~Database() = default;
 
 const std::string& Database::path() const noexcept { return impl_->path; }
 int Database::schema_version() const { return impl_->store->schema_version(); }
+RecordCacheStats Database::record_cache_stats() const { return impl_->store->cases().kept_stats(); }
 int Database::latest_schema_version() noexcept { return store::latest_schema_version(); }
 store::Store& Database::store() const { return *impl_->store; }
 detail::WriteBehind<ActivityEntry>& Database::activity_queue() const { return *impl_->activity; }

@@ -54,6 +54,15 @@ def test_metrics_count_requests_by_route_and_status(fresh_host):
         assert value('switchboard_jobs{state="%s"}' % state) >= 0
     assert value("switchboard_jobs_backlog_bytes") == 0 and value("switchboard_job_workers") == 2
     assert value("switchboard_live_subscribers") == 0
+    # A ticket read twice: queried once, then answered from memory.
+    ticket_id = org.ticket(narrative="kept")["id"]
+    for _ in range(2):
+        assert h.get("/eproc/tickets/%s" % ticket_id, headers=org.bearer()).status_code == 200
+    text = requests.get(h.url + "/metrics", timeout=5).text
+    assert value("switchboard_record_cache_misses_total") == 2  # the missing ticket above, and this one
+    assert value("switchboard_record_cache_hits_total") == 1
+    assert value("switchboard_record_cache_records") == 1
+    assert 0 < value("switchboard_record_cache_bytes") < 16384
 
 
 def test_config_file_environment_and_command_line(fresh_host, tmp_path):

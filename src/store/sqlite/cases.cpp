@@ -341,6 +341,10 @@ public:
     TicketMessage insert_message(std::int64_t ticket_id, const Actor& author, const std::string& role,
                                  const std::string& body, const StatusMail& mail) override;
     std::vector<TicketMessage> messages(std::int64_t ticket_id) override;
+    RecordCacheStats kept_stats() override {
+        const auto c = kept_->counts();
+        return {c.hits, c.misses, c.records, c.bytes, db_.options.record_cache_bytes};
+    }
 
 private:
     Pool& db_;
