@@ -27,7 +27,6 @@ namespace switchboard::python {
 
 namespace {
 
-
 std::string type_name(py::handle value) { return py::str(py::type::of(value).attr("__name__")); }
 
 // A str argument as UTF-8. Anything else, and a str that cannot be UTF-8

@@ -205,8 +205,6 @@ json::object report_data(const Interaction& i) {
     return data;
 }
 
-
-
 Response report(Exchange& c) {
     const std::string ricket = c.req.path_param("Ricket");
     Interaction i;

@@ -526,7 +526,7 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
                     line.text += w.text;
                     continue;
                 }
-                // The placeholder of the card data that covers this word.
+                // The label of the card data that covers this word.
                 PciKind kind = PciKind::card_number;
                 for (const auto& e : r.events)
                     if (e.channel == int(c) && e.start <= w.start && w.end <= e.end) {
@@ -534,7 +534,7 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
                         else if (e.type == "expiry_date") kind = PciKind::expiry_date;
                         else if (e.type == "pin") kind = PciKind::pin;
                     }
-                line.text += text::pci_placeholder(kind);
+                line.text += text::pci_label(kind);
             }
             r.dialogue.push_back(std::move(line));
         }

@@ -101,7 +101,7 @@ TextAnalysis analyze_text(std::string_view input, const TextAnalyzer& analyzer, 
         for (const auto& f : pci) {
             PhraseHit h;
             h.pool = options.pci_pool;
-            h.phrase = std::string(text::pci_placeholder(f.kind));
+            h.phrase = std::string(text::pci_label(f.kind));
             h.byte_start = f.byte_start;
             h.byte_end = f.byte_end;
             r.findings.push_back(std::move(h));

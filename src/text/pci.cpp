@@ -409,7 +409,7 @@ std::string_view to_string(PciKind kind) noexcept {
 
 PciResult redact_pci(std::string_view s, bool mask_expiry) { return text::redact_pci(s, mask_expiry, nullptr); }
 
-std::string_view text::pci_placeholder(PciKind k) noexcept {
+std::string_view text::pci_label(PciKind k) noexcept {
     switch (k) {
         case PciKind::card_number: return "<card number>";
         case PciKind::security_code: return "<security code>";

@@ -19,6 +19,6 @@ PciResult redact_pci(std::string_view s, bool mask_expiry, std::vector<ByteSpan>
 
 // What stands for a finding of `kind` where its text is not shown:
 // "<card number>", "<security code>", "<expiry date>", "<PIN>".
-std::string_view pci_placeholder(PciKind kind) noexcept;
+std::string_view pci_label(PciKind kind) noexcept;
 
 }  // namespace switchboard::text
