@@ -1,6 +1,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 
@@ -86,6 +87,13 @@ constexpr const char* kLastChange =
 void Pool::begin_following() {
     std::lock_guard<std::mutex> lock(write_mu);
     changes_seen_ = writer->execAndGet(kLastChange).getInt64();
+    sqlite3_update_hook(
+        writer->getHandle(),
+        [](void* self, int op, const char*, const char* table, sqlite3_int64) {
+            if (op == SQLITE_INSERT && std::strcmp(table, "record_changes") == 0)
+                static_cast<Pool*>(self)->logged_change_ = true;
+        },
+        this);
 }
 
 void Pool::follow_changes() {

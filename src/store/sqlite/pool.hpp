@@ -89,15 +89,16 @@ struct Pool {
     auto write(F&& fn) -> std::invoke_result_t<F, SQLite::Database&> {
         std::lock_guard<std::mutex> lock(write_mu);
         try {
+            logged_change_ = false;
             SQLite::Transaction tx(*writer, SQLite::TransactionBehavior::IMMEDIATE);
             if constexpr (std::is_void_v<std::invoke_result_t<F, SQLite::Database&>>) {
                 fn(*writer);
                 tx.commit();
-                follow_changes_locked();
+                if (logged_change_) follow_changes_locked();
             } else {
                 auto result = fn(*writer);
                 tx.commit();
-                follow_changes_locked();
+                if (logged_change_) follow_changes_locked();
                 return result;
             }
         } catch (const SQLite::Exception& e) {
@@ -125,7 +126,9 @@ struct Pool {
     // Reads the change log past the last row seen and tells the watchers;
     // takes the writer's lock.
     void follow_changes();
-    // Starts following from the end of the log (at open, after migrating).
+    // Starts following from the end of the log (at open, after migrating),
+    // and watches the writer for rows added to it: a write that changed no
+    // kept table reads no log.
     void begin_following();
 
     // Counts this process's writes that may end a session or change what one
@@ -168,6 +171,7 @@ struct Pool {
 private:
     std::int64_t changes_seen_ = -1;  // the last change-log row read (under write_mu); -1: not yet
     std::int64_t last_prune_ms_ = 0;
+    bool logged_change_ = false;  // the writer's transaction added a change-log row (under write_mu)
     void follow_changes_locked(bool may_prune = false) noexcept;
 
     struct Lease {

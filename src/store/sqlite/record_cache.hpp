@@ -43,6 +43,7 @@ public:
     // keep(): a record read before a change, and kept after the change was
     // noted, would be kept stale.
     std::uint64_t stamp(std::int64_t id) const {
+        if (!enabled()) return 0;
         const Shard& s = shard(id);
         std::shared_lock<std::shared_mutex> lock(s.mu);
         return s.version;
