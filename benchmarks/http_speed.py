@@ -15,7 +15,9 @@ In one run, in a temporary directory that is removed at the end:
    gunicorn, 2 sync workers, the same file opened read-only), signs in to the
    host over HTTP and checks that both give the same answers for the same
    token;
-3. loads each with wrk on 127.0.0.1 (16 connections, 2 threads, keep-alive):
+3. writes what is still unwritten of the file to disk (sync), so that the
+   kernel's writeback of the seeded file does not share the cores with a run,
+   and again before the peer's runs; then loads each with wrk on 127.0.0.1 (16 connections, 2 threads, keep-alive):
    first GET /eproc/tickets/{id} for tickets not read before (3 s: the host
    keeps the tickets it has read in memory), then one read of every ticket,
    not counted; then GET /eproc/tickets/{id} at random over every ticket id,
@@ -82,10 +84,15 @@ class Processes:
 
     def start(self, name, args, log_path, env=None):
         log = open(log_path, "wb")
-        # A session of their own: a Ctrl-C in the terminal reaches this script
-        # only, which then stops them one by one.
+        # A process group of their own: a Ctrl-C in the terminal reaches
+        # this script only, which then stops them one by one. The session
+        # stays this script's, so that with the kernel's autogroup
+        # scheduling (sched_autogroup_enabled) servers and wrk are scheduled
+        # as threads of one group, as on a server whose clients are other
+        # machines: in a session of its own a server shares the cores with
+        # wrk half and half, whatever each needs.
         proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                                start_new_session=True)
+                                process_group=0)
         log.close()
         self.running.append((name, proc))
         return proc
@@ -186,6 +193,22 @@ CATEGORIES = {"Abuse": ["Physical", "Emotional", "Neglect"], "Education": ["Scho
 WORDS = ("caller child mother father school fees teacher hospital clinic police counsellor referred follow up "
          "report neighbour uncle bullying hungry afraid night money rent landlord medicine officer county chief "
          "village advice home safe phone again week month court case help asked about said wants needs").split()
+
+
+def settle():
+    """Write every dirty page to disk (sync(2)) and wait for the writeback to
+    end, so that a run does not share the two cores with the kernel's flush of
+    what was written before it (the seeded file: hundreds of MB)."""
+    t0 = time.monotonic()
+    os.sync()
+    deadline = t0 + 60
+    while time.monotonic() < deadline:
+        with open("/proc/meminfo") as f:
+            info = dict(line.split(":", 1) for line in f)
+        if int(info["Writeback"].split()[0]) < 1024:
+            break
+        time.sleep(0.1)
+    return time.monotonic() - t0
 
 
 def seed(db_path, email, password, n, rng):
@@ -617,9 +640,11 @@ def main():
         # 3. Under load.
         H = P = None
         if not args.peer_only:
+            print("dirty pages written to disk in %.1f s" % settle())
             print("wrk against the host (%s):" % host_url, flush=True)
             H = load("host", host_url, token, id_range, work, args)
         if peer_url:
+            print("dirty pages written to disk in %.1f s" % settle())
             print("wrk against the peer (%s, gunicorn %d sync workers, list total by %s):"
                   % (peer_url, args.workers, args.peer_total), flush=True)
             P = load("peer", peer_url, token, id_range, work, args)

@@ -37,9 +37,17 @@ namespace switchboard::host {
 // ------------------------------------------------------------------ helpers
 
 bool CaseInsensitiveLess::operator()(std::string_view a, std::string_view b) const noexcept {
-    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) < std::tolower(static_cast<unsigned char>(y));
-    });
+    // ASCII case folding (header names are ASCII): no locale lookup per character.
+    const auto fold = [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u >= 'A' && u <= 'Z' ? static_cast<unsigned char>(u | 0x20) : u;
+    };
+    const std::size_t n = std::min(a.size(), b.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const unsigned char x = fold(a[i]), y = fold(b[i]);
+        if (x != y) return x < y;
+    }
+    return a.size() < b.size();
 }
 
 namespace {
@@ -542,7 +550,9 @@ struct Server::Impl {
 
     // Figures for stats().
     mutable std::mutex stats_mu;
-    std::map<std::tuple<std::string, std::string, int>, std::uint64_t> request_counts;
+    // By route and status, with the request's method when it is not the
+    // route's (HEAD) or no route matched.
+    std::map<std::tuple<const Route*, std::string, int>, std::uint64_t> request_counts;
     std::array<std::atomic<std::uint64_t>, kLatencyBounds.size()> latency_counts{};
     std::atomic<std::uint64_t> latency_total{0};
     std::atomic<std::uint64_t> latency_sum_us{0};
@@ -652,12 +662,13 @@ struct Server::Impl {
         return internal_error();
     }
 
-    void record(const std::string& method, const std::string& route, int status, Clock::time_point start,
+    void record(const std::string& method, const Route* route, int status, Clock::time_point start,
                 const std::string& path, const std::string& remote) {
         const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
         {
             std::lock_guard<std::mutex> lock(stats_mu);
-            ++request_counts[{method, route.empty() ? "(none)" : route, status}];
+            // (no string to copy for a request of the route's own method)
+            ++request_counts[{route, route && method == route->method ? std::string() : method, status}];
         }
         for (std::size_t i = 0; i < kLatencyBounds.size(); ++i)
             if (seconds <= kLatencyBounds[i]) latency_counts[i].fetch_add(1, std::memory_order_relaxed);
@@ -917,7 +928,7 @@ public:
 
     void start() {
         if constexpr (kTls) {
-            lowest().expires_after(std::chrono::milliseconds(srv_.options.header_timeout_ms));
+            deadline(srv_.options.header_timeout_ms);
             stream_.async_handshake(net::ssl::stream_base::server,
                                     [self = this->shared_from_this()](beast::error_code ec) {
                                         if (ec) return self->shut();  // not TLS, or a bad client hello
@@ -931,15 +942,45 @@ public:
 private:
     using ms = std::chrono::milliseconds;
 
-    // Waits (idle timeout) for the first byte of the next request.
+    // Waits (idle timeout) for the first byte of the next request. The idle
+    // timeout is kept by a watchdog set again only when it goes off, not for
+    // every request: a timer set and cancelled per request costs the loop
+    // more than reading a request that came whole.
     void next() {
         if (buffer_.size() > 0) return read_header();
-        lowest().expires_after(ms(srv_.options.idle_timeout_ms));
+        if (timed_) {
+            lowest().expires_never();
+            timed_ = false;
+        }
+        idle_until_ = Clock::now() + ms(srv_.options.idle_timeout_ms);
+        idle_ = true;
+        if (!watching_) watch_idle();
         stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
-            if (ec) return self->shut();  // idle too long, or the client closed
+            self->idle_ = false;
+            if (ec) return self->shut();  // idle too long (the watchdog closed it), or the client closed
             self->buffer_.commit(n);
             self->read_header();
         });
+    }
+
+    // Closes the connection once it has waited idle_timeout_ms for a request.
+    void watch_idle() {
+        watching_ = true;
+        watchdog_.expires_at(idle_until_);
+        watchdog_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
+            const auto self = weak.lock();
+            if (!self) return;
+            self->watching_ = false;
+            if (ec || !self->idle_) return;  // busy: its request's own timeouts apply, next() watches again
+            if (Clock::now() >= self->idle_until_) return self->shut();
+            self->watch_idle();
+        });
+    }
+
+    // The timeout of the stream's next operations.
+    void deadline(int timeout_ms) {
+        timed_ = true;
+        lowest().expires_after(ms(timeout_ms));
     }
 
     void read_header() {
@@ -947,7 +988,14 @@ private:
         head_.emplace();
         head_->header_limit(static_cast<std::uint32_t>(srv_.options.max_header));
         head_->body_limit(boost::none);
-        lowest().expires_after(ms(srv_.options.header_timeout_ms));
+        // A header that came whole with the first read (nearly every
+        // request) is parsed here: no second wait, and no timer to set.
+        if (buffer_.size() > 0) {
+            beast::error_code ec;
+            buffer_.consume(head_->put(buffer_.data(), ec));
+            if (ec != bhttp::error::need_more) return on_header(ec);
+        }
+        deadline(srv_.options.header_timeout_ms);
         bhttp::async_read_header(stream_, buffer_, *head_,
                                  [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
     }
@@ -992,7 +1040,7 @@ private:
         const auto expect = body_->get()[bhttp::field::expect];
         if (has_body && beast::iequals(expect, "100-continue")) {
             static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-            lowest().expires_after(ms(srv_.options.write_timeout_ms));
+            deadline(srv_.options.write_timeout_ms);
             net::async_write(stream_, net::buffer(kContinue), [self = this->shared_from_this()](beast::error_code wec, std::size_t) {
                 if (wec) return self->shut();
                 self->read_body();
@@ -1003,7 +1051,8 @@ private:
     }
 
     void read_body() {
-        lowest().expires_after(ms(srv_.options.body_timeout_ms));
+        if (body_->is_done()) return on_body({});  // no body: nothing to wait for
+        deadline(srv_.options.body_timeout_ms);
         bhttp::async_read(stream_, buffer_, *body_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
             self->on_body(ec);
         });
@@ -1139,12 +1188,53 @@ private:
             out->set(bhttp::field::vary, before + "Accept-Encoding");
         }
         const std::size_t length = res.body.size();
+        if constexpr (!kTls) {
+            // Plain HTTP: the head is written out here and sent with the
+            // body in one write, which nearly always takes it all at once;
+            // only what the socket did not take waits, under the write
+            // timeout.
+            std::string head;
+            head.reserve(160 + res.headers.size() * 48);
+            head += status_line(res.status);
+            for (const auto& f : *out) {
+                head.append(f.name_string().data(), f.name_string().size());
+                head += ": ";
+                head.append(f.value().data(), f.value().size());
+                head += "\r\n";
+            }
+            head += "Content-Length: " + std::to_string(length) + "\r\n";
+            if (close_after_) head += "Connection: close\r\n";
+            head += "\r\n";
+            if (head_only) res.body.clear();
+            return send(std::move(head), std::move(res.body));
+        }
         if (!head_only) out->body() = std::move(res.body);
         out->content_length(length);
         out->keep_alive(!close_after_);
-        lowest().expires_after(ms(srv_.options.write_timeout_ms));
+        deadline(srv_.options.write_timeout_ms);
         bhttp::async_write(stream_, *out, [self = this->shared_from_this(), out](beast::error_code ec, std::size_t) {
             self->finish(!ec);
+        });
+    }
+
+    // Writes head and body (plain HTTP), then finishes: at once when the
+    // socket takes them, else what is left asynchronously.
+    void send(std::string head, std::string body) {
+        auto& socket = lowest().socket();
+        beast::error_code ec;
+        if (!socket.non_blocking()) socket.non_blocking(true, ec);
+        const std::array<net::const_buffer, 2> both{net::buffer(head), net::buffer(body)};
+        const std::size_t total = head.size() + body.size();
+        std::size_t sent = ec ? 0 : socket.write_some(both, ec);
+        if (!ec && sent == total) return finish(true);
+        if (ec && ec != net::error::would_block && ec != net::error::try_again) return finish(false);
+        auto rest = std::make_shared<std::string>();
+        rest->reserve(total - sent);
+        if (sent < head.size()) rest->append(head, sent);
+        rest->append(body, sent > head.size() ? sent - head.size() : 0);
+        deadline(srv_.options.write_timeout_ms);
+        net::async_write(stream_, net::buffer(*rest), [self = this->shared_from_this(), rest](beast::error_code wec, std::size_t) {
+            self->finish(!wec);
         });
     }
 
@@ -1167,7 +1257,7 @@ private:
             auto result = done->get_future();
             auto buffer = std::make_shared<std::string>(std::move(data));
             net::post(stream_.get_executor(), [self, buffer, done, timeout] {
-                self->lowest().expires_after(timeout);
+                self->deadline(static_cast<int>(timeout.count()));
                 net::async_write(self->stream_, net::buffer(*buffer),
                                  [buffer, done](beast::error_code ec, std::size_t) { done->set_value(!ec); });
             });
@@ -1201,7 +1291,7 @@ private:
     void start_live(Response res, bhttp::request<bhttp::string_body>& msg) {
         res.headers.insert(res.headers.end(), cors_.begin(), cors_.end());
         const bool upgrade = websocket::is_upgrade(msg);
-        srv_.record(method_, route_ ? route_->pattern : "", upgrade ? 101 : 200, start_, log_path(), remote_);
+        srv_.record(method_, route_, upgrade ? 101 : 200, start_, log_path(), remote_);
         lowest().expires_never();
         if (upgrade) {
             auto ws = std::make_shared<websocket::stream<Stream>>(std::move(stream_));
@@ -1233,14 +1323,19 @@ private:
     }
 
     void finish(bool ok) {
-        srv_.record(method_, route_ ? route_->pattern : "", status_, start_, log_path(), remote_);
+        srv_.record(method_, route_, status_, start_, log_path(), remote_);
         if (!ok || close_after_) return shut();
         method_.clear();
         path_.clear();
         route_ = nullptr;
         body_.reset();
         head_.reset();
+        // A request already in the buffer (pipelined) is read here too; a
+        // long run of them goes on from the loop rather than deeper.
+        if (depth_ >= 8) return net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->next(); });
+        ++depth_;
         next();
+        --depth_;
     }
 
     void shut() {
@@ -1267,6 +1362,11 @@ private:
     Clock::time_point start_;
     int status_ = 0;
     bool close_after_ = false;
+    int depth_ = 0;  // answers finished inside one another (send() finishing at once)
+    bool timed_ = false;  // a timeout is set on the stream
+    net::steady_timer watchdog_{stream_.get_executor()};
+    Clock::time_point idle_until_;
+    bool idle_ = false, watching_ = false;
 };
 
 }  // namespace
@@ -1405,8 +1505,12 @@ ServerStats Server::stats() const {
     ServerStats s;
     {
         std::lock_guard<std::mutex> lock(impl_->stats_mu);
-        for (const auto& [key, n] : impl_->request_counts)
-            s.requests.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
+        std::map<std::tuple<std::string, std::string, int>, std::uint64_t> named;
+        for (const auto& [key, n] : impl_->request_counts) {
+            const auto& [route, method, status] = key;
+            named[{route && method.empty() ? route->method : method, route ? route->pattern : "(none)", status}] += n;
+        }
+        for (const auto& [key, n] : named) s.requests.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
     }
     s.latency_bounds_s.assign(kLatencyBounds.begin(), kLatencyBounds.end());
     for (const auto& c : impl_->latency_counts) s.latency_counts.push_back(c.load());

@@ -4,6 +4,7 @@ lines, and the configurable timeouts and connection limit. Each talks to
 the host over a raw socket, so that it sends exactly the bytes it means."""
 
 import concurrent.futures
+import json
 import re
 import socket
 import threading
@@ -115,6 +116,72 @@ def test_keep_alive_serves_many_requests_on_one_connection(host):
             status, head, body, _ = read_answer(s, time.monotonic())
             assert status == 200 and b"<form" in body
             assert "connection: close" not in head.lower()
+
+
+def test_pipelined_requests_are_all_answered_in_order(host):
+    """200 requests sent in one write, before any answer is read: each is
+    answered, in order, on the one connection."""
+    paths = [b"/health", b"/signIn", b"/no/such/path"] * 67
+    with socket.create_connection(("127.0.0.1", host.port), timeout=10) as s:
+        s.sendall(b"".join(b"GET " + p + b" HTTP/1.1\r\nHost: x\r\n\r\n" for p in paths))
+        buf = b""
+        for p in paths:
+            while True:
+                head, sep, rest = buf.partition(b"\r\n\r\n")
+                m = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head) if sep else None
+                if m and len(rest) >= int(m.group(1)):
+                    break
+                chunk = s.recv(65536)
+                assert chunk, "closed before the answer to %s" % p
+                buf += chunk
+            status = int(head.split(b" ")[1])
+            assert status == {b"/health": 200, b"/signIn": 200, b"/no/such/path": 404}[p], (p, head)
+            assert (b"<form" in rest[:int(m.group(1))]) == (p == b"/signIn")
+            buf = rest[int(m.group(1)):]
+        assert buf == b""
+
+
+def test_a_busy_connection_outlives_the_idle_timeout(fresh_host):
+    """Requests every 0.1 s for 1.2 s with an idle timeout of 0.3 s: the
+    connection stays open, as it is never idle that long."""
+    h = fresh_host("--no-demo", "--idle-timeout-ms", "300")
+    with socket.create_connection(("127.0.0.1", h.port), timeout=10) as s:
+        for _ in range(12):
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            status, _, _, _ = read_answer(s, time.monotonic())
+            assert status == 200
+            time.sleep(0.1)
+        start = time.monotonic()
+        assert s.recv(4096) == b""  # then idle: closed
+        assert 0.15 < time.monotonic() - start < 5.0
+
+
+def test_a_client_that_reads_slowly_gets_every_answer_whole(host):
+    """100 pipelined requests for a 77 KB answer from a client with a small
+    receive buffer that waits before reading: more than the sockets hold
+    (the host's writes stop part-way and go on as the client reads), yet
+    every answer arrives whole and in order."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.settimeout(10)
+        s.connect(("127.0.0.1", host.port))
+        s.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n" * 100)
+        time.sleep(0.5)
+        buf, bodies = b"", []
+        while len(bodies) < 100:
+            head, sep, rest = buf.partition(b"\r\n\r\n")
+            m = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head) if sep else None
+            if m and len(rest) >= int(m.group(1)):
+                assert head.startswith(b"HTTP/1.1 200 ")
+                bodies.append(rest[:int(m.group(1))])
+                buf = rest[int(m.group(1)):]
+                continue
+            chunk = s.recv(1 << 20)
+            assert chunk, "closed after %d answers" % len(bodies)
+            buf += chunk
+    assert len(bodies[0]) > 50_000 and len(bodies) * len(bodies[0]) > 5_000_000
+    assert all(b == bodies[0] for b in bodies)
+    assert json.loads(bodies[0])["openapi"].startswith("3.1")
 
 
 def test_chunked_bodies_are_limited_as_sized_ones(fresh_host):
