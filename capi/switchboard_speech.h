@@ -78,7 +78,9 @@ typedef struct sb_call_event {
     const char* time_statement;  /* promise */
     const char* interrupted;     /* interruption */
     const char* spotted;         /* promise: the commitment keyword spotting heard where the
-                                    general reading did not ("we will refund"); "" otherwise */
+                                    general reading did not ("we will refund", with a spotted
+                                    time statement after a comma); phrase: the pool phrase it
+                                    heard ("speak to a manager"); "" otherwise */
 } sb_call_event;
 
 SB_EXTERN size_t sb_spoken_call_word_count(const sb_spoken_call* call);

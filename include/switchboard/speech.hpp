@@ -87,6 +87,14 @@ public:
     // uses it on turns where the general reading heard no promise. The
     // default returns nothing.
     virtual std::vector<Word> spot_commitments(std::span<const float> samples, int sample_rate);
+    // The given phrases (lower case, two words or more) spotted in the
+    // stretch, each as one Word holding the phrase; phrases with a word the
+    // engine does not know are not listened for. analyze_call gives it the
+    // phrases of the analyzer's pools, and keeps a phrase only where the
+    // general reading heard at least half of its words (docs/speech.md).
+    // The default returns nothing.
+    virtual std::vector<Word> spot_phrases(std::span<const float> samples, int sample_rate,
+                                           const std::vector<std::string>& phrases);
 };
 
 struct PocketSphinxOptions {
@@ -182,7 +190,9 @@ struct CallEvent {
     std::string time_statement;  // promise
     std::optional<PromiseDue> due;  // promise
     // promise: the commitment that keyword spotting heard where the general
-    // reading did not ("we will refund"); "" for a promise in the words.
+    // reading did not ("we will refund"); phrase: the pool phrase it heard
+    // ("speak to a manager" where the words say "speak to them manager");
+    // "" for a promise or phrase in the words.
     std::string spotted;
     std::string last4, brand;       // card_number
     // card_number: false for a run of 12 or more spoken digits (8 in a turn

@@ -26,6 +26,7 @@ bj::object event(const CallEvent& e) {
     if (!e.pool.empty()) o["pool"] = e.pool;
     if (e.type == "phrase") o["phrase"] = e.phrase;
     if (!e.text.empty()) o["text"] = e.text;
+    if (e.type == "phrase" && !e.spotted.empty()) o["spotted"] = e.spotted;
     if (e.type == "interruption") o["interrupted"] = e.interrupted;
     if (e.type == "promise") {
         o["time_statement"] = opt(e.time_statement);

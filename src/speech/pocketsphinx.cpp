@@ -13,8 +13,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <sstream>
 
 #include "speech/internal.hpp"
 #include "switchboard/error.hpp"
@@ -160,14 +162,32 @@ public:
         return run(samples, rate, kCommitmentsSearch);
     }
 
+    std::vector<Word> spot_phrases(std::span<const float> samples, int rate,
+                                   const std::vector<std::string>& phrases) override {
+        if (phrases.empty()) return {};
+        // One keyword search per list of phrases, named by its hash and
+        // added to a spotter decoder the first time it meets the list.
+        std::string joined;
+        for (const auto& p : phrases) joined += p + '\n';
+        const std::string name = "phrases-" + std::to_string(std::hash<std::string>{}(joined));
+        return run(samples, rate, name.c_str(), &phrases);
+    }
+
 private:
-    std::vector<Word> run(std::span<const float> samples, int rate, const char* search) {
+    std::vector<Word> run(std::span<const float> samples, int rate, const char* search,
+                          const std::vector<std::string>* phrases = nullptr) {
         const int want = options_.narrowband ? 8000 : kModelRate;
         std::vector<std::int16_t> pcm = speech::to_pcm16(samples, rate, want);
-        const bool spotter = std::string_view(search) == kCommitmentsSearch;
+        const bool spotter = phrases || std::string_view(search) == kCommitmentsSearch;
         ps_decoder_t* d = acquire(spotter);
         std::vector<Word> out;
         try {
+            if (phrases && ps_set_search(d, search) < 0) {
+                if (!add_phrases(d, search, *phrases)) {
+                    release(d, spotter);
+                    return {};  // no phrase the dictionary knows all the words of
+                }
+            }
             if (ps_set_search(d, search) < 0)
                 throw Error(ErrorCode::internal, std::string("pocketsphinx has no search ") + search);
             out = decode(d, pcm);
@@ -267,6 +287,40 @@ private:
         return ok;
     }
 
+    // A keyword search for pool phrases: those of two words and six phones
+    // or more whose words are all in the dictionary ("i mean", "you know"
+    // are heard in any speech), each with a threshold by its length in
+    // phones (1e-3 a phone, 1e-18 to 1e-45). False when no phrase is left.
+    static bool add_phrases(ps_decoder_t* d, const char* search, const std::vector<std::string>& phrases) {
+        std::string list;
+        for (const auto& p : phrases) {
+            std::istringstream in(p);
+            int words = 0, phones = 0;
+            bool known = true;
+            for (std::string w; in >> w;) {
+                ++words;
+                const char* pron = ps_lookup_word(d, w.c_str());
+                if (!pron) {
+                    known = false;
+                    break;
+                }
+                std::istringstream ph(pron);
+                for (std::string x; ph >> x;) ++phones;
+            }
+            if (!known || words < 2 || phones < 6) continue;
+            list += p + " /1e-" + std::to_string(std::clamp(3 * phones, 12, 45)) + "/\n";
+        }
+        if (list.empty()) return false;
+        std::string path = (std::filesystem::temp_directory_path() / "switchboard-kws-XXXXXX").string();
+        const int fd = mkstemp(path.data());
+        if (fd < 0) return false;
+        const bool written = write(fd, list.data(), list.size()) == static_cast<ssize_t>(list.size());
+        close(fd);
+        const bool ok = written && ps_set_kws(d, search, path.c_str()) >= 0;
+        std::remove(path.c_str());
+        return ok;
+    }
+
     void release(ps_decoder_t* d, bool spotter) {
         std::lock_guard lock(mu_);
         auto& idle = spotter ? idle_spotters_ : idle_;
@@ -289,6 +343,7 @@ Transcriber::~Transcriber() = default;
 
 std::vector<Word> Transcriber::transcribe_numbers(std::span<const float>, int) { return {}; }
 std::vector<Word> Transcriber::spot_commitments(std::span<const float>, int) { return {}; }
+std::vector<Word> Transcriber::spot_phrases(std::span<const float>, int, const std::vector<std::string>&) { return {}; }
 
 void PocketSphinxOptions::validate() const {
     require_path(or_default(hmm, "en-us"), "hmm", true);

@@ -2,8 +2,12 @@
 // turns, the text analytics on each channel's words, and the events and
 // statistics on one timeline; redact_audio covers the card data found.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <map>
 #include <numbers>
+#include <optional>
+#include <sstream>
 
 #include "speech/internal.hpp"
 #include "switchboard/error.hpp"
@@ -95,6 +99,109 @@ constexpr std::size_t kMisheardCardDigits = 12;  // spoken digits in a row that 
 constexpr std::size_t kMisheardCardDigitsNamed = 8;  // the same in a turn that names a card
 
 // Words heard between the digits of a number read out.
+// A phrase spotted less surely than this is not kept: on the spoken-call
+// benchmark's flite voices the phrases said scored 0.84 to 1.0, most of those
+// not said below 0.86 (docs/speech.md).
+constexpr double kSpottedPhraseConfidence = 0.85;
+
+// The phrases of the analyzer's pools that keyword spotting listens for:
+// two words or more, lower case, letters, digits and apostrophes only; each
+// with the pools and entries that hold it.
+struct PoolPhrases {
+    std::vector<std::string> phrases;
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> entries;  // phrase -> (pool, entry)
+};
+
+PoolPhrases pool_phrases(const TextAnalyzer& analyzer) {
+    PoolPhrases out;
+    for (const auto& pool : analyzer.pools())
+        for (const auto& entry : pool.phrases) {
+            std::string p, word;
+            int words = 0;
+            for (const char ch : entry + " ") {
+                const auto u = static_cast<unsigned char>(ch);
+                if (std::isalnum(u) || ch == '\'') {
+                    word += static_cast<char>(std::tolower(u));
+                } else if (!word.empty()) {
+                    p += (p.empty() ? "" : " ") + word;
+                    word.clear();
+                    ++words;
+                }
+            }
+            if (words < 2) continue;
+            auto& e = out.entries[p];
+            if (e.empty()) out.phrases.push_back(p);
+            e.push_back({pool.name, entry});
+        }
+    return out;
+}
+
+// The time statements a promise is listened for with, as they are said:
+// within / in a number of hours, days, working days or weeks; by or on a
+// weekday; parts of today and tomorrow; the end of the day or week; next
+// week. Each is one the text rules read (docs/text.md).
+std::vector<std::string> spoken_time_statements() {
+    std::vector<std::string> out;
+    for (const char* n : {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve",
+                          "fourteen", "twenty", "twenty four", "thirty", "forty eight", "seventy two"}) {
+        for (std::string unit : {"hours", "days", "working days", "business days", "weeks"}) {
+            if (std::string_view(n) == "one") unit.pop_back();  // "one hour"
+            out.push_back("within " + std::string(n) + " " + unit);
+            out.push_back("in " + std::string(n) + " " + unit);
+        }
+    }
+    for (const char* d : {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}) {
+        out.push_back(std::string("by ") + d);
+        out.push_back(std::string("on ") + d);
+    }
+    for (const char* t : {"this morning", "this afternoon", "this evening", "tomorrow morning", "tomorrow afternoon",
+                          "first thing tomorrow", "by tomorrow", "the end of the day", "the end of the week",
+                          "next week", "right away", "straight away"})
+        out.push_back(t);
+    return out;
+}
+
+// Two words alike enough for a spotted phrase: the same; one starting the
+// other, both of three letters or more ("car" and "card", "refund" and
+// "refunded"); or at most a third of the longer's letters apart.
+bool near_word(const std::string& a, const std::string& b) {
+    if (a == b) return true;
+    const std::size_t n = std::min(a.size(), b.size()), m = std::max(a.size(), b.size());
+    if (n >= 3 && a.compare(0, n, b, 0, n) == 0) return true;
+    if (n < 4) return false;
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()] * 3 <= m;
+}
+
+// Whether the words heard over a spotted phrase bear it out: at least half
+// of the phrase's words heard as they are or nearly (near_word), one of
+// them of three letters or more.
+bool borne_out(const std::string& phrase, const std::vector<std::string>& heard) {
+    std::istringstream in(phrase);
+    std::size_t words = 0, matched = 0;
+    bool long_match = false;
+    for (std::string w; in >> w;) {
+        ++words;
+        for (const auto& h : heard)
+            if (near_word(w, h)) {
+                ++matched;
+                long_match = long_match || w.size() >= 3;
+                break;
+            }
+    }
+    return long_match && matched * 2 >= words;
+}
+
 bool filler_word(const std::string& w) {
     for (const char* f : {"uh", "um", "yeah", "double", "triple", "and", "then", "sure"})
         if (w == f) return true;
@@ -193,7 +300,9 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
     const double pad = o.turn_padding_ms / 1000.0;
     // A stretch of speech transcribed (the general model, read as numbers,
     // or listened to for commitments).
-    enum class Reading { general, numbers, commitments };
+    enum class Reading { general, numbers, commitments, phrases, time_statements };
+    const PoolPhrases phrases = transcriber ? pool_phrases(analyzer) : PoolPhrases{};
+    static const std::vector<std::string> kTimeStatements = spoken_time_statements();
     auto transcribe = [&](std::size_t c, TimeSpan sp, Reading reading) {
         std::vector<TranscriptWord> out;
         const auto& x = audio.channels[c];
@@ -204,7 +313,10 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
         const std::span<const float> samples(x.data() + a, b - a);
         auto heard = reading == Reading::numbers       ? transcriber->transcribe_numbers(samples, audio.sample_rate)
                      : reading == Reading::commitments ? transcriber->spot_commitments(samples, audio.sample_rate)
-                                                       : transcriber->transcribe(samples, audio.sample_rate);
+                     : reading == Reading::phrases ? transcriber->spot_phrases(samples, audio.sample_rate, phrases.phrases)
+                     : reading == Reading::time_statements
+                         ? transcriber->spot_phrases(samples, audio.sample_rate, kTimeStatements)
+                         : transcriber->transcribe(samples, audio.sample_rate);
         for (auto& w : heard) {
             TranscriptWord tw;
             tw.channel = int(c);
@@ -449,6 +561,56 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
             e.text = h.text;
             if (times(h.byte_start, h.byte_end, e)) r.events.push_back(std::move(e));
         }
+        // Each turn of two words or more is listened to again for the pools'
+        // phrases (keyword spotting): a general reading mishears words of
+        // a phrase ("speak to them manager", "car number"). A phrase
+        // spotted where no event of its pool is, and borne out by the words
+        // heard over it, is a phrase event marked "spotted"; of phrases
+        // spotted over each other, the surest.
+        if (!phrases.phrases.empty()) {
+            std::vector<TimeSpan> taken;
+            for (const auto& turn : turns[c]) {
+                if (turn.last - turn.first < 2) continue;
+                auto spotted = transcribe(c, turn.span, Reading::phrases);
+                std::stable_sort(spotted.begin(), spotted.end(),
+                                 [](const auto& a, const auto& b) { return a.confidence > b.confidence; });
+                for (const auto& sp : spotted) {
+                    if (sp.confidence < kSpottedPhraseConfidence) break;  // sorted: the rest are less sure
+                    const TimeSpan at{sp.start, sp.end};
+                    if (std::any_of(taken.begin(), taken.end(), [&](const TimeSpan& t) { return overlap(t, at) > 0; }))
+                        continue;
+                    std::vector<std::string> heard;
+                    for (std::size_t i = turn.first; i < turn.last; ++i) {
+                        const double mid = (ws[i].start + ws[i].end) / 2;
+                        if (!ws[i].redacted && mid >= sp.start - 0.3 && mid <= sp.end + 0.3) heard.push_back(ws[i].text);
+                    }
+                    const auto entries = phrases.entries.find(sp.text);
+                    if (entries == phrases.entries.end() || !borne_out(sp.text, heard)) continue;
+                    bool added = false;
+                    for (const auto& [pool, entry] : entries->second) {
+                        const bool found = std::any_of(r.events.begin(), r.events.end(), [&](const CallEvent& e) {
+                            return e.type == "phrase" && e.channel == int(c) && e.pool == pool &&
+                                   overlap({e.start - 0.3, e.end + 0.3}, at) > 0;
+                        });
+                        if (found) continue;
+                        CallEvent e;
+                        e.type = "phrase";
+                        e.channel = int(c);
+                        e.speaker = speaker(int(c));
+                        e.pool = pool;
+                        e.phrase = entry;
+                        e.text = sp.text;
+                        e.spotted = sp.text;
+                        e.start = sp.start;
+                        e.end = sp.end;
+                        r.events.push_back(std::move(e));
+                        added = true;
+                    }
+                    if (added) taken.push_back(at);
+                }
+            }
+        }
+
         const std::size_t first_promise = r.events.size();
         auto promise_event = [&](const Promise& p) {
             CallEvent e;
@@ -470,7 +632,9 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
         // loses the "I will" of a promise. The turn's words with the
         // spotted phrase in place of those heard over it are read for
         // promises; one with a time statement is kept, marked "spotted".
-        // The transcript keeps the words as heard.
+        // Where they hold none, the turn is listened to once more for a
+        // time statement after the commitment ("within three days" heard
+        // "within three ne"). The transcript keeps the words as heard.
         for (const auto& turn : turns[c]) {
             if (turn.first == turn.last || turn.last - turn.first < 3) continue;
             bool promised = false;
@@ -483,29 +647,49 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
             const TranscriptWord* best = &spotted.front();
             for (const auto& s : spotted)
                 if (overlap({s.start, s.end}, {best->start, best->end}) > 0 && s.confidence > best->confidence) best = &s;
-            std::string alt;
-            bool placed = false;
-            for (std::size_t i = turn.first; i < turn.last; ++i) {
-                const double mid = (ws[i].start + ws[i].end) / 2;
-                const bool under = mid >= best->start && mid <= best->end;
-                if (!placed && (under || ws[i].start >= best->end)) {
-                    alt += (alt.empty() ? "" : " ") + best->text;
-                    placed = true;
+            // The first promise with a time statement in the turn's words
+            // with `spots` (in time order) in place of those heard under them.
+            auto promise_with = [&](const std::vector<const TranscriptWord*>& spots) -> std::optional<Promise> {
+                std::string alt;
+                std::size_t next = 0;
+                for (std::size_t i = turn.first; i < turn.last; ++i) {
+                    const double mid = (ws[i].start + ws[i].end) / 2;
+                    if (next < spots.size() && ws[i].start >= spots[next]->end) alt += (alt.empty() ? "" : " ") + spots[next++]->text;
+                    if (next < spots.size() && mid >= spots[next]->start && mid <= spots[next]->end) {
+                        alt += (alt.empty() ? "" : " ") + spots[next++]->text;
+                        while (i + 1 < turn.last && (ws[i + 1].start + ws[i + 1].end) / 2 <= spots[next - 1]->end) ++i;
+                        continue;
+                    }
+                    alt += (alt.empty() ? "" : " ") + ws[i].text;
                 }
-                if (!under) alt += (alt.empty() ? "" : " ") + ws[i].text;
+                for (; next < spots.size(); ++next) alt += " " + spots[next]->text;
+                TextOptions one = topts;
+                one.max_bytes = alt.size();
+                for (const auto& p : analyze_text(alt, analyzer, one).promises)
+                    if (!p.time_statement.empty()) return p;
+                return std::nullopt;
+            };
+            std::string heard_as = best->text;
+            auto p = promise_with({best});
+            std::vector<TranscriptWord> times;
+            if (!p) {
+                times = transcribe(c, {best->end, turn.span.end}, Reading::time_statements);
+                const TranscriptWord* when = nullptr;
+                for (const auto& t : times)
+                    if (t.start >= best->end - 0.05 && t.confidence >= kSpottedPhraseConfidence &&
+                        (!when || t.confidence > when->confidence))
+                        when = &t;
+                if (when) {
+                    p = promise_with({best, when});
+                    heard_as += ", " + when->text;
+                }
             }
-            if (!placed) alt += " " + best->text;
-            TextOptions one = topts;
-            one.max_bytes = alt.size();
-            for (const auto& p : analyze_text(alt, analyzer, one).promises) {
-                if (p.time_statement.empty()) continue;
-                CallEvent e = promise_event(p);
-                e.spotted = best->text;
-                e.start = std::min(best->start, ws[turn.first].start);
-                e.end = ws[turn.last - 1].end;
-                r.events.push_back(std::move(e));
-                break;
-            }
+            if (!p) continue;
+            CallEvent e = promise_event(*p);
+            e.spotted = heard_as;
+            e.start = std::min(best->start, ws[turn.first].start);
+            e.end = ws[turn.last - 1].end;
+            r.events.push_back(std::move(e));
         }
     }
 

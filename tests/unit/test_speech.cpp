@@ -2,6 +2,7 @@
 // LibriVox clips of pocketsphinx-testdata) through PocketSphinx, the call
 // report, the redaction of card data from transcript and audio, and calls
 // recorded as interactions (OctaPy IO1).
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -507,7 +508,28 @@ public:
         const double dur = double(samples.size()) / rate;
         return {{"i will update", 0.0, dur / 3, 0.8}};
     }
-    int spotted = 0;
+    // Time statements (the list that holds "next week"): time_spots. Pool
+    // phrases: the next of phrase_spots. Times are fractions of the stretch.
+    std::vector<Word> spot_phrases(std::span<const float> samples, int rate,
+                                   const std::vector<std::string>& phrases) override {
+        const double dur = double(samples.size()) / rate;
+        auto scaled = [&](std::vector<Word> ws) {
+            for (auto& w : ws) w.start *= dur, w.end *= dur;
+            return ws;
+        };
+        if (std::find(phrases.begin(), phrases.end(), "next week") != phrases.end()) {
+            time_statements_given = phrases;
+            ++time_calls;
+            return scaled(time_spots);
+        }
+        phrases_given = phrases;
+        return scaled(phrase_calls < phrase_spots.size() ? phrase_spots[phrase_calls++] : (++phrase_calls, std::vector<Word>{}));
+    }
+    int spotted = 0, time_calls = 0;
+    std::size_t phrase_calls = 0;
+    std::vector<std::vector<Word>> phrase_spots;
+    std::vector<Word> time_spots;
+    std::vector<std::string> phrases_given, time_statements_given;
 
 private:
     std::vector<std::string> readings_;
@@ -549,4 +571,77 @@ TEST_CASE("a commitment spotted where the general reading lost it makes a promis
     // The JSON marks the spotted promise.
     const std::string json = to_json(r);
     CHECK(json.find("\"spotted\":\"i will update\"") != std::string::npos);
+}
+
+// Each turn is listened to again for the pools' phrases: a phrase spotted
+// surely and borne out by the words heard over it is a phrase event marked
+// "spotted"; one spotted unsurely, one the words do not bear out and one
+// already in the words add nothing.
+TEST_CASE("pool phrases spotted where the general reading misheard them", "[speech][phrases]") {
+    const CallAudio audio = build_call({{1, 0.5, "rms", "I want to speak to a manager now."},
+                                        {0, 5.5, "slt", "I can arrange that for you."},
+                                        {1, 10.0, "rms", "Please sort it out today."}});
+    // General readings in the order asked: the agent's turn, then the client's two.
+    Scripted t({"i can arrange that for you", "i want to speak to them manager now", "please sort it out today"});
+    t.phrase_spots = {
+        {{"speak to a manager", 0.1, 0.9, 0.95}},                                      // not borne out by the words
+        {{"speak to a manager", 0.3, 0.9, 0.9}, {"sort it out", 0.0, 0.3, 0.5}},     // kept; too unsure
+        {{"sort it out", 0.2, 0.8, 0.95}},                                             // already heard
+    };
+    const SpokenCall r = analyze_call(audio, &t, default_text_analyzer());
+    CHECK(t.phrase_calls == 3);
+    // The pools' phrases of two words or more, lower case.
+    const auto& given = t.phrases_given;
+    CHECK(std::find(given.begin(), given.end(), "speak to a manager") != given.end());
+    CHECK(std::find(given.begin(), given.end(), "mother's maiden name") != given.end());
+    CHECK(std::find(given.begin(), given.end(), "lawyer") == given.end());
+    for (const auto& p : given) CHECK(p.find(' ') != std::string::npos);
+
+    std::vector<const CallEvent*> spotted, sorted;
+    for (const auto& e : r.events) {
+        if (e.type != "phrase") continue;
+        if (!e.spotted.empty()) spotted.push_back(&e);
+        if (e.phrase == "sort it out") sorted.push_back(&e);
+    }
+    REQUIRE(spotted.size() == 1);
+    CHECK(spotted[0]->pool == "Call for Action");
+    CHECK(spotted[0]->phrase == "speak to a manager");
+    CHECK(spotted[0]->spotted == "speak to a manager");
+    CHECK(spotted[0]->speaker == "client");
+    CHECK(spotted[0]->channel == 1);
+    CHECK(spotted[0]->start < 5.0);
+    REQUIRE(sorted.size() == 1);  // the words' own, not again
+    CHECK(sorted[0]->spotted.empty());
+    CHECK(sorted[0]->start > 9.0);
+    CHECK(to_json(r).find("\"spotted\":\"speak to a manager\"") != std::string::npos);
+}
+
+// A commitment spotted where the words hold no time statement: the turn is
+// listened to once more for one after the commitment, and the two make the
+// promise ("within three days" heard "within three ne").
+TEST_CASE("a time statement spotted after a spotted commitment completes the promise", "[speech][promises]") {
+    const CallAudio audio = build_call({{0, 0.5, "slt", "We will credit your account within three days."}});
+    Scripted t({"we will prevent your account within three ne"});
+    t.time_spots = {{"within three days", 0.45, 1.0, 0.9}};  // of the turn after the commitment
+    const SpokenCall r = analyze_call(audio, &t, default_text_analyzer());
+    CHECK(t.spotted == 1);
+    CHECK(t.time_calls == 1);
+    const auto& given = t.time_statements_given;
+    CHECK(std::find(given.begin(), given.end(), "within three days") != given.end());
+    CHECK(std::find(given.begin(), given.end(), "by friday") != given.end());
+    std::vector<const CallEvent*> promises;
+    for (const auto& e : r.events)
+        if (e.type == "promise") promises.push_back(&e);
+    REQUIRE(promises.size() == 1);
+    CHECK(promises[0]->time_statement == "within three days");
+    CHECK(promises[0]->spotted == "i will update, within three days");
+    REQUIRE(promises[0]->due);
+    CHECK(promises[0]->due->days == 3);
+
+    // Spotted unsurely, the time statement makes no promise.
+    Scripted unsure({"we will prevent your account within three ne"});
+    unsure.time_spots = {{"within three days", 0.45, 1.0, 0.5}};
+    const SpokenCall u = analyze_call(audio, &unsure, default_text_analyzer());
+    CHECK(unsure.time_calls == 1);
+    CHECK(std::none_of(u.events.begin(), u.events.end(), [](const CallEvent& e) { return e.type == "promise"; }));
 }
