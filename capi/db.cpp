@@ -292,6 +292,16 @@ SB_EXTERN int sb_db_schema_version(sb_db* db, int* out) {
     });
 }
 
+SB_EXTERN int sb_db_record_cache_stats(sb_db* db, sb_record_cache_stats* out) {
+    if (out != nullptr) *out = sb_record_cache_stats{};
+    return guard([&] {
+        require(db, "db");
+        require(out, "out");
+        const RecordCacheStats s = db->core.database().record_cache_stats();
+        *out = {s.hits, s.misses, s.records, s.bytes, s.max_bytes};
+    });
+}
+
 SB_EXTERN int sb_db_latest_schema_version(int* out) {
     if (out != nullptr) *out = 0;
     return guard([&] {

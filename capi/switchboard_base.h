@@ -230,6 +230,19 @@ SB_EXTERN int sb_db_schema_version(sb_db* db, int* out);
 /* *out = the newest schema version this library writes. */
 SB_EXTERN int sb_db_latest_schema_version(int* out);
 
+/* The tickets this handle keeps in memory between reads (record_cache_bytes):
+ * reads by id that found the ticket kept (hits) or not (misses) since the
+ * handle was opened, the tickets kept, their memory and the budget, in
+ * bytes. All zero for a handle that keeps none. */
+typedef struct sb_record_cache_stats {
+    uint64_t hits, misses;
+    uint64_t records;
+    uint64_t bytes, max_bytes;
+} sb_record_cache_stats;
+
+/* *out = the handle's figures. SB_EINVALID for a NULL db or out. */
+SB_EXTERN int sb_db_record_cache_stats(sb_db* db, sb_record_cache_stats* out);
+
 /* ------------------------------------------------------- CSV and pivot reports
  *
  * The list functions of users, tickets, calls and QA scorecards come with a

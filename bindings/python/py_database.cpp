@@ -203,6 +203,21 @@ void bind_database(py::module_& m) {
             },
             "The schema version of the open database.")
         .def_static("latest_schema_version", &Database::latest_schema_version)
+        .def(
+            "record_cache_stats",
+            [](PyDatabase& self) {
+                const RecordCacheStats s =
+                    self.run([](Accounts&, ActivityLog&, Database& db) { return db.record_cache_stats(); });
+                py::dict d;
+                d["hits"] = s.hits;
+                d["misses"] = s.misses;
+                d["records"] = s.records;
+                d["bytes"] = s.bytes;
+                d["max_bytes"] = s.max_bytes;
+                return d;
+            },
+            "The tickets kept in memory between reads: {hits, misses, records, bytes, max_bytes}\n"
+            "(reads by id that found the ticket kept or not, tickets kept, their memory and the budget).")
         .def("close", &PyDatabase::close, "Closes the database; later calls raise StorageError. Idempotent.")
         .def("__enter__", [](py::object self) { return self; })
         .def("__exit__", [](PyDatabase& self, py::args) { self.close(); })

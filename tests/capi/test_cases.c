@@ -501,9 +501,19 @@ int main(void) {
         sb_db* other = NULL;
         sb_db* uncached = NULL;
         sb_db_options none = options;
+        sb_record_cache_stats before, after, off;
         int tries;
+        REQUIRE_OK(sb_db_record_cache_stats(db, &before));
         REQUIRE_OK(sb_ticket_get(db, &json, admin, t1)); /* kept now */
         sb_free(json);
+        REQUIRE_OK(sb_ticket_get(db, &json, admin, t1)); /* read from memory */
+        sb_free(json);
+        REQUIRE_OK(sb_db_record_cache_stats(db, &after));
+        CHECK(after.hits >= before.hits + 1);
+        CHECK(after.records >= 1 && after.bytes > 0);
+        CHECK(after.max_bytes == (uint64_t)128 << 20);
+        CHECK_RC(SB_EINVALID, sb_db_record_cache_stats(db, NULL));
+        CHECK_RC(SB_EINVALID, sb_db_record_cache_stats(NULL, &off));
         REQUIRE_OK(sb_db_open(&other, path, &options));
         none.record_cache_bytes = -1;
         REQUIRE_OK(sb_db_open(&uncached, path, &none));
@@ -512,6 +522,8 @@ int main(void) {
         REQUIRE_OK(sb_ticket_get(uncached, &json, admin, t1));
         CHECK_STR(sbj_str(json, "resolution"), "refunded by the other handle");
         sb_free(json);
+        REQUIRE_OK(sb_db_record_cache_stats(uncached, &off));
+        CHECK(off.hits == 0 && off.records == 0 && off.max_bytes == 0);
         for (tries = 0; tries < 150; ++tries) {
             struct timespec pause = {0, 20 * 1000 * 1000};
             int seen;

@@ -381,14 +381,15 @@ def _ticks_during(fn) -> tuple[float, int]:
 
 
 def test_the_gil_is_released_while_analysing():
-    # 10 minutes of stereo: voices taking turns, second by second
+    # 20 minutes of stereo: voices taking turns, second by second (long
+    # enough that the analysis takes well over 50 ms on a fast machine)
     second = np.stack([voiced(120, 1.0, RATE), track(1.0, RATE, 5)], axis=1)
     turn = np.concatenate([second, second[:, ::-1]])
-    call = np.ascontiguousarray(np.tile(turn, (300, 1)).astype(np.float32))
+    call = np.ascontiguousarray(np.tile(turn, (600, 1)).astype(np.float32))
     result = {}
     took, ticks = _ticks_during(lambda: result.update(switchboard.analyze_call(call, sample_rate=RATE)))
-    assert result["duration"] == pytest.approx(600.0)
-    assert len(result["channels"][0]["speech"]) == 300
+    assert result["duration"] == pytest.approx(1200.0)
+    assert len(result["channels"][0]["speech"]) == 600
     assert took > 0.05, "the analysis was too quick to tell"
     # with the GIL held the other thread could not tick at all
     assert ticks >= 10, f"{ticks} ticks in {took:.3f} s"

@@ -408,7 +408,12 @@ def test_kept_tickets_follow_another_handles_changes(db, org, db_path):
     from sbtest import open_db
 
     t = db.create_ticket(org.admin_token, narrative="first words", contact=contact("+254 711 000050"))
+    before = db.record_cache_stats()
     assert db.get_ticket(org.admin_token, t["id"])["narrative"] == "first words"  # kept now
+    assert db.get_ticket(org.admin_token, t["id"])["narrative"] == "first words"  # from memory
+    after = db.record_cache_stats()
+    assert after["misses"] == before["misses"] + 1 and after["hits"] == before["hits"] + 1
+    assert after["records"] >= 1 and after["bytes"] > 0 and after["max_bytes"] == 128 << 20
     other = open_db(db_path)
     uncached = open_db(db_path, record_cache_bytes=0)
     try:
@@ -416,6 +421,7 @@ def test_kept_tickets_follow_another_handles_changes(db, org, db_path):
         other.create_ticket(org.admin_token, narrative="same caller",
                             contact=contact("+254 711 000050", first_name="Baraka"))
         assert uncached.get_ticket(org.admin_token, t["id"])["narrative"] == "changed elsewhere"
+        assert uncached.record_cache_stats() == {"hits": 0, "misses": 0, "records": 0, "bytes": 0, "max_bytes": 0}
         deadline = time.monotonic() + 3
         while time.monotonic() < deadline:
             got = db.get_ticket(org.admin_token, t["id"])
