@@ -98,7 +98,6 @@ constexpr double kCardContextSeconds = 15.0;  // a request for card details this
 constexpr std::size_t kMisheardCardDigits = 12;  // spoken digits in a row that are taken for a card number
 constexpr std::size_t kMisheardCardDigitsNamed = 8;  // the same in a turn that names a card
 
-// Words heard between the digits of a number read out.
 // A phrase spotted less surely than this is not kept: on the spoken-call
 // benchmark's flite voices the phrases said scored 0.84 to 1.0, most of those
 // not said below 0.86 (docs/speech.md).
@@ -202,6 +201,7 @@ bool borne_out(const std::string& phrase, const std::vector<std::string>& heard)
     return long_match && matched * 2 >= words;
 }
 
+// Words heard between the digits of a number read out.
 bool filler_word(const std::string& w) {
     for (const char* f : {"uh", "um", "yeah", "double", "triple", "and", "then", "sure"})
         if (w == f) return true;
@@ -298,8 +298,8 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
     std::vector<std::vector<Turn>> turns(nch);
     std::vector<std::vector<std::vector<TranscriptWord>>> turn_words(nch);  // per channel, per turn
     const double pad = o.turn_padding_ms / 1000.0;
-    // A stretch of speech transcribed (the general model, read as numbers,
-    // or listened to for commitments).
+    // A stretch of speech transcribed (the general model, read as numbers),
+    // or listened to for commitments, the pools' phrases or time statements.
     enum class Reading { general, numbers, commitments, phrases, time_statements };
     const PoolPhrases phrases = transcriber ? pool_phrases(analyzer) : PoolPhrases{};
     static const std::vector<std::string> kTimeStatements = spoken_time_statements();
