@@ -923,6 +923,9 @@ public:
                                              a.to_v6().to_v4().is_loopback());
         }
         lowest().socket().set_option(tcp::no_delay(true), ec);
+        // Plain HTTP writes an answer at once where the socket takes it
+        // (send()), never waiting in the call.
+        if constexpr (!kTls) lowest().socket().non_blocking(true, ec);
     }
     ~Connection() { --srv_.open_connections; }
 
@@ -1220,12 +1223,10 @@ private:
     // Writes head and body (plain HTTP), then finishes: at once when the
     // socket takes them, else what is left asynchronously.
     void send(std::string head, std::string body) {
-        auto& socket = lowest().socket();
         beast::error_code ec;
-        if (!socket.non_blocking()) socket.non_blocking(true, ec);
         const std::array<net::const_buffer, 2> both{net::buffer(head), net::buffer(body)};
         const std::size_t total = head.size() + body.size();
-        std::size_t sent = ec ? 0 : socket.write_some(both, ec);
+        const std::size_t sent = lowest().socket().write_some(both, ec);
         if (!ec && sent == total) return finish(true);
         if (ec && ec != net::error::would_block && ec != net::error::try_again) return finish(false);
         auto rest = std::make_shared<std::string>();

@@ -270,19 +270,25 @@ private:
         return d;
     }
 
-    // The keyword search reads its phrases from a file: one is written to
-    // the temporary directory for the call, and removed.
+    // The commitments search: each subject and "will" with each verb.
     static bool add_commitments(ps_decoder_t* d) {
-        std::string path = (std::filesystem::temp_directory_path() / "switchboard-kws-XXXXXX").string();
-        const int fd = mkstemp(path.data());
-        if (fd < 0) return false;
         std::string list;
         for (const char* s : kCommitmentSubjects)
             for (const char* v : kCommitmentVerbs)
                 list += std::string(s) + " will " + v + " /" + kCommitmentThreshold + "/\n";
+        return add_keyword_search(d, kCommitmentsSearch, list);
+    }
+
+    // Adds a keyword search of `list` (a phrase and its threshold a line).
+    // The library reads keyphrases from a file: one is written to the
+    // temporary directory for the call, and removed.
+    static bool add_keyword_search(ps_decoder_t* d, const char* search, const std::string& list) {
+        std::string path = (std::filesystem::temp_directory_path() / "switchboard-kws-XXXXXX").string();
+        const int fd = mkstemp(path.data());
+        if (fd < 0) return false;
         const bool written = write(fd, list.data(), list.size()) == static_cast<ssize_t>(list.size());
         close(fd);
-        const bool ok = written && ps_set_kws(d, kCommitmentsSearch, path.c_str()) >= 0;
+        const bool ok = written && ps_set_kws(d, search, path.c_str()) >= 0;
         std::remove(path.c_str());
         return ok;
     }
@@ -308,17 +314,9 @@ private:
                 for (std::string x; ph >> x;) ++phones;
             }
             if (!known || words < 2 || phones < 6) continue;
-            list += p + " /1e-" + std::to_string(std::clamp(3 * phones, 12, 45)) + "/\n";
+            list += p + " /1e-" + std::to_string(std::min(3 * phones, 45)) + "/\n";
         }
-        if (list.empty()) return false;
-        std::string path = (std::filesystem::temp_directory_path() / "switchboard-kws-XXXXXX").string();
-        const int fd = mkstemp(path.data());
-        if (fd < 0) return false;
-        const bool written = write(fd, list.data(), list.size()) == static_cast<ssize_t>(list.size());
-        close(fd);
-        const bool ok = written && ps_set_kws(d, search, path.c_str()) >= 0;
-        std::remove(path.c_str());
-        return ok;
+        return !list.empty() && add_keyword_search(d, search, list);
     }
 
     void release(ps_decoder_t* d, bool spotter) {
