@@ -166,6 +166,8 @@ std::string event_detail(const CallEvent& e) {
     else if (e.type == "security_code" || e.type == "expiry_date" || e.type == "pin") d += ", redacted";
     else if (e.type == "escalation")
         d += ": pitch x" + fixed(e.pitch_ratio, 2) + ", level " + signed_db(e.level_db);
+    // Heard by keyword spotting, not in the words.
+    if (!e.spotted.empty()) d += e.spotted == e.text ? std::string(", spotted") : ", spotted \"" + e.spotted + "\"";
     return d + " (" + seconds(e.end - e.start) + ")";
 }
 
