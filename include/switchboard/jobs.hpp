@@ -201,7 +201,7 @@ public:
     // store (a health check, metrics).
     struct Status {
         int workers = 0;          // options().workers
-        int workers_running = 0;  // worker threads started and not ended
+        int workers_running = 0;  // worker threads started and not ended (all of them once start() returns)
         bool stopping = false;
         std::int64_t backlog_bytes = 0;     // sealed payload bytes queued or running (the budget's count)
         std::int64_t memory_bytes = 0;      // plain payloads held in memory

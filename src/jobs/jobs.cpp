@@ -141,8 +141,9 @@ struct Jobs::Impl {
         return kinds;
     }
 
+    // workers_running was counted up by start(), before the thread began, so
+    // that a readiness check right after start() sees every worker.
     void work() {
-        ++workers_running;
         struct Done {
             std::atomic<int>& n;
             ~Done() { --n; }
@@ -338,7 +339,15 @@ void Jobs::start() {
     if (impl_->started || impl_->options.workers == 0) return;
     impl_->started = true;
     impl_->stopping = false;
-    for (int i = 0; i < impl_->options.workers; ++i) impl_->workers.emplace_back([this] { impl_->work(); });
+    for (int i = 0; i < impl_->options.workers; ++i) {
+        ++impl_->workers_running;
+        try {
+            impl_->workers.emplace_back([this] { impl_->work(); });
+        } catch (...) {
+            --impl_->workers_running;
+            throw;
+        }
+    }
     impl_->keeper = std::thread([this] { impl_->keep(); });
 }
 

@@ -353,6 +353,21 @@ TEST_CASE("jobs stay queued over a stop and run after the next start", "[jobs]")
     CHECK(runs == 20);
 }
 
+TEST_CASE("every worker counts as running once start() returns, and none after stop()", "[jobs]") {
+    // A health check right after a start must not see the workers as missing.
+    const auto dir = sbtest::temp_dir();
+    Switchboard sb((dir / "sb.db").string(), fast_jobs(dir, 4));  // started by the constructor
+    for (int round = 0; round < 50; ++round) {
+        sb.jobs().stop();
+        CHECK(sb.jobs().status().workers_running == 0);
+        sb.jobs().start();
+        const auto s = sb.jobs().status();
+        CHECK(s.workers == 4);
+        CHECK(s.workers_running == 4);
+        CHECK_FALSE(s.stopping);
+    }
+}
+
 TEST_CASE("jobs are read by report readers of their own organisation", "[jobs][rules]") {
     const auto dir = sbtest::temp_dir();
     Switchboard sb((dir / "sb.db").string(), fast_jobs(dir, 0));
