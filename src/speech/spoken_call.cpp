@@ -629,11 +629,12 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
 
         // A turn with no promise in its words is listened to again for a
         // commitment alone (keyword spotting): a general reading often
-        // loses the "I will" of a promise. The turn's words with the
+        // loses the "I will" of a promise. The turn's words with a
         // spotted phrase in place of those heard over it are read for
-        // promises; one with a time statement is kept, marked "spotted".
-        // Where they hold none, the turn is listened to once more for a
-        // time statement after the commitment ("within three days" heard
+        // promises, for each phrase spotted, the surest first; the first
+        // promise with a time statement is kept, marked "spotted". Where
+        // none holds one, the turn is listened to once more for a time
+        // statement after the surest commitment ("within three days" heard
         // "within three ne"). The transcript keeps the words as heard.
         for (const auto& turn : turns[c]) {
             if (turn.first == turn.last || turn.last - turn.first < 3) continue;
@@ -643,10 +644,11 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
             if (promised) continue;
             auto spotted = transcribe(c, turn.span, Reading::commitments);
             if (spotted.empty()) continue;
-            // Phrases spotted over each other: the surest.
-            const TranscriptWord* best = &spotted.front();
-            for (const auto& s : spotted)
-                if (overlap({s.start, s.end}, {best->start, best->end}) > 0 && s.confidence > best->confidence) best = &s;
+            // The spotted commitments, surest first: each is tried in turn.
+            std::vector<const TranscriptWord*> candidates;
+            for (const auto& s : spotted) candidates.push_back(&s);
+            std::stable_sort(candidates.begin(), candidates.end(),
+                             [](const auto* x, const auto* y) { return x->confidence > y->confidence; });
             // The first promise with a time statement in the turn's words
             // with `spots` (in time order) in place of those heard under them.
             auto promise_with = [&](const std::vector<const TranscriptWord*>& spots) -> std::optional<Promise> {
@@ -669,8 +671,16 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
                     if (!p.time_statement.empty()) return p;
                 return std::nullopt;
             };
+            // The first that makes a promise of the turn; where none does,
+            // the surest is listened after for a time statement.
+            const TranscriptWord* best = candidates.front();
+            std::optional<Promise> p;
+            for (const auto* cand : candidates)
+                if ((p = promise_with({cand}))) {
+                    best = cand;
+                    break;
+                }
             std::string heard_as = best->text;
-            auto p = promise_with({best});
             std::vector<TranscriptWord> times;
             if (!p) {
                 times = transcribe(c, {best->end, turn.span.end}, Reading::time_statements);

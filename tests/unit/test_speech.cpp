@@ -486,8 +486,9 @@ TEST_CASE("an OpenCHS call's recording through the same pipeline, its Ricket on 
 namespace {
 
 // A transcriber that says what it is told: the words of each general
-// reading in turn (spread evenly over the stretch), and one commitment
-// spotted over the first third of every stretch it is asked to listen to.
+// reading in turn (spread evenly over the stretch), and the commitments
+// of commitment_spots (by default one over the first third) spotted in
+// every stretch it is asked to listen to.
 class Scripted final : public Transcriber {
 public:
     explicit Scripted(std::vector<std::string> readings) : readings_(std::move(readings)) {}
@@ -506,8 +507,12 @@ public:
     std::vector<Word> spot_commitments(std::span<const float> samples, int rate) override {
         ++spotted;
         const double dur = double(samples.size()) / rate;
-        return {{"i will update", 0.0, dur / 3, 0.8}};
+        std::vector<Word> out = commitment_spots;
+        for (auto& w : out) w.start *= dur, w.end *= dur;
+        return out;
     }
+    // Times are fractions of the stretch.
+    std::vector<Word> commitment_spots{{"i will update", 0.0, 1.0 / 3, 0.8}};
     // Time statements (the list that holds "next week"): time_spots. Pool
     // phrases: the next of phrase_spots. Times are fractions of the stretch.
     std::vector<Word> spot_phrases(std::span<const float> samples, int rate,
@@ -571,6 +576,34 @@ TEST_CASE("a commitment spotted where the general reading lost it makes a promis
     // The JSON marks the spotted promise.
     const std::string json = to_json(r);
     CHECK(json.find("\"spotted\":\"i will update\"") != std::string::npos);
+}
+
+// Of several commitments spotted in a turn, the surest that makes a promise
+// with a time statement is kept: a surer one that makes none does not hide it.
+TEST_CASE("every spotted commitment is tried, the surest first", "[speech][promises]") {
+    const CallAudio audio = build_call({{0, 0.5, "slt", "I will update you first thing tomorrow."}});
+    Scripted t({"i live the encouraged think tomorrow"});
+    t.commitment_spots = {{"i will call", 0.7, 1.0, 0.9},     // the surest: "... think i will call", no time
+                          {"i will update", 0.0, 1.0 / 3, 0.7}};
+    const SpokenCall r = analyze_call(audio, &t, default_text_analyzer());
+    std::vector<const CallEvent*> promises;
+    for (const auto& e : r.events)
+        if (e.type == "promise") promises.push_back(&e);
+    REQUIRE(promises.size() == 1);
+    CHECK(promises[0]->spotted == "i will update");
+    CHECK(promises[0]->time_statement == "tomorrow");
+    CHECK(promises[0]->text.find("i will update") == 0);
+    CHECK(promises[0]->start < 1.5);
+    CHECK(t.time_calls == 0);  // a promise was made without listening for a time statement
+
+    // Where none makes a promise, the turn is listened to after the surest
+    // for a time statement.
+    Scripted none({"i live the encouraged think"});
+    none.commitment_spots = {{"i will call", 0.4, 0.7, 0.9},  // "i live i will call think"
+                             {"i will update", 0.0, 1.0 / 3, 0.7}};
+    const SpokenCall n = analyze_call(audio, &none, default_text_analyzer());
+    CHECK(none.time_calls == 1);
+    CHECK(std::none_of(n.events.begin(), n.events.end(), [](const CallEvent& e) { return e.type == "promise"; }));
 }
 
 // Each turn is listened to again for the pools' phrases: a phrase spotted
