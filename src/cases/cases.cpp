@@ -400,7 +400,7 @@ Ticket Cases::get_ticket(const Principal& who, std::int64_t id) {
         detail::require_role(who, kEveryone);
         auto t = db_.store().cases().ticket(ticket_scope(who), id);
         if (!t) throw no_ticket(id);
-        return *t;
+        return std::move(*t);
     });
 }
 
