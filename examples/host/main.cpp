@@ -138,7 +138,7 @@ int run(const host::HostConfig& o) {
     host::Context ctx(sb);
     host::register_octapy(server, ctx);
     host::TextContext text_ctx{ctx, o.max_text_bytes, o.max_body, static_cast<std::size_t>(o.max_call_bytes),
-                               o.max_call_seconds};
+                               static_cast<double>(o.max_call_seconds)};
     host::register_octapy_text(server, text_ctx);
     host::register_openchs(server, ctx);
     host::register_deepcall(server, ctx);

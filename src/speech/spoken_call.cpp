@@ -739,12 +739,21 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
     std::stable_sort(r.dialogue.begin(), r.dialogue.end(), by_time);
 
     // Acoustic events.
+    auto span_event = [](const char* type, int channel, const std::string& who, double start, double end) {
+        CallEvent e;
+        e.type = type;
+        e.channel = channel;
+        e.speaker = who;
+        e.start = start;
+        e.end = end;
+        return e;
+    };
     for (std::size_t c = 0; c < nch; ++c) {
         const auto& ch = r.acoustic.channels[c];
-        for (const auto& s : ch.silences) r.events.push_back({.type = "silence", .channel = int(c), .speaker = ch.label, .start = s.start, .end = s.end});
-        for (const auto& s : noise[c]) r.events.push_back({.type = "noise", .channel = int(c), .speaker = ch.label, .start = s.start, .end = s.end});
+        for (const auto& s : ch.silences) r.events.push_back(span_event("silence", int(c), ch.label, s.start, s.end));
+        for (const auto& s : noise[c]) r.events.push_back(span_event("noise", int(c), ch.label, s.start, s.end));
         for (const auto& s : ch.escalations) {
-            CallEvent e{.type = "escalation", .channel = int(c), .speaker = ch.label, .start = s.start, .end = s.end};
+            CallEvent e = span_event("escalation", int(c), ch.label, s.start, s.end);
             e.pitch_ratio = s.pitch_ratio;
             e.level_db = s.level_db;
             r.events.push_back(e);
@@ -753,7 +762,7 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
     std::vector<TimeSpan> both_silent, holds, overtalk;
     if (two) {
         for (const auto& i : r.acoustic.interruptions) {
-            CallEvent e{.type = "interruption", .channel = i.interrupter, .speaker = speaker(i.interrupter), .start = i.start, .end = i.end};
+            CallEvent e = span_event("interruption", i.interrupter, speaker(i.interrupter), i.start, i.end);
             e.interrupted = speaker(1 - i.interrupter);
             r.events.push_back(e);
         }
@@ -762,7 +771,7 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
             if ((s.end - s.start) * 1000 < o.acoustic.silence_min_ms) continue;
             const bool hold = (s.end - s.start) * 1000 >= o.hold_min_ms;
             if (hold) holds.push_back(s);
-            r.events.push_back({.type = hold ? "hold" : "silence", .channel = -1, .start = s.start, .end = s.end});
+            r.events.push_back(span_event(hold ? "hold" : "silence", -1, "", s.start, s.end));
         }
         overtalk = intersect(r.acoustic.channels[0].speech, r.acoustic.channels[1].speech);
     } else {
