@@ -280,8 +280,11 @@ TEST_CASE("record_text refuses bad input and stores nothing", "[interactions][er
     CHECK(r.ricket.substr(14) == "00001T");
     c.drain();
     CHECK(c.inter.report(dev, r.ricket).text_chars == 4096);
-    CHECK_THROWS_AS((InteractionOptions{0}.validate()), Error);
-    CHECK_THROWS_AS((InteractionOptions{(16u << 20) + 1}.validate()), Error);
+    InteractionOptions none, too_many;
+    none.max_text_bytes = 0;
+    too_many.max_text_bytes = (16u << 20) + 1;
+    CHECK_THROWS_AS(none.validate(), Error);
+    CHECK_THROWS_AS(too_many.validate(), Error);
 }
 
 TEST_CASE("card numbers sent as labels are stored masked", "[interactions][pci]") {

@@ -418,7 +418,12 @@ TEST_CASE("STARTTLS and authentication with a real server: the mail goes; a wron
     // Without TLS the server takes no password, and without one no mail.
     SmtpSettings plain_auth = desk.sb->options().mail.smtp;
     plain_auth.tls = "none";
-    CHECK_FALSE(SmtpSender(plain_auth).send(MailMessage{"a@example.org", {"b@example.org"}, {}, "s", "t"}, 0).accepted);
+    MailMessage m;
+    m.from = "a@example.org";
+    m.to = {"b@example.org"};
+    m.subject = "s";
+    m.text = "t";
+    CHECK_FALSE(SmtpSender(plain_auth).send(m, 0).accepted);
 
     OrgMailSettingsChange wrong;
     wrong.smtp_url = server.url();
