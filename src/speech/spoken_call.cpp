@@ -645,10 +645,8 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
             auto spotted = transcribe(c, turn.span, Reading::commitments);
             if (spotted.empty()) continue;
             // The spotted commitments, surest first: each is tried in turn.
-            std::vector<const TranscriptWord*> candidates;
-            for (const auto& s : spotted) candidates.push_back(&s);
-            std::stable_sort(candidates.begin(), candidates.end(),
-                             [](const auto* x, const auto* y) { return x->confidence > y->confidence; });
+            std::stable_sort(spotted.begin(), spotted.end(),
+                             [](const auto& x, const auto& y) { return x.confidence > y.confidence; });
             // The first promise with a time statement in the turn's words
             // with `spots` (in time order) in place of those heard under them.
             auto promise_with = [&](const std::vector<const TranscriptWord*>& spots) -> std::optional<Promise> {
@@ -673,11 +671,11 @@ SpokenCall analyze_call(const CallAudio& audio, Transcriber* transcriber, const 
             };
             // The first that makes a promise of the turn; where none does,
             // the surest is listened after for a time statement.
-            const TranscriptWord* best = candidates.front();
+            const TranscriptWord* best = &spotted.front();
             std::optional<Promise> p;
-            for (const auto* cand : candidates)
-                if ((p = promise_with({cand}))) {
-                    best = cand;
+            for (const auto& cand : spotted)
+                if ((p = promise_with({&cand}))) {
+                    best = &cand;
                     break;
                 }
             std::string heard_as = best->text;
